@@ -1,0 +1,71 @@
+/** Byte helpers shared by every layer. Hex strings are always `0x`-prefixed lower case. */
+
+export function toHex(bytes: Uint8Array): string {
+  return "0x" + Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("hex");
+}
+
+const HEX_RE = /^0x([0-9a-fA-F]{2})*$/;
+
+export function isHex(value: unknown): value is string {
+  return typeof value === "string" && HEX_RE.test(value);
+}
+
+/** Parses a `0x`-prefixed hex string; throws `TypeError` on anything else. */
+export function fromHex(hex: string): Uint8Array {
+  if (!isHex(hex)) throw new TypeError(`invalid hex string: ${hex.slice(0, 20)}`);
+  return new Uint8Array(Buffer.from(hex.slice(2), "hex"));
+}
+
+export function concatBytes(...parts: Uint8Array[]): Uint8Array {
+  let length = 0;
+  for (const p of parts) length += p.length;
+  const out = new Uint8Array(length);
+  let offset = 0;
+  for (const p of parts) {
+    out.set(p, offset);
+    offset += p.length;
+  }
+  return out;
+}
+
+export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** Lexicographic order of byte strings (the trie's and the database's key order). */
+export function compareBytes(a: Uint8Array, b: Uint8Array): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i] - b[i];
+  return a.length - b.length;
+}
+
+export function utf8(text: string): Uint8Array {
+  return new TextEncoder().encode(text);
+}
+
+/** Unsigned bigint to minimal big-endian bytes (0n encodes as an empty array). */
+export function bigintToBytes(value: bigint): Uint8Array {
+  if (value < 0n) throw new RangeError("negative bigint cannot be encoded");
+  if (value === 0n) return new Uint8Array(0);
+  let hex = value.toString(16);
+  if (hex.length % 2) hex = "0" + hex;
+  return new Uint8Array(Buffer.from(hex, "hex"));
+}
+
+export function bytesToBigint(bytes: Uint8Array): bigint {
+  if (bytes.length === 0) return 0n;
+  return BigInt(toHex(bytes));
+}
+
+/** Big-endian u32, used for ordered keys (block numbers, indices). */
+export function u32ToBytes(value: number): Uint8Array {
+  const out = new Uint8Array(4);
+  new DataView(out.buffer).setUint32(0, value);
+  return out;
+}
+
+export function bytesToU32(bytes: Uint8Array): number {
+  return new DataView(bytes.buffer, bytes.byteOffset, 4).getUint32(0);
+}
