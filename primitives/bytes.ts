@@ -12,7 +12,7 @@ export function isHex(value: unknown): value is string {
 
 /** Parses a `0x`-prefixed hex string; throws `TypeError` on anything else. */
 export function fromHex(hex: string): Uint8Array {
-  if (!isHex(hex)) throw new TypeError(`invalid hex string: ${hex.slice(0, 20)}`);
+  if (!isHex(hex)) throw new TypeError(`invalid hex string: ${String(hex).slice(0, 20)}`);
   return new Uint8Array(Buffer.from(hex.slice(2), "hex"));
 }
 

@@ -19,7 +19,7 @@ export class ArkreenError<T extends { code: string }> extends Error {
   /** Structured data for logs and RPC `data` fields (bigints as decimal strings). */
   toObject(): Record<string, unknown> {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(this.type)) out[k] = typeof v === "bigint" ? v.toString() : v;
+    for (const [k, v] of Object.entries(this.type as Record<string, unknown>)) out[k] = typeof v === "bigint" ? v.toString() : v;
     return out;
   }
 }

@@ -1,0 +1,67 @@
+import { concatBytes, utf8 } from "../primitives/bytes.ts";
+import { devKeypair, DEV_ACCOUNT_NAMES } from "../primitives/keys/devAccounts.ts";
+import { encodeAddress } from "../primitives/keys/ss58.ts";
+import type { ChainSpec, RuntimeGenesisConfig } from "./chainSpec.ts";
+
+const AKRE = 10n ** 18n;
+const SS58_FORMAT = 42;
+
+/** The treasury's account: "modl" ++ pallet id "ak/trsry", zero-padded, as Substrate's `PalletId`. Nobody holds its key. */
+export const TREASURY_ACCOUNT = concatBytes(utf8("modlak/trsry"), new Uint8Array(20));
+
+function address(name: string): string {
+  return encodeAddress(devKeypair(name).publicKey, SS58_FORMAT);
+}
+
+function runtimeConfig(authorities: string[], slotDurationMs: number): RuntimeGenesisConfig {
+  const existentialDeposit = AKRE / 1000n; // 0.001 AKRE
+  return {
+    system: {
+      slotDurationMs,
+      maxBlockExtrinsics: 10_000,
+      maxBlockBytes: 5 * 1024 * 1024,
+      maxExtrinsicBytes: 64 * 1024,
+    },
+    balances: {
+      existentialDeposit: existentialDeposit.toString(),
+      balances: [
+        ...DEV_ACCOUNT_NAMES.map((n): [string, string] => [address(n), (1_000_000n * AKRE).toString()]),
+        [encodeAddress(TREASURY_ACCOUNT, SS58_FORMAT), existentialDeposit.toString()],
+      ],
+    },
+    transactionPayment: {
+      baseFee: (AKRE / 1000n).toString(), // 0.001 AKRE per extrinsic
+      lengthFeePerByte: (AKRE / 1_000_000n).toString(), // 0.000001 AKRE per byte
+      weightFeePerUnit: (AKRE / 1_000_000_000n).toString(), // a transfer (50,000 units) costs 0.00005 AKRE of weight
+      feeBurnPercent: 20,
+    },
+    treasury: { account: encodeAddress(TREASURY_ACCOUNT, SS58_FORMAT) },
+    aura: { authorities },
+  };
+}
+
+function spec(name: string, id: string, chainType: ChainSpec["chainType"], config: RuntimeGenesisConfig): ChainSpec {
+  return {
+    name,
+    id,
+    chainType,
+    bootNodes: [],
+    telemetryEndpoints: null,
+    protocolId: "akre",
+    properties: { ss58Format: SS58_FORMAT, tokenDecimals: 18, tokenSymbol: "AKRE" },
+    codeSubstitutes: {},
+    genesis: { runtimeGenesis: { config } },
+  };
+}
+
+/** `--dev`: Alice alone authors and finalizes, with a short 2 s slot so a developer sees blocks quickly. */
+export function devChainSpec(): ChainSpec {
+  return spec("Development", "dev", "Development", runtimeConfig([address("Alice")], 2000));
+}
+
+/** `--chain local`: Alice and Bob take turns with the standard 6 s slot. */
+export function localChainSpec(): ChainSpec {
+  return spec("Local Testnet", "local_testnet", "Local", runtimeConfig([address("Alice"), address("Bob")], 6000));
+}
+
+export const PRESETS: Record<string, () => ChainSpec> = { dev: devChainSpec, local: localChainSpec };

@@ -1,0 +1,263 @@
+import { EventEmitter } from "node:events";
+import { bytesEqual, toHex } from "../../primitives/bytes.ts";
+import { codecs, type Block, type Header, type Justification } from "../../primitives/codec/index.ts";
+import { blake2b256 } from "../../primitives/hash.ts";
+import type { Logger } from "../../primitives/logger.ts";
+import { MerkleTrie, orderedTrieRoot } from "../../primitives/trie/trie.ts";
+import type { Executive } from "../../runtime/executive.ts";
+import type { StateChange } from "../../runtime/framework/state.ts";
+import type { GenesisBlock } from "../../genesis/build.ts";
+import type { DbBatchOp } from "../db/database.ts";
+import type { ChainDatabase } from "../db/repositories.ts";
+import type { ChainMetrics } from "./metrics.ts";
+import { BlockImportError, FinalityError } from "./errors.ts";
+import type { BlockOrigin, ChainEvents, ExecutedBlock, HeadInfo, HeaderVerifier, ImportedBlock } from "./types.ts";
+
+export interface ChainDeps {
+  db: ChainDatabase;
+  genesis: GenesisBlock;
+  executive: Executive;
+  verifier: HeaderVerifier;
+  logger: Logger;
+  metrics: ChainMetrics | null;
+}
+
+export function headerHash(header: Header): Uint8Array {
+  return blake2b256(codecs.header.encode(header));
+}
+
+/** Applies sorted state writes to a trie opened at the parent's root and commits it. */
+export function applyStateChanges(trie: MerkleTrie, changes: StateChange[]): { root: Uint8Array; nodes: Array<[Uint8Array, Uint8Array]> } {
+  for (const { key, value } of changes) {
+    if (value === null) trie.del(key);
+    else trie.put(key, value);
+  }
+  return trie.commit();
+}
+
+/**
+ * The block tree and its heads on top of the database. Every block is imported in one atomic
+ * batch (header, body, trie nodes, canonical index and best head together), so a crash at any
+ * point leaves either the old or the new head, never a half-written block. Fork choice: the
+ * longest chain that contains the last finalized block.
+ */
+export class Chain extends EventEmitter<ChainEvents> {
+  readonly genesisHash: Uint8Array;
+  private readonly db: ChainDatabase;
+  private readonly executive: Executive;
+  private readonly verifier: HeaderVerifier;
+  private readonly logger: Logger;
+  private readonly metrics: ChainMetrics | null;
+  private bestHead: HeadInfo;
+  private finalizedHead: HeadInfo;
+  /** Imports and finalizations run one at a time. */
+  private queue: Promise<unknown> = Promise.resolve();
+
+  private constructor(deps: ChainDeps, best: HeadInfo, finalized: HeadInfo) {
+    super();
+    this.db = deps.db;
+    this.executive = deps.executive;
+    this.verifier = deps.verifier;
+    this.logger = deps.logger;
+    this.metrics = deps.metrics;
+    this.genesisHash = deps.genesis.hash;
+    this.bestHead = best;
+    this.finalizedHead = finalized;
+    this.metrics?.setHeights(best.number, finalized.number);
+  }
+
+  /** Opens the chain, writing the genesis block into an empty database. */
+  static async open(deps: ChainDeps): Promise<Chain> {
+    const { db, genesis } = deps;
+    const storedGenesis = db.meta.getSync("genesis");
+    if (!storedGenesis) {
+      const ref = { hash: genesis.hash, number: 0 };
+      await db.db.batch([
+        db.header.putOp(genesis.hash, genesis.header),
+        db.blockBody.putOp(genesis.hash, { extrinsics: [] }),
+        ...genesis.trieNodes.map(([h, n]) => db.trieNode.putOp(h, n)),
+        db.canonicalHash.putOp(0, genesis.hash),
+        db.meta.putOp("genesis", ref),
+        db.meta.putOp("best", ref),
+        db.meta.putOp("finalized", ref),
+      ]);
+    } else if (!bytesEqual(storedGenesis.hash, genesis.hash)) {
+      throw new BlockImportError(
+        { code: "MALFORMED", reason: "database genesis differs from chain spec" },
+        `the database at ${db.db.path} holds another chain (genesis ${toHex(storedGenesis.hash)}, chain spec genesis ${toHex(genesis.hash)}); use another --base-path or purge-chain`,
+      );
+    }
+    const load = (key: "best" | "finalized"): HeadInfo => {
+      const ref = db.meta.getSync(key);
+      const header = ref && db.header.getSync(ref.hash);
+      if (!ref || !header) throw new Error(`database is missing the ${key} head`);
+      return { hash: ref.hash, number: ref.number, header };
+    };
+    return new Chain(deps, load("best"), load("finalized"));
+  }
+
+  get best(): HeadInfo {
+    return this.bestHead;
+  }
+
+  get finalized(): HeadInfo {
+    return this.finalizedHead;
+  }
+
+  header(hash: Uint8Array): Header | undefined {
+    return this.db.header.getSync(hash);
+  }
+
+  block(hash: Uint8Array): Block | undefined {
+    const header = this.db.header.getSync(hash);
+    const body = header && this.db.blockBody.getSync(hash);
+    return header && body ? { header, extrinsics: body.extrinsics } : undefined;
+  }
+
+  justification(hash: Uint8Array): Justification | undefined {
+    return this.db.justification.getSync(hash);
+  }
+
+  /** Hash of the canonical (best chain) block at `number`. */
+  hashAt(number: number): Uint8Array | undefined {
+    if (number > this.bestHead.number) return undefined;
+    return this.db.canonicalHash.getSync(number);
+  }
+
+  /** The state after block `hash` (the best block by default), read lazily from the database. */
+  stateAt(hash: Uint8Array = this.bestHead.hash): MerkleTrie {
+    const header = hash === this.bestHead.hash ? this.bestHead.header : this.header(hash);
+    if (!header) throw new FinalityError({ code: "UNKNOWN_BLOCK", hash: toHex(hash) });
+    return new MerkleTrie(header.stateRoot, this.db.trieNode);
+  }
+
+  /** Imports a block; resolves to null when it was already known. Imports run one at a time. */
+  importBlock(block: Block, origin: BlockOrigin, executed?: ExecutedBlock): Promise<ImportedBlock | null> {
+    return this.serialize(() => this.doImport(block, origin, executed));
+  }
+
+  /** Marks `hash` (a canonical descendant of the finalized head) and its ancestors final. */
+  finalize(hash: Uint8Array, justification: Justification | null): Promise<void> {
+    return this.serialize(() => this.doFinalize(hash, justification));
+  }
+
+  private serialize<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(fn, fn);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async doImport(block: Block, origin: BlockOrigin, executed?: ExecutedBlock): Promise<ImportedBlock | null> {
+    const started = process.hrtime.bigint();
+    const { header } = block;
+    const hash = headerHash(header);
+    if (this.db.header.getSync(hash)) return null;
+    const parent = this.db.header.getSync(header.parentHash);
+    if (!parent) throw new BlockImportError({ code: "UNKNOWN_PARENT", parentHash: toHex(header.parentHash) });
+    if (header.number !== parent.number + 1) throw new BlockImportError({ code: "BAD_NUMBER", number: header.number, parentNumber: parent.number });
+    if (header.number <= this.finalizedHead.number || !this.descendsFromFinalized(header.parentHash, parent.number)) {
+      throw new BlockImportError({ code: "NOT_DESCENDANT_OF_FINALIZED", number: header.number, finalized: this.finalizedHead.number });
+    }
+    const extrinsicsRoot = orderedTrieRoot(block.extrinsics);
+    if (!bytesEqual(extrinsicsRoot, header.extrinsicsRoot)) {
+      throw new BlockImportError({ code: "BAD_EXTRINSICS_ROOT", expected: toHex(header.extrinsicsRoot), actual: toHex(extrinsicsRoot) });
+    }
+
+    const parentState = new MerkleTrie(parent.stateRoot, this.db.trieNode);
+    let stateRoot: Uint8Array;
+    let trieNodes: Array<[Uint8Array, Uint8Array]>;
+    if (executed && origin === "own") {
+      ({ stateRoot, trieNodes } = executed);
+    } else {
+      try {
+        this.verifier.verify(header, parentState);
+      } catch (e) {
+        throw new BlockImportError({ code: "CONSENSUS", reason: (e as Error).message });
+      }
+      let changes: StateChange[];
+      try {
+        changes = this.executive.executeBlock(parentState, block);
+      } catch (e) {
+        throw new BlockImportError({ code: "EXECUTION_FAILED", reason: (e as Error).message });
+      }
+      ({ root: stateRoot, nodes: trieNodes } = applyStateChanges(parentState, changes));
+    }
+    if (!bytesEqual(stateRoot, header.stateRoot)) {
+      throw new BlockImportError({ code: "BAD_STATE_ROOT", expected: toHex(header.stateRoot), actual: toHex(stateRoot) });
+    }
+
+    const isNewBest = header.number > this.bestHead.number;
+    const ops: DbBatchOp[] = [
+      this.db.header.putOp(hash, header),
+      this.db.blockBody.putOp(hash, { extrinsics: block.extrinsics }),
+      ...trieNodes.map(([h, n]) => this.db.trieNode.putOp(h, n)),
+    ];
+    if (isNewBest) {
+      ops.push(...this.canonicalizeOps(hash, header), this.db.meta.putOp("best", { hash, number: header.number }));
+    }
+    await this.db.db.batch(ops);
+    this.db.trieNode.cacheNodes(trieNodes);
+
+    const imported: ImportedBlock = { hash, header, extrinsics: block.extrinsics, isNewBest };
+    const elapsedMs = Number(process.hrtime.bigint() - started) / 1e6;
+    this.metrics?.blockImported(elapsedMs / 1000);
+    this.logger.info(`Imported #${header.number} (${shortHash(hash)})`, { extrinsics: block.extrinsics.length, origin, ms: Math.round(elapsedMs) });
+    this.emit("imported", imported);
+    if (isNewBest) {
+      this.bestHead = { hash, number: header.number, header };
+      this.metrics?.setHeights(this.bestHead.number, this.finalizedHead.number);
+      this.emit("newBest", this.bestHead);
+    }
+    return imported;
+  }
+
+  /** Canonical-index writes for a new best block: itself and, after a reorg, its new ancestors. */
+  private canonicalizeOps(hash: Uint8Array, header: Header): DbBatchOp[] {
+    const ops: DbBatchOp[] = [this.db.canonicalHash.putOp(header.number, hash)];
+    let cursor = header;
+    while (cursor.number > 0) {
+      const canonical = this.db.canonicalHash.getSync(cursor.number - 1);
+      if (canonical && bytesEqual(canonical, cursor.parentHash)) break;
+      ops.push(this.db.canonicalHash.putOp(cursor.number - 1, cursor.parentHash));
+      const parent = this.db.header.getSync(cursor.parentHash);
+      if (!parent) throw new BlockImportError({ code: "UNKNOWN_PARENT", parentHash: toHex(cursor.parentHash) });
+      cursor = parent;
+    }
+    return ops;
+  }
+
+  private descendsFromFinalized(hash: Uint8Array, number: number): boolean {
+    let cursorHash = hash;
+    let cursorNumber = number;
+    while (cursorNumber > this.finalizedHead.number) {
+      const h = this.db.header.getSync(cursorHash);
+      if (!h) return false;
+      cursorHash = h.parentHash;
+      cursorNumber = h.number - 1;
+    }
+    return bytesEqual(cursorHash, this.finalizedHead.hash);
+  }
+
+  private async doFinalize(hash: Uint8Array, justification: Justification | null): Promise<void> {
+    const header = this.db.header.getSync(hash);
+    if (!header) throw new FinalityError({ code: "UNKNOWN_BLOCK", hash: toHex(hash) });
+    if (header.number <= this.finalizedHead.number) {
+      if (bytesEqual(hash, this.finalizedHead.hash) || bytesEqual(this.db.canonicalHash.getSync(header.number) ?? new Uint8Array(), hash)) return;
+      throw new FinalityError({ code: "BEHIND_FINALIZED", number: header.number, finalized: this.finalizedHead.number });
+    }
+    const canonical = this.db.canonicalHash.getSync(header.number);
+    if (!canonical || !bytesEqual(canonical, hash)) throw new FinalityError({ code: "NOT_CANONICAL", hash: toHex(hash) });
+    const ops: DbBatchOp[] = [this.db.meta.putOp("finalized", { hash, number: header.number })];
+    if (justification) ops.push(this.db.justification.putOp(hash, justification));
+    await this.db.db.batch(ops);
+    this.finalizedHead = { hash, number: header.number, header };
+    this.metrics?.setHeights(this.bestHead.number, this.finalizedHead.number);
+    this.emit("finalized", this.finalizedHead, justification);
+  }
+}
+
+/** `0xabcd…1234`, as Substrate logs hashes. */
+export function shortHash(hash: Uint8Array): string {
+  const hex = toHex(hash);
+  return `${hex.slice(0, 6)}…${hex.slice(-4)}`;
+}

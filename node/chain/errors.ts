@@ -1,0 +1,20 @@
+import { ArkreenError } from "../../primitives/errors.ts";
+
+export type BlockImportErrorType =
+  | { code: "UNKNOWN_PARENT"; parentHash: string }
+  | { code: "BAD_NUMBER"; number: number; parentNumber: number }
+  | { code: "BAD_EXTRINSICS_ROOT"; expected: string; actual: string }
+  | { code: "BAD_STATE_ROOT"; expected: string; actual: string }
+  | { code: "NOT_DESCENDANT_OF_FINALIZED"; number: number; finalized: number }
+  | { code: "CONSENSUS"; reason: string }
+  | { code: "EXECUTION_FAILED"; reason: string }
+  | { code: "MALFORMED"; reason: string };
+
+export class BlockImportError extends ArkreenError<BlockImportErrorType> {}
+
+export type FinalityErrorType =
+  | { code: "UNKNOWN_BLOCK"; hash: string }
+  | { code: "NOT_CANONICAL"; hash: string }
+  | { code: "BEHIND_FINALIZED"; number: number; finalized: number };
+
+export class FinalityError extends ArkreenError<FinalityErrorType> {}

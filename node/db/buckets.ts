@@ -1,0 +1,21 @@
+/**
+ * One-byte key prefixes of the database's buckets (Lodestar's `Bucket`): every key is
+ * `prefix ++ key`, so buckets never collide and each can be iterated on its own.
+ * Values are stable: never renumber, only add.
+ */
+export const Bucket = {
+  /** block hash → encoded Header */
+  header: 0x01,
+  /** block hash → encoded BlockBody (the extrinsics) */
+  blockBody: 0x02,
+  /** block number (u32 BE) → hash of the canonical block at that height */
+  canonicalHash: 0x03,
+  /** trie node hash → encoded trie node */
+  trieNode: 0x04,
+  /** meta key → value (best head, finalized head, genesis hash) */
+  chainMeta: 0x05,
+  /** block hash → encoded Justification */
+  justification: 0x06,
+} as const;
+
+export type BucketId = (typeof Bucket)[keyof typeof Bucket];

@@ -1,0 +1,74 @@
+import { readFileSync } from "node:fs";
+import protobuf from "protobufjs";
+import { bytesEqual } from "../bytes.ts";
+import { ArkreenError } from "../errors.ts";
+
+export type CodecErrorType =
+  | { code: "MALFORMED"; type: string; reason: string }
+  | { code: "NON_CANONICAL"; type: string }
+  | { code: "TOO_LARGE"; type: string; size: number; max: number };
+
+export class CodecError extends ArkreenError<CodecErrorType> {}
+
+const root = protobuf.parse(readFileSync(new URL("./arkreen.proto", import.meta.url), "utf8"), {
+  keepCase: false,
+}).root;
+
+/**
+ * A protobuf message type with one canonical encoding: fields holding their default value are
+ * omitted (proto3's canonical form) and `decode` re-encodes what it read and rejects input whose
+ * bytes differ, so that a value has exactly one encoding and therefore one hash.
+ */
+export class MessageCodec<T extends object> {
+  readonly type: protobuf.Type;
+
+  constructor(typeName: string) {
+    this.type = root.lookupType(`arkreen.${typeName}`);
+  }
+
+  encode(value: T): Uint8Array {
+    return this.type.encode(pruneDefaults(this.type, value as Record<string, unknown>)).finish();
+  }
+
+  /** Decodes untrusted bytes; throws `CodecError` on malformed or non-canonical input. */
+  decode(bytes: Uint8Array): T {
+    let value: T;
+    try {
+      const message = this.type.decode(bytes);
+      value = this.type.toObject(message, { defaults: true, arrays: true, longs: Number }) as T;
+    } catch (e) {
+      throw new CodecError({ code: "MALFORMED", type: this.type.name, reason: (e as Error).message });
+    }
+    if (!bytesEqual(this.encode(value), bytes)) throw new CodecError({ code: "NON_CANONICAL", type: this.type.name });
+    return value;
+  }
+}
+
+function isDefault(field: protobuf.Field, v: unknown): boolean {
+  if (v == null) return true;
+  if (field.repeated) return (v as unknown[]).length === 0;
+  if (field.resolvedType instanceof protobuf.Type) return false;
+  if (v instanceof Uint8Array || typeof v === "string") return v.length === 0;
+  return v === 0 || v === false;
+}
+
+function pruneDefaults(type: protobuf.Type, value: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const field of type.fieldsArray) {
+    const v = value[field.name];
+    if (isDefault(field, v)) continue;
+    const sub = field.resolvedType;
+    if (sub instanceof protobuf.Type) {
+      out[field.name] = field.repeated
+        ? (v as Record<string, unknown>[]).map((x) => pruneDefaults(sub, x))
+        : pruneDefaults(sub, v as Record<string, unknown>);
+    } else {
+      out[field.name] = v;
+    }
+  }
+  return out;
+}
+
+export function lookupMessageType(typeName: string): protobuf.Type {
+  return root.lookupType(`arkreen.${typeName}`);
+}

@@ -1,0 +1,185 @@
+import { codecs, type Block, type DigestItem, type SignedExtrinsic } from "../primitives/codec/index.ts";
+import { CodecError } from "../primitives/codec/index.ts";
+import type { RuntimeConfig } from "./config.ts";
+import { DispatchError, InvalidTransaction } from "./framework/errors.ts";
+import { EventCollector } from "./framework/events.ts";
+import type { BlockContext, CallDefinition } from "./framework/module.ts";
+import { OverlayState, type StateChange, type StateReader } from "./framework/state.ts";
+import { computeFee, extrinsicTip, lastValidBlock, verifyExtrinsicSignature } from "./extrinsic.ts";
+import { burn, credit, withdrawKeepAlive } from "./modules/balances/currency.ts";
+import { getAccount, putAccount } from "./modules/system/accounts.ts";
+import { storeEvents } from "./modules/system/hooks.ts";
+import { Config, ExtrinsicCount } from "./modules/system/storage.ts";
+import { RUNTIME_MODULES, findCall } from "./runtime.ts";
+
+export interface BlockInit {
+  number: number;
+  parentHash: Uint8Array;
+  digest: DigestItem[];
+}
+
+/** An extrinsic that passed every check that does not need dispatching it. */
+export interface CheckedExtrinsic {
+  xt: SignedExtrinsic;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the call's own argument type
+  call: CallDefinition<any>;
+  args: object;
+  fee: bigint;
+  tip: bigint;
+  accountNonce: number;
+}
+
+export interface ApplyOutcome {
+  success: boolean;
+  error?: DispatchError;
+}
+
+export interface TransactionValidity {
+  xt: SignedExtrinsic;
+  accountNonce: number;
+  tip: bigint;
+  validUntil: number;
+}
+
+/**
+ * Applies blocks (Substrate's `frame_executive`): initialize hooks → extrinsics, each in its own
+ * storage transaction → finalize hooks → events. Pure: it reads the parent state and returns the
+ * sorted list of writes; the node turns them into a state root and a database batch.
+ */
+export class Executive {
+  private readonly genesisHash: Uint8Array;
+
+  constructor(genesisHash: Uint8Array) {
+    this.genesisHash = genesisHash;
+  }
+
+  initializeBlock(parent: StateReader, init: BlockInit): BlockContext {
+    const state = new OverlayState(parent);
+    const ctx: BlockContext = {
+      state,
+      number: init.number,
+      parentHash: init.parentHash,
+      digest: init.digest,
+      config: Config.get(parent),
+      events: new EventCollector(),
+      author: null,
+    };
+    for (const m of RUNTIME_MODULES) m.hooks?.onInitialize?.(ctx);
+    return ctx;
+  }
+
+  /**
+   * Applies one extrinsic at position `index`. Throws `InvalidTransaction` if it may not be in
+   * the block at all; otherwise charges the fee, bumps the nonce and dispatches the call in a
+   * storage transaction — a failing call rolls back only its own writes.
+   */
+  applyExtrinsic(ctx: BlockContext, bytes: Uint8Array, index: number, opts: { signatureChecked?: boolean } = {}): ApplyOutcome {
+    const checked = this.check(ctx.state, ctx.config, bytes, ctx.number, !opts.signatureChecked);
+    if (checked.xt.nonce !== checked.accountNonce) {
+      const code = checked.xt.nonce < checked.accountNonce ? "STALE" : "FUTURE";
+      throw new InvalidTransaction({ code, nonce: checked.xt.nonce, accountNonce: checked.accountNonce });
+    }
+    ctx.events.enterExtrinsic(index);
+    const who = checked.xt.signer;
+    const total = checked.fee + checked.tip;
+    if (!withdrawKeepAlive(ctx.state, who, total, ctx.config.existentialDeposit)) {
+      throw new InvalidTransaction({ code: "PAYMENT", required: total, free: getAccount(ctx.state, who).free });
+    }
+    const account = getAccount(ctx.state, who);
+    putAccount(ctx.state, who, { ...account, nonce: account.nonce + 1 });
+    this.distributeFee(ctx, checked.fee, checked.tip);
+    ctx.events.deposit("transactionPayment", "TransactionFeePaid", { who, actualFee: checked.fee, tip: checked.tip });
+
+    let outcome: ApplyOutcome;
+    try {
+      ctx.state.transactional(() => checked.call.dispatch(ctx, { kind: "signed", who }, checked.args));
+      ctx.events.deposit("system", "ExtrinsicSuccess", {});
+      outcome = { success: true };
+    } catch (e) {
+      if (!(e instanceof DispatchError)) throw e;
+      ctx.events.deposit("system", "ExtrinsicFailed", { module: e.type.module, error: e.type.code });
+      outcome = { success: false, error: e };
+    }
+    ExtrinsicCount.set(ctx.state, ExtrinsicCount.get(ctx.state) + 1);
+    return outcome;
+  }
+
+  /** Runs the finalize hooks, stores the events, and returns the block's writes. */
+  finalizeBlock(ctx: BlockContext): StateChange[] {
+    ctx.events.enterFinalization();
+    for (const m of RUNTIME_MODULES) m.hooks?.onFinalize?.(ctx);
+    storeEvents(ctx);
+    return ctx.state.changes();
+  }
+
+  /** Re-executes an imported block. Throws if any extrinsic is invalid or a block limit is broken. */
+  executeBlock(parent: StateReader, block: Block): StateChange[] {
+    const ctx = this.initializeBlock(parent, block.header);
+    if (block.extrinsics.length > ctx.config.maxBlockExtrinsics) {
+      throw new InvalidTransaction({ code: "EXHAUSTS_RESOURCES", reason: "too many extrinsics in block" });
+    }
+    let bytesTotal = 0;
+    block.extrinsics.forEach((xt, i) => {
+      bytesTotal += xt.length;
+      if (bytesTotal > ctx.config.maxBlockBytes) throw new InvalidTransaction({ code: "EXHAUSTS_RESOURCES", reason: "block too large" });
+      this.applyExtrinsic(ctx, xt, i);
+    });
+    return this.finalizeBlock(ctx);
+  }
+
+  /**
+   * The transaction pool's question (Substrate's `validate_transaction`): could this extrinsic
+   * be included in the next block on top of `state`, now or after its predecessors?
+   */
+  validateTransaction(state: StateReader, bytes: Uint8Array, nextBlockNumber: number, verifySignature = true): TransactionValidity {
+    const config = Config.get(state);
+    const checked = this.check(state, config, bytes, nextBlockNumber, verifySignature);
+    if (checked.xt.nonce < checked.accountNonce) {
+      throw new InvalidTransaction({ code: "STALE", nonce: checked.xt.nonce, accountNonce: checked.accountNonce });
+    }
+    const free = getAccount(state, checked.xt.signer).free;
+    const required = checked.fee + checked.tip + config.existentialDeposit;
+    if (free < required) throw new InvalidTransaction({ code: "PAYMENT", required, free });
+    return { xt: checked.xt, accountNonce: checked.accountNonce, tip: checked.tip, validUntil: lastValidBlock(checked.xt.mortality) };
+  }
+
+  private check(state: StateReader, config: RuntimeConfig, bytes: Uint8Array, blockNumber: number, verifySignature: boolean): CheckedExtrinsic {
+    if (bytes.length > config.maxExtrinsicBytes) {
+      throw new InvalidTransaction({ code: "EXHAUSTS_RESOURCES", reason: `extrinsic of ${bytes.length} bytes exceeds ${config.maxExtrinsicBytes}` });
+    }
+    let xt: SignedExtrinsic;
+    try {
+      xt = codecs.signedExtrinsic.decode(bytes);
+    } catch (e) {
+      if (e instanceof CodecError) throw new InvalidTransaction({ code: "MALFORMED", reason: e.message });
+      throw e;
+    }
+    if (xt.signer.length !== 32 || xt.signature.length !== 64 || !xt.call) {
+      throw new InvalidTransaction({ code: "MALFORMED", reason: "bad signer, signature or call" });
+    }
+    const mortality = xt.mortality;
+    if (mortality && mortality.period > 0 && (blockNumber < mortality.birth || blockNumber > lastValidBlock(mortality))) {
+      throw new InvalidTransaction({ code: "OUTDATED", birth: mortality.birth, period: mortality.period, blockNumber });
+    }
+    if (verifySignature && !verifyExtrinsicSignature(this.genesisHash, xt)) throw new InvalidTransaction({ code: "BAD_PROOF" });
+    const call = findCall(xt.call.module, xt.call.method);
+    if (!call) throw new InvalidTransaction({ code: "BAD_CALL", reason: `unknown call ${xt.call.module}.${xt.call.method}` });
+    let args: object;
+    try {
+      args = call.args.decode(xt.call.args);
+    } catch (e) {
+      throw new InvalidTransaction({ code: "BAD_CALL", reason: (e as Error).message });
+    }
+    const fee = computeFee(config, bytes.length, call.weight(args));
+    return { xt, call, args, fee, tip: extrinsicTip(xt), accountNonce: getAccount(state, xt.signer).nonce };
+  }
+
+  /** The fee's burn share leaves total issuance, the rest goes to the treasury; the tip to the author. */
+  private distributeFee(ctx: BlockContext, fee: bigint, tip: bigint): void {
+    const ed = ctx.config.existentialDeposit;
+    const burned = (fee * BigInt(ctx.config.feeBurnPercent)) / 100n;
+    burn(ctx.state, burned);
+    credit(ctx.state, ctx.config.treasury, fee - burned, ed);
+    credit(ctx.state, ctx.author ?? ctx.config.treasury, tip, ed);
+  }
+}

@@ -1,0 +1,25 @@
+import { ArkreenError } from "../../primitives/errors.ts";
+
+/**
+ * A call failed: its writes are rolled back, but the fee stays paid and the nonce bumped
+ * (Substrate's `DispatchError::Module`). `module` + `code` name the error in events.
+ */
+export type DispatchErrorType = { code: string; module: string } & Record<string, unknown>;
+
+export class DispatchError extends ArkreenError<DispatchErrorType> {}
+
+/**
+ * The extrinsic cannot be included at all (Substrate's `InvalidTransaction`): a block that
+ * contains one is invalid, and the pool refuses it.
+ */
+export type InvalidTransactionType =
+  | { code: "BAD_PROOF" }
+  | { code: "STALE"; nonce: number; accountNonce: number }
+  | { code: "FUTURE"; nonce: number; accountNonce: number }
+  | { code: "PAYMENT"; required: bigint; free: bigint }
+  | { code: "OUTDATED"; birth: number; period: number; blockNumber: number }
+  | { code: "BAD_CALL"; reason: string }
+  | { code: "EXHAUSTS_RESOURCES"; reason: string }
+  | { code: "MALFORMED"; reason: string };
+
+export class InvalidTransaction extends ArkreenError<InvalidTransactionType> {}

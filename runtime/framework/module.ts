@@ -1,0 +1,41 @@
+import type { DigestItem, MessageCodec } from "../../primitives/codec/index.ts";
+import type { RuntimeConfig } from "../config.ts";
+import type { EventCollector } from "./events.ts";
+import type { OverlayState } from "./state.ts";
+
+/** Who dispatched a call. Root is reserved for governance calls (none exposed yet). */
+export type Origin = { kind: "signed"; who: Uint8Array } | { kind: "root" };
+
+/** Everything a call or hook may touch while a block executes. */
+export interface BlockContext {
+  readonly state: OverlayState;
+  readonly number: number;
+  readonly parentHash: Uint8Array;
+  readonly digest: DigestItem[];
+  readonly config: RuntimeConfig;
+  readonly events: EventCollector;
+  /** The block author's account (from the slot digest), once the consensus hook has run. */
+  author: Uint8Array | null;
+}
+
+export interface CallDefinition<A extends object> {
+  /** The protobuf type of the call's arguments. */
+  readonly args: MessageCodec<A>;
+  /** Execution cost in weight units (priced by `weightFeePerUnit`). */
+  weight(args: A): bigint;
+  /** Throws `DispatchError` on failure; the executive rolls back this call's writes. */
+  dispatch(ctx: BlockContext, origin: Origin, args: A): void;
+}
+
+export interface ModuleHooks {
+  onInitialize?(ctx: BlockContext): void;
+  onFinalize?(ctx: BlockContext): void;
+}
+
+/** A runtime module (pallet): its calls and hooks; storage, events and errors live beside it. */
+export interface RuntimeModule {
+  readonly name: string;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each call has its own argument type
+  readonly calls: Readonly<Record<string, CallDefinition<any>>>;
+  readonly hooks?: ModuleHooks;
+}

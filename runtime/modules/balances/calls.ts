@@ -1,0 +1,36 @@
+import { bytesToBigint } from "../../../primitives/bytes.ts";
+import { MessageCodec } from "../../../primitives/codec/index.ts";
+import type { CallDefinition, Origin } from "../../framework/module.ts";
+import { DispatchError } from "../../framework/errors.ts";
+import { transfer as transferBalance, type Existence } from "./currency.ts";
+
+export interface BalancesTransfer {
+  dest: Uint8Array;
+  value: Uint8Array;
+}
+
+export const transferArgs = new MessageCodec<BalancesTransfer>("BalancesTransfer");
+
+/** Weight of a transfer: two account reads and writes plus events (an estimate in µs-like units). */
+const TRANSFER_WEIGHT = 50_000n;
+
+export function signer(origin: Origin): Uint8Array {
+  if (origin.kind !== "signed") throw new DispatchError({ code: "BadOrigin", module: "system" });
+  return origin.who;
+}
+
+function transferCall(existence: Existence): CallDefinition<BalancesTransfer> {
+  return {
+    args: transferArgs,
+    weight: () => TRANSFER_WEIGHT,
+    dispatch: (ctx, origin, args) => {
+      if (args.dest.length !== 32) throw new DispatchError({ code: "InvalidAccount", module: "balances" });
+      transferBalance(ctx, signer(origin), args.dest, bytesToBigint(args.value), existence);
+    },
+  };
+}
+
+/** `balances.transfer(dest, value)`: the sender may be reaped (Substrate's `transfer_allow_death`). */
+export const transfer = transferCall("allowDeath");
+/** `balances.transferKeepAlive(dest, value)`: fails rather than take the sender below the existential deposit. */
+export const transferKeepAlive = transferCall("keepAlive");

@@ -1,0 +1,21 @@
+import type { CallDefinition, RuntimeModule } from "./framework/module.ts";
+import { auraModule } from "./modules/aura/index.ts";
+import { balancesModule } from "./modules/balances/index.ts";
+import { systemModule } from "./modules/system/index.ts";
+
+/**
+ * The modules of this runtime, in hook order (Substrate's `construct_runtime!`): `system` first
+ * so the block number is set before anyone reads it, `aura` before modules that pay the author.
+ */
+export const RUNTIME_MODULES: readonly RuntimeModule[] = [systemModule, auraModule, balancesModule];
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each call has its own argument type
+export function findCall(module: string, method: string): CallDefinition<any> | undefined {
+  const m = RUNTIME_MODULES.find((x) => x.name === module);
+  return m && Object.hasOwn(m.calls, method) ? m.calls[method] : undefined;
+}
+
+/** `module.method` names of every dispatchable call, for RPC metadata and the CLI. */
+export function callNames(): string[] {
+  return RUNTIME_MODULES.flatMap((m) => Object.keys(m.calls).map((c) => `${m.name}.${c}`));
+}
