@@ -1,0 +1,244 @@
+import { readFileSync, statSync } from "node:fs";
+import { Command, InvalidArgumentError, Option } from "commander";
+import { generateMnemonic } from "@scure/bip39";
+import { wordlist as english } from "@scure/bip39/wordlists/english.js";
+import { fromHex, isHex, toHex } from "../../primitives/bytes.ts";
+import { keypairFromSeed } from "../../primitives/keys/ed25519.ts";
+import type { Ed25519Keypair } from "../../primitives/keys/ed25519.ts";
+import { decodeSs58, encodeAddress, isUsableSs58Prefix, networkName, SS58_DEFAULT_PREFIX, SS58_MAX_PREFIX, SS58_NETWORK_NAMES } from "../../primitives/keys/ss58.ts";
+import type { DecodedSs58 } from "../../primitives/keys/ss58.ts";
+import { keypairFromSuri, miniSecretFromPhrase } from "../../primitives/keys/suri.ts";
+
+/**
+ * `arkreen-node key generate|inspect`: Substrate's `key` subcommands (sc-cli), same flags and the
+ * same text and JSON layouts, for the one scheme Arkreen accounts use, ed25519.
+ */
+
+export type OutputType = "text" | "json";
+
+export interface KeyOutputOptions {
+  /** SS58 prefix to print addresses with; 42 ("substrate") when absent. */
+  network?: number;
+  outputType: OutputType;
+  /** Overrides a `///password` in the URI; salts the mnemonic → seed step. */
+  password?: string;
+}
+
+export interface InspectOptions extends KeyOutputOptions {
+  /** The URI is a hex-encoded public key. */
+  public: boolean;
+}
+
+export interface GenerateOptions extends KeyOutputOptions {
+  words: number;
+}
+
+/** Where the command writes: stdout for results, stderr for errors. */
+export interface KeyCommandIo {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+const processIo: KeyCommandIo = {
+  out: (text) => process.stdout.write(text),
+  err: (text) => process.stderr.write(text),
+};
+
+const WORD_COUNTS = [12, 15, 18, 21, 24];
+
+interface AccountFields {
+  networkId: string;
+  publicKey: string;
+  accountId: string;
+  ss58PublicKey: string;
+  ss58Address: string;
+}
+
+function accountFields(publicKey: Uint8Array, prefix: number): AccountFields {
+  const hex = toHex(publicKey);
+  const address = encodeAddress(publicKey, prefix);
+  // An ed25519 account id is its public key, so both pairs of lines agree, as in Substrate.
+  return { networkId: networkName(prefix), publicKey: hex, accountId: hex, ss58PublicKey: address, ss58Address: address };
+}
+
+/** serde_json (as sc-cli uses it) sorts object keys; keep the same order so scripts see the same JSON. */
+function sortedJson(fields: Record<string, string>): string {
+  const sorted: Record<string, string> = {};
+  for (const key of Object.keys(fields).sort()) sorted[key] = fields[key];
+  return JSON.stringify(sorted, null, 2);
+}
+
+function secretText(firstLine: string, keypair: Ed25519Keypair, fields: AccountFields): string {
+  return [
+    firstLine,
+    `  Network ID:        ${fields.networkId}`,
+    `  Secret seed:       ${toHex(keypair.secretSeed)}`,
+    `  Public key (hex):  ${fields.publicKey}`,
+    `  Account ID:        ${fields.accountId}`,
+    `  Public key (SS58): ${fields.ss58PublicKey}`,
+    `  SS58 Address:      ${fields.ss58Address}`,
+  ].join("\n");
+}
+
+function publicText(header: string[], fields: AccountFields): string {
+  return [
+    ...header,
+    `  Public key (hex):   ${fields.publicKey}`,
+    `  Account ID:         ${fields.accountId}`,
+    `  Public key (SS58):  ${fields.ss58PublicKey}`,
+    `  SS58 Address:       ${fields.ss58Address}`,
+  ].join("\n");
+}
+
+/** A bare mnemonic, printed as "Secret phrase" (sc-cli tries this reading first). */
+function phraseAccount(phrase: string, opts: KeyOutputOptions): string | null {
+  let seed: Uint8Array;
+  try {
+    seed = miniSecretFromPhrase(phrase, opts.password);
+  } catch {
+    return null;
+  }
+  const keypair = keypairFromSeed(seed);
+  const fields = accountFields(keypair.publicKey, opts.network ?? SS58_DEFAULT_PREFIX);
+  if (opts.outputType === "json") return sortedJson({ secretPhrase: phrase, secretSeed: toHex(keypair.secretSeed), ...fields });
+  return secretText(`Secret phrase:       ${phrase}`, keypair, fields);
+}
+
+/**
+ * What `key inspect <uri>` prints, read as sc-cli's `print_from_uri` does: a bare mnemonic, else
+ * a secret URI (`//Alice`, `<phrase>//hard///password`, `0x<seed>`), else an SS58 address. With
+ * `public`, the URI is a hex public key instead (`print_from_public`). Throws `ArkreenError` or
+ * `Error` with a one-line message when none of the readings applies.
+ */
+export function inspectKeyOutput(uri: string, opts: InspectOptions): string {
+  if (opts.public) {
+    const hex = uri.startsWith("0x") ? uri : `0x${uri}`;
+    const publicKey = isHex(hex) ? fromHex(hex) : null;
+    if (publicKey === null || publicKey.length !== 32) throw new Error("Failed to construct public key from given hex");
+    const fields = accountFields(publicKey, opts.network ?? SS58_DEFAULT_PREFIX);
+    if (opts.outputType === "json") return sortedJson({ ...fields });
+    return publicText([`Network ID/Version: ${fields.networkId}`], fields);
+  }
+
+  const fromPhrase = phraseAccount(uri, opts);
+  if (fromPhrase !== null) return fromPhrase;
+
+  let secretError: unknown;
+  try {
+    const keypair = keypairFromSuri(uri, opts.password);
+    const fields = accountFields(keypair.publicKey, opts.network ?? SS58_DEFAULT_PREFIX);
+    if (opts.outputType === "json") return sortedJson({ secretKeyUri: uri, secretSeed: toHex(keypair.secretSeed), ...fields });
+    return secretText(`Secret Key URI \`${uri}\` is account:`, keypair, fields);
+  } catch (error) {
+    secretError = error;
+  }
+
+  let decoded: DecodedSs58;
+  try {
+    decoded = decodeSs58(uri);
+  } catch {
+    // Neither reading applies: report why the secret reading failed, the likelier intent.
+    const reason = secretError instanceof Error ? secretError.message : String(secretError);
+    throw new Error(`Invalid phrase/URI given: ${reason}`);
+  }
+  const fields = accountFields(decoded.publicKey, opts.network ?? decoded.prefix);
+  if (opts.outputType === "json") return sortedJson({ publicKeyUri: uri, ...fields });
+  return publicText([`Public Key URI \`${uri}\` is account:`, `  Network ID/Version: ${fields.networkId}`], fields);
+}
+
+/** What `key generate` prints: a fresh mnemonic of `words` words, shown as `inspect` shows a phrase. */
+export function generateKeyOutput(opts: GenerateOptions): string {
+  if (!WORD_COUNTS.includes(opts.words)) throw new Error(`Invalid number of words given for phrase: must be one of ${WORD_COUNTS.join(", ")}`);
+  // BIP39: 11 bits a word, one of every 33 bits is checksum.
+  const phrase = generateMnemonic(english, (opts.words / 3) * 32);
+  return inspectKeyOutput(phrase, { ...opts, public: false });
+}
+
+function parseNetwork(value: string): number {
+  for (const [prefix, name] of SS58_NETWORK_NAMES) if (name === value) return prefix;
+  const prefix = /^[0-9]+$/.test(value) ? Number(value) : NaN;
+  if (!isUsableSs58Prefix(prefix)) {
+    const names = [...SS58_NETWORK_NAMES.values()].join(", ");
+    throw new InvalidArgumentError(`expected an SS58 prefix 0..${SS58_MAX_PREFIX} (not the reserved 46, 47) or one of ${names}`);
+  }
+  return prefix;
+}
+
+function parseScheme(value: string): "ed25519" {
+  if (value.toLowerCase() !== "ed25519") throw new InvalidArgumentError("only ed25519 is supported: Arkreen accounts are ed25519 keys");
+  return "ed25519";
+}
+
+function parseWords(value: string): number {
+  const words = Number(value);
+  if (!WORD_COUNTS.includes(words)) throw new InvalidArgumentError(`must be one of ${WORD_COUNTS.join(", ")}`);
+  return words;
+}
+
+/** sc-cli reads the URI from a file when the argument names one (keeps secrets out of shell history). */
+function readUri(uri: string): string {
+  let isFile = false;
+  try {
+    isFile = statSync(uri).isFile();
+  } catch {
+    // Not a path: the argument is the URI itself.
+  }
+  return isFile ? readFileSync(uri, "utf8").trimEnd() : uri;
+}
+
+function commonOptions(command: Command): Command {
+  return command
+    .addOption(new Option("--scheme <scheme>", "cryptography scheme").argParser(parseScheme).default("ed25519"))
+    .addOption(new Option("-n, --network <network>", "network: SS58 prefix or name (default: substrate, 42)").argParser(parseNetwork))
+    .addOption(new Option("--output-type <type>", "output format").choices(["text", "json"]).default("text"))
+    .addOption(new Option("--password <password>", "password salting the mnemonic; overrides a ///password in the URI"));
+}
+
+interface ParsedOptions {
+  network?: number;
+  outputType: OutputType;
+  password?: string;
+  public?: boolean;
+  words?: number;
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** The `key` command; the node's CLI mounts it as `arkreen-node key`. */
+export function keyCommand(io: KeyCommandIo = processIo): Command {
+  const output = { writeOut: io.out, writeErr: io.err };
+  const run = (command: Command, produce: () => string): void => {
+    let text: string;
+    try {
+      text = produce();
+    } catch (error) {
+      command.error(`Error: ${errorMessage(error)}`, { exitCode: 1, code: "arkreen.key" });
+    }
+    io.out(text + "\n");
+  };
+
+  const key = new Command("key").description("Manage account keys: generate and inspect ed25519 keys and SS58 addresses").configureOutput(output);
+
+  const generate = commonOptions(new Command("generate"))
+    .description("Generate a random mnemonic and print its account")
+    .addOption(new Option("-w, --words <words>", "number of words in the phrase").argParser(parseWords).default(12))
+    .configureOutput(output)
+    .action((opts: ParsedOptions, command: Command) => {
+      run(command, () => generateKeyOutput({ words: opts.words ?? 12, network: opts.network, outputType: opts.outputType, password: opts.password }));
+    });
+
+  const inspect = commonOptions(new Command("inspect"))
+    .description("Print the public key and SS58 address of a secret URI, a mnemonic, a seed or an address")
+    .argument("<uri>", "secret URI (//Alice, <mnemonic>//hard///password, 0x<seed>), SS58 address, or hex public key with --public; or a file holding one")
+    .option("--public", "the URI is a hex-encoded public key", false)
+    .configureOutput(output)
+    .action((uri: string, opts: ParsedOptions, command: Command) => {
+      run(command, () =>
+        inspectKeyOutput(readUri(uri), { public: opts.public === true, network: opts.network, outputType: opts.outputType, password: opts.password }),
+      );
+    });
+
+  return key.addCommand(generate).addCommand(inspect);
+}
