@@ -57,10 +57,11 @@ interface FinalityWait {
   blockNumber: number;
 }
 
-const READY: TxStatus = { type: "ready" };
-const FUTURE: TxStatus = { type: "future" };
-const DROPPED: TxStatus = { type: "dropped" };
-const INVALID: TxStatus = { type: "invalid" };
+// Shared by every event and listener, hence frozen.
+const READY: TxStatus = Object.freeze({ type: "ready" });
+const FUTURE: TxStatus = Object.freeze({ type: "future" });
+const DROPPED: TxStatus = Object.freeze({ type: "dropped" });
+const INVALID: TxStatus = Object.freeze({ type: "invalid" });
 
 const TERMINAL = new Set<TxStatus["type"]>(["finalized", "finalityTimeout", "usurped", "dropped", "invalid"]);
 /** Statuses with which a transaction leaves the pool (counted in `removed`). */
