@@ -38,8 +38,8 @@ export function sign(secretSeed: Uint8Array, message: Uint8Array): Uint8Array {
 const SPKI_ED25519_PREFIX = Buffer.from("302a300506032b6570032100", "hex");
 
 /**
- * Building a KeyObject (DER parse + OpenSSL EVP_PKEY) costs 30–45 µs against ~110 µs for the
- * verification itself (measured on the 2-core dev box), and the same senders sign many
+ * Building a KeyObject (DER parse + OpenSSL EVP_PKEY) costs ~31 µs against ~110 µs for the
+ * verification itself (medians on the 2-core dev box), and the same senders sign many
  * transactions, so KeyObjects are kept in a small LRU keyed by the public key. 4096 entries is a few MiB at most (one EVP_PKEY plus a JS wrapper each) and covers
  * the active senders of several full blocks; an attacker cycling through fresh keys only makes
  * each of its own verifications pay the construction cost it would have paid without the cache.
