@@ -81,6 +81,12 @@ export function buildGenesisBlock(spec: ChainSpec): GenesisBlock {
   return { header, hash: blake2b256(codecs.header.encode(header)), state, trieNodes: nodes };
 }
 
+/** Reads the genesis state without a database (e.g. the runtime config before the chain opens). */
+export function genesisStateReader(genesis: GenesisBlock): { get(key: Uint8Array): Uint8Array | undefined } {
+  const entries = new Map(genesis.state.map((e) => [toHex(e.key), e.value]));
+  return { get: (key) => entries.get(toHex(key)) ?? undefined };
+}
+
 /** `export-chain-spec --raw`: the same spec with its genesis replaced by the raw state. */
 export function toRawChainSpec(spec: ChainSpec): ChainSpec {
   const top: Record<string, string> = {};

@@ -141,6 +141,11 @@ export class Chain extends EventEmitter<ChainEvents> {
     return this.serialize(() => this.doFinalize(hash, justification));
   }
 
+  /** Resolves once every queued import and finalization has finished (before closing the database). */
+  async idle(): Promise<void> {
+    await this.queue;
+  }
+
   private serialize<T>(fn: () => Promise<T>): Promise<T> {
     const run = this.queue.then(fn, fn);
     this.queue = run.catch(() => undefined);

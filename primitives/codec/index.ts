@@ -9,6 +9,7 @@ export const codecs = {
   header: new MessageCodec<T.Header>("Header"),
   block: new MessageCodec<T.Block>("Block"),
   blockBody: new MessageCodec<T.BlockBody>("BlockBody"),
+  exportedBlock: new MessageCodec<T.ExportedBlock>("ExportedBlock"),
   justification: new MessageCodec<T.Justification>("Justification"),
   extrinsicPayload: new MessageCodec<T.ExtrinsicPayload>("ExtrinsicPayload"),
   signedExtrinsic: new MessageCodec<T.SignedExtrinsic>("SignedExtrinsic"),

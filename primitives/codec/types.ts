@@ -30,6 +30,11 @@ export interface Justification {
   data: Uint8Array;
 }
 
+export interface ExportedBlock {
+  block: Block;
+  justification: Justification | null;
+}
+
 export interface Call {
   module: string;
   method: string;

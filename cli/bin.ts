@@ -1,0 +1,9 @@
+#!/usr/bin/env node
+import { createProgram } from "./program.ts";
+
+createProgram()
+  .parseAsync(process.argv)
+  .catch((e: unknown) => {
+    process.stderr.write(`Error: ${e instanceof Error ? e.message : String(e)}\n`);
+    process.exit(1);
+  });

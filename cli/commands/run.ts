@@ -1,0 +1,104 @@
+import { Command, Option } from "commander";
+import { createLogger, type LogLevel } from "../../primitives/logger.ts";
+import { devKeypair, DEV_ACCOUNT_NAMES } from "../../primitives/keys/devAccounts.ts";
+import { keypairFromSuri } from "../../primitives/keys/suri.ts";
+import { parseCors } from "../../rpc/server/options.ts";
+import { ArkreenNode } from "../../node/service.ts";
+import { selectBasePath, selectChainSpec } from "../chainSelection.ts";
+
+interface RunFlags {
+  dev?: boolean;
+  chain?: string;
+  basePath?: string;
+  tmp?: boolean;
+  name?: string;
+  validator?: boolean;
+  authoringKey?: string;
+  rpcPort: number;
+  rpcExternal?: boolean;
+  rpcMethods: "auto" | "safe" | "unsafe";
+  rpcCors?: string;
+  rpcMaxConnections: number;
+  prometheusPort: number;
+  prometheus: boolean;
+  prometheusExternal?: boolean;
+  log: LogLevel;
+  logFormat: "human" | "json";
+  [devAccount: string]: unknown;
+}
+
+function port(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`invalid port: ${value}`);
+  return n;
+}
+
+/** Adds the run flags (Substrate's names) to the root command. */
+export function addRunOptions(program: Command): Command {
+  program
+    .option("--dev", "run a development chain: --chain=dev --alice --rpc-cors=all, temporary storage unless --base-path")
+    .option("--chain <id-or-path>", "chain spec: dev, local, or a chain spec JSON file")
+    .option("-d, --base-path <path>", "where the database and node data are stored")
+    .option("--tmp", "use a temporary base path, removed when the node stops")
+    .option("--name <name>", "the node's human-readable name")
+    .option("--validator", "author blocks (needs an authoring key: --alice… or --authoring-key)")
+    .option("--authoring-key <suri>", "secret URI of the ed25519 authoring key")
+    .addOption(new Option("--rpc-port <port>", "JSON-RPC HTTP and WebSocket port").default(9944).argParser(port))
+    .option("--rpc-external", "listen for RPC on all interfaces (default: 127.0.0.1 only)")
+    .addOption(new Option("--rpc-methods <policy>", "which RPC methods to expose").choices(["auto", "safe", "unsafe"]).default("auto"))
+    .option("--rpc-cors <origins>", "allowed browser origins: all, none, or a comma-separated list")
+    .addOption(new Option("--rpc-max-connections <n>", "maximum RPC connections").default(100).argParser((v) => port(v)))
+    .addOption(new Option("--prometheus-port <port>", "Prometheus exporter port").default(9615).argParser(port))
+    .option("--no-prometheus", "do not expose Prometheus metrics")
+    .option("--prometheus-external", "expose Prometheus on all interfaces")
+    .addOption(new Option("-l, --log <level>", "log level").choices(["error", "warn", "info", "debug", "trace"]).default("info"))
+    .addOption(new Option("--log-format <format>", "log line format").choices(["human", "json"]).default("human"));
+  for (const name of DEV_ACCOUNT_NAMES) program.option(`--${name.toLowerCase()}`, `shortcut for --validator with the //${name} authoring key`);
+  return program;
+}
+
+function authoringSeed(flags: RunFlags): Uint8Array | null {
+  const devName = DEV_ACCOUNT_NAMES.find((n) => flags[n.toLowerCase()] === true) ?? (flags.dev ? "Alice" : undefined);
+  if (devName) return devKeypair(devName).secretSeed;
+  if (flags.authoringKey) return keypairFromSuri(flags.authoringKey).secretSeed;
+  if (flags.validator) throw new Error("--validator needs an authoring key: pass --alice (…--ferdie) or --authoring-key <suri>");
+  return null;
+}
+
+/** Starts the node and keeps it running until SIGINT/SIGTERM. */
+export async function runNode(flags: RunFlags): Promise<void> {
+  const logger = createLogger({ level: flags.log, format: flags.logFormat });
+  const spec = selectChainSpec(flags);
+  const node = await ArkreenNode.start(
+    {
+      spec,
+      basePath: selectBasePath(flags),
+      name: flags.name ?? "arkreen-node",
+      validatorSeed: authoringSeed(flags),
+      rpc: {
+        host: flags.rpcExternal ? "0.0.0.0" : "127.0.0.1",
+        port: flags.rpcPort,
+        rpcMethods: flags.rpcMethods,
+        ...(flags.rpcCors ? { cors: parseCors(flags.rpcCors) } : flags.dev ? { cors: "all" as const } : {}),
+        maxConnections: flags.rpcMaxConnections,
+      },
+      prometheus: flags.prometheus ? { host: flags.prometheusExternal ? "0.0.0.0" : "127.0.0.1", port: flags.prometheusPort } : null,
+    },
+    { logger },
+  );
+  await new Promise<void>((resolve) => {
+    let stopping = false;
+    const shutdown = (signal: string): void => {
+      if (stopping) return;
+      stopping = true;
+      logger.info(`Received ${signal}, shutting down`);
+      node.stop().then(resolve, (e: unknown) => {
+        logger.error("Shutdown failed", {}, e);
+        process.exitCode = 1;
+        resolve();
+      });
+    };
+    process.once("SIGINT", () => shutdown("SIGINT"));
+    process.once("SIGTERM", () => shutdown("SIGTERM"));
+  });
+}

@@ -1,0 +1,27 @@
+import { buildGenesisBlock, type GenesisBlock } from "../genesis/build.ts";
+import type { ChainSpec } from "../genesis/chainSpec.ts";
+import type { Chain } from "../node/chain/chain.ts";
+import { Database } from "../node/db/database.ts";
+import { openChain } from "../node/openChain.ts";
+import { databasePath } from "../node/service.ts";
+import type { Logger } from "../primitives/logger.ts";
+
+/** The chain alone, without authoring or RPC: for export-blocks and import-blocks. */
+export async function openChainOnly(spec: ChainSpec, basePath: string, logger: Logger): Promise<{ chain: Chain; genesis: GenesisBlock; close(): Promise<void> }> {
+  const genesis = buildGenesisBlock(spec);
+  const db = await Database.open(databasePath(basePath, spec));
+  try {
+    const { chain } = await openChain(genesis, db, { logger, metrics: null });
+    return {
+      chain,
+      genesis,
+      close: async () => {
+        await chain.idle();
+        await db.close();
+      },
+    };
+  } catch (e) {
+    await db.close();
+    throw e;
+  }
+}

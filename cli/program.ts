@@ -1,0 +1,24 @@
+import { Command } from "commander";
+import { NODE_VERSION } from "../node/service.ts";
+import { exportBlocksCommand, importBlocksCommand } from "./commands/blocks.ts";
+import { exportChainSpecCommand } from "./commands/exportChainSpec.ts";
+import { keyCommand } from "./commands/key.ts";
+import { purgeChainCommand } from "./commands/purgeChain.ts";
+import { addRunOptions, runNode } from "./commands/run.ts";
+import { txCommand } from "./commands/tx.ts";
+
+/** The `arkreen-node` command: runs the node by default, with Substrate's subcommands. */
+export function createProgram(): Command {
+  const program = new Command("arkreen-node")
+    .description("Arkreen node: a proof-of-stake chain for distributed renewable energy")
+    .version(NODE_VERSION)
+    .showHelpAfterError();
+  addRunOptions(program).action((flags) => runNode(flags));
+  program.addCommand(keyCommand());
+  program.addCommand(exportChainSpecCommand());
+  program.addCommand(purgeChainCommand());
+  program.addCommand(exportBlocksCommand());
+  program.addCommand(importBlocksCommand());
+  program.addCommand(txCommand());
+  return program;
+}

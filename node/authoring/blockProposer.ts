@@ -1,0 +1,69 @@
+import type { Block } from "../../primitives/codec/index.ts";
+import { auraPreDigest } from "../../primitives/digest.ts";
+import type { Logger } from "../../primitives/logger.ts";
+import { orderedTrieRoot } from "../../primitives/trie/trie.ts";
+import type { BlockProposer } from "../../consensus/aura/slotWorker.ts";
+import { sealHeader } from "../../consensus/aura/seal.ts";
+import type { Executive } from "../../runtime/executive.ts";
+import { InvalidTransaction } from "../../runtime/framework/errors.ts";
+import { applyStateChanges, shortHash, type Chain } from "../chain/chain.ts";
+import type { TxPool } from "../txpool/index.ts";
+
+export interface AuraProposerDeps {
+  chain: Chain;
+  executive: Executive;
+  pool: TxPool;
+  logger: Logger;
+  /** The authoring key's secret seed. */
+  secretSeed: Uint8Array;
+  now(): number;
+}
+
+/**
+ * Builds a block on the best head from the pool's ready queue (best tip first, each sender's
+ * nonces in order) until a block limit or the proposal deadline, seals it and imports it
+ * without executing it twice.
+ */
+export class AuraBlockProposer implements BlockProposer {
+  private readonly deps: AuraProposerDeps;
+
+  constructor(deps: AuraProposerDeps) {
+    this.deps = deps;
+  }
+
+  async propose(slot: bigint, deadlineMs: number): Promise<void> {
+    const { chain, executive, pool, logger } = this.deps;
+    const parent = chain.best;
+    logger.debug(`Starting consensus session on top of parent ${shortHash(parent.hash)}`, { slot });
+    const parentState = chain.stateAt(parent.hash);
+    const number = parent.number + 1;
+    const ctx = executive.initializeBlock(parentState, { number, parentHash: parent.hash, digest: [auraPreDigest(slot)] });
+
+    const included: Uint8Array[] = [];
+    const invalid: Uint8Array[] = [];
+    let bytes = 0;
+    for (const tx of pool.ready()) {
+      if (included.length >= ctx.config.maxBlockExtrinsics || bytes + tx.bytes.length > ctx.config.maxBlockBytes) break;
+      if (this.deps.now() > deadlineMs) break;
+      try {
+        executive.applyExtrinsic(ctx, tx.bytes, included.length, { signatureChecked: true });
+        included.push(tx.bytes);
+        bytes += tx.bytes.length;
+      } catch (e) {
+        if (!(e instanceof InvalidTransaction)) throw e;
+        if (e.code !== "FUTURE") invalid.push(tx.hash);
+      }
+    }
+    if (invalid.length > 0) pool.remove(invalid, "invalid");
+
+    const changes = executive.finalizeBlock(ctx);
+    const { root, nodes } = applyStateChanges(parentState, changes);
+    const header = sealHeader(
+      { parentHash: parent.hash, number, stateRoot: root, extrinsicsRoot: orderedTrieRoot(included), digest: [auraPreDigest(slot)] },
+      this.deps.secretSeed,
+    );
+    const block: Block = { header, extrinsics: included };
+    logger.info(`Prepared block for proposing at ${number}`, { extrinsics: included.length, slot });
+    await chain.importBlock(block, "own", { block, stateRoot: root, trieNodes: nodes });
+  }
+}

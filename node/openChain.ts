@@ -1,0 +1,36 @@
+import { genesisStateReader, type GenesisBlock } from "../genesis/build.ts";
+import { AuraHeaderVerifier } from "../consensus/aura/verifier.ts";
+import type { Logger } from "../primitives/logger.ts";
+import type { RuntimeConfig } from "../runtime/config.ts";
+import { Executive } from "../runtime/executive.ts";
+import type { StateReader } from "../runtime/framework/state.ts";
+import { Authorities } from "../runtime/modules/aura/storage.ts";
+import { Config } from "../runtime/modules/system/storage.ts";
+import { Chain } from "./chain/chain.ts";
+import type { ChainMetrics } from "./chain/metrics.ts";
+import type { Database } from "./db/database.ts";
+import { ChainDatabase } from "./db/repositories.ts";
+
+/**
+ * Aura accepts blocks up to one slot ahead of the local clock: honest clocks drift a little,
+ * and refusing a block that is early by less than a slot would only delay its import.
+ */
+const MAX_FUTURE_SLOTS = 1;
+
+export interface OpenedChain {
+  chain: Chain;
+  executive: Executive;
+  runtimeConfig: RuntimeConfig;
+}
+
+/** The runtime, the Aura header verifier and the chain on an open database. */
+export async function openChain(genesis: GenesisBlock, db: Database, deps: { logger: Logger; metrics: ChainMetrics | null }): Promise<OpenedChain> {
+  const runtimeConfig = Config.get(genesisStateReader(genesis));
+  const executive = new Executive(genesis.hash);
+  const verifier = new AuraHeaderVerifier<StateReader>(
+    { slotDurationMs: runtimeConfig.slotDurationMs, maxFutureSlots: MAX_FUTURE_SLOTS },
+    { authorities: (state) => Authorities.get(state), now: Date.now },
+  );
+  const chain = await Chain.open({ db: new ChainDatabase(db), genesis, executive, verifier, logger: deps.logger, metrics: deps.metrics });
+  return { chain, executive, runtimeConfig };
+}

@@ -1,0 +1,197 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Registry } from "prom-client";
+import { bytesEqual } from "../primitives/bytes.ts";
+import type { Logger } from "../primitives/logger.ts";
+import { keypairFromSeed } from "../primitives/keys/ed25519.ts";
+import { SlotWorker } from "../consensus/aura/slotWorker.ts";
+import { signInstantJustification } from "../consensus/instantFinality.ts";
+import { buildGenesisBlock, type GenesisBlock } from "../genesis/build.ts";
+import type { ChainSpec } from "../genesis/chainSpec.ts";
+import type { Executive } from "../runtime/executive.ts";
+import { extrinsicHash } from "../runtime/extrinsic.ts";
+import { Authorities } from "../runtime/modules/aura/storage.ts";
+import { createRpcMetrics, RpcServer, type RpcServerOpts } from "../rpc/server/index.ts";
+import { registerNodeRpc } from "../rpc/namespaces/index.ts";
+import { AuraBlockProposer } from "./authoring/blockProposer.ts";
+import { shortHash, type Chain } from "./chain/chain.ts";
+import { createChainMetrics } from "./chain/metrics.ts";
+import type { HeadInfo } from "./chain/types.ts";
+import { Database } from "./db/database.ts";
+import { Informant } from "./informant.ts";
+import { MetricsServer, type MetricsServerOpts } from "./metrics/server.ts";
+import { openChain } from "./openChain.ts";
+import { TxPool, createTxPoolMetrics } from "./txpool/index.ts";
+import { RuntimeTxValidator } from "./txValidator.ts";
+
+export const NODE_VERSION = "0.1.0";
+
+export interface NodeOpts {
+  spec: ChainSpec;
+  /** Where the database lives; null: a temporary directory removed on stop (`--tmp`). */
+  basePath: string | null;
+  name: string;
+  /** The authoring key's secret seed when running as a validator. */
+  validatorSeed: Uint8Array | null;
+  rpc: Partial<RpcServerOpts> | null;
+  prometheus: MetricsServerOpts | null;
+}
+
+export function databasePath(basePath: string, spec: ChainSpec): string {
+  return join(basePath, "chains", spec.id, "db");
+}
+
+/**
+ * The node service: opens the database and chain, wires the pool, authoring, finality, RPC
+ * and metrics, and stops them in reverse order.
+ */
+export class ArkreenNode {
+  readonly chain: Chain;
+  readonly pool: TxPool;
+  readonly genesis: GenesisBlock;
+  readonly executive: Executive;
+  readonly register: Registry;
+  readonly rpcAddress: { host: string; port: number } | null;
+  private readonly logger: Logger;
+  private readonly closers: Array<() => Promise<void> | void>;
+
+  private constructor(fields: {
+    chain: Chain;
+    pool: TxPool;
+    genesis: GenesisBlock;
+    executive: Executive;
+    register: Registry;
+    rpcAddress: { host: string; port: number } | null;
+    logger: Logger;
+    closers: Array<() => Promise<void> | void>;
+  }) {
+    this.chain = fields.chain;
+    this.pool = fields.pool;
+    this.genesis = fields.genesis;
+    this.executive = fields.executive;
+    this.register = fields.register;
+    this.rpcAddress = fields.rpcAddress;
+    this.logger = fields.logger;
+    this.closers = fields.closers;
+  }
+
+  static async start(opts: NodeOpts, deps: { logger: Logger }): Promise<ArkreenNode> {
+    const { logger } = deps;
+    const { spec } = opts;
+    const closers: Array<() => Promise<void> | void> = [];
+    const basePath = opts.basePath ?? mkdtempSync(join(tmpdir(), "arkreen-"));
+    if (opts.basePath === null) closers.push(() => rmSync(basePath, { recursive: true, force: true }));
+
+    const genesis = buildGenesisBlock(spec);
+    logger.info(`Chain specification: ${spec.name}`);
+    logger.info(`Node name: ${opts.name}`);
+    logger.info(`Database: LevelDB at ${databasePath(basePath, spec)}`);
+    logger.info(`Genesis block: #0 (${shortHash(genesis.hash)})`);
+
+    const db = await Database.open(databasePath(basePath, spec));
+    closers.push(() => db.close());
+    try {
+      return await ArkreenNode.wire(opts, logger, genesis, db, closers);
+    } catch (e) {
+      for (const close of closers.reverse()) await close();
+      throw e;
+    }
+  }
+
+  private static async wire(
+    opts: NodeOpts,
+    logger: Logger,
+    genesis: GenesisBlock,
+    db: Database,
+    closers: Array<() => Promise<void> | void>,
+  ): Promise<ArkreenNode> {
+    const register = new Registry();
+    const { chain, executive, runtimeConfig } = await openChain(genesis, db, { logger: logger.child("chain"), metrics: createChainMetrics(register) });
+    closers.push(() => chain.idle());
+    logger.info(`Best block: #${chain.best.number} (${shortHash(chain.best.hash)}), finalized #${chain.finalized.number}`);
+
+    const pool = new TxPool({}, { validator: new RuntimeTxValidator({ chain, executive }), logger: logger.child("txpool"), metrics: createTxPoolMetrics(register) });
+    chain.on("imported", (block) => {
+      if (block.isNewBest) pool.onBlockImported({ hash: block.hash, number: block.header.number, extrinsicHashes: block.extrinsics.map(extrinsicHash) });
+    });
+    let lastFinalized = chain.finalized.number;
+    chain.on("finalized", (head) => {
+      // Every block between the previous finalized head and this one is final now.
+      for (let n = lastFinalized + 1; n <= head.number; n++) {
+        const hash = chain.hashAt(n);
+        const block = hash && chain.block(hash);
+        if (hash && block) pool.onBlockFinalized({ hash, extrinsicHashes: block.extrinsics.map(extrinsicHash) });
+      }
+      lastFinalized = head.number;
+    });
+
+    if (opts.validatorSeed) {
+      const seed = opts.validatorSeed;
+      const authorityKey = keypairFromSeed(seed).publicKey;
+      const authorities = (): Uint8Array[] => Authorities.get(chain.stateAt());
+      const isSoleAuthority = (): boolean => {
+        const set = authorities();
+        return set.length === 1 && bytesEqual(set[0], authorityKey);
+      };
+      // A single-validator chain finalizes each block as it becomes best (dev finality).
+      const finalizeBest = (head: HeadInfo): void => {
+        if (!isSoleAuthority()) return;
+        chain.finalize(head.hash, signInstantJustification(seed, genesis.hash, head.hash)).catch((e: unknown) => logger.error("Finalization failed", {}, e));
+      };
+      chain.on("newBest", finalizeBest);
+      if (chain.best.number > chain.finalized.number) finalizeBest(chain.best);
+      const worker = new SlotWorker(
+        { slotDurationMs: runtimeConfig.slotDurationMs, authorityKey },
+        {
+          proposer: new AuraBlockProposer({ chain, executive, pool, logger: logger.child("aura"), secretSeed: seed, now: Date.now }),
+          authorities,
+          logger: logger.child("aura"),
+          now: Date.now,
+        },
+      );
+      worker.start();
+      closers.push(() => worker.stop());
+      logger.info(`Authoring as validator`, { slotDurationMs: runtimeConfig.slotDurationMs });
+    }
+
+    let rpcAddress: { host: string; port: number } | null = null;
+    if (opts.rpc) {
+      const rpc = new RpcServer(opts.rpc, {
+        logger: logger.child("rpc"),
+        metrics: createRpcMetrics(register),
+        health: () => ({ peers: 0, isSyncing: false, shouldHavePeers: false }),
+      });
+      registerNodeRpc(rpc, {
+        chain,
+        pool,
+        spec: opts.spec,
+        runtimeConfig,
+        nodeName: opts.name,
+        version: NODE_VERSION,
+        health: () => ({ peers: 0, isSyncing: false, shouldHavePeers: false }),
+      });
+      rpcAddress = await rpc.listen();
+      closers.push(() => rpc.close());
+    }
+    if (opts.prometheus) {
+      const metricsServer = new MetricsServer(opts.prometheus, { register, logger });
+      await metricsServer.listen();
+      closers.push(() => metricsServer.close());
+    }
+    const informant = new Informant({ chain, logger, peers: () => 0 });
+    informant.start();
+    closers.push(() => informant.stop());
+
+    return new ArkreenNode({ chain, pool, genesis, executive, register, rpcAddress, logger, closers });
+  }
+
+  /** Stops authoring, RPC and metrics, then closes the database (reverse start order). */
+  async stop(): Promise<void> {
+    while (this.closers.length > 0) {
+      const close = this.closers.pop() as () => Promise<void> | void;
+      await close();
+    }
+    this.logger.info("Node stopped");
+  }
+}

@@ -1,0 +1,14 @@
+import type { RpcNodeApi } from "../nodeApi.ts";
+import type { RpcServer } from "../server/index.ts";
+import { registerAuthorRpc } from "./author.ts";
+import { registerChainRpc } from "./chain.ts";
+import { registerStateRpc } from "./state.ts";
+import { registerSystemRpc } from "./system.ts";
+
+/** Registers every JSON-RPC namespace on the server. */
+export function registerNodeRpc(server: RpcServer, api: RpcNodeApi): void {
+  registerSystemRpc(server, api);
+  registerChainRpc(server, api);
+  registerStateRpc(server, api);
+  registerAuthorRpc(server, api);
+}

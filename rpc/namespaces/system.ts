@@ -1,0 +1,32 @@
+import { toHex } from "../../primitives/bytes.ts";
+import { getAccount } from "../../runtime/modules/system/accounts.ts";
+import type { RpcNodeApi } from "../nodeApi.ts";
+import type { RpcServer } from "../server/index.ts";
+import { accountParam, positional } from "./params.ts";
+
+/** The next nonce for `who`: the chain's, advanced past the sender's consecutive pool transactions. */
+function nextIndex(api: RpcNodeApi, who: Uint8Array): number {
+  let next = getAccount(api.chain.stateAt(), who).nonce;
+  const sender = toHex(who);
+  const pooled = new Set(api.pool.pending().filter((tx) => tx.sender === sender).map((tx) => tx.nonce));
+  while (pooled.has(next)) next++;
+  return next;
+}
+
+export function registerSystemRpc(server: RpcServer, api: RpcNodeApi): void {
+  server.addMethod("system_name", { handler: () => api.nodeName });
+  server.addMethod("system_version", { handler: () => api.version });
+  server.addMethod("system_chain", { handler: () => api.spec.name });
+  server.addMethod("system_chainType", { handler: () => api.spec.chainType });
+  server.addMethod("system_properties", { handler: () => api.spec.properties });
+  server.addMethod("system_health", { handler: () => api.health() });
+  server.addMethod("system_accountNextIndex", {
+    handler: (params) => nextIndex(api, accountParam(positional(params, 1)[0])),
+  });
+  server.addMethod("system_account", {
+    handler: (params) => {
+      const account = getAccount(api.chain.stateAt(), accountParam(positional(params, 1)[0]));
+      return { nonce: account.nonce.toString(), free: account.free.toString(), reserved: account.reserved.toString() };
+    },
+  });
+}

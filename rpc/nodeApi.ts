@@ -1,0 +1,15 @@
+import type { ChainSpec } from "../genesis/chainSpec.ts";
+import type { Chain } from "../node/chain/chain.ts";
+import type { TxPool } from "../node/txpool/index.ts";
+import type { RuntimeConfig } from "../runtime/config.ts";
+
+/** What the RPC namespaces need from the node. */
+export interface RpcNodeApi {
+  chain: Pick<Chain, "best" | "finalized" | "genesisHash" | "header" | "block" | "justification" | "hashAt" | "stateAt" | "on" | "off">;
+  pool: Pick<TxPool, "submit" | "watch" | "pending" | "status">;
+  spec: ChainSpec;
+  runtimeConfig: RuntimeConfig;
+  nodeName: string;
+  version: string;
+  health(): { peers: number; isSyncing: boolean; shouldHavePeers: boolean };
+}
