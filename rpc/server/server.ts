@@ -1,0 +1,186 @@
+/**
+ * The JSON-RPC 2.0 server: HTTP and WebSocket on one port, like Substrate's (jsonrpsee).
+ * Namespaces register methods and subscriptions; the server owns sockets, limits and policy.
+ *
+ *   const server = new RpcServer({ port: 9944 }, { logger, metrics, health: () => network.health() });
+ *   server.addMethod("system_name", { handler: () => "arkreen-node" });
+ *   await server.listen();
+ */
+import { createServer } from "node:http";
+import type { IncomingMessage, Server } from "node:http";
+import type { AddressInfo, Socket } from "node:net";
+import type { Duplex } from "node:stream";
+import { WebSocketServer } from "ws";
+import type { WebSocket } from "ws";
+import type { Logger } from "../../primitives/logger.ts";
+import { createOriginMatcher } from "./cors.ts";
+import { RpcDispatcher } from "./dispatcher.ts";
+import { HttpHandler } from "./httpHandler.ts";
+import type { RpcMetrics } from "./metrics.ts";
+import { allowsUnsafe, defaultRpcServerOpts, isLoopbackAddress } from "./options.ts";
+import type { RpcServerOpts } from "./options.ts";
+import { RpcServerError } from "./serverError.ts";
+import type { RpcMethodDef, RpcSubscriptionDef } from "./types.ts";
+import { WsConnection } from "./wsConnection.ts";
+
+export interface RpcServerDeps {
+  logger: Logger;
+  metrics: RpcMetrics | null;
+  /** The body of `GET /health`, e.g. `{ peers: 0, isSyncing: false, shouldHavePeers: false }`. */
+  health: () => unknown;
+}
+
+/** How long `close()` waits for WebSocket clients to answer the close frame before cutting them off. */
+const CLOSE_GRACE_MS = 1000;
+
+export class RpcServer {
+  private readonly opts: RpcServerOpts;
+  private readonly deps: RpcServerDeps;
+  private readonly logger: Logger;
+  private readonly dispatcher: RpcDispatcher;
+  private readonly httpHandler: HttpHandler;
+  private readonly originAllowed: (origin: string) => boolean;
+  private readonly wss: WebSocketServer;
+  /** Sockets that hold one of the `maxConnections` slots. */
+  private readonly sockets = new Set<Socket>();
+  /** Sockets accepted beyond `maxConnections`: their first request is answered 429. */
+  private readonly overLimit = new WeakSet<Socket>();
+  private readonly connections = new Set<WsConnection>();
+  private server: Server | null = null;
+  private state: "created" | "listening" | "closing" | "closed" = "created";
+
+  constructor(opts: Partial<RpcServerOpts>, deps: RpcServerDeps) {
+    this.opts = { ...defaultRpcServerOpts, ...opts };
+    this.deps = deps;
+    this.logger = deps.logger;
+    this.originAllowed = createOriginMatcher(this.opts.cors);
+    this.dispatcher = new RpcDispatcher(
+      {
+        maxBatchLength: this.opts.maxBatchLength,
+        maxResponseBytes: this.opts.maxResponseBytes,
+        maxJsonDepth: this.opts.maxJsonDepth,
+        allowUnsafe: allowsUnsafe(this.opts.rpcMethods, this.opts.host),
+      },
+      { logger: this.logger, metrics: deps.metrics },
+    );
+    this.httpHandler = new HttpHandler(
+      { maxRequestBytes: this.opts.maxRequestBytes, anyOrigin: this.opts.cors === "all" },
+      { dispatcher: this.dispatcher, originAllowed: this.originAllowed, health: deps.health, logger: this.logger, metrics: deps.metrics },
+    );
+    // No permessage-deflate: a compressed frame could expand far beyond maxRequestBytes of wire data.
+    this.wss = new WebSocketServer({ noServer: true, maxPayload: this.opts.maxRequestBytes, perMessageDeflate: false });
+  }
+
+  addMethod(name: string, def: RpcMethodDef): void {
+    this.dispatcher.addMethod(name, def);
+  }
+
+  addSubscription(def: RpcSubscriptionDef): void {
+    this.dispatcher.addSubscription(def);
+  }
+
+  /** Sorted names of everything callable, as `rpc_methods` reports them. */
+  methods(): string[] {
+    return this.dispatcher.methodNames();
+  }
+
+  async listen(): Promise<{ host: string; port: number }> {
+    if (this.state !== "created") {
+      throw new RpcServerError({ code: "RPC_SERVER_STATE", state: this.state, action: "listen" }, `cannot listen: RPC server is ${this.state}`);
+    }
+    const server = createServer();
+    server.on("connection", (socket: Socket) => this.onConnection(socket));
+    server.on("request", (req, res) => {
+      if (this.overLimit.has(req.socket)) return this.httpHandler.tooManyConnections(res);
+      this.httpHandler.handle(req, res).catch((err: unknown) => {
+        this.logger.error("HTTP request handling failed", {}, err);
+        if (!res.headersSent) res.writeHead(500).end();
+      });
+    });
+    server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => this.onUpgrade(req, socket, head));
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(this.opts.port, this.opts.host, () => {
+        server.off("error", reject);
+        resolve();
+      });
+    });
+    server.on("error", (err) => this.logger.error("RPC server error", {}, err));
+    this.server = server;
+    this.state = "listening";
+    const { address, port } = server.address() as AddressInfo;
+    const origins = this.opts.cors === "all" ? "all" : `[${this.opts.cors.join(", ")}]`;
+    this.logger.info(`Running JSON-RPC server: addr=${address}:${port}, allowed origins=${origins}`, {
+      unsafeMethods: allowsUnsafe(this.opts.rpcMethods, this.opts.host),
+    });
+    return { host: address, port };
+  }
+
+  /** Stops listening, closes WebSocket sessions (1001) and HTTP connections, tears down subscriptions. */
+  async close(): Promise<void> {
+    const server = this.server;
+    if (this.state !== "listening" || !server) return;
+    this.state = "closing";
+    const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
+    const connections = [...this.connections];
+    for (const conn of connections) conn.close(1001, "Server shutting down");
+    server.closeAllConnections();
+    let timer: NodeJS.Timeout | undefined;
+    const grace = new Promise<void>((resolve) => (timer = setTimeout(resolve, CLOSE_GRACE_MS)));
+    await Promise.race([Promise.all(connections.map((c) => c.closed)), grace]);
+    clearTimeout(timer);
+    for (const conn of connections) conn.terminate();
+    for (const socket of this.sockets) socket.destroy();
+    await Promise.all(connections.map((c) => c.closed));
+    await serverClosed;
+    this.state = "closed";
+  }
+
+  private onConnection(socket: Socket): void {
+    if (this.sockets.size >= this.opts.maxConnections) {
+      this.overLimit.add(socket);
+      this.deps.metrics?.rejected.inc({ reason: "max_connections" });
+      return;
+    }
+    this.sockets.add(socket);
+    socket.once("close", () => this.sockets.delete(socket));
+  }
+
+  private onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    if (this.overLimit.has(req.socket)) return rejectUpgrade(socket, 429, "Too Many Requests", "Too many connections. Please try again later.");
+    const origin = req.headers.origin;
+    if (origin !== undefined && !this.originAllowed(origin)) {
+      this.deps.metrics?.rejected.inc({ reason: "cors" });
+      return rejectUpgrade(socket, 403, "Forbidden", "Origin not allowed");
+    }
+    this.wss.handleUpgrade(req, socket, head, (ws: WebSocket) => {
+      if (this.state !== "listening") return ws.terminate();
+      const remoteAddress = req.socket.remoteAddress ?? "";
+      const conn = new WsConnection(
+        {
+          maxInflightMessages: this.opts.maxInflightMessagesPerConnection,
+          maxBufferedBytes: this.opts.maxBufferedBytesPerConnection,
+          maxSubscriptions: this.opts.maxSubscriptionsPerConnection,
+          maxResponseBytes: this.opts.maxResponseBytes,
+        },
+        {
+          socket: ws,
+          ctx: { transport: "ws", remoteAddress, isLocal: isLoopbackAddress(remoteAddress) },
+          dispatcher: this.dispatcher,
+          logger: this.logger,
+          metrics: this.deps.metrics,
+        },
+      );
+      this.connections.add(conn);
+      void conn.closed.then(() => this.connections.delete(conn));
+    });
+  }
+}
+
+function rejectUpgrade(socket: Duplex, status: number, statusText: string, body: string): void {
+  socket.on("error", () => socket.destroy());
+  socket.end(
+    `HTTP/1.1 ${status} ${statusText}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  );
+}
