@@ -52,7 +52,11 @@ describe("rpc server options", () => {
     assert.ok(!exceedsJsonDepth("[[[]]]", 3));
     assert.ok(exceedsJsonDepth("[[[[]]]]", 3));
     assert.ok(exceedsJsonDepth('{"a":{"b":[{}]}}', 3));
+    // an escaped quote does not end a string; an escaped backslash before a quote does
     assert.ok(!exceedsJsonDepth('["[[[[[[", "\\"[[[[["]', 1));
+    assert.ok(exceedsJsonDepth('["\\\\", [[[]]]]', 3));
+    assert.ok(!exceedsJsonDepth('["\\\\", [[]]]', 3));
+    assert.ok(!exceedsJsonDepth('["unterminated [[[[[[', 1));
     assert.ok(exceedsJsonDepth("[".repeat(100_000), 128));
   });
 
