@@ -1,0 +1,19 @@
+import { MAX_SETS_PER_JOB } from "./defaults.ts";
+import type { SameMessageSet, SignatureSet } from "./interface.ts";
+import type { VerifyJob } from "./verifyJobs.ts";
+
+function chunk<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/** A `verifySignatureSets` call as jobs of at most `maxSetsPerJob` sets. */
+export function distinctJobs(sets: readonly SignatureSet[], maxSetsPerJob: number): VerifyJob[] {
+  return chunk(sets, maxSetsPerJob).map((part) => ({ kind: "distinct", sets: part }));
+}
+
+/** A `verifySameMessage` call as jobs of at most `maxSetsPerJob` sets. */
+export function sameMessageJobs(sets: readonly SameMessageSet[], message: Uint8Array, maxSetsPerJob = MAX_SETS_PER_JOB): VerifyJob[] {
+  return chunk(sets, maxSetsPerJob).map((part) => ({ kind: "same", message, sets: part }));
+}

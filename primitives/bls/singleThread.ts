@@ -1,0 +1,71 @@
+import type { BlsBackend } from "./backend.ts";
+import { DEFAULT_BATCH_SIZE, DEFAULT_PUBLIC_KEY_CACHE_SIZE } from "./defaults.ts";
+import { BlsVerifierError } from "./errors.ts";
+import type { IBlsVerifier, SameMessageSet, SignatureSet } from "./interface.ts";
+import { sameMessageJobs } from "./jobs.ts";
+import type { BlsMetrics } from "./metrics.ts";
+import { PublicKeyCache } from "./publicKeyCache.ts";
+import { verifyJobs, type VerificationContext, type VerifyJob, type VerifyStats } from "./verifyJobs.ts";
+
+export interface BlsSingleThreadVerifierOpts {
+  batchSize?: number;
+  publicKeyCacheSize?: number;
+}
+
+export interface BlsSingleThreadVerifierDeps {
+  backend: BlsBackend;
+  metrics: BlsMetrics | null;
+}
+
+/**
+ * Verifies on the calling thread, at once, with the same algorithm as the pool's workers:
+ * for tools, tests and machines where worker threads are not worth it. Options for
+ * batching and priority are accepted and have nothing to act on.
+ */
+export class BlsSingleThreadVerifier implements IBlsVerifier {
+  private readonly ctx: VerificationContext<unknown, unknown>;
+  private readonly metrics: BlsMetrics | null;
+  private closed = false;
+
+  constructor(opts: BlsSingleThreadVerifierOpts, deps: BlsSingleThreadVerifierDeps) {
+    this.ctx = {
+      backend: deps.backend,
+      publicKeys: new PublicKeyCache({ maxSize: opts.publicKeyCacheSize ?? DEFAULT_PUBLIC_KEY_CACHE_SIZE }, { backend: deps.backend }),
+      batchSize: opts.batchSize ?? DEFAULT_BATCH_SIZE,
+    };
+    this.metrics = deps.metrics;
+  }
+
+  async verifySignatureSets(sets: readonly SignatureSet[]): Promise<boolean[]> {
+    return this.run([{ kind: "distinct", sets }]);
+  }
+
+  async verifySameMessage(sets: readonly SameMessageSet[], message: Uint8Array): Promise<boolean[]> {
+    return this.run(sameMessageJobs(sets, message));
+  }
+
+  canAcceptWork(): boolean {
+    return !this.closed;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+  }
+
+  private run(jobs: VerifyJob[]): boolean[] {
+    if (this.closed) throw new BlsVerifierError({ code: "BLS_VERIFIER_CLOSED" });
+    const start = performance.now();
+    const stats: VerifyStats = { batchSizes: [], retries: 0 };
+    const results = verifyJobs(this.ctx, jobs, stats).flat();
+    const m = this.metrics;
+    if (m) {
+      m.mainThreadSeconds.observe((performance.now() - start) / 1000);
+      m.jobsStarted.inc(jobs.length);
+      m.setsStarted.inc(results.length);
+      for (const size of stats.batchSizes) m.batchSize.observe(size);
+      m.batchRetries.inc(stats.retries);
+      m.invalidSets.inc(results.filter((ok) => !ok).length);
+    }
+    return results;
+  }
+}

@@ -1,0 +1,140 @@
+/**
+ * The verification algorithm shared by the single-thread verifier and the pool's workers:
+ * validate every point once, verify distinct messages in random-linear-combination
+ * batches and same-message groups as one blinded aggregate, and when a batch fails find
+ * exactly which sets are invalid by bisection.
+ */
+import type { BlsBackend, PreparedSet } from "./backend.ts";
+import { isCompressedPointEncoding, SIGNATURE_LENGTH } from "./encoding.ts";
+import type { SameMessageSet, SignatureSet } from "./interface.ts";
+import type { PublicKeyCache } from "./publicKeyCache.ts";
+
+export type VerifyJob =
+  | { kind: "distinct"; sets: readonly SignatureSet[] }
+  | { kind: "same"; message: Uint8Array; sets: readonly SameMessageSet[] };
+
+export interface VerifyStats {
+  /** Size of each batch tried first (bisection retries not included). */
+  batchSizes: number[];
+  /** Batches re-verified while bisecting failed batches. */
+  retries: number;
+}
+
+export interface VerificationContext<PK, SIG> {
+  backend: BlsBackend<PK, SIG>;
+  publicKeys: PublicKeyCache<PK>;
+  /** Largest random-linear-combination batch of distinct messages (see `defaults.ts`). */
+  batchSize: number;
+}
+
+interface Entry<T> {
+  job: number;
+  index: number;
+  item: T;
+}
+
+/**
+ * Finds the valid entries of a group that `test` checks all at once. Bisection with
+ * inference: when the left half of a failed group passes, the right half must hold an
+ * invalid entry and is split without being tested whole.
+ */
+function bisect<T>(
+  entries: Entry<T>[],
+  test: (items: T[]) => boolean,
+  onValid: (entries: Entry<T>[]) => void,
+  stats: VerifyStats,
+  knownInvalid: boolean,
+): void {
+  if (!knownInvalid) {
+    if (test(entries.map((e) => e.item))) {
+      onValid(entries);
+      return;
+    }
+  }
+  if (entries.length === 1) return;
+  const middle = entries.length >>> 1;
+  const left = entries.slice(0, middle);
+  const right = entries.slice(middle);
+  stats.retries++;
+  if (test(left.map((e) => e.item))) {
+    onValid(left);
+    bisect(right, test, onValid, stats, true);
+  } else {
+    stats.retries++;
+    bisect(left, test, onValid, stats, true);
+    bisect(right, test, onValid, stats, false);
+  }
+}
+
+function verifyBatchWithBisection<T>(entries: Entry<T>[], test: (items: T[]) => boolean, results: boolean[][], stats: VerifyStats): void {
+  if (entries.length === 0) return;
+  stats.batchSizes.push(entries.length);
+  const markValid = (valid: Entry<T>[]): void => {
+    for (const e of valid) results[e.job][e.index] = true;
+  };
+  bisect(entries, test, markValid, stats, false);
+}
+
+function resolvePublicKey<PK>(publicKeys: PublicKeyCache<PK>, backend: BlsBackend<PK, unknown>, publicKey: SignatureSet["publicKey"]): PK | null {
+  if (publicKey instanceof Uint8Array) return publicKeys.get(publicKey);
+  if (publicKey.length === 0) return null;
+  const keys: PK[] = [];
+  for (const bytes of publicKey) {
+    const key = publicKeys.get(bytes);
+    if (key === null) return null;
+    keys.push(key);
+  }
+  return keys.length === 1 ? keys[0] : backend.aggregatePublicKeys(keys);
+}
+
+/** Splits `entries` into the fewest batches of at most `batchSize`, of near-equal sizes. */
+function evenChunks<T>(entries: T[], batchSize: number): T[][] {
+  const count = Math.ceil(entries.length / batchSize);
+  const chunks: T[][] = [];
+  let start = 0;
+  for (let i = 0; i < count; i++) {
+    const end = start + Math.ceil((entries.length - start) / (count - i));
+    chunks.push(entries.slice(start, end));
+    start = end;
+  }
+  return chunks;
+}
+
+/** Verifies jobs together (distinct-message sets of all jobs share batches); one boolean per set. */
+export function verifyJobs<PK, SIG>(ctx: VerificationContext<PK, SIG>, jobs: readonly VerifyJob[], stats: VerifyStats): boolean[][] {
+  const { backend, publicKeys } = ctx;
+  const results = jobs.map((job) => new Array<boolean>(job.sets.length).fill(false));
+
+  const distinct: Entry<PreparedSet<PK, SIG>>[] = [];
+  jobs.forEach((job, jobIndex) => {
+    if (job.kind !== "distinct") return;
+    job.sets.forEach((set, index) => {
+      const publicKey = resolvePublicKey(publicKeys, backend, set.publicKey);
+      if (publicKey === null || !isCompressedPointEncoding(set.signature, SIGNATURE_LENGTH)) return;
+      const signature = backend.signatureFromBytes(set.signature);
+      if (signature === null) return;
+      distinct.push({ job: jobIndex, index, item: { message: set.message, publicKey, signature } });
+    });
+  });
+  const testDistinct = (sets: PreparedSet<PK, SIG>[]): boolean =>
+    sets.length === 1 ? backend.verify(sets[0].message, sets[0].publicKey, sets[0].signature) : backend.verifyBatch(sets);
+  for (const chunk of evenChunks(distinct, ctx.batchSize)) verifyBatchWithBisection(chunk, testDistinct, results, stats);
+
+  jobs.forEach((job, jobIndex) => {
+    if (job.kind !== "same") return;
+    const entries: Entry<{ publicKey: PK; signature: Uint8Array }>[] = [];
+    job.sets.forEach((set, index) => {
+      const publicKey = publicKeys.get(set.publicKey);
+      if (publicKey === null || !isCompressedPointEncoding(set.signature, SIGNATURE_LENGTH)) return;
+      entries.push({ job: jobIndex, index, item: { publicKey, signature: set.signature } });
+    });
+    const testSame = (items: { publicKey: PK; signature: Uint8Array }[]): boolean => {
+      if (items.length > 1) return backend.verifySameMessage(job.message, items.map((i) => i.publicKey), items.map((i) => i.signature));
+      const signature = backend.signatureFromBytes(items[0].signature);
+      return signature !== null && backend.verify(job.message, items[0].publicKey, signature);
+    };
+    verifyBatchWithBisection(entries, testSame, results, stats);
+  });
+
+  return results;
+}
