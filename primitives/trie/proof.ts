@@ -63,6 +63,7 @@ export function verifyProofs(root: Uint8Array, keys: readonly Uint8Array[], proo
       switch (current.kind) {
         case LEAF:
           return pathEquals(current.path, nibbles, pos) ? { found: true, value: current.value } : { found: false };
+        // Decoded nodes reference their children by hash.
         case EXTENSION: {
           if (commonPrefixLength(current.path, nibbles, pos) !== current.path.length) return { found: false };
           pos += current.path.length;

@@ -67,8 +67,9 @@ export class MerkleTrie {
 
   /**
    * The root, and every node created since the last commit that is reachable from it
-   * (children before parents), ready for a database batch. Nodes that were replaced in the
-   * meantime are not included; nothing is removed from the database (no pruning here).
+   * (children before parents; a subtree that occurs at two places is listed at both), ready
+   * for a database batch. Nodes that were replaced in the meantime are not included; nothing
+   * is removed from the database (no pruning here).
    */
   commit(): { root: Uint8Array; nodes: Array<[hash: Uint8Array, encoded: Uint8Array]> } {
     const root = this.root();
