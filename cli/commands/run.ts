@@ -1,4 +1,5 @@
-import { Command, Option } from "commander";
+import type { Command} from "commander";
+import { Option } from "commander";
 import { createLogger, type LogLevel } from "../../primitives/logger.ts";
 import { devKeypair, DEV_ACCOUNT_NAMES } from "../../primitives/keys/devAccounts.ts";
 import { keypairFromSuri } from "../../primitives/keys/suri.ts";
