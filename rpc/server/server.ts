@@ -32,6 +32,8 @@ export interface RpcServerDeps {
 
 /** How long `close()` waits for WebSocket clients to answer the close frame before cutting them off. */
 const CLOSE_GRACE_MS = 1000;
+/** How long a connection beyond maxConnections may stay silent before it is closed without an answer. */
+const OVER_LIMIT_IDLE_MS = 5000;
 
 export class RpcServer {
   private readonly opts: RpcServerOpts;
@@ -140,6 +142,8 @@ export class RpcServer {
     if (this.sockets.size >= this.opts.maxConnections) {
       this.overLimit.add(socket);
       this.deps.metrics?.rejected.inc({ reason: "max_connections" });
+      // It holds no slot, but still a file descriptor: one that never sends a request goes.
+      socket.setTimeout(OVER_LIMIT_IDLE_MS, () => socket.destroy());
       return;
     }
     this.sockets.add(socket);

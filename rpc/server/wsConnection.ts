@@ -80,17 +80,18 @@ export class WsConnection {
   private onMessage(bytes: Buffer): void {
     const { socket } = this.deps;
     if (++this.inflight >= this.opts.maxInflightMessages && !socket.isPaused) socket.pause();
-    this.deps.dispatcher.handle(bytes, this.session).then(
-      (reply) => {
+    this.deps.dispatcher
+      .handle(bytes, this.session)
+      .then((reply) => {
         if (!reply || socket.readyState !== WebSocket.OPEN) return;
         this.send(reply.body);
         reply.sent();
-      },
+      })
       // The dispatcher answers every failure itself; reaching here is a bug, not a client error.
-      (err: unknown) => this.deps.logger.error("RPC message processing failed", { remote: this.deps.ctx.remoteAddress }, err),
-    ).finally(() => {
-      if (--this.inflight < this.opts.maxInflightMessages && socket.isPaused) socket.resume();
-    });
+      .catch((err: unknown) => this.deps.logger.error("RPC message processing failed", { remote: this.deps.ctx.remoteAddress }, err))
+      .finally(() => {
+        if (--this.inflight < this.opts.maxInflightMessages && socket.isPaused) socket.resume();
+      });
   }
 
   private send(text: string): void {
