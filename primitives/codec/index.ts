@@ -2,6 +2,7 @@ import { MessageCodec } from "./codec.ts";
 import type * as T from "./types.ts";
 
 export { CodecError, MessageCodec, lookupMessageType } from "./codec.ts";
+export type { CodecErrorType } from "./codec.ts";
 export * from "./types.ts";
 
 /** One codec per message type of arkreen.proto. */

@@ -6,7 +6,7 @@
  * the walk finds it missing.
  */
 import { bytesEqual, toHex } from "../bytes.ts";
-import { blake2b256 } from "./blake2b256.ts";
+import { blake2b256 } from "../hash.ts";
 import { decodeNode } from "./codec.ts";
 import { TrieError, TrieProofError } from "./errors.ts";
 import { commonPrefixLength, keyToNibbles, pathEquals } from "./nibbles.ts";

@@ -1,5 +1,5 @@
 import { bytesEqual, toHex, u32ToBytes } from "../bytes.ts";
-import { blake2b256 } from "./blake2b256.ts";
+import { blake2b256 } from "../hash.ts";
 import { decodeNode, encodeNode } from "./codec.ts";
 import { TrieError } from "./errors.ts";
 import { commonPrefixLength, concatNibbles, keyToNibbles, nibblesToKey, pathEquals } from "./nibbles.ts";

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { toHex, utf8 } from "../../../primitives/bytes.ts";
 import { blake2b256 as reference } from "../../../primitives/hash.ts";
-import { blake2b256 } from "../../../primitives/trie/blake2b256.ts";
-import { Prng } from "./helpers.ts";
+import { blake2b256 } from "../../../primitives/blake2b256.ts";
+import { Prng } from "../trie/helpers.ts";
 
 describe("trie blake2b256", () => {
   it("matches the RFC 7693 digest of 'abc' and of the empty string", () => {
