@@ -1,6 +1,6 @@
 import { toHex, u32ToBytes, utf8 } from "../../primitives/bytes.ts";
 import { codecs, type BlockBody, type BlockRef, type Header, type Justification } from "../../primitives/codec/index.ts";
-import { LruCache } from "../../primitives/lruCache.ts";
+import { BoundedLru } from "../../primitives/lru.ts";
 import type { TrieNodeReader } from "../../primitives/trie/nodeStore.ts";
 import { Bucket } from "./buckets.ts";
 import type { Database } from "./database.ts";
@@ -50,7 +50,7 @@ export class JustificationRepository extends Repository<Uint8Array, Justificatio
 const TRIE_NODE_CACHE_SIZE = 200_000;
 
 export class TrieNodeRepository extends Repository<Uint8Array, Uint8Array> implements TrieNodeReader {
-  private readonly cache = new LruCache<string, Uint8Array>(TRIE_NODE_CACHE_SIZE);
+  private readonly cache = new BoundedLru<string, Uint8Array>(TRIE_NODE_CACHE_SIZE);
 
   constructor(db: Database) {
     super(db, Bucket.trieNode, hashKey, rawBytes);

@@ -1,7 +1,7 @@
 import { createPublicKey, verify as nodeVerify } from "node:crypto";
 import type { KeyObject } from "node:crypto";
 import { ed25519 } from "@noble/curves/ed25519.js";
-import { BoundedLru } from "./lru.ts";
+import { BoundedLru } from "../lru.ts";
 
 /**
  * ed25519 account keys (DESIGN.md §3): signing and key derivation with `@noble/curves`,

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { BoundedLru } from "../../../primitives/keys/lru.ts";
+import { BoundedLru } from "../../../primitives/lru.ts";
 
 describe("BoundedLru", () => {
   it("never holds more than its capacity and evicts the least recently used", () => {
