@@ -1,12 +1,7 @@
-import { blake2b } from "@noble/hashes/blake2.js";
-
 /**
- * blake2b-256: block, extrinsic, trie node and state key hashing (DESIGN.md §3). A dedicated
- * implementation (./blake2b256.ts, tested against @noble/hashes) is ~4× faster on the hot paths.
+ * blake2b-256 for block, extrinsic, trie node and state hashing, blake2b-128 for storage key
+ * prefixes and `Blake2_128Concat` map keys (DESIGN.md §3). A dedicated implementation
+ * (./blake2b.ts, tested against @noble/hashes) is ~4× faster than @noble/hashes on these
+ * short inputs, which are hashed tens of thousands of times per block.
  */
-export { blake2b256 } from "./blake2b256.ts";
-
-/** blake2b-128: storage key prefixes and `Blake2_128Concat` map keys, as Substrate. */
-export function blake2b128(data: Uint8Array): Uint8Array {
-  return blake2b(data, { dkLen: 16 });
-}
+export { blake2b128, blake2b256 } from "./blake2b.ts";

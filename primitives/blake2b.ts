@@ -1,6 +1,6 @@
 /**
  * BLAKE2b with a 32-byte digest (RFC 7693), tuned for many short inputs; exported as
- * `blake2b256` by `primitives/hash.ts`.
+ * `blake2b256` and `blake2b128` by `primitives/hash.ts`.
  *
  * Tests compare it with @noble/hashes' blake2b on every length up to three blocks. It exists
  * because trie nodes are hashed tens of thousands of times per block and `@noble/hashes` spends ~4 µs per 128-byte block on this machine in its
@@ -331,10 +331,10 @@ function loadBlock(data: Uint8Array, offset: number, len: number): void {
   }
 }
 
-/** blake2b-256 of `data`. */
-export function blake2b256(data: Uint8Array): Uint8Array {
+/** blake2b with a `outLen`-byte digest (1..32) of `data`. */
+function blake2b(data: Uint8Array, outLen: number): Uint8Array {
   h.set(IV);
-  h[0] ^= 0x01010020; // parameter block: digest length 32, no key, fanout 1, depth 1
+  h[0] ^= 0x01010000 | outLen; // parameter block: digest length, no key, fanout 1, depth 1
   let offset = 0;
   // Every full block but the last is compressed without the final flag.
   while (data.length - offset > 128) {
@@ -344,13 +344,17 @@ export function blake2b256(data: Uint8Array): Uint8Array {
   }
   loadBlock(data, offset, data.length - offset);
   compress(data.length, true);
-  const out = new Uint8Array(32);
-  for (let i = 0; i < 8; i++) {
-    const word = h[i];
-    out[4 * i] = word;
-    out[4 * i + 1] = word >>> 8;
-    out[4 * i + 2] = word >>> 16;
-    out[4 * i + 3] = word >>> 24;
-  }
+  const out = new Uint8Array(outLen);
+  for (let i = 0; i < outLen; i++) out[i] = h[i >> 2] >>> (8 * (i & 3));
   return out;
+}
+
+/** blake2b-256 of `data`. */
+export function blake2b256(data: Uint8Array): Uint8Array {
+  return blake2b(data, 32);
+}
+
+/** blake2b-128 of `data` (storage key hashing). */
+export function blake2b128(data: Uint8Array): Uint8Array {
+  return blake2b(data, 16);
 }
