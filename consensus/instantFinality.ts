@@ -1,4 +1,4 @@
-import { concatBytes, utf8 } from "../primitives/bytes.ts";
+import { bytesEqual, concatBytes, utf8 } from "../primitives/bytes.ts";
 import type { Justification } from "../primitives/codec/index.ts";
 import { sign, verify } from "../primitives/keys/ed25519.ts";
 
@@ -20,5 +20,5 @@ export function signInstantJustification(secretSeed: Uint8Array, genesisHash: Ui
 }
 
 export function verifyInstantJustification(authority: Uint8Array, genesisHash: Uint8Array, blockHash: Uint8Array, j: Justification): boolean {
-  return verify(authority, message(genesisHash, blockHash), j.data);
+  return bytesEqual(j.engine, INSTANT_FINALITY_ENGINE) && verify(authority, message(genesisHash, blockHash), j.data);
 }

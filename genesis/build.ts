@@ -6,7 +6,7 @@ import { EMPTY_TRIE_ROOT, MerkleTrie, orderedTrieRoot } from "../primitives/trie
 import { MemoryNodeStore } from "../primitives/trie/nodeStore.ts";
 import { OverlayState, type StateChange } from "../runtime/framework/state.ts";
 import { buildRuntimeGenesis, type RuntimeGenesis } from "../runtime/genesis.ts";
-import { ChainSpecError, expectAmount, expectUint, type ChainSpec, type RuntimeGenesisConfig } from "./chainSpec.ts";
+import { expectAmount, expectUint, invalid, type ChainSpec, type RuntimeGenesisConfig } from "./chainSpec.ts";
 
 export interface GenesisBlock {
   header: Header;
@@ -21,7 +21,7 @@ function account(value: unknown, field: string): Uint8Array {
   try {
     return decodeAddress(String(value));
   } catch (e) {
-    throw new ChainSpecError({ code: "INVALID", field, reason: (e as Error).message });
+    return invalid(field, (e as Error).message);
   }
 }
 
@@ -31,11 +31,17 @@ export function decodeRuntimeGenesis(config: RuntimeGenesisConfig, ss58Format: n
   const tp = config.transactionPayment;
   const feeBurnPercent = expectUint(tp?.feeBurnPercent, "transactionPayment.feeBurnPercent", 100);
   const authorities = (config.aura?.authorities ?? []).map((a, i) => account(a, `aura.authorities[${i}]`));
-  if (authorities.length === 0) throw new ChainSpecError({ code: "INVALID", field: "aura.authorities", reason: "at least one authority is required" });
+  if (authorities.length === 0) invalid("aura.authorities", "at least one authority is required");
+  const existentialDeposit = expectAmount(config.balances?.existentialDeposit, "balances.existentialDeposit");
+  const balances = (config.balances?.balances ?? []).map(([who, amount], i): [Uint8Array, bigint] => {
+    const free = expectAmount(amount, `balances.balances[${i}][1]`);
+    if (free < existentialDeposit) invalid(`balances.balances[${i}][1]`, `endowment ${free} is below the existential deposit ${existentialDeposit}`);
+    return [account(who, `balances.balances[${i}][0]`), free];
+  });
   return {
     config: {
-      slotDurationMs: expectUint(s?.slotDurationMs, "system.slotDurationMs"),
-      existentialDeposit: expectAmount(config.balances?.existentialDeposit, "balances.existentialDeposit"),
+      slotDurationMs: expectUint(s?.slotDurationMs, "system.slotDurationMs", 0xffffffff, 1),
+      existentialDeposit,
       baseFee: expectAmount(tp?.baseFee, "transactionPayment.baseFee"),
       lengthFeePerByte: expectAmount(tp?.lengthFeePerByte, "transactionPayment.lengthFeePerByte"),
       weightFeePerUnit: expectAmount(tp?.weightFeePerUnit, "transactionPayment.weightFeePerUnit"),
@@ -46,12 +52,7 @@ export function decodeRuntimeGenesis(config: RuntimeGenesisConfig, ss58Format: n
       maxExtrinsicBytes: expectUint(s.maxExtrinsicBytes, "system.maxExtrinsicBytes"),
       ss58Format,
     },
-    balances: {
-      balances: (config.balances?.balances ?? []).map(([who, amount], i) => [
-        account(who, `balances.balances[${i}][0]`),
-        expectAmount(amount, `balances.balances[${i}][1]`),
-      ]),
-    },
+    balances: { balances },
     aura: { authorities },
   };
 }
@@ -61,7 +62,7 @@ export function genesisState(spec: ChainSpec): StateChange[] {
   if ("raw" in spec.genesis) {
     return Object.entries(spec.genesis.raw.top)
       .map(([k, v]) => {
-        if (!isHex(k) || !isHex(v)) throw new ChainSpecError({ code: "INVALID", field: "genesis.raw.top", reason: `non-hex entry ${k.slice(0, 20)}` });
+        if (!isHex(k) || !isHex(v)) invalid("genesis.raw.top", `non-hex entry ${k.slice(0, 20)}`);
         return { key: fromHex(k), value: fromHex(v) };
       })
       .sort((a, b) => Buffer.compare(a.key, b.key));

@@ -50,7 +50,7 @@ export type ChainSpecErrorType =
 
 export class ChainSpecError extends ArkreenError<ChainSpecErrorType> {}
 
-function invalid(field: string, reason: string): never {
+export function invalid(field: string, reason: string): never {
   throw new ChainSpecError({ code: "INVALID", field, reason }, `invalid chain spec: ${field}: ${reason}`);
 }
 
@@ -65,8 +65,8 @@ export function expectAmount(value: unknown, field: string): bigint {
   return BigInt(value);
 }
 
-export function expectUint(value: unknown, field: string, max = 0xffffffff): number {
-  if (!Number.isInteger(value) || (value as number) < 0 || (value as number) > max) invalid(field, `expected an integer in [0, ${max}]`);
+export function expectUint(value: unknown, field: string, max = 0xffffffff, min = 0): number {
+  if (!Number.isInteger(value) || (value as number) < min || (value as number) > max) invalid(field, `expected an integer in [${min}, ${max}]`);
   return value as number;
 }
 
@@ -77,6 +77,10 @@ export function validateChainSpec(json: unknown): ChainSpec {
   for (const f of ["name", "id", "chainType", "protocolId"]) expectType(spec[f], "string", f);
   if (!Array.isArray(spec.bootNodes)) invalid("bootNodes", "expected an array");
   expectType(spec.properties, "object", "properties");
+  const properties = spec.properties as Record<string, unknown>;
+  expectUint(properties.ss58Format, "properties.ss58Format", 16383);
+  expectUint(properties.tokenDecimals, "properties.tokenDecimals", 255);
+  expectType(properties.tokenSymbol, "string", "properties.tokenSymbol");
   expectType(spec.genesis, "object", "genesis");
   const genesis = spec.genesis as Record<string, unknown>;
   if ("raw" in genesis) {

@@ -54,6 +54,11 @@ export function bigintToBytes(value: bigint): Uint8Array {
   return new Uint8Array(Buffer.from(hex, "hex"));
 }
 
+/** True when `bytes` is the minimal big-endian encoding `bigintToBytes` would produce (no leading zero). */
+export function isMinimalUint(bytes: Uint8Array): boolean {
+  return bytes.length === 0 || bytes[0] !== 0;
+}
+
 export function bytesToBigint(bytes: Uint8Array): bigint {
   if (bytes.length === 0) return 0n;
   return BigInt(toHex(bytes));

@@ -1,3 +1,4 @@
+import { isMinimalUint } from "../primitives/bytes.ts";
 import { codecs, type Block, type DigestItem, type SignedExtrinsic } from "../primitives/codec/index.ts";
 import { CodecError } from "../primitives/codec/index.ts";
 import type { RuntimeConfig } from "./config.ts";
@@ -91,12 +92,15 @@ export class Executive {
     ctx.events.deposit("transactionPayment", "TransactionFeePaid", { who, actualFee: checked.fee, tip: checked.tip });
 
     let outcome: ApplyOutcome;
+    const eventsBefore = ctx.events.records.length;
     try {
       ctx.state.transactional(() => checked.call.dispatch(ctx, { kind: "signed", who }, checked.args));
       ctx.events.deposit("system", "ExtrinsicSuccess", {});
       outcome = { success: true };
     } catch (e) {
       if (!(e instanceof DispatchError)) throw e;
+      // The call's events go with its rolled-back writes.
+      ctx.events.truncate(eventsBefore);
       ctx.events.deposit("system", "ExtrinsicFailed", { module: e.type.module, error: e.type.code });
       outcome = { success: false, error: e };
     }
@@ -154,8 +158,8 @@ export class Executive {
       if (e instanceof CodecError) throw new InvalidTransaction({ code: "MALFORMED", reason: e.message });
       throw e;
     }
-    if (xt.signer.length !== 32 || xt.signature.length !== 64 || !xt.call) {
-      throw new InvalidTransaction({ code: "MALFORMED", reason: "bad signer, signature or call" });
+    if (xt.signer.length !== 32 || xt.signature.length !== 64 || !xt.call || !isMinimalUint(xt.tip)) {
+      throw new InvalidTransaction({ code: "MALFORMED", reason: "bad signer, signature, tip or call" });
     }
     const mortality = xt.mortality;
     if (mortality && mortality.period > 0 && (blockNumber < mortality.birth || blockNumber > lastValidBlock(mortality))) {

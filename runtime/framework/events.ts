@@ -28,6 +28,11 @@ export class EventCollector {
     this.extrinsicIndex = 0;
   }
 
+  /** Drops the events deposited after `length` (those of a rolled-back call). */
+  truncate(length: number): void {
+    this.records.length = length;
+  }
+
   deposit(module: string, name: string, data: EventData): void {
     this.records.push({ phase: this.phase, extrinsicIndex: this.extrinsicIndex, module, name, data: encodeEventData(data) });
   }

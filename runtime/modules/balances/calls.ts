@@ -1,8 +1,9 @@
-import { bytesToBigint } from "../../../primitives/bytes.ts";
+import { bytesToBigint, isMinimalUint } from "../../../primitives/bytes.ts";
 import { MessageCodec } from "../../../primitives/codec/index.ts";
 import type { CallDefinition, Origin } from "../../framework/module.ts";
 import { DispatchError } from "../../framework/errors.ts";
 import { transfer as transferBalance, type Existence } from "./currency.ts";
+import { BalancesError } from "./errors.ts";
 
 export interface BalancesTransfer {
   dest: Uint8Array;
@@ -25,6 +26,7 @@ function transferCall(existence: Existence): CallDefinition<BalancesTransfer> {
     weight: () => TRANSFER_WEIGHT,
     dispatch: (ctx, origin, args) => {
       if (args.dest.length !== 32) throw new DispatchError({ code: "InvalidAccount", module: "balances" });
+      if (!isMinimalUint(args.value)) throw new BalancesError("InvalidAmount");
       transferBalance(ctx, signer(origin), args.dest, bytesToBigint(args.value), existence);
     },
   };

@@ -4,7 +4,7 @@ export type BalancesErrorCode =
   | "InsufficientBalance" // free balance below the amount
   | "ExistentialDeposit" // the recipient would be created below the existential deposit
   | "Expendability" // keep-alive transfer would take the sender below the existential deposit
-  | "InvalidAmount"; // a negative or malformed amount
+  | "InvalidAmount"; // a negative amount, or one not minimally encoded
 
 export class BalancesError extends DispatchError {
   constructor(code: BalancesErrorCode, data: Record<string, unknown> = {}) {
