@@ -1,12 +1,12 @@
 import { fromHex, isHex, toHex } from "../primitives/bytes.ts";
 import { codecs, type Header } from "../primitives/codec/index.ts";
 import { blake2b256 } from "../primitives/hash.ts";
-import { decodeAddress } from "../primitives/keys/ss58.ts";
 import { EMPTY_TRIE_ROOT, MerkleTrie, orderedTrieRoot } from "../primitives/trie/trie.ts";
 import { MemoryNodeStore } from "../primitives/trie/nodeStore.ts";
 import { OverlayState, type StateChange } from "../runtime/framework/state.ts";
 import { buildRuntimeGenesis, type RuntimeGenesis } from "../runtime/genesis.ts";
-import { expectAmount, expectUint, invalid, type ChainSpec, type RuntimeGenesisConfig } from "./chainSpec.ts";
+import { config, GenesisConfigError } from "../runtime/framework/genesisConfig.ts";
+import { invalid, type ChainSpec, type RuntimeGenesisConfig } from "./chainSpec.ts";
 
 export interface GenesisBlock {
   header: Header;
@@ -17,39 +17,32 @@ export interface GenesisBlock {
   trieNodes: Array<[Uint8Array, Uint8Array]>;
 }
 
-function account(value: unknown, field: string): Uint8Array {
-  try {
-    return decodeAddress(String(value));
-  } catch (e) {
-    return invalid(field, (e as Error).message);
-  }
-}
-
-/** Decodes and checks the runtime section of a (non-raw) chain spec. */
-export function decodeRuntimeGenesis(config: RuntimeGenesisConfig, ss58Format: number): RuntimeGenesis {
-  const s = config.system;
-  const tp = config.transactionPayment;
-  const feeBurnPercent = expectUint(tp?.feeBurnPercent, "transactionPayment.feeBurnPercent", 100);
-  const authorities = (config.aura?.authorities ?? []).map((a, i) => account(a, `aura.authorities[${i}]`));
-  if (authorities.length === 0) invalid("aura.authorities", "at least one authority is required");
-  const existentialDeposit = expectAmount(config.balances?.existentialDeposit, "balances.existentialDeposit");
-  const balances = (config.balances?.balances ?? []).map(([who, amount], i): [Uint8Array, bigint] => {
-    const free = expectAmount(amount, `balances.balances[${i}][1]`);
-    if (free < existentialDeposit) invalid(`balances.balances[${i}][1]`, `endowment ${free} is below the existential deposit ${existentialDeposit}`);
-    return [account(who, `balances.balances[${i}][0]`), free];
+/** Decodes and checks the core modules' sections of a (non-raw) chain spec; throws `GenesisConfigError`. */
+export function decodeRuntimeGenesis(spec: RuntimeGenesisConfig, ss58Format: number): RuntimeGenesis {
+  const s = config.object(spec.system, "system");
+  const tp = config.object(spec.transactionPayment, "transactionPayment");
+  const b = config.object(spec.balances, "balances");
+  const authorities = config.array(config.object(spec.aura, "aura").authorities, "aura.authorities").map((a, i) => config.account(a, `aura.authorities[${i}]`));
+  if (authorities.length === 0) throw new GenesisConfigError("aura.authorities", "at least one authority is required");
+  const existentialDeposit = config.amount(b.existentialDeposit, "balances.existentialDeposit");
+  const balances = config.array(b.balances, "balances.balances").map((entry, i): [Uint8Array, bigint] => {
+    const [who, amount] = config.array(entry, `balances.balances[${i}]`);
+    const free = config.amount(amount, `balances.balances[${i}][1]`);
+    if (free < existentialDeposit) throw new GenesisConfigError(`balances.balances[${i}][1]`, `endowment ${free} is below the existential deposit ${existentialDeposit}`);
+    return [config.account(who, `balances.balances[${i}][0]`), free];
   });
   return {
     config: {
-      slotDurationMs: expectUint(s?.slotDurationMs, "system.slotDurationMs", 0xffffffff, 1),
+      slotDurationMs: config.uint(s.slotDurationMs, "system.slotDurationMs", { min: 1 }),
       existentialDeposit,
-      baseFee: expectAmount(tp?.baseFee, "transactionPayment.baseFee"),
-      lengthFeePerByte: expectAmount(tp?.lengthFeePerByte, "transactionPayment.lengthFeePerByte"),
-      weightFeePerUnit: expectAmount(tp?.weightFeePerUnit, "transactionPayment.weightFeePerUnit"),
-      feeBurnPercent,
-      treasury: account(config.treasury?.account, "treasury.account"),
-      maxBlockExtrinsics: expectUint(s.maxBlockExtrinsics, "system.maxBlockExtrinsics"),
-      maxBlockBytes: expectUint(s.maxBlockBytes, "system.maxBlockBytes"),
-      maxExtrinsicBytes: expectUint(s.maxExtrinsicBytes, "system.maxExtrinsicBytes"),
+      baseFee: config.amount(tp.baseFee, "transactionPayment.baseFee"),
+      lengthFeePerByte: config.amount(tp.lengthFeePerByte, "transactionPayment.lengthFeePerByte"),
+      weightFeePerUnit: config.amount(tp.weightFeePerUnit, "transactionPayment.weightFeePerUnit"),
+      feeBurnPercent: config.uint(tp.feeBurnPercent, "transactionPayment.feeBurnPercent", { max: 100 }),
+      treasury: config.account(config.object(spec.treasury, "treasury").account, "treasury.account"),
+      maxBlockExtrinsics: config.uint(s.maxBlockExtrinsics, "system.maxBlockExtrinsics"),
+      maxBlockBytes: config.uint(s.maxBlockBytes, "system.maxBlockBytes"),
+      maxExtrinsicBytes: config.uint(s.maxExtrinsicBytes, "system.maxExtrinsicBytes"),
       ss58Format,
     },
     balances: { balances },
@@ -67,9 +60,14 @@ export function genesisState(spec: ChainSpec): StateChange[] {
       })
       .sort((a, b) => Buffer.compare(a.key, b.key));
   }
-  const genesis = decodeRuntimeGenesis(spec.genesis.runtimeGenesis.config, spec.properties.ss58Format);
+  const sections = spec.genesis.runtimeGenesis.config;
   const state = new OverlayState({ get: () => undefined });
-  buildRuntimeGenesis(state, genesis);
+  try {
+    buildRuntimeGenesis(state, decodeRuntimeGenesis(sections, spec.properties.ss58Format), sections);
+  } catch (e) {
+    if (e instanceof GenesisConfigError) invalid(e.type.field, e.type.reason);
+    throw e;
+  }
   return state.changes();
 }
 

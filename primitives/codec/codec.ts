@@ -10,9 +10,12 @@ export type CodecErrorType =
 
 export class CodecError extends ArkreenError<CodecErrorType> {}
 
-const root = protobuf.parse(readFileSync(new URL("./arkreen.proto", import.meta.url), "utf8"), {
-  keepCase: false,
-}).root;
+/** Parses a `.proto` file (package `arkreen`) into its own root: runtime modules own their schemas. */
+export function loadProtoFile(url: URL): protobuf.Root {
+  return protobuf.parse(readFileSync(url, "utf8"), { keepCase: false }).root;
+}
+
+const root = loadProtoFile(new URL("./arkreen.proto", import.meta.url));
 
 /**
  * A protobuf message type with one canonical encoding: fields holding their default value are
@@ -22,8 +25,9 @@ const root = protobuf.parse(readFileSync(new URL("./arkreen.proto", import.meta.
 export class MessageCodec<T extends object> {
   readonly type: protobuf.Type;
 
-  constructor(typeName: string) {
-    this.type = root.lookupType(`arkreen.${typeName}`);
+  /** `typeName` in package `arkreen` of `schema` (arkreen.proto by default, or a module's own file). */
+  constructor(typeName: string, schema: protobuf.Root = root) {
+    this.type = schema.lookupType(`arkreen.${typeName}`);
   }
 
   encode(value: T): Uint8Array {
@@ -69,6 +73,4 @@ function pruneDefaults(type: protobuf.Type, value: Record<string, unknown>): Rec
   return out;
 }
 
-export function lookupMessageType(typeName: string): protobuf.Type {
-  return root.lookupType(`arkreen.${typeName}`);
-}
+

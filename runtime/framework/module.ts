@@ -1,7 +1,7 @@
 import type { DigestItem, MessageCodec } from "../../primitives/codec/index.ts";
 import type { RuntimeConfig } from "../config.ts";
 import type { EventCollector } from "./events.ts";
-import type { OverlayState } from "./state.ts";
+import type { OverlayState, State } from "./state.ts";
 
 /** Who dispatched a call. Root is reserved for governance calls (none exposed yet). */
 export type Origin = { kind: "signed"; who: Uint8Array } | { kind: "root" };
@@ -32,9 +32,19 @@ export interface ModuleHooks {
   onFinalize?(ctx: BlockContext): void;
 }
 
+/**
+ * Genesis of a module that reads its own chain-spec section (`genesis.runtimeGenesis.config.<name>`):
+ * it validates the JSON (throwing `GenesisConfigError`) and writes the module's genesis state,
+ * including its config, which the module reads back from state so raw specs carry it.
+ */
+export interface ModuleGenesis {
+  build(state: State, section: unknown): void;
+}
+
 /** A runtime module (pallet): its calls and hooks; storage, events and errors live beside it. */
 export interface RuntimeModule {
   readonly name: string;
+  readonly genesis?: ModuleGenesis;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each call has its own argument type
   readonly calls: Readonly<Record<string, CallDefinition<any>>>;
   readonly hooks?: ModuleHooks;

@@ -46,7 +46,7 @@ function invalidField(fn: () => unknown, field: string): ChainSpecError {
 
 const runtimeConfigCases: Array<[string, string, (c: RuntimeGenesisConfig) => void]> = [
   ["no authorities", "aura.authorities", (c) => (c.aura.authorities = [])],
-  ["no aura section", "aura.authorities", (c) => delete (c as Partial<RuntimeGenesisConfig>).aura],
+  ["no aura section", "aura", (c) => delete (c as Partial<RuntimeGenesisConfig>).aura],
   ["a bad authority address", "aura.authorities[0]", (c) => (c.aura.authorities = ["5NotAnAddress"])],
   ["an address with a bad checksum", "balances.balances[1][0]", (c) => (c.balances.balances[1][0] = otherLastChar(c.balances.balances[1][0]))],
   ["a short hex public key", "treasury.account", (c) => (c.treasury.account = "0x1234")],
