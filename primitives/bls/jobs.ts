@@ -1,4 +1,3 @@
-import { MAX_SETS_PER_JOB } from "./defaults.ts";
 import type { SameMessageSet, SignatureSet } from "./interface.ts";
 import type { VerifyJob } from "./verifyJobs.ts";
 
@@ -14,6 +13,6 @@ export function distinctJobs(sets: readonly SignatureSet[], maxSetsPerJob: numbe
 }
 
 /** A `verifySameMessage` call as jobs of at most `maxSetsPerJob` sets. */
-export function sameMessageJobs(sets: readonly SameMessageSet[], message: Uint8Array, maxSetsPerJob = MAX_SETS_PER_JOB): VerifyJob[] {
+export function sameMessageJobs(sets: readonly SameMessageSet[], message: Uint8Array, maxSetsPerJob: number): VerifyJob[] {
   return chunk(sets, maxSetsPerJob).map((part) => ({ kind: "same", message, sets: part }));
 }

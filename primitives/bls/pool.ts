@@ -3,12 +3,13 @@ import { Worker } from "node:worker_threads";
 import type { Logger } from "../logger.ts";
 import type { BlsBackendName } from "./backend.ts";
 import {
-  DEFAULT_BATCH_SIZE,
   DEFAULT_BUFFER_WAIT_MS,
+  DEFAULT_JOB_SIZE,
   DEFAULT_PUBLIC_KEY_CACHE_SIZE,
+  MAX_BATCH_SIZE,
   MAX_JOB_ATTEMPTS,
   MAX_QUEUED_SETS_PER_WORKER,
-  MAX_SETS_PER_JOB,
+  MAX_SETS_PER_REQUEST,
 } from "./defaults.ts";
 import { BlsVerifierError } from "./errors.ts";
 import type { IBlsVerifier, SameMessageSet, SignatureSet, VerifyOpts } from "./interface.ts";
@@ -23,10 +24,10 @@ export interface BlsWorkerPoolOpts {
   backend: BlsBackendName;
   /** Workers; default `os.availableParallelism()`. */
   poolSize?: number;
-  /** Largest random-linear-combination batch (see `defaults.ts`). */
-  batchSize?: number;
-  /** Largest job, and most sets sent to a worker at once. */
-  maxSetsPerJob?: number;
+  /** Largest random-linear-combination batch in a worker (see `defaults.ts`). */
+  maxBatchSize?: number;
+  /** Sets per job of a distinct-message call; also the buffer's flush threshold. */
+  jobSize?: number;
   /** Longest wait of batchable work for a full batch. */
   bufferWaitMs?: number;
   /** Queued sets beyond which `canAcceptWork()` is false; default 1024 per worker. */
@@ -72,8 +73,7 @@ const spawnDefault = (init: WorkerInit): Worker => new Worker(new URL("./worker.
  */
 export class BlsWorkerPool implements IBlsVerifier {
   private readonly init: WorkerInit;
-  private readonly batchSize: number;
-  private readonly maxSetsPerJob: number;
+  private readonly jobSize: number;
   private readonly bufferWaitMs: number;
   private readonly maxQueuedSets: number;
   private readonly logger: Logger;
@@ -93,11 +93,14 @@ export class BlsWorkerPool implements IBlsVerifier {
 
   constructor(opts: BlsWorkerPoolOpts, deps: BlsWorkerPoolDeps) {
     const poolSize = opts.poolSize ?? availableParallelism();
-    this.batchSize = opts.batchSize ?? DEFAULT_BATCH_SIZE;
-    this.maxSetsPerJob = opts.maxSetsPerJob ?? MAX_SETS_PER_JOB;
+    this.jobSize = opts.jobSize ?? DEFAULT_JOB_SIZE;
     this.bufferWaitMs = opts.bufferWaitMs ?? DEFAULT_BUFFER_WAIT_MS;
     this.maxQueuedSets = opts.maxQueuedSets ?? MAX_QUEUED_SETS_PER_WORKER * poolSize;
-    this.init = { backend: opts.backend, batchSize: this.batchSize, publicKeyCacheSize: opts.publicKeyCacheSize ?? DEFAULT_PUBLIC_KEY_CACHE_SIZE };
+    this.init = {
+      backend: opts.backend,
+      maxBatchSize: opts.maxBatchSize ?? MAX_BATCH_SIZE,
+      publicKeyCacheSize: opts.publicKeyCacheSize ?? DEFAULT_PUBLIC_KEY_CACHE_SIZE,
+    };
     this.logger = deps.logger;
     this.metrics = deps.metrics;
     this.spawnWorker = deps.spawnWorker ?? spawnDefault;
@@ -115,12 +118,11 @@ export class BlsWorkerPool implements IBlsVerifier {
   }
 
   verifySignatureSets(sets: readonly SignatureSet[], opts: VerifyOpts = {}): Promise<boolean[]> {
-    // Jobs of one batch each, so that a large call spreads over all workers.
-    return this.submit(distinctJobs(sets, this.batchSize), opts);
+    return this.submit(distinctJobs(sets, this.jobSize), opts);
   }
 
   verifySameMessage(sets: readonly SameMessageSet[], message: Uint8Array, opts: VerifyOpts = {}): Promise<boolean[]> {
-    return this.submit(sameMessageJobs(sets, message, this.maxSetsPerJob), opts);
+    return this.submit(sameMessageJobs(sets, message, MAX_SETS_PER_REQUEST), opts);
   }
 
   canAcceptWork(): boolean {
@@ -159,7 +161,7 @@ export class BlsWorkerPool implements IBlsVerifier {
     if (opts.batchable) {
       this.buffered.push(...pending);
       for (const job of pending) this.bufferedSets += job.setCount;
-      if (this.bufferedSets >= this.batchSize) this.flushBuffer();
+      if (this.bufferedSets >= this.jobSize) this.flushBuffer();
       else this.bufferTimer ??= setTimeout(() => this.flushBuffer(), this.bufferWaitMs);
     } else {
       this.enqueue(pending);
@@ -187,13 +189,18 @@ export class BlsWorkerPool implements IBlsVerifier {
     this.dispatch();
   }
 
-  /** Hands queued work to idle workers, sharing it out so that none stays idle needlessly. */
+  /**
+   * Hands queued work to idle workers. Each takes an equal share of the queue among all
+   * live workers, between one job and `MAX_SETS_PER_REQUEST` sets, so that the last
+   * messages of a burst are small and all workers finish it together.
+   */
   private dispatch(): void {
     if (this.closed) return;
-    const idle = this.slots.filter((s): s is WorkerSlot => s !== null && s.ready && s.inFlight === null);
+    const live = this.slots.filter((s): s is WorkerSlot => s !== null && s.ready);
+    const idle = live.filter((s) => s.inFlight === null);
     for (let i = 0; i < idle.length && this.queue.length > 0; i++) {
-      const share = Math.ceil(this.queuedSets / (idle.length - i));
-      const target = Math.min(this.maxSetsPerJob, Math.max(this.batchSize, share));
+      const share = Math.ceil(this.queuedSets / live.length);
+      const target = Math.min(MAX_SETS_PER_REQUEST, Math.max(this.jobSize, share));
       const jobs: PendingJob[] = [];
       let sets = 0;
       while (this.queue.length > 0 && (jobs.length === 0 || sets + this.queue[0].setCount <= target)) {

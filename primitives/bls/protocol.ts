@@ -4,7 +4,7 @@ import type { BlsBackendName } from "./backend.ts";
 
 export interface WorkerInit {
   backend: BlsBackendName;
-  batchSize: number;
+  maxBatchSize: number;
   publicKeyCacheSize: number;
 }
 

@@ -1,5 +1,6 @@
 import type { BlsBackend } from "./backend.ts";
-import { DEFAULT_BATCH_SIZE, DEFAULT_PUBLIC_KEY_CACHE_SIZE } from "./defaults.ts";
+import { AdaptiveBatchSize } from "./batchSize.ts";
+import { DEFAULT_PUBLIC_KEY_CACHE_SIZE, MAX_BATCH_SIZE, MAX_SETS_PER_REQUEST, MIN_BATCH_SIZE } from "./defaults.ts";
 import { BlsVerifierError } from "./errors.ts";
 import type { IBlsVerifier, SameMessageSet, SignatureSet } from "./interface.ts";
 import { sameMessageJobs } from "./jobs.ts";
@@ -8,7 +9,8 @@ import { PublicKeyCache } from "./publicKeyCache.ts";
 import { verifyJobs, type VerificationContext, type VerifyJob, type VerifyStats } from "./verifyJobs.ts";
 
 export interface BlsSingleThreadVerifierOpts {
-  batchSize?: number;
+  /** Largest random-linear-combination batch. */
+  maxBatchSize?: number;
   publicKeyCacheSize?: number;
 }
 
@@ -31,7 +33,7 @@ export class BlsSingleThreadVerifier implements IBlsVerifier {
     this.ctx = {
       backend: deps.backend,
       publicKeys: new PublicKeyCache({ maxSize: opts.publicKeyCacheSize ?? DEFAULT_PUBLIC_KEY_CACHE_SIZE }, { backend: deps.backend }),
-      batchSize: opts.batchSize ?? DEFAULT_BATCH_SIZE,
+      batchSize: new AdaptiveBatchSize({ min: MIN_BATCH_SIZE, max: opts.maxBatchSize ?? MAX_BATCH_SIZE }),
     };
     this.metrics = deps.metrics;
   }
@@ -41,7 +43,7 @@ export class BlsSingleThreadVerifier implements IBlsVerifier {
   }
 
   async verifySameMessage(sets: readonly SameMessageSet[], message: Uint8Array): Promise<boolean[]> {
-    return this.run(sameMessageJobs(sets, message));
+    return this.run(sameMessageJobs(sets, message, MAX_SETS_PER_REQUEST));
   }
 
   canAcceptWork(): boolean {

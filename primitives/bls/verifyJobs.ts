@@ -5,6 +5,7 @@
  * exactly which sets are invalid by bisection.
  */
 import type { BlsBackend, PreparedSet } from "./backend.ts";
+import type { AdaptiveBatchSize } from "./batchSize.ts";
 import { isCompressedPointEncoding, SIGNATURE_LENGTH } from "./encoding.ts";
 import type { SameMessageSet, SignatureSet } from "./interface.ts";
 import type { PublicKeyCache } from "./publicKeyCache.ts";
@@ -23,8 +24,8 @@ export interface VerifyStats {
 export interface VerificationContext<PK, SIG> {
   backend: BlsBackend<PK, SIG>;
   publicKeys: PublicKeyCache<PK>;
-  /** Largest random-linear-combination batch of distinct messages (see `defaults.ts`). */
-  batchSize: number;
+  /** Size of the random-linear-combination batches of distinct messages. */
+  batchSize: AdaptiveBatchSize;
 }
 
 interface Entry<T> {
@@ -66,13 +67,19 @@ function bisect<T>(
   }
 }
 
-function verifyBatchWithBisection<T>(entries: Entry<T>[], test: (items: T[]) => boolean, results: boolean[][], stats: VerifyStats): void {
-  if (entries.length === 0) return;
+/** Verifies one batch, bisecting it if it fails; returns whether the first try failed. */
+function verifyBatchWithBisection<T>(entries: Entry<T>[], test: (items: T[]) => boolean, results: boolean[][], stats: VerifyStats): boolean {
+  if (entries.length === 0) return false;
   stats.batchSizes.push(entries.length);
   const markValid = (valid: Entry<T>[]): void => {
     for (const e of valid) results[e.job][e.index] = true;
   };
-  bisect(entries, test, markValid, stats, false);
+  if (test(entries.map((e) => e.item))) {
+    markValid(entries);
+    return false;
+  }
+  bisect(entries, test, markValid, stats, true);
+  return true;
 }
 
 function resolvePublicKey<PK>(publicKeys: PublicKeyCache<PK>, backend: BlsBackend<PK, unknown>, publicKey: SignatureSet["publicKey"]): PK | null {
@@ -85,19 +92,6 @@ function resolvePublicKey<PK>(publicKeys: PublicKeyCache<PK>, backend: BlsBacken
     keys.push(key);
   }
   return keys.length === 1 ? keys[0] : backend.aggregatePublicKeys(keys);
-}
-
-/** Splits `entries` into the fewest batches of at most `batchSize`, of near-equal sizes. */
-function evenChunks<T>(entries: T[], batchSize: number): T[][] {
-  const count = Math.ceil(entries.length / batchSize);
-  const chunks: T[][] = [];
-  let start = 0;
-  for (let i = 0; i < count; i++) {
-    const end = start + Math.ceil((entries.length - start) / (count - i));
-    chunks.push(entries.slice(start, end));
-    start = end;
-  }
-  return chunks;
 }
 
 /** Verifies jobs together (distinct-message sets of all jobs share batches); one boolean per set. */
@@ -118,7 +112,15 @@ export function verifyJobs<PK, SIG>(ctx: VerificationContext<PK, SIG>, jobs: rea
   });
   const testDistinct = (sets: PreparedSet<PK, SIG>[]): boolean =>
     sets.length === 1 ? backend.verify(sets[0].message, sets[0].publicKey, sets[0].signature) : backend.verifyBatch(sets);
-  for (const chunk of evenChunks(distinct, ctx.batchSize)) verifyBatchWithBisection(chunk, testDistinct, results, stats);
+  for (let start = 0; start < distinct.length; ) {
+    const remaining = distinct.length - start;
+    const size = ctx.batchSize.current;
+    // Rather than a full batch and a tiny one, two halves: a batch's fixed cost is ~1.4 sets'.
+    const take = remaining <= size ? remaining : remaining < 2 * size ? Math.ceil(remaining / 2) : size;
+    const failed = verifyBatchWithBisection(distinct.slice(start, start + take), testDistinct, results, stats);
+    ctx.batchSize.record(failed);
+    start += take;
+  }
 
   jobs.forEach((job, jobIndex) => {
     if (job.kind !== "same") return;

@@ -1,6 +1,8 @@
 /** Entry point of a pool worker: loads the backend the pool chose, then verifies what it is sent. */
 import { parentPort, workerData } from "node:worker_threads";
 import { nullLogger } from "../logger.ts";
+import { AdaptiveBatchSize } from "./batchSize.ts";
+import { MIN_BATCH_SIZE } from "./defaults.ts";
 import { loadBlsBackend } from "./loadBackend.ts";
 import { epochMs, type WorkerInit, type WorkerMessage, type WorkRequest } from "./protocol.ts";
 import { PublicKeyCache } from "./publicKeyCache.ts";
@@ -16,7 +18,7 @@ const backend = await loadBlsBackend(init.backend, { logger: nullLogger() });
 const ctx: VerificationContext<unknown, unknown> = {
   backend,
   publicKeys: new PublicKeyCache({ maxSize: init.publicKeyCacheSize }, { backend }),
-  batchSize: init.batchSize,
+  batchSize: new AdaptiveBatchSize({ min: MIN_BATCH_SIZE, max: init.maxBatchSize }),
 };
 
 port.on("message", (request: WorkRequest) => {

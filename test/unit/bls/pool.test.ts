@@ -84,7 +84,7 @@ describe("BLS worker pool", function () {
   });
 
   it("holds batchable work until a batch is full, then sends it at once", async function () {
-    const { pool } = poolWithWorkers({ batchSize: 8, bufferWaitMs: 60_000 });
+    const { pool } = poolWithWorkers({ jobSize: 8, bufferWaitMs: 60_000 });
     try {
       await pool.ready();
       let done = 0;
