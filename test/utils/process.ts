@@ -309,17 +309,14 @@ export interface CliResult {
 
 /**
  * Owns the processes and directories of one test suite: `dispose()` (in `after`/`afterEach`)
- * kills what still runs and removes what was made. Every process gets `XDG_DATA_HOME` inside
+ * stops what still runs and removes what was made. Every process gets `XDG_DATA_HOME` inside
  * the scope, so a command that falls back to the default base path never touches the real one.
  */
 export class ProcessScope {
   private readonly processes = new Set<CliProcess>();
   private readonly dirs: string[] = [];
-  private readonly env: NodeJS.ProcessEnv;
-
-  constructor() {
-    this.env = { ...process.env, XDG_DATA_HOME: this.tempDir("xdg") };
-  }
+  // Made on first use: mocha never runs the `after` hooks of a suite that --grep leaves out.
+  private envCache: NodeJS.ProcessEnv | null = null;
 
   /** A fresh empty directory, removed by `dispose()`. */
   tempDir(name: string): string {
@@ -329,7 +326,7 @@ export class ProcessScope {
   }
 
   spawn(args: string[]): CliProcess {
-    const proc = new CliProcess(args, this.env);
+    const proc = new CliProcess(args, this.env());
     this.processes.add(proc);
     return proc;
   }
@@ -346,14 +343,29 @@ export class ProcessScope {
   }
 
   async startNode(opts: NodeStartOpts): Promise<NodeProcess> {
-    const node = await NodeProcess.start(opts, this.env);
+    const node = await NodeProcess.start(opts, this.env());
     this.processes.add(node.proc);
     return node;
   }
 
-  async dispose(): Promise<void> {
-    await Promise.all([...this.processes].map((p) => (p.hasExited ? p.exited : p.kill())));
+  /**
+   * SIGTERM to whatever still runs (so that a `--dev` node removes its temporary storage),
+   * SIGKILL to what has not exited after `graceMs`, then removes the scope's directories.
+   */
+  async dispose(graceMs = 3000): Promise<void> {
+    await Promise.all(
+      [...this.processes].map(async (p) => {
+        p.signal("SIGTERM");
+        await p.waitForExit(graceMs).catch(() => p.kill());
+      }),
+    );
     this.processes.clear();
     for (const dir of this.dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+    this.envCache = null;
+  }
+
+  private env(): NodeJS.ProcessEnv {
+    this.envCache ??= { ...process.env, XDG_DATA_HOME: this.tempDir("xdg") };
+    return this.envCache;
   }
 }
