@@ -1,6 +1,8 @@
 import { concatBytes, utf8 } from "../primitives/bytes.ts";
 import { devKeypair, DEV_ACCOUNT_NAMES } from "../primitives/keys/devAccounts.ts";
 import { encodeAddress } from "../primitives/keys/ss58.ts";
+import { devicesDevSection } from "../runtime/modules/devices/genesis.ts";
+import { pogDevSection, pogLiveSection } from "../runtime/modules/pog/genesis.ts";
 import type { ChainSpec, RuntimeGenesisConfig } from "./chainSpec.ts";
 
 const AKRE = 10n ** 18n;
@@ -13,7 +15,7 @@ function address(name: string): string {
   return encodeAddress(devKeypair(name).publicKey, SS58_FORMAT);
 }
 
-function runtimeConfig(authorities: string[], slotDurationMs: number): RuntimeGenesisConfig {
+function runtimeConfig(authorities: string[], slotDurationMs: number, pog: Record<string, unknown>): RuntimeGenesisConfig {
   const existentialDeposit = AKRE / 1000n; // 0.001 AKRE
   return {
     system: {
@@ -37,6 +39,8 @@ function runtimeConfig(authorities: string[], slotDurationMs: number): RuntimeGe
     },
     treasury: { account: encodeAddress(TREASURY_ACCOUNT, SS58_FORMAT) },
     aura: { authorities },
+    devices: devicesDevSection(address("Alice")),
+    pog,
   };
 }
 
@@ -56,12 +60,12 @@ function spec(name: string, id: string, chainType: ChainSpec["chainType"], confi
 
 /** `--dev`: Alice alone authors and finalizes, with a short 2 s slot so a developer sees blocks quickly. */
 export function devChainSpec(): ChainSpec {
-  return spec("Development", "dev", "Development", runtimeConfig([address("Alice")], 2000));
+  return spec("Development", "dev", "Development", runtimeConfig([address("Alice")], 2000, pogDevSection()));
 }
 
 /** `--chain local`: Alice and Bob take turns with the standard 6 s slot. */
 export function localChainSpec(): ChainSpec {
-  return spec("Local Testnet", "local_testnet", "Local", runtimeConfig([address("Alice"), address("Bob")], 6000));
+  return spec("Local Testnet", "local_testnet", "Local", runtimeConfig([address("Alice"), address("Bob")], 6000, pogLiveSection()));
 }
 
 export const PRESETS: Record<string, () => ChainSpec> = { dev: devChainSpec, local: localChainSpec };

@@ -97,3 +97,61 @@ export class StorageMap<K, V> {
     state.delete(this.key(k));
   }
 }
+
+/**
+ * A map keyed by two keys, laid out `prefix ++ blake2b128(k1) ++ k1 ++ blake2b128(k2) ++ k2`
+ * (Substrate's double map with Blake2_128Concat), so that all entries under one first key are
+ * contiguous in the trie and can be listed with `prefixFor(k1)`.
+ */
+export class StorageDoubleMap<K1, K2, V> {
+  readonly prefix: Uint8Array;
+  private readonly key1Codec: ValueCodec<K1>;
+  private readonly key2Codec: ValueCodec<K2>;
+  private readonly valueCodec: ValueCodec<V>;
+
+  constructor(module: string, item: string, key1Codec: ValueCodec<K1>, key2Codec: ValueCodec<K2>, valueCodec: ValueCodec<V>) {
+    this.prefix = storagePrefix(module, item);
+    this.key1Codec = key1Codec;
+    this.key2Codec = key2Codec;
+    this.valueCodec = valueCodec;
+  }
+
+  prefixFor(k1: K1): Uint8Array {
+    const raw = this.key1Codec.encode(k1);
+    return concatBytes(this.prefix, blake2b128(raw), raw);
+  }
+
+  key(k1: K1, k2: K2): Uint8Array {
+    const raw = this.key2Codec.encode(k2);
+    return concatBytes(this.prefixFor(k1), blake2b128(raw), raw);
+  }
+
+  /** Recovers the second key from a full storage key under `prefixFor(k1)`. */
+  decodeKey2(storageKey: Uint8Array, prefixLength: number): K2 {
+    return this.key2Codec.decode(storageKey.subarray(prefixLength + 16));
+  }
+
+  decodeValue(raw: Uint8Array): V {
+    return this.valueCodec.decode(raw);
+  }
+
+  get(state: StateReader, k1: K1, k2: K2): V | undefined {
+    const raw = state.get(this.key(k1, k2));
+    return raw === undefined ? undefined : this.valueCodec.decode(raw);
+  }
+
+  contains(state: StateReader, k1: K1, k2: K2): boolean {
+    return state.get(this.key(k1, k2)) !== undefined;
+  }
+
+  set(state: State, k1: K1, k2: K2, v: V): void {
+    state.set(this.key(k1, k2), this.valueCodec.encode(v));
+  }
+
+  remove(state: State, k1: K1, k2: K2): void {
+    state.delete(this.key(k1, k2));
+  }
+}
+
+/** An empty value, for maps used as sets (index entries). */
+export const unitCodec: ValueCodec<true> = { encode: () => new Uint8Array(0), decode: () => true };

@@ -1,0 +1,70 @@
+import { concatBytes, utf8 } from "../../../primitives/bytes.ts";
+import { loadProtoFile, MessageCodec } from "../../../primitives/codec/index.ts";
+import { blake2b256 } from "../../../primitives/hash.ts";
+
+export const pogProto = loadProtoFile(new URL("./pog.proto", import.meta.url));
+
+export interface Reading {
+  deviceId: number;
+  interval: number;
+  cumulativeWh: number;
+  energyWh: number;
+  peakW: number;
+}
+
+export interface SignedReading {
+  reading: Reading;
+  signature: Uint8Array;
+}
+
+export interface GenerationRecord {
+  energyWh: number;
+  cumulativeWh: number;
+  peakW: number;
+  block: number;
+}
+
+export interface LastReadingRecord {
+  interval: number;
+  cumulativeWh: number;
+}
+
+export interface EpochEnergyRecord {
+  energyWh: number;
+  intervals: number;
+  violated: boolean;
+}
+
+export interface PogConfig {
+  readingIntervalSecs: number;
+  acceptanceWindowIntervals: number;
+  tolerancePercent: number;
+  maxReadingsPerBlock: number;
+  epochLengthBlocks: number;
+}
+
+export const readingCodec = new MessageCodec<Reading>("Reading", pogProto);
+export const signedReadingCodec = new MessageCodec<SignedReading>("SignedReading", pogProto);
+export const generationRecordCodec = new MessageCodec<GenerationRecord>("GenerationRecord", pogProto);
+export const lastReadingRecordCodec = new MessageCodec<LastReadingRecord>("LastReadingRecord", pogProto);
+export const epochEnergyRecordCodec = new MessageCodec<EpochEnergyRecord>("EpochEnergyRecord", pogProto);
+export const pogConfigCodec = new MessageCodec<PogConfig>("PogConfigRecord", pogProto);
+
+const READING_DOMAIN = utf8("arkreen/reading/v1");
+
+/** The 32-byte message a device signs for a reading (domain-separated, bound to the chain). */
+export function readingSigningRoot(genesisHash: Uint8Array, reading: Reading): Uint8Array {
+  return blake2b256(concatBytes(READING_DOMAIN, genesisHash, readingCodec.encode(reading)));
+}
+
+/** Why the runtime refused a reading; each is recorded as a `pog.ReadingRejected` event. */
+export type ReadingRejection =
+  | "UnknownDevice"
+  | "DeviceNotActive"
+  | "FutureInterval"
+  | "IntervalTooOld"
+  | "Duplicate"
+  | "OutOfOrder"
+  | "MeterBackwards"
+  | "MeterInconsistent"
+  | "EnergyAboveCapacity";
