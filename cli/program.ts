@@ -12,7 +12,9 @@ export function createProgram(): Command {
   const program = new Command("arkreen-node")
     .description("Arkreen node: a proof-of-stake chain for distributed renewable energy")
     .version(NODE_VERSION)
-    .showHelpAfterError();
+    .showHelpAfterError()
+    // Subcommands own the flags after their name (`export-blocks --dev`), not the run command.
+    .enablePositionalOptions();
   addRunOptions(program).action((flags) => runNode(flags));
   program.addCommand(keyCommand());
   program.addCommand(exportChainSpecCommand());

@@ -2,13 +2,16 @@ import { isMinimalUint } from "../primitives/bytes.ts";
 import { codecs, type Block, type DigestItem, type SignedExtrinsic } from "../primitives/codec/index.ts";
 import { CodecError } from "../primitives/codec/index.ts";
 import type { RuntimeConfig } from "./config.ts";
-import { DispatchError, InvalidTransaction } from "./framework/errors.ts";
+import { DispatchError, InvalidBlock, InvalidTransaction } from "./framework/errors.ts";
 import { EventCollector } from "./framework/events.ts";
 import type { BlockContext, CallDefinition } from "./framework/module.ts";
 import { OverlayState, type StateChange, type StateReader } from "./framework/state.ts";
 import { computeFee, extrinsicTip, lastValidBlock, verifyExtrinsicSignature } from "./extrinsic.ts";
 import { burn, credit, withdrawKeepAlive } from "./modules/balances/currency.ts";
 import { getAccount, putAccount } from "./modules/system/accounts.ts";
+import { applyReadings } from "./modules/pog/apply.ts";
+import { Config as PogConfig } from "./modules/pog/storage.ts";
+import { readingCodec } from "./modules/pog/types.ts";
 import { storeEvents } from "./modules/system/hooks.ts";
 import { Config, ExtrinsicCount } from "./modules/system/storage.ts";
 import { RUNTIME_MODULES, findCall } from "./runtime.ts";
@@ -108,6 +111,25 @@ export class Executive {
     return outcome;
   }
 
+  /**
+   * Applies the block's readings (pog), after the initialize hooks and before the extrinsics.
+   * Their aggregate signature was checked by the importer; here they are decoded and each is
+   * checked against the chain's rules. Malformed or too many readings make the block invalid.
+   */
+  applyReadings(ctx: BlockContext, encoded: readonly Uint8Array[]): void {
+    if (encoded.length === 0) return;
+    const max = PogConfig.get(ctx.state).maxReadingsPerBlock;
+    if (encoded.length > max) throw new InvalidBlock({ code: "TOO_MANY_READINGS", count: encoded.length, max });
+    const readings = encoded.map((bytes, index) => {
+      try {
+        return readingCodec.decode(bytes);
+      } catch (e) {
+        throw new InvalidBlock({ code: "MALFORMED_READING", index, reason: (e as Error).message });
+      }
+    });
+    applyReadings(ctx, readings);
+  }
+
   /** Runs the finalize hooks, stores the events, and returns the block's writes. */
   finalizeBlock(ctx: BlockContext): StateChange[] {
     ctx.events.enterFinalization();
@@ -119,6 +141,7 @@ export class Executive {
   /** Re-executes an imported block. Throws if any extrinsic is invalid or a block limit is broken. */
   executeBlock(parent: StateReader, block: Block): StateChange[] {
     const ctx = this.initializeBlock(parent, block.header);
+    this.applyReadings(ctx, block.readings ?? []);
     if (block.extrinsics.length > ctx.config.maxBlockExtrinsics) {
       throw new InvalidTransaction({ code: "EXHAUSTS_RESOURCES", reason: "too many extrinsics in block" });
     }

@@ -14,15 +14,22 @@ export interface Header {
   stateRoot: Uint8Array;
   extrinsicsRoot: Uint8Array;
   digest: DigestItem[];
+  /** Absent or empty for a block without readings (decoding always fills it in). */
+  readingsRoot?: Uint8Array;
 }
 
 export interface Block {
   header: Header;
   extrinsics: Uint8Array[];
+  /** Encoded pog `Reading`s; their BLS signatures are aggregated in `readingsSignature`. Absent: none. */
+  readings?: Uint8Array[];
+  readingsSignature?: Uint8Array;
 }
 
 export interface BlockBody {
   extrinsics: Uint8Array[];
+  readings?: Uint8Array[];
+  readingsSignature?: Uint8Array;
 }
 
 export interface Justification {

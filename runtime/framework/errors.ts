@@ -23,3 +23,10 @@ export type InvalidTransactionType =
   | { code: "MALFORMED"; reason: string };
 
 export class InvalidTransaction extends ArkreenError<InvalidTransactionType> {}
+
+/** The block breaks a rule of its own structure (beyond its extrinsics): import rejects it. */
+export type InvalidBlockType =
+  | { code: "TOO_MANY_READINGS"; count: number; max: number }
+  | { code: "MALFORMED_READING"; index: number; reason: string };
+
+export class InvalidBlock extends ArkreenError<InvalidBlockType> {}

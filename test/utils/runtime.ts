@@ -111,16 +111,20 @@ export class TestChain {
   }
 
   /**
-   * Authors a block on the head as the slot worker does: an extrinsic rejected with
+   * Authors a block on the head as the slot worker does (`readings`: encoded pog readings,
+   * applied before the extrinsics; their signatures are the importer's business, not checked here):
+   * an extrinsic rejected with
    * `InvalidTransaction` is left out (its error is in `results`), any other error propagates.
    */
-  produceBlock(candidates: Uint8Array[], opts: { slot?: bigint } = {}): AuthoredBlock {
+  produceBlock(candidates: Uint8Array[], opts: { slot?: bigint; readings?: Uint8Array[] } = {}): AuthoredBlock {
     const slot = opts.slot ?? this.head.slot + 1n;
     const parentRoot = this.head.header.stateRoot;
     const trie = this.state(parentRoot);
     const digest = [auraPreDigest(slot)];
     const number = this.head.header.number + 1;
     const ctx = this.executive.initializeBlock(trie, { number, parentHash: this.head.hash, digest });
+    const readings = opts.readings ?? [];
+    this.executive.applyReadings(ctx, readings);
     const included: Uint8Array[] = [];
     const results: Array<ApplyOutcome | InvalidTransaction> = [];
     for (const xt of candidates) {
@@ -135,10 +139,11 @@ export class TestChain {
     const changes = this.executive.finalizeBlock(ctx);
     const { root, nodes } = applyStateChanges(trie, changes);
     this.store.putNodes(nodes);
-    const header: Header = { parentHash: this.head.hash, number, stateRoot: root, extrinsicsRoot: orderedTrieRoot(included), digest };
+    const readingsRoot = readings.length > 0 ? orderedTrieRoot(readings) : new Uint8Array(0);
+    const header: Header = { parentHash: this.head.hash, number, stateRoot: root, extrinsicsRoot: orderedTrieRoot(included), digest, readingsRoot };
     const hash = headerHash(header);
     this.head = { hash, header, slot };
-    return { block: { header, extrinsics: included }, hash, parentRoot, changes, results };
+    return { block: { header, extrinsics: included, readings }, hash, parentRoot, changes, results };
   }
 }
 

@@ -34,6 +34,7 @@ const header: Header = {
     { kind: DigestKind.PreRuntime, engine: utf8("aura"), data: fromHex("0x0100000000000000") },
     { kind: DigestKind.Seal, engine: utf8("aura"), data: bytes(64, 0x44) },
   ],
+  readingsRoot: bytes(32, 0x45),
 };
 const call = { module: "balances", method: "transfer", args: fromHex("0x0a02abcd") };
 const justification = { engine: utf8("inst"), data: bytes(64, 0x55) };
@@ -41,9 +42,9 @@ const justification = { engine: utf8("inst"), data: bytes(64, 0x55) };
 /** A value for every codec, each field holding a non-default value. */
 const samples: { [K in keyof typeof codecs]: Parameters<(typeof codecs)[K]["encode"]>[0] } = {
   header,
-  block: { header, extrinsics: [fromHex("0x0102"), fromHex("0x03")] },
-  blockBody: { extrinsics: [fromHex("0x0102"), fromHex("0x03")] },
-  exportedBlock: { block: { header, extrinsics: [fromHex("0x01")] }, justification },
+  block: { header, extrinsics: [fromHex("0x0102"), fromHex("0x03")], readings: [fromHex("0x0801")], readingsSignature: bytes(96, 0x46) },
+  blockBody: { extrinsics: [fromHex("0x0102"), fromHex("0x03")], readings: [fromHex("0x0801")], readingsSignature: bytes(96, 0x46) },
+  exportedBlock: { block: { header, extrinsics: [fromHex("0x01")], readings: [fromHex("0x0802")], readingsSignature: bytes(96, 0x47) }, justification },
   justification,
   extrinsicPayload: { genesisHash: bytes(32, 0x66), nonce: 7, tip: fromHex("0x0100"), mortality: { birth: 10, period: 64 }, call },
   signedExtrinsic: { signer: bytes(32, 0x77), signature: bytes(64, 0x88), nonce: 7, tip: fromHex("0x05"), mortality: { birth: 10, period: 64 }, call },
