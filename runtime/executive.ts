@@ -61,6 +61,7 @@ export class Executive {
     const state = new OverlayState(parent);
     const ctx: BlockContext = {
       state,
+      genesisHash: this.genesisHash,
       number: init.number,
       parentHash: init.parentHash,
       digest: init.digest,

@@ -9,6 +9,8 @@ export type Origin = { kind: "signed"; who: Uint8Array } | { kind: "root" };
 /** Everything a call or hook may touch while a block executes. */
 export interface BlockContext {
   readonly state: OverlayState;
+  /** Signed payloads (registrations, receipts) bind to it: a signature for one chain is void on another. */
+  readonly genesisHash: Uint8Array;
   readonly number: number;
   readonly parentHash: Uint8Array;
   readonly digest: DigestItem[];

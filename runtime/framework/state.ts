@@ -5,6 +5,11 @@ export interface StateReader {
   get(key: Uint8Array): Uint8Array | undefined;
 }
 
+/** A state that can also list the entries under a key prefix, in ascending key order. */
+export interface IterableStateReader extends StateReader {
+  entries(prefix?: Uint8Array): IterableIterator<[Uint8Array, Uint8Array]>;
+}
+
 export interface State extends StateReader {
   set(key: Uint8Array, value: Uint8Array): void;
   delete(key: Uint8Array): void;
@@ -24,17 +29,17 @@ interface Entry {
  * a failing call rolls back exactly its own writes. Reads hit the overlay first, then the base.
  */
 export class OverlayState implements State {
-  private readonly base: StateReader;
-  private readonly entries = new Map<string, Entry>();
+  private readonly base: StateReader | IterableStateReader;
+  private readonly writes = new Map<string, Entry>();
   /** One undo journal per open transaction: the entries' previous states. */
   private readonly journals: Array<Array<[string, Entry | undefined]>> = [];
 
-  constructor(base: StateReader) {
+  constructor(base: StateReader | IterableStateReader) {
     this.base = base;
   }
 
   get(key: Uint8Array): Uint8Array | undefined {
-    const entry = this.entries.get(toHex(key));
+    const entry = this.writes.get(toHex(key));
     if (entry) return entry.value ?? undefined;
     return this.base.get(key);
   }
@@ -50,8 +55,8 @@ export class OverlayState implements State {
   private write(key: Uint8Array, value: Uint8Array | null): void {
     const id = toHex(key);
     const journal = this.journals[this.journals.length - 1];
-    if (journal) journal.push([id, this.entries.get(id)]);
-    this.entries.set(id, { key, value });
+    if (journal) journal.push([id, this.writes.get(id)]);
+    this.writes.set(id, { key, value });
   }
 
   startTransaction(): void {
@@ -70,8 +75,8 @@ export class OverlayState implements State {
     if (!journal) throw new Error("no open storage transaction");
     for (let i = journal.length - 1; i >= 0; i--) {
       const [id, previous] = journal[i];
-      if (previous) this.entries.set(id, previous);
-      else this.entries.delete(id);
+      if (previous) this.writes.set(id, previous);
+      else this.writes.delete(id);
     }
   }
 
@@ -88,11 +93,34 @@ export class OverlayState implements State {
     }
   }
 
+  /**
+   * Entries under `prefix` in ascending key order: the base state's, with this overlay's writes
+   * and deletions applied. Requires a base that can iterate (the trie).
+   */
+  *entries(prefix: Uint8Array = new Uint8Array(0)): IterableIterator<[Uint8Array, Uint8Array]> {
+    if (!("entries" in this.base)) throw new Error("the base state cannot iterate");
+    const id = toHex(prefix);
+    // Lower-case hex strings sort exactly like the bytes they encode.
+    const pending = [...this.writes.entries()].filter(([k]) => k.startsWith(id)).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+    let i = 0;
+    for (const [key, value] of this.base.entries(prefix)) {
+      const kid = toHex(key);
+      for (; i < pending.length && pending[i][0] < kid; i++) if (pending[i][1].value) yield [pending[i][1].key, pending[i][1].value as Uint8Array];
+      if (i < pending.length && pending[i][0] === kid) {
+        if (pending[i][1].value) yield [pending[i][1].key, pending[i][1].value as Uint8Array];
+        i++;
+        continue;
+      }
+      yield [key, value];
+    }
+    for (; i < pending.length; i++) if (pending[i][1].value) yield [pending[i][1].key, pending[i][1].value as Uint8Array];
+  }
+
   /** All pending writes, sorted by key so that applying them is deterministic. */
   changes(): StateChange[] {
     if (this.journals.length > 0) throw new Error("storage transaction still open");
-    return [...this.entries.keys()].sort().map((id) => {
-      const e = this.entries.get(id) as Entry;
+    return [...this.writes.keys()].sort().map((id) => {
+      const e = this.writes.get(id) as Entry;
       return { key: e.key, value: e.value };
     });
   }
