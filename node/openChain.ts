@@ -10,6 +10,7 @@ import { Chain } from "./chain/chain.ts";
 import type { ChainMetrics } from "./chain/metrics.ts";
 import type { Database } from "./db/database.ts";
 import { ChainDatabase } from "./db/repositories.ts";
+import { BlockReadingsVerifier, type KnownReadingSignature } from "./readings/blockReadingsVerifier.ts";
 
 /**
  * Aura accepts blocks up to one slot ahead of the local clock: honest clocks drift a little,
@@ -24,13 +25,21 @@ export interface OpenedChain {
 }
 
 /** The runtime, the Aura header verifier and the chain on an open database. */
-export async function openChain(genesis: GenesisBlock, db: Database, deps: { logger: Logger; metrics: ChainMetrics | null }): Promise<OpenedChain> {
+export interface OpenChainDeps {
+  logger: Logger;
+  metrics: ChainMetrics | null;
+  /** Signatures of readings this node verified already (its readings pool); none for offline tools. */
+  knownReadingSignature?: KnownReadingSignature;
+}
+
+export async function openChain(genesis: GenesisBlock, db: Database, deps: OpenChainDeps): Promise<OpenedChain> {
   const runtimeConfig = Config.get(genesisStateReader(genesis));
   const executive = new Executive(genesis.hash);
   const verifier = new AuraHeaderVerifier<StateReader>(
     { slotDurationMs: runtimeConfig.slotDurationMs, maxFutureSlots: MAX_FUTURE_SLOTS },
     { authorities: (state) => Authorities.get(state), now: Date.now },
   );
-  const chain = await Chain.open({ db: new ChainDatabase(db), genesis, executive, verifier, logger: deps.logger, metrics: deps.metrics });
+  const bodyVerifier = new BlockReadingsVerifier({ genesisHash: genesis.hash, knownSignature: deps.knownReadingSignature ?? (() => undefined) });
+  const chain = await Chain.open({ db: new ChainDatabase(db), genesis, executive, verifier, bodyVerifier, logger: deps.logger, metrics: deps.metrics });
   return { chain, executive, runtimeConfig };
 }

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Registry } from "prom-client";
 import { bytesEqual } from "../primitives/bytes.ts";
+import { createBlsMetrics, createBlsVerifier } from "../primitives/bls/index.ts";
 import type { Logger } from "../primitives/logger.ts";
 import { keypairFromSeed } from "../primitives/keys/ed25519.ts";
 import { SlotWorker } from "../consensus/aura/slotWorker.ts";
@@ -12,6 +13,7 @@ import type { ChainSpec } from "../genesis/chainSpec.ts";
 import type { Executive } from "../runtime/executive.ts";
 import { extrinsicHash } from "../runtime/extrinsic.ts";
 import { Authorities } from "../runtime/modules/aura/storage.ts";
+import { readingCodec } from "../runtime/modules/pog/types.ts";
 import { createRpcMetrics, RpcServer, type RpcServerOpts } from "../rpc/server/index.ts";
 import { registerNodeRpc } from "../rpc/namespaces/index.ts";
 import { AuraBlockProposer } from "./authoring/blockProposer.ts";
@@ -22,6 +24,8 @@ import { Database } from "./db/database.ts";
 import { Informant } from "./informant.ts";
 import { MetricsServer, type MetricsServerOpts } from "./metrics/server.ts";
 import { openChain } from "./openChain.ts";
+import { createReadingsPoolMetrics } from "./readings/metrics.ts";
+import { ReadingsPool } from "./readings/readingsPool.ts";
 import { TxPool, createTxPoolMetrics } from "./txpool/index.ts";
 import { RuntimeTxValidator } from "./txValidator.ts";
 
@@ -107,13 +111,25 @@ export class ArkreenNode {
     closers: Array<() => Promise<void> | void>,
   ): Promise<ArkreenNode> {
     const register = new Registry();
-    const { chain, executive, runtimeConfig } = await openChain(genesis, db, { logger: logger.child("chain"), metrics: createChainMetrics(register) });
+    const verifier = await createBlsVerifier({}, { logger: logger.child("bls"), metrics: createBlsMetrics(register) });
+    closers.push(() => verifier.close());
+    // The readings pool needs the chain, and the chain's import checks ask the pool for signatures it verified.
+    let readings: ReadingsPool | null = null;
+    const { chain, executive, runtimeConfig } = await openChain(genesis, db, {
+      logger: logger.child("chain"),
+      metrics: createChainMetrics(register),
+      knownReadingSignature: (deviceId, interval, encoded) => readings?.signatureOf(deviceId, interval, encoded),
+    });
     closers.push(() => chain.idle());
     logger.info(`Best block: #${chain.best.number} (${shortHash(chain.best.hash)}), finalized #${chain.finalized.number}`);
 
     const pool = new TxPool({}, { validator: new RuntimeTxValidator({ chain, executive }), logger: logger.child("txpool"), metrics: createTxPoolMetrics(register) });
+    const readingsPool = new ReadingsPool({}, { chain, verifier, logger: logger.child("readings"), metrics: createReadingsPoolMetrics(register), now: Date.now });
+    readings = readingsPool;
     chain.on("imported", (block) => {
-      if (block.isNewBest) pool.onBlockImported({ hash: block.hash, number: block.header.number, extrinsicHashes: block.extrinsics.map(extrinsicHash) });
+      if (!block.isNewBest) return;
+      pool.onBlockImported({ hash: block.hash, number: block.header.number, extrinsicHashes: block.extrinsics.map(extrinsicHash) });
+      readingsPool.onBestBlock(block.readings.map((r) => readingCodec.decode(r)));
     });
     let lastFinalized = chain.finalized.number;
     chain.on("finalized", (head) => {
@@ -144,7 +160,7 @@ export class ArkreenNode {
       const worker = new SlotWorker(
         { slotDurationMs: runtimeConfig.slotDurationMs, authorityKey },
         {
-          proposer: new AuraBlockProposer({ chain, executive, pool, logger: logger.child("aura"), secretSeed: seed, now: Date.now }),
+          proposer: new AuraBlockProposer({ chain, executive, pool, readings: readingsPool, logger: logger.child("aura"), secretSeed: seed, now: Date.now }),
           authorities,
           logger: logger.child("aura"),
           now: Date.now,
@@ -165,6 +181,7 @@ export class ArkreenNode {
       registerNodeRpc(rpc, {
         chain,
         pool,
+        readings: readingsPool,
         spec: opts.spec,
         runtimeConfig,
         nodeName: opts.name,

@@ -1,5 +1,6 @@
 import type { ChainSpec } from "../genesis/chainSpec.ts";
 import type { Chain } from "../node/chain/chain.ts";
+import type { ReadingsPool } from "../node/readings/readingsPool.ts";
 import type { TxPool } from "../node/txpool/index.ts";
 import type { RuntimeConfig } from "../runtime/config.ts";
 
@@ -7,6 +8,7 @@ import type { RuntimeConfig } from "../runtime/config.ts";
 export interface RpcNodeApi {
   chain: Pick<Chain, "best" | "finalized" | "genesisHash" | "header" | "block" | "justification" | "hashAt" | "stateAt" | "on" | "off">;
   pool: Pick<TxPool, "submit" | "watch" | "pending" | "status">;
+  readings: ReadingsPool;
   spec: ChainSpec;
   runtimeConfig: RuntimeConfig;
   nodeName: string;

@@ -1,4 +1,5 @@
 import type { Block } from "../../primitives/codec/index.ts";
+import { blsAggregateSignatures } from "../../primitives/blsKeys.ts";
 import { auraPreDigest } from "../../primitives/digest.ts";
 import type { Logger } from "../../primitives/logger.ts";
 import { orderedTrieRoot } from "../../primitives/trie/trie.ts";
@@ -6,13 +7,16 @@ import type { BlockProposer } from "../../consensus/aura/slotWorker.ts";
 import { sealHeader } from "../../consensus/aura/seal.ts";
 import type { Executive } from "../../runtime/executive.ts";
 import { InvalidTransaction } from "../../runtime/framework/errors.ts";
+import { Config as PogConfig } from "../../runtime/modules/pog/storage.ts";
 import { applyStateChanges, shortHash, type Chain } from "../chain/chain.ts";
+import type { ReadingsPool } from "../readings/readingsPool.ts";
 import type { TxPool } from "../txpool/index.ts";
 
 export interface AuraProposerDeps {
   chain: Chain;
   executive: Executive;
   pool: TxPool;
+  readings: ReadingsPool;
   logger: Logger;
   /** The authoring key's secret seed. */
   secretSeed: Uint8Array;
@@ -20,9 +24,9 @@ export interface AuraProposerDeps {
 }
 
 /**
- * Builds a block on the best head from the pool's ready queue (best tip first, each sender's
- * nonces in order) until a block limit or the proposal deadline, seals it and imports it
- * without executing it twice.
+ * Builds a block on the best head: pooled readings (oldest first, one aggregated signature),
+ * then the pool's ready transactions (best tip first, each sender's nonces in order) until a
+ * block limit or the proposal deadline; seals it and imports it without executing it twice.
  */
 export class AuraBlockProposer implements BlockProposer {
   private readonly deps: AuraProposerDeps;
@@ -38,6 +42,9 @@ export class AuraBlockProposer implements BlockProposer {
     const parentState = chain.stateAt(parent.hash);
     const number = parent.number + 1;
     const ctx = executive.initializeBlock(parentState, { number, parentHash: parent.hash, digest: [auraPreDigest(slot)] });
+    const readings = this.deps.readings.take(PogConfig.get(parentState).maxReadingsPerBlock);
+    const encodedReadings = readings.map((r) => r.encoded);
+    executive.applyReadings(ctx, encodedReadings);
 
     const included: Uint8Array[] = [];
     const invalid: Uint8Array[] = [];
@@ -58,12 +65,25 @@ export class AuraBlockProposer implements BlockProposer {
 
     const changes = executive.finalizeBlock(ctx);
     const { root, nodes } = applyStateChanges(parentState, changes);
+    const hasReadings = readings.length > 0;
     const header = sealHeader(
-      { parentHash: parent.hash, number, stateRoot: root, extrinsicsRoot: orderedTrieRoot(included), digest: [auraPreDigest(slot)] },
+      {
+        parentHash: parent.hash,
+        number,
+        stateRoot: root,
+        extrinsicsRoot: orderedTrieRoot(included),
+        digest: [auraPreDigest(slot)],
+        readingsRoot: hasReadings ? orderedTrieRoot(encodedReadings) : new Uint8Array(0),
+      },
       this.deps.secretSeed,
     );
-    const block: Block = { header, extrinsics: included };
-    logger.info(`Prepared block for proposing at ${number}`, { extrinsics: included.length, slot });
+    const block: Block = {
+      header,
+      extrinsics: included,
+      readings: encodedReadings,
+      readingsSignature: hasReadings ? blsAggregateSignatures(readings.map((r) => r.signature)) : new Uint8Array(0),
+    };
+    logger.debug(`Prepared block for proposing at ${number}`, { extrinsics: included.length, readings: readings.length, slot });
     await chain.importBlock(block, "own", { block, stateRoot: root, trieNodes: nodes });
   }
 }

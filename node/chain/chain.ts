@@ -11,13 +11,14 @@ import type { DbBatchOp } from "../db/database.ts";
 import type { ChainDatabase } from "../db/repositories.ts";
 import type { ChainMetrics } from "./metrics.ts";
 import { BlockImportError, FinalityError } from "./errors.ts";
-import type { BlockOrigin, ChainEvents, ExecutedBlock, HeadInfo, HeaderVerifier, ImportedBlock } from "./types.ts";
+import type { BlockBodyVerifier, BlockOrigin, ChainEvents, ExecutedBlock, HeadInfo, HeaderVerifier, ImportedBlock } from "./types.ts";
 
 export interface ChainDeps {
   db: ChainDatabase;
   genesis: GenesisBlock;
   executive: Executive;
   verifier: HeaderVerifier;
+  bodyVerifier: BlockBodyVerifier;
   logger: Logger;
   metrics: ChainMetrics | null;
 }
@@ -46,6 +47,7 @@ export class Chain extends EventEmitter<ChainEvents> {
   private readonly db: ChainDatabase;
   private readonly executive: Executive;
   private readonly verifier: HeaderVerifier;
+  private readonly bodyVerifier: BlockBodyVerifier;
   private readonly logger: Logger;
   private readonly metrics: ChainMetrics | null;
   private bestHead: HeadInfo;
@@ -58,6 +60,7 @@ export class Chain extends EventEmitter<ChainEvents> {
     this.db = deps.db;
     this.executive = deps.executive;
     this.verifier = deps.verifier;
+    this.bodyVerifier = deps.bodyVerifier;
     this.logger = deps.logger;
     this.metrics = deps.metrics;
     this.genesisHash = deps.genesis.hash;
@@ -111,7 +114,7 @@ export class Chain extends EventEmitter<ChainEvents> {
   block(hash: Uint8Array): Block | undefined {
     const header = this.db.header.getSync(hash);
     const body = header && this.db.blockBody.getSync(hash);
-    return header && body ? { header, extrinsics: body.extrinsics } : undefined;
+    return header && body ? { header, extrinsics: body.extrinsics, readings: body.readings, readingsSignature: body.readingsSignature } : undefined;
   }
 
   justification(hash: Uint8Array): Justification | undefined {
@@ -179,6 +182,11 @@ export class Chain extends EventEmitter<ChainEvents> {
       } catch (e) {
         throw new BlockImportError({ code: "CONSENSUS", reason: (e as Error).message });
       }
+      try {
+        this.bodyVerifier.verify(block, parentState);
+      } catch (e) {
+        throw new BlockImportError({ code: "BAD_READINGS", reason: (e as Error).message });
+      }
       let changes: StateChange[];
       try {
         changes = this.executive.executeBlock(parentState, block);
@@ -194,7 +202,7 @@ export class Chain extends EventEmitter<ChainEvents> {
     const isNewBest = header.number > this.bestHead.number;
     const ops: DbBatchOp[] = [
       this.db.header.putOp(hash, header),
-      this.db.blockBody.putOp(hash, { extrinsics: block.extrinsics }),
+      this.db.blockBody.putOp(hash, { extrinsics: block.extrinsics, readings: block.readings ?? [], readingsSignature: block.readingsSignature ?? new Uint8Array(0) }),
       ...trieNodes.map(([h, n]) => this.db.trieNode.putOp(h, n)),
     ];
     if (isNewBest) {
@@ -203,7 +211,7 @@ export class Chain extends EventEmitter<ChainEvents> {
     await this.db.db.batch(ops);
     this.db.trieNode.cacheNodes(trieNodes);
 
-    const imported: ImportedBlock = { hash, header, extrinsics: block.extrinsics, isNewBest };
+    const imported: ImportedBlock = { hash, header, extrinsics: block.extrinsics, readings: block.readings ?? [], isNewBest };
     const elapsedMs = Number(process.hrtime.bigint() - started) / 1e6;
     this.metrics?.blockImported(elapsedMs / 1000);
     this.logger.info(`Imported #${header.number} (${shortHash(hash)})`, { extrinsics: block.extrinsics.length, origin, ms: Math.round(elapsedMs) });

@@ -7,6 +7,7 @@ export type BlockImportErrorType =
   | { code: "BAD_STATE_ROOT"; expected: string; actual: string }
   | { code: "NOT_DESCENDANT_OF_FINALIZED"; number: number; finalized: number }
   | { code: "CONSENSUS"; reason: string }
+  | { code: "BAD_READINGS"; reason: string }
   | { code: "EXECUTION_FAILED"; reason: string }
   | { code: "MALFORMED"; reason: string };
 

@@ -14,6 +14,8 @@ export interface ImportedBlock {
   hash: Uint8Array;
   header: Header;
   extrinsics: Uint8Array[];
+  /** Encoded readings. */
+  readings: Uint8Array[];
   /** True when the block became the new best head. */
   isNewBest: boolean;
 }
@@ -21,6 +23,11 @@ export interface ImportedBlock {
 /** Checks a header's consensus seal against its parent's state (Aura in consensus/). */
 export interface HeaderVerifier {
   verify(header: Header, parentState: StateReader): void;
+}
+
+/** Checks a block's body beyond its extrinsics (its readings' root and aggregate signature). */
+export interface BlockBodyVerifier {
+  verify(block: Block, parentState: StateReader): void;
 }
 
 /** The state writes of an already-executed block, so that authoring does not execute twice. */

@@ -1,0 +1,64 @@
+import { bytesEqual } from "../../primitives/bytes.ts";
+import { blsAggregateSignatures, blsAggregateVerify } from "../../primitives/blsKeys.ts";
+import type { Block } from "../../primitives/codec/index.ts";
+import { ArkreenError } from "../../primitives/errors.ts";
+import { orderedTrieRoot } from "../../primitives/trie/trie.ts";
+import type { StateReader } from "../../runtime/framework/state.ts";
+import { Devices } from "../../runtime/modules/devices/storage.ts";
+import { readingCodec, readingSigningRoot } from "../../runtime/modules/pog/types.ts";
+
+/** The signature of an encoded reading this node already verified, if any. */
+export type KnownReadingSignature = (deviceId: number, interval: number, encoded: Uint8Array) => Uint8Array | undefined;
+
+export type BlockReadingsErrorType =
+  | { code: "BAD_READINGS_ROOT" }
+  | { code: "MALFORMED_READING"; index: number }
+  | { code: "UNKNOWN_DEVICE"; index: number; deviceId: number }
+  | { code: "BAD_AGGREGATE_SIGNATURE" };
+
+export class BlockReadingsError extends ArkreenError<BlockReadingsErrorType> {}
+
+/**
+ * Checks a block's readings against its header (readings root) and its one aggregated BLS
+ * signature. When the pool already verified every reading's signature (gossip, RPC), the check
+ * is a re-aggregation and a byte comparison; otherwise the aggregate is verified against every
+ * (device key, signing root) pair with one multi-pairing.
+ */
+export class BlockReadingsVerifier {
+  private readonly genesisHash: Uint8Array;
+  private readonly knownSignature: KnownReadingSignature;
+
+  constructor(deps: { genesisHash: Uint8Array; knownSignature: KnownReadingSignature }) {
+    this.genesisHash = deps.genesisHash;
+    this.knownSignature = deps.knownSignature;
+  }
+
+  verify(block: Block, parentState: StateReader): void {
+    const encoded = block.readings ?? [];
+    const root = block.header.readingsRoot ?? new Uint8Array(0);
+    const signature = block.readingsSignature ?? new Uint8Array(0);
+    if (encoded.length === 0) {
+      if (root.length !== 0 || signature.length !== 0) throw new BlockReadingsError({ code: "BAD_READINGS_ROOT" });
+      return;
+    }
+    if (!bytesEqual(root, orderedTrieRoot(encoded))) throw new BlockReadingsError({ code: "BAD_READINGS_ROOT" });
+    const readings = encoded.map((bytes, index) => {
+      try {
+        return readingCodec.decode(bytes);
+      } catch {
+        throw new BlockReadingsError({ code: "MALFORMED_READING", index });
+      }
+    });
+    const known = readings.map((r, i) => this.knownSignature(r.deviceId, r.interval, encoded[i]));
+    if (known.every((s) => s !== undefined)) {
+      if (bytesEqual(blsAggregateSignatures(known as Uint8Array[]), signature)) return;
+    }
+    const keys = readings.map((r, index) => {
+      const device = Devices.get(parentState, r.deviceId);
+      if (!device) throw new BlockReadingsError({ code: "UNKNOWN_DEVICE", index, deviceId: r.deviceId });
+      return device.blsKey;
+    });
+    const messages = readings.map((r) => readingSigningRoot(this.genesisHash, r));
+    if (!blsAggregateVerify(keys, messages, signature)) throw new BlockReadingsError({ code: "BAD_AGGREGATE_SIGNATURE" });
+  }
+}
