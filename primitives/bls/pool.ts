@@ -66,10 +66,11 @@ interface WorkerSlot {
 const spawnDefault = (init: WorkerInit): Worker => new Worker(new URL("./worker.ts", import.meta.url), { workerData: init });
 
 /**
- * Verifies on worker threads. Jobs wait in one queue (priority work at its head, batchable
- * work first buffered for up to `bufferWaitMs`); each idle worker takes a share of the
- * queue, up to `maxSetsPerJob` sets packed in one transferred buffer, and verifies all
- * the distinct-message sets it got in random-linear-combination batches.
+ * Verifies on worker threads. Calls become jobs that wait in one queue (priority work at
+ * its head, batchable work first buffered for up to `bufferWaitMs`); each idle worker
+ * takes a share of the queue, at most `MAX_SETS_PER_REQUEST` sets packed in one
+ * transferred buffer, and verifies all the distinct-message sets it got in adaptive
+ * random-linear-combination batches.
  */
 export class BlsWorkerPool implements IBlsVerifier {
   private readonly init: WorkerInit;
