@@ -175,9 +175,8 @@ export class BlsWorkerPool implements IBlsVerifier {
 
   private enqueue(jobs: PendingJob[]): void {
     for (const job of jobs) this.queuedSets += job.setCount;
-    const urgent = jobs.filter((j) => j.priority);
-    const normal = jobs.filter((j) => !j.priority);
-    this.queue = [...urgent, ...this.queue, ...normal];
+    for (const job of jobs) if (!job.priority) this.queue.push(job);
+    this.queue.unshift(...jobs.filter((j) => j.priority));
   }
 
   private flushBuffer(): void {
@@ -297,7 +296,7 @@ export class BlsWorkerPool implements IBlsVerifier {
     }
     // Back to the head of the queue, in their order: they have waited longest.
     for (const job of retry) this.queuedSets += job.setCount;
-    this.queue = [...retry, ...this.queue];
+    this.queue.unshift(...retry);
 
     if (!slot.ready) {
       // A worker that cannot load its backend will not load it on a second try either.
