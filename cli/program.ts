@@ -1,6 +1,7 @@
 import { Command } from "commander";
 import { NODE_VERSION } from "../node/service.ts";
 import { exportBlocksCommand, importBlocksCommand } from "./commands/blocks.ts";
+import { deviceCommand } from "./commands/device.ts";
 import { exportChainSpecCommand } from "./commands/exportChainSpec.ts";
 import { keyCommand } from "./commands/key.ts";
 import { purgeChainCommand } from "./commands/purgeChain.ts";
@@ -22,5 +23,6 @@ export function createProgram(): Command {
   program.addCommand(exportBlocksCommand());
   program.addCommand(importBlocksCommand());
   program.addCommand(txCommand());
+  program.addCommand(deviceCommand());
   return program;
 }

@@ -1,0 +1,152 @@
+import { fromHex, toHex, bytesToU32 } from "../../primitives/bytes.ts";
+import type { Ed25519Keypair } from "../../primitives/keys/ed25519.ts";
+import { registerArgsCodec } from "../../runtime/modules/devices/types.ts";
+import { DeviceKind } from "../../runtime/modules/devices/types.ts";
+import { DeviceIdByKey } from "../../runtime/modules/devices/storage.ts";
+import { signRegistration } from "../../runtime/modules/devices/signing.ts";
+import { Config as PogConfig, LastReading } from "../../runtime/modules/pog/storage.ts";
+import { lastReadingRecordCodec, pogConfigCodec, signedReadingCodec, type PogConfig as PogConfigType, type SignedReading } from "../../runtime/modules/pog/types.ts";
+import { signExtrinsic } from "../../runtime/extrinsic.ts";
+import type { WsRpcClient } from "../rpcClient.ts";
+import { SolarDevice } from "./solarDevice.ts";
+
+export interface SimulationOpts {
+  devices: number;
+  capacityW: number;
+  seed: number;
+  /** Past intervals to report at start (within the acceptance window), so generation shows at once. */
+  backfill: number;
+}
+
+export interface SimulationDeps {
+  client: WsRpcClient;
+  owner: Ed25519Keypair;
+  registrar: Ed25519Keypair;
+  log(line: string): void;
+  now(): number;
+}
+
+type Submission = { accepted: true } | { accepted: false; reason: string };
+
+/** Readings per pog_submitReadings call: far below the node's 10,000 limit, small enough to stream. */
+const SUBMIT_CHUNK = 1000;
+
+/**
+ * Registers N simulated solar meters of one owner (countersigned by a registrar) and streams
+ * their signed readings interval after interval, as a miner's gateway would.
+ */
+export class Simulation {
+  private readonly opts: SimulationOpts;
+  private readonly deps: SimulationDeps;
+  readonly devices: SolarDevice[];
+  private genesisHash: Uint8Array = new Uint8Array(32);
+  private config: PogConfigType | null = null;
+  readonly totals = { accepted: 0, rejected: 0, reasons: new Map<string, number>() };
+
+  constructor(opts: SimulationOpts, deps: SimulationDeps) {
+    this.opts = opts;
+    this.deps = deps;
+    this.devices = Array.from({ length: opts.devices }, (_, index) => new SolarDevice({ owner: deps.owner.publicKey, index, capacityW: opts.capacityW, seed: opts.seed }));
+  }
+
+  private async storage(key: Uint8Array): Promise<Uint8Array | null> {
+    const raw = await this.deps.client.call<string | null>("state_getStorage", [toHex(key)]);
+    return raw === null ? null : fromHex(raw);
+  }
+
+  get intervalSecs(): number {
+    return (this.config as PogConfigType).readingIntervalSecs;
+  }
+
+  currentInterval(): number {
+    return Math.floor(this.deps.now() / 1000 / this.intervalSecs);
+  }
+
+  /** Registers the devices that are not registered yet and waits until every one has an id. */
+  async register(timeoutMs = 120_000): Promise<void> {
+    const { client, owner, registrar, log } = this.deps;
+    this.genesisHash = fromHex(await client.call<string>("chain_getBlockHash", [0]));
+    const config = await this.storage(PogConfig.key);
+    if (!config) throw new Error("the node's chain has no pog config");
+    this.config = pogConfigCodec.decode(config);
+    const missing: SolarDevice[] = [];
+    for (const d of this.devices) {
+      const id = await this.storage(DeviceIdByKey.key(d.keys.publicKey));
+      if (id) await this.adopt(d, bytesToU32(id));
+      else missing.push(d);
+    }
+    if (missing.length > 0) {
+      log(`Registering ${missing.length} devices (owner ${toHex(owner.publicKey).slice(0, 10)}…, registrar ${toHex(registrar.publicKey).slice(0, 10)}…)`);
+      let nonce = await client.call<number>("system_accountNextIndex", [toHex(owner.publicKey)]);
+      for (const d of missing) {
+        const args = signRegistration({
+          genesisHash: this.genesisHash,
+          owner: owner.publicKey,
+          device: d.keys,
+          kind: DeviceKind.SolarPv,
+          capacityW: d.capacityW,
+          location: d.location,
+          registrarSeed: registrar.secretSeed,
+        });
+        const xt = signExtrinsic(this.genesisHash, owner.secretSeed, { module: "devices", method: "register", args: registerArgsCodec.encode(args) }, { nonce: nonce++ });
+        await client.call("author_submitExtrinsic", [toHex(xt)]);
+      }
+    }
+    const deadline = this.deps.now() + timeoutMs;
+    for (const d of missing) {
+      for (;;) {
+        const id = await this.storage(DeviceIdByKey.key(d.keys.publicKey));
+        if (id) {
+          await this.adopt(d, bytesToU32(id));
+          break;
+        }
+        if (this.deps.now() > deadline) throw new Error("devices were not registered in time (is the registrar known to the chain?)");
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    }
+    log(`${this.devices.length} devices registered: ids ${this.devices[0]?.deviceId}…${this.devices[this.devices.length - 1]?.deviceId}`);
+  }
+
+  /** Takes over a registered device, continuing its meter from its last credited reading. */
+  private async adopt(d: SolarDevice, deviceId: number): Promise<void> {
+    d.deviceId = deviceId;
+    const last = await this.storage(LastReading.key(deviceId));
+    if (last) {
+      const record = lastReadingRecordCodec.decode(last);
+      d.cumulativeWh = record.cumulativeWh;
+      d.lastInterval = record.interval;
+    }
+  }
+
+  /** Signed readings of every device for every completed interval it has not reported yet. */
+  due(): SignedReading[] {
+    const config = this.config as PogConfigType;
+    const now = this.currentInterval();
+    const first = Math.max(now - Math.min(this.opts.backfill, config.acceptanceWindowIntervals), 0);
+    const out: SignedReading[] = [];
+    for (const d of this.devices) {
+      for (let interval = Math.max(d.lastInterval + 1, first); interval < now; interval++) out.push(d.read(this.genesisHash, interval, this.intervalSecs));
+    }
+    return out;
+  }
+
+  /** Submits readings in chunks; tallies what the node accepted and why it refused the rest. */
+  async submit(readings: readonly SignedReading[]): Promise<{ accepted: number; rejected: number }> {
+    let accepted = 0;
+    let rejected = 0;
+    for (let i = 0; i < readings.length; i += SUBMIT_CHUNK) {
+      const chunk = readings.slice(i, i + SUBMIT_CHUNK).map((r) => toHex(signedReadingCodec.encode(r)));
+      const results = await this.deps.client.call<Submission[]>("pog_submitReadings", [chunk]);
+      for (const r of results) {
+        if (r.accepted) accepted++;
+        else {
+          rejected++;
+          this.totals.reasons.set(r.reason, (this.totals.reasons.get(r.reason) ?? 0) + 1);
+        }
+      }
+    }
+    this.totals.accepted += accepted;
+    this.totals.rejected += rejected;
+    return { accepted, rejected };
+  }
+}

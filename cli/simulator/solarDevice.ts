@@ -1,0 +1,71 @@
+import { concatBytes, u32ToBytes, utf8 } from "../../primitives/bytes.ts";
+import { blsKeypairFromSeed, blsSign, type BlsKeypair } from "../../primitives/blsKeys.ts";
+import { blake2b256 } from "../../primitives/hash.ts";
+import { readingSigningRoot, type Reading, type SignedReading } from "../../runtime/modules/pog/types.ts";
+import { encodeGeohash } from "./geohash.ts";
+
+/** A small deterministic PRNG (mulberry32) so that a simulation is reproducible from its seed. */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * Share of nameplate power a PV panel delivers at a moment: a half-sine between 06:00 and 18:00
+ * local solar time (longitude / 15 hours from UTC), zero at night.
+ */
+export function solarFraction(unixMs: number, longitude: number): number {
+  const hours = (((unixMs / 3_600_000 + longitude / 15) % 24) + 24) % 24;
+  return hours <= 6 || hours >= 18 ? 0 : Math.sin((Math.PI * (hours - 6)) / 12);
+}
+
+export interface SolarDeviceOpts {
+  owner: Uint8Array;
+  index: number;
+  capacityW: number;
+  seed: number;
+}
+
+/**
+ * A simulated solar PV meter: a deterministic BLS key (from owner, index and seed), a location,
+ * a cumulative meter, and readings that follow the sun with passing clouds (each interval keeps
+ * 60–100 % of the clear-sky output).
+ */
+export class SolarDevice {
+  readonly keys: BlsKeypair;
+  readonly capacityW: number;
+  readonly latitude: number;
+  readonly longitude: number;
+  readonly location: string;
+  deviceId: number | null = null;
+  cumulativeWh = 0;
+  lastInterval = -1;
+  private readonly random: () => number;
+
+  constructor(opts: SolarDeviceOpts) {
+    this.keys = blsKeypairFromSeed(blake2b256(concatBytes(utf8("arkreen/simulated-device"), opts.owner, u32ToBytes(opts.index), u32ToBytes(opts.seed))));
+    this.random = prng(opts.seed * 1_000_003 + opts.index);
+    this.capacityW = opts.capacityW;
+    this.latitude = -40 + this.random() * 100;
+    this.longitude = -180 + this.random() * 360;
+    this.location = encodeGeohash(this.latitude, this.longitude);
+  }
+
+  /** The signed reading for `interval` (of `intervalSecs`), advancing the meter. */
+  read(genesisHash: Uint8Array, interval: number, intervalSecs: number): SignedReading {
+    const midpoint = (interval + 0.5) * intervalSecs * 1000;
+    const clouds = 0.6 + 0.4 * this.random();
+    const power = this.capacityW * solarFraction(midpoint, this.longitude) * clouds;
+    const energyWh = Math.floor((power * intervalSecs) / 3600);
+    this.cumulativeWh += energyWh;
+    this.lastInterval = interval;
+    const reading: Reading = { deviceId: this.deviceId ?? 0, interval, cumulativeWh: this.cumulativeWh, energyWh, peakW: Math.floor(power) };
+    return { reading, signature: blsSign(this.keys.secretKey, readingSigningRoot(genesisHash, reading)) };
+  }
+}
