@@ -3,6 +3,7 @@ import { devKeypair, DEV_ACCOUNT_NAMES } from "../primitives/keys/devAccounts.ts
 import { encodeAddress } from "../primitives/keys/ss58.ts";
 import { devicesDevSection } from "../runtime/modules/devices/genesis.ts";
 import { pogDevSection, pogLiveSection } from "../runtime/modules/pog/genesis.ts";
+import { sudoDevSection } from "../runtime/modules/sudo/genesis.ts";
 import type { ChainSpec, RuntimeGenesisConfig } from "./chainSpec.ts";
 
 const AKRE = 10n ** 18n;
@@ -40,6 +41,7 @@ function runtimeConfig(authorities: string[], slotDurationMs: number, pog: Recor
     treasury: { account: encodeAddress(TREASURY_ACCOUNT, SS58_FORMAT) },
     aura: { authorities },
     devices: devicesDevSection(address("Alice")),
+    sudo: sudoDevSection(address("Alice")),
     pog,
   };
 }
