@@ -2,6 +2,7 @@ import type { RpcNodeApi } from "../nodeApi.ts";
 import type { RpcServer } from "../server/index.ts";
 import { registerAuthorRpc } from "./author.ts";
 import { registerChainRpc } from "./chain.ts";
+import { registerDevicesRpc } from "./devices.ts";
 import { registerPogRpc } from "./pog.ts";
 import { registerStateRpc } from "./state.ts";
 import { registerSystemRpc } from "./system.ts";
@@ -12,5 +13,6 @@ export function registerNodeRpc(server: RpcServer, api: RpcNodeApi): void {
   registerChainRpc(server, api);
   registerStateRpc(server, api);
   registerAuthorRpc(server, api);
+  registerDevicesRpc(server, api);
   registerPogRpc(server, api);
 }

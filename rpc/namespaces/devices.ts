@@ -1,0 +1,82 @@
+import { toHex } from "../../primitives/bytes.ts";
+import { encodeAddress } from "../../primitives/keys/ss58.ts";
+import { deviceIdsOfOwner } from "../../runtime/modules/devices/queries.ts";
+import { Devices, Registrars } from "../../runtime/modules/devices/storage.ts";
+import { deviceKindName, deviceStatusName, type DeviceRecord } from "../../runtime/modules/devices/types.ts";
+import type { RpcNodeApi } from "../nodeApi.ts";
+import type { RpcServer } from "../server/index.ts";
+import { expectNumber } from "../server/params.ts";
+import { accountParam, positional, stateAtParam } from "./params.ts";
+
+/**
+ * Devices per `device_listByOwner` page: an operator may hold many thousands; 1,000 records
+ * keep a response near 300 KiB. Further pages start after the last id returned.
+ */
+const MAX_DEVICES_PER_PAGE = 1000;
+
+const DEVICE_ID = { integer: true, min: 0, max: 0xffffffff };
+
+export interface DeviceJson {
+  id: number;
+  owner: string;
+  blsKey: string;
+  kind: string;
+  capacityW: number;
+  location: string;
+  status: string;
+  registrar: string;
+  registeredAt: number;
+}
+
+function deviceJson(id: number, d: DeviceRecord, ss58Format: number): DeviceJson {
+  return {
+    id,
+    owner: encodeAddress(d.owner, ss58Format),
+    blsKey: toHex(d.blsKey),
+    kind: deviceKindName(d.kind) ?? String(d.kind),
+    capacityW: d.capacityW,
+    location: d.location,
+    status: deviceStatusName(d.status) ?? String(d.status),
+    registrar: encodeAddress(d.registrar, ss58Format),
+    registeredAt: d.registeredAt,
+  };
+}
+
+export function registerDevicesRpc(server: RpcServer, api: RpcNodeApi): void {
+  const ss58 = api.runtimeConfig.ss58Format;
+
+  /** `device_get(id, at?)`: the device, or null if no such id. */
+  server.addMethod("device_get", {
+    handler: (params) => {
+      const [id, at] = positional(params, 2);
+      const deviceId = expectNumber(id, "id", DEVICE_ID);
+      const device = Devices.get(stateAtParam(api, at).state, deviceId);
+      return device === undefined ? null : deviceJson(deviceId, device, ss58);
+    },
+  });
+
+  /** `device_listByOwner(address, at?, startAfter?)`: the owner's devices by ascending id, a page at a time. */
+  server.addMethod("device_listByOwner", {
+    handler: (params) => {
+      const [address, at, startAfter] = positional(params, 3);
+      const owner = accountParam(address, "address");
+      const after = startAfter === undefined || startAfter === null ? -1 : expectNumber(startAfter, "startAfter", DEVICE_ID);
+      const { state } = stateAtParam(api, at);
+      return deviceIdsOfOwner(state, owner)
+        .filter((id) => id > after)
+        .slice(0, MAX_DEVICES_PER_PAGE)
+        .map((id) => deviceJson(id, Devices.get(state, id) as DeviceRecord, ss58));
+    },
+  });
+
+  /** `device_registrars(at?)`: the onboarding authorities, `{account, name}`, in storage order. */
+  server.addMethod("device_registrars", {
+    handler: (params) => {
+      const { state } = stateAtParam(api, positional(params, 1)[0]);
+      return [...state.entries(Registrars.prefix)].map(([key, value]) => ({
+        account: encodeAddress(Registrars.decodeKey(key), ss58),
+        name: Registrars.decodeValue(value).name,
+      }));
+    },
+  });
+}
