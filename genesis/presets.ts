@@ -3,6 +3,7 @@ import { devKeypair, DEV_ACCOUNT_NAMES } from "../primitives/keys/devAccounts.ts
 import { encodeAddress } from "../primitives/keys/ss58.ts";
 import { devicesDevSection } from "../runtime/modules/devices/genesis.ts";
 import { pogDevSection, pogLiveSection } from "../runtime/modules/pog/genesis.ts";
+import { rewardsDevSection } from "../runtime/modules/rewards/genesis.ts";
 import { sudoDevSection } from "../runtime/modules/sudo/genesis.ts";
 import type { ChainSpec, RuntimeGenesisConfig } from "./chainSpec.ts";
 
@@ -43,6 +44,7 @@ function runtimeConfig(authorities: string[], slotDurationMs: number, pog: Recor
     devices: devicesDevSection(address("Alice")),
     sudo: sudoDevSection(address("Alice")),
     pog,
+    rewards: rewardsDevSection(slotDurationMs * (pog.epochLengthBlocks as number)),
   };
 }
 

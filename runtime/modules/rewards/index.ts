@@ -1,0 +1,11 @@
+import type { RuntimeModule } from "../../framework/module.ts";
+import { rewardsGenesis } from "./genesis.ts";
+import { onFinalize } from "./hooks.ts";
+
+/** Token minting: each epoch's emission, paid to validators and device owners at the epoch's end. No calls. */
+export const rewardsModule: RuntimeModule = {
+  name: "rewards",
+  calls: {},
+  hooks: { onFinalize },
+  genesis: rewardsGenesis,
+};

@@ -1,0 +1,123 @@
+import { bigintToBytes, bytesToBigint } from "../../../primitives/bytes.ts";
+import { loadProtoFile, MessageCodec } from "../../../primitives/codec/index.ts";
+import type { ValueCodec } from "../../framework/storage.ts";
+
+export const rewardsProto = loadProtoFile(new URL("./rewards.proto", import.meta.url));
+
+export interface ScheduleEntry {
+  /** 1 is the chain's first year (blocks 0 to blocksPerYear − 1). */
+  fromYear: number;
+  annualEmission: bigint;
+}
+
+export interface RewardsConfig {
+  maxSupply: bigint;
+  /** Ascending `fromYear`, the first from year 1; the last entry holds for every later year. */
+  schedule: ScheduleEntry[];
+  validatorSharePercent: number;
+  /** Boost in percent by `DeviceKind` value; a kind not listed has 0. */
+  kindBoostPercent: ReadonlyMap<number, number>;
+  energyCapWh: number;
+  treasury: Uint8Array;
+}
+
+export interface EpochRewardsRecord {
+  scheduled: bigint;
+  emission: bigint;
+  toValidators: bigint;
+  toDevices: bigint;
+  toTreasury: bigint;
+  totalWeight: bigint;
+  block: number;
+}
+
+export interface DeviceReward {
+  owner: Uint8Array;
+  amount: bigint;
+  weight: bigint;
+}
+
+interface ConfigWire {
+  maxSupply: Uint8Array;
+  schedule: Array<{ fromYear: number; annualEmission: Uint8Array }>;
+  validatorSharePercent: number;
+  kindBoost: Array<{ kind: number; percent: number }>;
+  energyCapWh: number;
+  treasury: Uint8Array;
+}
+
+interface EpochWire {
+  scheduled: Uint8Array;
+  emission: Uint8Array;
+  toValidators: Uint8Array;
+  toDevices: Uint8Array;
+  toTreasury: Uint8Array;
+  totalWeight: Uint8Array;
+  block: number;
+}
+
+interface DeviceRewardWire {
+  owner: Uint8Array;
+  amount: Uint8Array;
+  weight: Uint8Array;
+}
+
+const configRecord = new MessageCodec<ConfigWire>("RewardsConfigRecord", rewardsProto);
+const epochRecord = new MessageCodec<EpochWire>("RewardsEpochRecord", rewardsProto);
+const deviceRewardRecord = new MessageCodec<DeviceRewardWire>("RewardsDeviceRewardRecord", rewardsProto);
+
+export const rewardsConfigCodec: ValueCodec<RewardsConfig> = {
+  encode: (c) =>
+    configRecord.encode({
+      maxSupply: bigintToBytes(c.maxSupply),
+      schedule: c.schedule.map((s) => ({ fromYear: s.fromYear, annualEmission: bigintToBytes(s.annualEmission) })),
+      validatorSharePercent: c.validatorSharePercent,
+      kindBoost: [...c.kindBoostPercent.entries()].sort((a, b) => a[0] - b[0]).map(([kind, percent]) => ({ kind, percent })),
+      energyCapWh: c.energyCapWh,
+      treasury: c.treasury,
+    }),
+  decode: (bytes) => {
+    const r = configRecord.decode(bytes);
+    return {
+      maxSupply: bytesToBigint(r.maxSupply),
+      schedule: r.schedule.map((s) => ({ fromYear: s.fromYear, annualEmission: bytesToBigint(s.annualEmission) })),
+      validatorSharePercent: r.validatorSharePercent,
+      kindBoostPercent: new Map(r.kindBoost.map((k) => [k.kind, k.percent])),
+      energyCapWh: r.energyCapWh,
+      treasury: new Uint8Array(r.treasury),
+    };
+  },
+};
+
+export const epochRewardsCodec: ValueCodec<EpochRewardsRecord> = {
+  encode: (e) =>
+    epochRecord.encode({
+      scheduled: bigintToBytes(e.scheduled),
+      emission: bigintToBytes(e.emission),
+      toValidators: bigintToBytes(e.toValidators),
+      toDevices: bigintToBytes(e.toDevices),
+      toTreasury: bigintToBytes(e.toTreasury),
+      totalWeight: bigintToBytes(e.totalWeight),
+      block: e.block,
+    }),
+  decode: (bytes) => {
+    const r = epochRecord.decode(bytes);
+    return {
+      scheduled: bytesToBigint(r.scheduled),
+      emission: bytesToBigint(r.emission),
+      toValidators: bytesToBigint(r.toValidators),
+      toDevices: bytesToBigint(r.toDevices),
+      toTreasury: bytesToBigint(r.toTreasury),
+      totalWeight: bytesToBigint(r.totalWeight),
+      block: r.block,
+    };
+  },
+};
+
+export const deviceRewardCodec: ValueCodec<DeviceReward> = {
+  encode: (d) => deviceRewardRecord.encode({ owner: d.owner, amount: bigintToBytes(d.amount), weight: bigintToBytes(d.weight) }),
+  decode: (bytes) => {
+    const r = deviceRewardRecord.decode(bytes);
+    return { owner: new Uint8Array(r.owner), amount: bytesToBigint(r.amount), weight: bytesToBigint(r.weight) };
+  },
+};
