@@ -1,6 +1,7 @@
 import { concatBytes, utf8 } from "../primitives/bytes.ts";
 import { devKeypair, DEV_ACCOUNT_NAMES } from "../primitives/keys/devAccounts.ts";
 import { encodeAddress } from "../primitives/keys/ss58.ts";
+import { controlDevSection } from "../runtime/modules/control/genesis.ts";
 import { devicesDevSection } from "../runtime/modules/devices/genesis.ts";
 import { pogDevSection, pogLiveSection } from "../runtime/modules/pog/genesis.ts";
 import { rewardsDevSection } from "../runtime/modules/rewards/genesis.ts";
@@ -45,6 +46,7 @@ function runtimeConfig(authorities: string[], slotDurationMs: number, pog: Recor
     sudo: sudoDevSection(address("Alice")),
     pog,
     rewards: rewardsDevSection(slotDurationMs * (pog.epochLengthBlocks as number)),
+    control: controlDevSection(),
   };
 }
 

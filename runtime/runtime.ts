@@ -1,6 +1,7 @@
 import type { CallDefinition, RuntimeModule } from "./framework/module.ts";
 import { auraModule } from "./modules/aura/index.ts";
 import { balancesModule } from "./modules/balances/index.ts";
+import { controlModule } from "./modules/control/index.ts";
 import { devicesModule } from "./modules/devices/index.ts";
 import { pogModule } from "./modules/pog/index.ts";
 import { rewardsModule } from "./modules/rewards/index.ts";
@@ -11,7 +12,7 @@ import { systemModule } from "./modules/system/index.ts";
  * The modules of this runtime, in hook order (Substrate's `construct_runtime!`): `system` first
  * so the block number is set before anyone reads it, `aura` before modules that pay the author.
  */
-export const RUNTIME_MODULES: readonly RuntimeModule[] = [systemModule, auraModule, balancesModule, devicesModule, pogModule, rewardsModule, createSudoModule(findCall)];
+export const RUNTIME_MODULES: readonly RuntimeModule[] = [systemModule, auraModule, balancesModule, devicesModule, pogModule, rewardsModule, controlModule, createSudoModule(findCall)];
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each call has its own argument type
 export function findCall(module: string, method: string): CallDefinition<any> | undefined {

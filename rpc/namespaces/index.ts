@@ -2,6 +2,7 @@ import type { RpcNodeApi } from "../nodeApi.ts";
 import type { RpcServer } from "../server/index.ts";
 import { registerAuthorRpc } from "./author.ts";
 import { registerChainRpc } from "./chain.ts";
+import { registerControlRpc } from "./control.ts";
 import { registerDevicesRpc } from "./devices.ts";
 import { registerPogRpc } from "./pog.ts";
 import { registerStateRpc } from "./state.ts";
@@ -15,4 +16,5 @@ export function registerNodeRpc(server: RpcServer, api: RpcNodeApi): void {
   registerAuthorRpc(server, api);
   registerDevicesRpc(server, api);
   registerPogRpc(server, api);
+  registerControlRpc(server, api);
 }

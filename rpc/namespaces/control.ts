@@ -1,0 +1,118 @@
+import { toHex } from "../../primitives/bytes.ts";
+import { encodeAddress } from "../../primitives/keys/ss58.ts";
+import type { IterableStateReader } from "../../runtime/framework/state.ts";
+import { RECEIPT_STATUS_NAMES } from "../../runtime/modules/control/calls.ts";
+import { effectiveStatus, pendingCommands } from "../../runtime/modules/control/queries.ts";
+import { Commands } from "../../runtime/modules/control/storage.ts";
+import { CommandStatus, describeCommand, type CommandRecord, type CommandView, type ReceiptStatusValue } from "../../runtime/modules/control/types.ts";
+import { Devices } from "../../runtime/modules/devices/storage.ts";
+import { BlockNumber } from "../../runtime/modules/system/storage.ts";
+import type { HeadInfo } from "../../node/chain/types.ts";
+import { invalidParams } from "../errors.ts";
+import type { RpcNodeApi } from "../nodeApi.ts";
+import type { RpcServer } from "../server/index.ts";
+import { expectArray, expectNumber } from "../server/params.ts";
+import { positional, stateAtParam } from "./params.ts";
+
+const U32 = { integer: true, min: 0, max: 0xffffffff };
+
+const STATUS_NAMES: Readonly<Record<number, string>> = {
+  [CommandStatus.Pending]: "Pending",
+  [CommandStatus.Acknowledged]: "Acknowledged",
+  [CommandStatus.Cancelled]: "Cancelled",
+  [CommandStatus.Expired]: "Expired",
+};
+
+export interface CommandJson {
+  id: number;
+  deviceId: number;
+  command: CommandView | null;
+  /** Blocks: the device acts from `validFrom`; a receipt is accepted up to `validUntil` included. */
+  validFrom: number;
+  validUntil: number;
+  submitter: string;
+  submittedAt: number;
+  status: string;
+  receipt: { status: string; signature: string; block: number; submittedBy: string } | null;
+}
+
+function commandJson(id: number, r: CommandRecord, blockNumber: number, ss58Format: number): CommandJson {
+  return {
+    id,
+    deviceId: r.deviceId,
+    command: describeCommand(r.command),
+    validFrom: r.validFrom,
+    validUntil: r.validUntil,
+    submitter: encodeAddress(r.submitter, ss58Format),
+    submittedAt: r.submittedAt,
+    status: STATUS_NAMES[effectiveStatus(r, blockNumber)],
+    receipt: r.receipt && {
+      status: RECEIPT_STATUS_NAMES[r.receipt.status as ReceiptStatusValue] ?? String(r.receipt.status),
+      signature: toHex(r.receipt.signature),
+      block: r.receipt.block,
+      submittedBy: encodeAddress(r.receipt.submittedBy, ss58Format),
+    },
+  };
+}
+
+function pendingJson(state: IterableStateReader, deviceId: number, ss58Format: number): CommandJson[] {
+  if (!Devices.contains(state, deviceId)) throw invalidParams(`deviceId: no device ${deviceId}`);
+  const number = BlockNumber.get(state);
+  return pendingCommands(state, deviceId, number).map(([id, r]) => commandJson(id, r, number, ss58Format));
+}
+
+export function registerControlRpc(server: RpcServer, api: RpcNodeApi): void {
+  const ss58 = api.runtimeConfig.ss58Format;
+
+  /** `control_get(commandId, at?)`: the command with its status and receipt, or null. */
+  server.addMethod("control_get", {
+    handler: (params) => {
+      const [id, at] = positional(params, 2);
+      const commandId = expectNumber(id, "commandId", U32);
+      const { state } = stateAtParam(api, at);
+      const record = Commands.get(state, commandId);
+      return record === undefined ? null : commandJson(commandId, record, BlockNumber.get(state), ss58);
+    },
+  });
+
+  /** `control_pending(deviceId, at?)`: the device's commands that are pending and can still be acknowledged, by id. */
+  server.addMethod("control_pending", {
+    handler: (params) => {
+      const [id, at] = positional(params, 2);
+      const deviceId = expectNumber(id, "deviceId", U32);
+      return pendingJson(stateAtParam(api, at).state, deviceId, ss58);
+    },
+  });
+
+  /**
+   * `control_subscribePending(deviceId)`: the device's pending list now, then again on each new
+   * best block that changes it (a new command, a receipt, a cancellation, an expiry, a reorg).
+   */
+  server.addSubscription({
+    subscribe: "control_subscribePending",
+    notification: "control_pendingCommands",
+    unsubscribe: "control_unsubscribePending",
+    start: (params, sink) => {
+      const deviceId = expectNumber(expectArray(params, 1)[0], "deviceId", U32);
+      let last: string | null = null;
+      const send = (state: IterableStateReader): void => {
+        const list = pendingJson(state, deviceId, ss58);
+        const text = JSON.stringify(list);
+        if (text === last) return;
+        last = text;
+        sink.notify(list);
+      };
+      send(api.chain.stateAt());
+      const listener = (head: HeadInfo): void => {
+        // Runs inside the chain's block import: a failure here ends this subscription, never the import.
+        try {
+          send(api.chain.stateAt(head.hash));
+        } catch {
+          sink.close();
+        }
+      };
+      api.chain.on("newBest", listener);
+      return () => api.chain.off("newBest", listener);
+    },
+  });
+}
