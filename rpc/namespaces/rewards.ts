@@ -1,0 +1,130 @@
+import { compareBytes } from "../../primitives/bytes.ts";
+import type { Header } from "../../primitives/codec/index.ts";
+import { encodeAddress } from "../../primitives/keys/ss58.ts";
+import type { IterableStateReader } from "../../runtime/framework/state.ts";
+import { TotalIssuance } from "../../runtime/modules/balances/storage.ts";
+import { Config as PogConfig } from "../../runtime/modules/pog/storage.ts";
+import { epochOf } from "../../runtime/modules/pog/time.ts";
+import { epochEmission } from "../../runtime/modules/rewards/schedule.ts";
+import { Config, DeviceRewards, EpochRewards, ValidatorRewards } from "../../runtime/modules/rewards/storage.ts";
+import type { DeviceReward } from "../../runtime/modules/rewards/types.ts";
+import { Config as SystemConfig } from "../../runtime/modules/system/storage.ts";
+import type { RpcNodeApi } from "../nodeApi.ts";
+import type { RpcServer } from "../server/index.ts";
+import { expectNumber } from "../server/params.ts";
+import { positional, stateAtParam } from "./params.ts";
+
+/**
+ * Device recipients per `rewards_epoch` page: an epoch pays every device that generated, up to
+ * millions; 1,000 keep a response near 250 KiB. Further pages start after the last id returned.
+ */
+export const MAX_DEVICE_RECIPIENTS = 1000;
+
+const U32 = { integer: true, min: 0, max: 0xffffffff };
+
+export type RecipientJson =
+  | { kind: "validator" | "treasury"; who: string; amount: string }
+  | { kind: "device"; deviceId: number; who: string; amount: string; weight: string };
+
+export interface EpochRewardsJson {
+  epoch: number;
+  firstBlock: number;
+  lastBlock: number;
+  /** The block whose finalization minted it; its events list every `rewards.Minted`. */
+  block: number;
+  scheduled: string;
+  emission: string;
+  toValidators: string;
+  toDevices: string;
+  toTreasury: string;
+  totalWeight: string;
+  /** Validators and the treasury in full, then devices by ascending id after `startAfter`, at most `MAX_DEVICE_RECIPIENTS`. */
+  recipients: RecipientJson[];
+}
+
+/** What `epoch` minted and to whom, or null if it has not been rewarded in `state`. */
+export function epochRewardsJson(state: IterableStateReader, epoch: number, ss58Format: number, startAfter = -1): EpochRewardsJson | null {
+  const record = EpochRewards.get(state, epoch);
+  if (!record) return null;
+  const length = PogConfig.get(state).epochLengthBlocks;
+  const validatorsPrefix = ValidatorRewards.prefixFor(epoch);
+  const validators = [...state.entries(validatorsPrefix)]
+    .map(([key, value]) => ({ who: ValidatorRewards.decodeKey2(key, validatorsPrefix.length), amount: ValidatorRewards.decodeValue(value) }))
+    .sort((a, b) => compareBytes(a.who, b.who));
+  const devicesPrefix = DeviceRewards.prefixFor(epoch);
+  const devices: Array<[number, DeviceReward]> = [];
+  for (const [key, value] of state.entries(devicesPrefix)) {
+    const deviceId = DeviceRewards.decodeKey2(key, devicesPrefix.length);
+    if (deviceId > startAfter) devices.push([deviceId, DeviceRewards.decodeValue(value)]);
+  }
+  devices.sort((a, b) => a[0] - b[0]);
+  const recipients: RecipientJson[] = validators.map((v) => ({ kind: "validator", who: encodeAddress(v.who, ss58Format), amount: v.amount.toString() }));
+  if (record.toTreasury > 0n) recipients.push({ kind: "treasury", who: encodeAddress(Config.get(state).treasury, ss58Format), amount: record.toTreasury.toString() });
+  for (const [deviceId, d] of devices.slice(0, MAX_DEVICE_RECIPIENTS)) {
+    recipients.push({ kind: "device", deviceId, who: encodeAddress(d.owner, ss58Format), amount: d.amount.toString(), weight: d.weight.toString() });
+  }
+  return {
+    epoch,
+    firstBlock: epoch * length,
+    lastBlock: epoch * length + length - 1,
+    block: record.block,
+    scheduled: record.scheduled.toString(),
+    emission: record.emission.toString(),
+    toValidators: record.toValidators.toString(),
+    toDevices: record.toDevices.toString(),
+    toTreasury: record.toTreasury.toString(),
+    totalWeight: record.totalWeight.toString(),
+    recipients,
+  };
+}
+
+export interface CurrentEpochJson {
+  /** The epoch the next block belongs to: its energy is still being credited. */
+  epoch: number;
+  firstBlock: number;
+  lastBlock: number;
+  /** The schedule's emission for it; what is minted is capped by `remainingSupply`. */
+  scheduledEmission: string;
+  remainingSupply: string;
+  /** The last epoch with a record for `rewards_epoch`, or null before the first epoch ends. */
+  lastRewardedEpoch: number | null;
+}
+
+/** The epoch after block `number` in `state` (the state after that block). */
+export function currentEpochJson(state: IterableStateReader, number: number): CurrentEpochJson {
+  const pog = PogConfig.get(state);
+  const config = Config.get(state);
+  const epoch = epochOf(number + 1, pog);
+  const issuance = TotalIssuance.get(state);
+  return {
+    epoch,
+    firstBlock: epoch * pog.epochLengthBlocks,
+    lastBlock: epoch * pog.epochLengthBlocks + pog.epochLengthBlocks - 1,
+    scheduledEmission: epochEmission(config.schedule, SystemConfig.get(state).slotDurationMs, pog.epochLengthBlocks, epoch).toString(),
+    remainingSupply: (config.maxSupply > issuance ? config.maxSupply - issuance : 0n).toString(),
+    lastRewardedEpoch: epoch > 0 && EpochRewards.contains(state, epoch - 1) ? epoch - 1 : null,
+  };
+}
+
+export function registerRewardsRpc(server: RpcServer, api: RpcNodeApi): void {
+  const ss58 = api.runtimeConfig.ss58Format;
+
+  /** `rewards_epoch(n, at?, startAfter?)`: what epoch n minted and to whom, or null if it has not ended. */
+  server.addMethod("rewards_epoch", {
+    handler: (params) => {
+      const [n, at, startAfter] = positional(params, 3);
+      const epoch = expectNumber(n, "epoch", U32);
+      const after = startAfter === undefined || startAfter === null ? -1 : expectNumber(startAfter, "startAfter", U32);
+      return epochRewardsJson(stateAtParam(api, at).state, epoch, ss58, after);
+    },
+  });
+
+  /** `rewards_currentEpoch(at?)`: the epoch being accumulated, its blocks and scheduled emission. */
+  server.addMethod("rewards_currentEpoch", {
+    handler: (params) => {
+      const { hash, state } = stateAtParam(api, positional(params, 1)[0]);
+      // stateAtParam has checked that the block is known.
+      return currentEpochJson(state, (api.chain.header(hash) as Header).number);
+    },
+  });
+}
