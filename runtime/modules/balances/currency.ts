@@ -65,3 +65,48 @@ export function mint(state: State, who: Uint8Array, amount: bigint): void {
   putAccount(state, who, { ...account, free: account.free + amount });
   TotalIssuance.set(state, TotalIssuance.get(state) + amount);
 }
+
+/**
+ * Moves `amount` from `who`'s free balance to its reserved balance (an escrow held for a
+ * module, Substrate's `reserve`). Total issuance is unchanged; fails if the free balance is short.
+ */
+export function reserve(ctx: BlockContext, who: Uint8Array, amount: bigint): void {
+  if (amount < 0n) throw new BalancesError("InvalidAmount");
+  if (amount === 0n) return;
+  const account = getAccount(ctx.state, who);
+  if (account.free < amount) throw new BalancesError("InsufficientBalance", { free: account.free, amount });
+  putAccount(ctx.state, who, { ...account, free: account.free - amount, reserved: account.reserved + amount });
+  ctx.events.deposit("balances", "Reserved", { who, amount });
+}
+
+/** Moves `amount` back from `who`'s reserved balance to its free balance; fails if less is reserved. */
+export function unreserve(ctx: BlockContext, who: Uint8Array, amount: bigint): void {
+  if (amount < 0n) throw new BalancesError("InvalidAmount");
+  if (amount === 0n) return;
+  const account = getAccount(ctx.state, who);
+  if (account.reserved < amount) throw new BalancesError("InsufficientReserved", { reserved: account.reserved, amount });
+  putAccount(ctx.state, who, { ...account, free: account.free + amount, reserved: account.reserved - amount });
+  ctx.events.deposit("balances", "Unreserved", { who, amount });
+}
+
+/**
+ * Pays `amount` out of `from`'s reserved balance into `to`'s free balance (Substrate's
+ * `repatriate_reserved`, e.g. an escrowed fee paid to the party that earned it). Fails if less is
+ * reserved, or if it would create `to` below the existential deposit.
+ */
+export function repatriateReserved(ctx: BlockContext, from: Uint8Array, to: Uint8Array, amount: bigint): void {
+  if (amount < 0n) throw new BalancesError("InvalidAmount");
+  if (amount === 0n) return;
+  const source = getAccount(ctx.state, from);
+  if (source.reserved < amount) throw new BalancesError("InsufficientReserved", { reserved: source.reserved, amount });
+  if (Buffer.compare(from, to) === 0) {
+    putAccount(ctx.state, from, { ...source, free: source.free + amount, reserved: source.reserved - amount });
+  } else {
+    const recipient = getAccount(ctx.state, to);
+    const ed = ctx.config.existentialDeposit;
+    if (recipient.free + recipient.reserved + amount < ed) throw new BalancesError("ExistentialDeposit", { amount, existentialDeposit: ed });
+    putAccount(ctx.state, from, { ...source, reserved: source.reserved - amount });
+    putAccount(ctx.state, to, { ...recipient, free: recipient.free + amount });
+  }
+  ctx.events.deposit("balances", "ReserveRepatriated", { from, to, amount });
+}
