@@ -5,6 +5,7 @@ import { controlDevSection } from "../runtime/modules/control/genesis.ts";
 import { devicesDevSection } from "../runtime/modules/devices/genesis.ts";
 import { pogDevSection, pogLiveSection } from "../runtime/modules/pog/genesis.ts";
 import { rewardsDevSection } from "../runtime/modules/rewards/genesis.ts";
+import { recsDevSection } from "../runtime/modules/recs/genesis.ts";
 import { sudoDevSection } from "../runtime/modules/sudo/genesis.ts";
 import type { ChainSpec, RuntimeGenesisConfig } from "./chainSpec.ts";
 
@@ -47,6 +48,7 @@ function runtimeConfig(authorities: string[], slotDurationMs: number, pog: Recor
     pog,
     rewards: rewardsDevSection(slotDurationMs * (pog.epochLengthBlocks as number)),
     control: controlDevSection(),
+    recs: recsDevSection(address("Alice")),
   };
 }
 

@@ -5,6 +5,7 @@ import { controlModule } from "./modules/control/index.ts";
 import { devicesModule } from "./modules/devices/index.ts";
 import { pogModule } from "./modules/pog/index.ts";
 import { rewardsModule } from "./modules/rewards/index.ts";
+import { recsModule } from "./modules/recs/index.ts";
 import { createSudoModule } from "./modules/sudo/index.ts";
 import { systemModule } from "./modules/system/index.ts";
 
@@ -12,7 +13,7 @@ import { systemModule } from "./modules/system/index.ts";
  * The modules of this runtime, in hook order (Substrate's `construct_runtime!`): `system` first
  * so the block number is set before anyone reads it, `aura` before modules that pay the author.
  */
-export const RUNTIME_MODULES: readonly RuntimeModule[] = [systemModule, auraModule, balancesModule, devicesModule, pogModule, rewardsModule, controlModule, createSudoModule(findCall)];
+export const RUNTIME_MODULES: readonly RuntimeModule[] = [systemModule, auraModule, balancesModule, devicesModule, pogModule, rewardsModule, controlModule, recsModule, createSudoModule(findCall)];
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each call has its own argument type
 export function findCall(module: string, method: string): CallDefinition<any> | undefined {

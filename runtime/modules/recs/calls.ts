@@ -1,0 +1,340 @@
+import { bigintToBytes, bytesEqual, bytesToBigint, utf8 } from "../../../primitives/bytes.ts";
+import { MessageCodec } from "../../../primitives/codec/index.ts";
+import type { EventData } from "../../framework/events.ts";
+import type { BlockContext, CallDefinition, Origin } from "../../framework/module.ts";
+import { repatriateReserved, reserve, unreserve } from "../balances/currency.ts";
+import { Devices } from "../devices/storage.ts";
+import { Generation } from "../pog/storage.ts";
+import { ensureRoot, ensureSigned } from "../sudo/origin.ts";
+import {
+  MAX_BENEFICIARY_BYTES,
+  MAX_DEVICES_PER_REQUEST,
+  MAX_ISSUER_NAME_BYTES,
+  MAX_MESSAGE_BYTES,
+  MAX_REASON_BYTES,
+  MAX_SERIAL_BYTES,
+  MAX_SLOTS_PER_REQUEST,
+  requestFee,
+} from "./config.ts";
+import { RecsError } from "./errors.ts";
+import { ClaimedSlots, Issuers, NextRecId, NextRetirementId, RecSlots, Recs, RecsByOwner, Retirements, SerialToRec, MODULE } from "./storage.ts";
+import { RecStatus, recsProto, type RecRecord, type RecSlot } from "./types.ts";
+
+export interface RecsAddIssuerArgs {
+  issuer: Uint8Array;
+  name: string;
+}
+export interface RecsRemoveIssuerArgs {
+  issuer: Uint8Array;
+}
+export interface RecsRequestArgs {
+  deviceIds: number[];
+  fromInterval: number;
+  toInterval: number;
+}
+export interface RecsCertifyArgs {
+  recId: number;
+  serial: string;
+}
+export interface RecsRejectArgs {
+  recId: number;
+  reason: string;
+}
+export interface RecsCancelArgs {
+  recId: number;
+}
+export interface RecsTransferArgs {
+  recId: number;
+  to: Uint8Array;
+  amountWh: number;
+}
+export interface RecsRetireArgs {
+  recId: number;
+  amountWh: number;
+  beneficiary: string;
+  message: string;
+}
+
+export const addIssuerArgs = new MessageCodec<RecsAddIssuerArgs>("RecsAddIssuerArgs", recsProto);
+export const removeIssuerArgs = new MessageCodec<RecsRemoveIssuerArgs>("RecsRemoveIssuerArgs", recsProto);
+export const requestArgs = new MessageCodec<RecsRequestArgs>("RecsRequestArgs", recsProto);
+export const certifyArgs = new MessageCodec<RecsCertifyArgs>("RecsCertifyArgs", recsProto);
+export const rejectArgs = new MessageCodec<RecsRejectArgs>("RecsRejectArgs", recsProto);
+export const cancelArgs = new MessageCodec<RecsCancelArgs>("RecsCancelArgs", recsProto);
+export const transferArgs = new MessageCodec<RecsTransferArgs>("RecsTransferArgs", recsProto);
+export const retireArgs = new MessageCodec<RecsRetireArgs>("RecsRetireArgs", recsProto);
+
+// Weights: one unit is about a nanosecond of execution on the 2-core dev box (`balances.transfer`,
+// two account reads and writes, is 50,000).
+/** Issuer registry edits: one read and one write. */
+const ISSUER_WEIGHT = 20_000n;
+/** A request's fixed part: device reads, the fee reserve, the REC and its index entry. */
+const REQUEST_BASE_WEIGHT = 100_000n;
+/**
+ * Per scanned (device, interval): up to two trie reads and a `ClaimedSlots` write now (~35 µs
+ * measured), plus its removal if the REC is cancelled (~10 µs) — prepaid here, because cancel's
+ * weight cannot see the slot count.
+ */
+const REQUEST_WEIGHT_PER_SLOT = 50_000n;
+/** Certify: REC and serial read and written, the escrowed fee paid out (two accounts). */
+const CERTIFY_WEIGHT = 100_000n;
+/** Reject: one REC read and written. */
+const REJECT_WEIGHT = 40_000n;
+/** Cancel: REC, its slot list, the refund; the per-slot releases were prepaid by the request. */
+const CANCEL_WEIGHT = 100_000n;
+/** Transfer or split: REC read and written, one or two index entries, maybe a new REC. */
+const TRANSFER_WEIGHT = 60_000n;
+/** Retire: REC read and written, a retirement record. */
+const RETIRE_WEIGHT = 60_000n;
+
+const SERIAL_RE = /^[\x21-\x7e]+$/;
+
+function deposit(ctx: BlockContext, name: string, data: EventData): void {
+  ctx.events.deposit(MODULE, name, data);
+}
+
+function ensureIssuer(ctx: BlockContext, origin: Origin): Uint8Array {
+  const who = ensureSigned(origin);
+  if (!Issuers.contains(ctx.state, who)) throw new RecsError("NotIssuer");
+  return who;
+}
+
+function getRec(ctx: BlockContext, recId: number): RecRecord {
+  const rec = Recs.get(ctx.state, recId);
+  if (!rec) throw new RecsError("UnknownRec", { recId });
+  return rec;
+}
+
+/** The REC held by the signer, in `status`. */
+function heldRec(ctx: BlockContext, who: Uint8Array, recId: number): RecRecord {
+  const rec = getRec(ctx, recId);
+  if (!bytesEqual(rec.owner, who)) throw new RecsError("NotOwner", { recId });
+  if (rec.status !== RecStatus.Certified) throw new RecsError("NotCertified", { recId, status: rec.status });
+  return rec;
+}
+
+function byteLength(text: string): number {
+  return utf8(text).length;
+}
+
+function ensureAccount(who: Uint8Array): void {
+  if (who.length !== 32) throw new RecsError("InvalidAccount");
+}
+
+function nextRecId(ctx: BlockContext): number {
+  const id = NextRecId.get(ctx.state);
+  NextRecId.set(ctx.state, id + 1);
+  return id;
+}
+
+/** `recs.addIssuer(issuer, name)` (root): accredits a certificate issuer. */
+export const addIssuer: CallDefinition<RecsAddIssuerArgs> = {
+  args: addIssuerArgs,
+  weight: () => ISSUER_WEIGHT,
+  dispatch: (ctx, origin, args) => {
+    ensureRoot(origin);
+    ensureAccount(args.issuer);
+    const length = byteLength(args.name);
+    if (length === 0 || length > MAX_ISSUER_NAME_BYTES) throw new RecsError("InvalidName", { max: MAX_ISSUER_NAME_BYTES });
+    if (Issuers.contains(ctx.state, args.issuer)) throw new RecsError("AlreadyIssuer");
+    Issuers.set(ctx.state, args.issuer, { name: args.name });
+    deposit(ctx, "IssuerAdded", { issuer: args.issuer, name: args.name });
+  },
+};
+
+/** `recs.removeIssuer(issuer)` (root): its certified RECs stay valid; its pending decisions pass to other issuers. */
+export const removeIssuer: CallDefinition<RecsRemoveIssuerArgs> = {
+  args: removeIssuerArgs,
+  weight: () => ISSUER_WEIGHT,
+  dispatch: (ctx, origin, args) => {
+    ensureRoot(origin);
+    if (!Issuers.contains(ctx.state, args.issuer)) throw new RecsError("UnknownIssuer");
+    Issuers.remove(ctx.state, args.issuer);
+    deposit(ctx, "IssuerRemoved", { issuer: args.issuer });
+  },
+};
+
+/** Devices × intervals a request scans (the range is inclusive). */
+function scannedSlots(args: RecsRequestArgs): number {
+  return args.toInterval < args.fromInterval ? 0 : args.deviceIds.length * (args.toInterval - args.fromInterval + 1);
+}
+
+/**
+ * `recs.request(deviceIds, fromInterval, toInterval)` by the owner of every device: a Pending
+ * REC for all their verified energy in the range, escrowing the request fee. Every slot holding
+ * energy must be unclaimed: a request that overlaps a non-cancelled REC is rejected as a whole.
+ */
+export const request: CallDefinition<RecsRequestArgs> = {
+  args: requestArgs,
+  weight: (args) => REQUEST_BASE_WEIGHT + REQUEST_WEIGHT_PER_SLOT * BigInt(Math.min(scannedSlots(args), MAX_SLOTS_PER_REQUEST)),
+  dispatch: (ctx, origin, args) => {
+    const who = ensureSigned(origin);
+    if (args.deviceIds.length === 0) throw new RecsError("NoDevices");
+    if (args.deviceIds.length > MAX_DEVICES_PER_REQUEST) throw new RecsError("TooManyDevices", { max: MAX_DEVICES_PER_REQUEST });
+    if (args.fromInterval > args.toInterval) throw new RecsError("InvalidRange", { fromInterval: args.fromInterval, toInterval: args.toInterval });
+    const scanned = scannedSlots(args);
+    if (scanned > MAX_SLOTS_PER_REQUEST) throw new RecsError("TooManySlots", { slots: scanned, max: MAX_SLOTS_PER_REQUEST });
+    const deviceIds = [...args.deviceIds].sort((a, b) => a - b);
+    for (let i = 1; i < deviceIds.length; i++) if (deviceIds[i] === deviceIds[i - 1]) throw new RecsError("DuplicateDevice", { deviceId: deviceIds[i] });
+    for (const deviceId of deviceIds) {
+      const device = Devices.get(ctx.state, deviceId);
+      if (!device) throw new RecsError("UnknownDevice", { deviceId });
+      if (!bytesEqual(device.owner, who)) throw new RecsError("NotDeviceOwner", { deviceId });
+    }
+
+    const slots: RecSlot[] = [];
+    let energyWh = 0;
+    for (const deviceId of deviceIds) {
+      for (let interval = args.fromInterval; interval <= args.toInterval; interval++) {
+        const generation = Generation.get(ctx.state, deviceId, interval);
+        if (!generation || generation.energyWh === 0) continue;
+        const claimedBy = ClaimedSlots.get(ctx.state, deviceId, interval);
+        if (claimedBy !== undefined) throw new RecsError("SlotAlreadyClaimed", { deviceId, interval, recId: claimedBy });
+        slots.push({ deviceId, interval });
+        energyWh += generation.energyWh;
+      }
+    }
+    if (slots.length === 0) throw new RecsError("NothingToCertify");
+
+    const fee = requestFee(ctx.state);
+    reserve(ctx, who, fee);
+    const recId = nextRecId(ctx);
+    for (const s of slots) ClaimedSlots.set(ctx.state, s.deviceId, s.interval, recId);
+    RecSlots.set(ctx.state, recId, { slots });
+    Recs.set(ctx.state, recId, {
+      owner: who,
+      status: RecStatus.Pending,
+      energyWh,
+      retiredWh: 0,
+      fee: bigintToBytes(fee),
+      createdAt: ctx.number,
+      parent: 0,
+      origin: 0,
+      issuer: new Uint8Array(0),
+      serial: "",
+      rejectReason: "",
+      decidedAt: 0,
+    });
+    RecsByOwner.set(ctx.state, who, recId, true);
+    deposit(ctx, "Requested", { recId, owner: who, energyWh, slots: slots.length, fee });
+  },
+};
+
+/** `recs.certify(recId, serial)` by an issuer: Pending → Certified under a serial never used before; the escrowed fee is paid to the issuer. */
+export const certify: CallDefinition<RecsCertifyArgs> = {
+  args: certifyArgs,
+  weight: () => CERTIFY_WEIGHT,
+  dispatch: (ctx, origin, args) => {
+    const issuer = ensureIssuer(ctx, origin);
+    const rec = getRec(ctx, args.recId);
+    if (rec.status !== RecStatus.Pending) throw new RecsError("NotPending", { recId: args.recId, status: rec.status });
+    if (byteLength(args.serial) > MAX_SERIAL_BYTES || !SERIAL_RE.test(args.serial)) throw new RecsError("InvalidSerial", { max: MAX_SERIAL_BYTES });
+    const holder = SerialToRec.get(ctx.state, args.serial);
+    if (holder !== undefined) throw new RecsError("SerialInUse", { serial: args.serial, recId: holder });
+    SerialToRec.set(ctx.state, args.serial, args.recId);
+    Recs.set(ctx.state, args.recId, { ...rec, status: RecStatus.Certified, issuer, serial: args.serial, decidedAt: ctx.number });
+    repatriateReserved(ctx, rec.owner, issuer, bytesToBigint(rec.fee));
+    deposit(ctx, "Certified", { recId: args.recId, issuer, serial: args.serial, energyWh: rec.energyWh });
+  },
+};
+
+/** `recs.reject(recId, reason)` by an issuer: Pending → Rejected. The fee stays escrowed and the slots claimed until the owner cancels. */
+export const reject: CallDefinition<RecsRejectArgs> = {
+  args: rejectArgs,
+  weight: () => REJECT_WEIGHT,
+  dispatch: (ctx, origin, args) => {
+    const issuer = ensureIssuer(ctx, origin);
+    const rec = getRec(ctx, args.recId);
+    if (rec.status !== RecStatus.Pending) throw new RecsError("NotPending", { recId: args.recId, status: rec.status });
+    if (byteLength(args.reason) > MAX_REASON_BYTES) throw new RecsError("ReasonTooLong", { max: MAX_REASON_BYTES });
+    Recs.set(ctx.state, args.recId, { ...rec, status: RecStatus.Rejected, issuer, rejectReason: args.reason, decidedAt: ctx.number });
+    deposit(ctx, "Rejected", { recId: args.recId, issuer, reason: args.reason });
+  },
+};
+
+/** `recs.cancel(recId)` by the owner of a Pending or Rejected REC: its slots are released (and forgotten) and the fee refunded. */
+export const cancel: CallDefinition<RecsCancelArgs> = {
+  args: cancelArgs,
+  weight: () => CANCEL_WEIGHT,
+  dispatch: (ctx, origin, args) => {
+    const who = ensureSigned(origin);
+    const rec = getRec(ctx, args.recId);
+    if (!bytesEqual(rec.owner, who)) throw new RecsError("NotOwner", { recId: args.recId });
+    if (rec.status !== RecStatus.Pending && rec.status !== RecStatus.Rejected) throw new RecsError("NotCancellable", { recId: args.recId, status: rec.status });
+    const slots = RecSlots.get(ctx.state, args.recId)?.slots ?? [];
+    for (const s of slots) ClaimedSlots.remove(ctx.state, s.deviceId, s.interval);
+    RecSlots.remove(ctx.state, args.recId);
+    RecsByOwner.remove(ctx.state, who, args.recId);
+    Recs.set(ctx.state, args.recId, { ...rec, status: RecStatus.Cancelled });
+    const fee = bytesToBigint(rec.fee);
+    unreserve(ctx, who, fee);
+    deposit(ctx, "Cancelled", { recId: args.recId, owner: who, slotsReleased: slots.length, fee });
+  },
+};
+
+/**
+ * `recs.transfer(recId, to, amountWh)` by the holder of a Certified REC: all of it (the REC
+ * changes hands) or part of it (a new Certified REC for `to`, with `parent` = recId).
+ */
+export const transfer: CallDefinition<RecsTransferArgs> = {
+  args: transferArgs,
+  weight: () => TRANSFER_WEIGHT,
+  dispatch: (ctx, origin, args) => {
+    const who = ensureSigned(origin);
+    ensureAccount(args.to);
+    const rec = heldRec(ctx, who, args.recId);
+    if (bytesEqual(args.to, who)) throw new RecsError("SelfTransfer");
+    if (args.amountWh === 0) throw new RecsError("ZeroAmount");
+    if (args.amountWh > rec.energyWh) throw new RecsError("InsufficientEnergy", { recId: args.recId, energyWh: rec.energyWh, amountWh: args.amountWh });
+    if (args.amountWh === rec.energyWh) {
+      Recs.set(ctx.state, args.recId, { ...rec, owner: args.to });
+      RecsByOwner.remove(ctx.state, who, args.recId);
+      RecsByOwner.set(ctx.state, args.to, args.recId, true);
+      deposit(ctx, "Transferred", { recId: args.recId, from: who, to: args.to, energyWh: rec.energyWh });
+      return;
+    }
+    const newRecId = nextRecId(ctx);
+    Recs.set(ctx.state, args.recId, { ...rec, energyWh: rec.energyWh - args.amountWh });
+    Recs.set(ctx.state, newRecId, {
+      owner: args.to,
+      status: RecStatus.Certified,
+      energyWh: args.amountWh,
+      retiredWh: 0,
+      fee: new Uint8Array(0),
+      createdAt: ctx.number,
+      parent: args.recId,
+      origin: rec.origin === 0 ? args.recId : rec.origin,
+      issuer: new Uint8Array(0),
+      serial: "",
+      rejectReason: "",
+      decidedAt: 0,
+    });
+    RecsByOwner.set(ctx.state, args.to, newRecId, true);
+    deposit(ctx, "Split", { recId: args.recId, newRecId, from: who, to: args.to, amountWh: args.amountWh });
+  },
+};
+
+/**
+ * `recs.retire(recId, amountWh, beneficiary, message)` by the holder of a Certified REC: the
+ * energy's use is claimed for `beneficiary` in a retirement record that cannot be transferred;
+ * a REC with nothing left becomes Retired.
+ */
+export const retire: CallDefinition<RecsRetireArgs> = {
+  args: retireArgs,
+  weight: () => RETIRE_WEIGHT,
+  dispatch: (ctx, origin, args) => {
+    const who = ensureSigned(origin);
+    const rec = heldRec(ctx, who, args.recId);
+    if (args.amountWh === 0) throw new RecsError("ZeroAmount");
+    if (args.amountWh > rec.energyWh) throw new RecsError("InsufficientEnergy", { recId: args.recId, energyWh: rec.energyWh, amountWh: args.amountWh });
+    const beneficiaryLength = byteLength(args.beneficiary);
+    if (beneficiaryLength === 0 || beneficiaryLength > MAX_BENEFICIARY_BYTES) throw new RecsError("InvalidBeneficiary", { max: MAX_BENEFICIARY_BYTES });
+    if (byteLength(args.message) > MAX_MESSAGE_BYTES) throw new RecsError("MessageTooLong", { max: MAX_MESSAGE_BYTES });
+    const energyWh = rec.energyWh - args.amountWh;
+    Recs.set(ctx.state, args.recId, { ...rec, energyWh, retiredWh: rec.retiredWh + args.amountWh, status: energyWh === 0 ? RecStatus.Retired : RecStatus.Certified });
+    const retirementId = NextRetirementId.get(ctx.state);
+    NextRetirementId.set(ctx.state, retirementId + 1);
+    Retirements.set(ctx.state, retirementId, { recId: args.recId, owner: who, amountWh: args.amountWh, beneficiary: args.beneficiary, message: args.message, block: ctx.number });
+    deposit(ctx, "Retired", { recId: args.recId, retirementId, owner: who, amountWh: args.amountWh, beneficiary: args.beneficiary });
+  },
+};
