@@ -5,6 +5,7 @@ import { registerChainRpc } from "./chain.ts";
 import { registerControlRpc } from "./control.ts";
 import { registerDevicesRpc } from "./devices.ts";
 import { registerPogRpc } from "./pog.ts";
+import { registerRecsRpc } from "./recs.ts";
 import { registerRewardsRpc } from "./rewards.ts";
 import { registerStateRpc } from "./state.ts";
 import { registerSystemRpc } from "./system.ts";
@@ -17,6 +18,7 @@ export function registerNodeRpc(server: RpcServer, api: RpcNodeApi): void {
   registerAuthorRpc(server, api);
   registerDevicesRpc(server, api);
   registerPogRpc(server, api);
+  registerRecsRpc(server, api);
   registerRewardsRpc(server, api);
   registerControlRpc(server, api);
 }

@@ -1,0 +1,115 @@
+import { bytesToBigint } from "../../primitives/bytes.ts";
+import { encodeAddress } from "../../primitives/keys/ss58.ts";
+import type { IterableStateReader, StateReader } from "../../runtime/framework/state.ts";
+import { RecSlots, Recs, RecsByOwner, Retirements } from "../../runtime/modules/recs/storage.ts";
+import { REC_STATUS_NAMES, originOf, type RecSlot } from "../../runtime/modules/recs/types.ts";
+import type { RpcNodeApi } from "../nodeApi.ts";
+import type { RpcServer } from "../server/index.ts";
+import { expectNumber } from "../server/params.ts";
+import { accountParam, positional, stateAtParam } from "./params.ts";
+
+export interface RecJson {
+  id: number;
+  status: string;
+  owner: string;
+  energyWh: number;
+  retiredWh: number;
+  /** Escrowed request fee in AKRE base units (decimal string); "0" for a split. */
+  fee: string;
+  createdAt: number;
+  /** Block of the certification or rejection (of the origin, for a split). */
+  decidedAt: number | null;
+  /** For a split, the issuer and serial of its origin. */
+  issuer: string | null;
+  serial: string | null;
+  rejectReason: string | null;
+  parent: number | null;
+  origin: number | null;
+}
+
+export interface RecDetailJson extends RecJson {
+  /** The (device, interval) slots behind it: its own, or its origin's for a split; [] once cancelled. */
+  slots: RecSlot[];
+}
+
+export interface RetirementJson {
+  id: number;
+  recId: number;
+  owner: string;
+  amountWh: number;
+  beneficiary: string;
+  message: string;
+  block: number;
+}
+
+/** A REC as `rec_listByOwner` shows it, or null if there is none with that id. */
+export function recSummary(state: StateReader, id: number, ss58Format: number): RecJson | null {
+  const rec = Recs.get(state, id);
+  if (!rec) return null;
+  const origin = rec.origin === 0 ? rec : Recs.get(state, rec.origin);
+  const decided = origin !== undefined && origin.decidedAt !== 0;
+  return {
+    id,
+    status: REC_STATUS_NAMES[rec.status],
+    owner: encodeAddress(rec.owner, ss58Format),
+    energyWh: rec.energyWh,
+    retiredWh: rec.retiredWh,
+    fee: bytesToBigint(rec.fee).toString(),
+    createdAt: rec.createdAt,
+    decidedAt: decided ? origin.decidedAt : null,
+    issuer: origin && origin.issuer.length > 0 ? encodeAddress(origin.issuer, ss58Format) : null,
+    serial: origin && origin.serial !== "" ? origin.serial : null,
+    rejectReason: rec.rejectReason !== "" ? rec.rejectReason : null,
+    parent: rec.parent === 0 ? null : rec.parent,
+    origin: rec.origin === 0 ? null : rec.origin,
+  };
+}
+
+/** `rec_get`: the REC with the slots it traces to. */
+export function recDetail(state: StateReader, id: number, ss58Format: number): RecDetailJson | null {
+  const summary = recSummary(state, id, ss58Format);
+  if (!summary) return null;
+  const slots = RecSlots.get(state, originOf(id, Recs.get(state, id)!))?.slots ?? [];
+  return { ...summary, slots };
+}
+
+/** `rec_listByOwner`: the RECs `owner` holds or requested (cancelled ones excepted), by id. */
+export function recsOfOwner(state: IterableStateReader, owner: Uint8Array, ss58Format: number): RecJson[] {
+  const prefix = RecsByOwner.prefixFor(owner);
+  const ids: number[] = [];
+  for (const [key] of state.entries(prefix)) ids.push(RecsByOwner.decodeKey2(key, prefix.length));
+  return ids.sort((a, b) => a - b).map((id) => recSummary(state, id, ss58Format)!);
+}
+
+export function retirement(state: StateReader, id: number, ss58Format: number): RetirementJson | null {
+  const r = Retirements.get(state, id);
+  if (!r) return null;
+  return { id, recId: r.recId, owner: encodeAddress(r.owner, ss58Format), amountWh: r.amountWh, beneficiary: r.beneficiary, message: r.message, block: r.block };
+}
+
+function idParam(value: unknown, name: string): number {
+  return expectNumber(value, name, { integer: true, min: 0, max: 0xffffffff });
+}
+
+/** `rec_*`: reads of the recs module's state at the best block or at `at`. */
+export function registerRecsRpc(server: RpcServer, api: RpcNodeApi): void {
+  const ss58 = () => api.runtimeConfig.ss58Format;
+  server.addMethod("rec_get", {
+    handler: (params) => {
+      const [id, at] = positional(params, 2);
+      return recDetail(stateAtParam(api, at).state, idParam(id, "id"), ss58());
+    },
+  });
+  server.addMethod("rec_listByOwner", {
+    handler: (params) => {
+      const [owner, at] = positional(params, 2);
+      return recsOfOwner(stateAtParam(api, at).state, accountParam(owner, "owner"), ss58());
+    },
+  });
+  server.addMethod("rec_getRetirement", {
+    handler: (params) => {
+      const [id, at] = positional(params, 2);
+      return retirement(stateAtParam(api, at).state, idParam(id, "id"), ss58());
+    },
+  });
+}
