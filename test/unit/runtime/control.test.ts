@@ -2,6 +2,7 @@ import { strict as assert } from "node:assert";
 import { toHex } from "../../../primitives/bytes.ts";
 import { blsKeypairFromSeed, blsSign, type BlsKeypair } from "../../../primitives/blsKeys.ts";
 import type { Call, MessageCodec } from "../../../primitives/codec/index.ts";
+import { callArgsFromJson } from "../../../cli/callArgs.ts";
 import { applyStateChanges } from "../../../node/chain/chain.ts";
 import type { ApplyOutcome } from "../../../runtime/executive.ts";
 import { OverlayState, type StateChange } from "../../../runtime/framework/state.ts";
@@ -369,6 +370,12 @@ describe("runtime: control (downlink commands)", () => {
       chain.exec("Charlie", ackCall(acked, ReceiptStatus.Executed, chain.receipt(acked, ReceiptStatus.Executed)));
       assert.equal(errorCode(chain.exec("Alice", controlCall("cancel", cancelArgs, { commandId: acked }))), "NotPending");
     });
+  });
+
+  it("takes submit arguments as the CLI's `tx control.submit --args <json>` writes them", () => {
+    const json = { deviceId: 3, command: { onOff: { on: false } }, validFrom: 0, validUntil: 40 };
+    const bytes = submitArgs.type.encode(callArgsFromJson(submitArgs.type, json)).finish();
+    assert.deepEqual(submitArgs.decode(bytes), { deviceId: 3, command: { onOff: { on: false } }, validFrom: 0, validUntil: 40 });
   });
 
   it("round-trips submit arguments canonically: two command kinds at once do not decode", () => {
