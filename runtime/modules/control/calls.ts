@@ -73,7 +73,7 @@ function device(state: StateReader, deviceId: number): DeviceRecord {
 }
 
 /** The operator the current owner delegated to; a delegation made by a previous owner has lapsed. */
-export function activeOperator(state: StateReader, deviceId: number, owner: Uint8Array): Uint8Array | null {
+function activeOperator(state: StateReader, deviceId: number, owner: Uint8Array): Uint8Array | null {
   const record = Operators.get(state, deviceId);
   return record && bytesEqual(record.delegatedBy, owner) ? record.operator : null;
 }
