@@ -1,4 +1,4 @@
-import { toHex } from "../../../primitives/bytes.ts";
+import { fromHex, toHex } from "../../../primitives/bytes.ts";
 import type { BlockContext } from "../../framework/module.ts";
 import { Authorities } from "../aura/storage.ts";
 import { mint } from "../balances/currency.ts";
@@ -71,22 +71,21 @@ export function rewardEpoch(ctx: BlockContext, epoch: number, pog: PogConfig): E
   const devices = devicePayouts(ctx, epoch, emission - validatorPool, config, pog);
   const payouts = [...validatorPayouts(ctx, validatorPool), ...devices.payouts].filter((p) => p.amount > 0n);
 
-  // An account is paid only if its rewards of the epoch together reach the existential deposit,
-  // judged on its balance before any of them (minting creates no dust account).
+  // Each account's rewards of the epoch, added up: it is paid only if they reach the existential
+  // deposit with its balance before them (minting creates no dust account), and credited once.
   const totals = new Map<string, bigint>();
   for (const p of payouts) totals.set(toHex(p.who), (totals.get(toHex(p.who)) ?? 0n) + p.amount);
   const payable = new Set<string>();
-  for (const p of payouts) {
-    const id = toHex(p.who);
-    const account = getAccount(ctx.state, p.who);
-    if (account.free + account.reserved + (totals.get(id) as bigint) >= ctx.config.existentialDeposit) payable.add(id);
+  for (const [id, total] of totals) {
+    const account = getAccount(ctx.state, fromHex(id));
+    if (account.free + account.reserved + total >= ctx.config.existentialDeposit) payable.add(id);
   }
 
   let toValidators = 0n;
   let toDevices = 0n;
   for (const p of payouts) {
-    if (!payable.has(toHex(p.who))) continue;
-    mint(ctx.state, p.who, p.amount);
+    const id = toHex(p.who);
+    if (!payable.has(id)) continue;
     if (p.kind === "validator") {
       toValidators += p.amount;
       ValidatorRewards.set(ctx.state, epoch, p.who, (ValidatorRewards.get(ctx.state, epoch, p.who) ?? 0n) + p.amount);
@@ -95,6 +94,11 @@ export function rewardEpoch(ctx: BlockContext, epoch: number, pog: PogConfig): E
       toDevices += p.amount;
       DeviceRewards.set(ctx.state, epoch, p.deviceId, { owner: p.who, amount: p.amount, weight: p.weight });
       ctx.events.deposit("rewards", "Minted", { who: p.who, amount: p.amount, kind: "device", deviceId: p.deviceId });
+    }
+    const total = totals.get(id);
+    if (total !== undefined) {
+      mint(ctx.state, p.who, total);
+      totals.delete(id);
     }
   }
   const toTreasury = emission - toValidators - toDevices;
