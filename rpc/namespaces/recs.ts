@@ -8,6 +8,12 @@ import type { RpcServer } from "../server/index.ts";
 import { expectNumber } from "../server/params.ts";
 import { accountParam, positional, stateAtParam } from "./params.ts";
 
+/**
+ * RECs per `rec_listByOwner` page: a trader may hold thousands of splits; 1,000 summaries keep a
+ * response near 400 KiB. Further pages start after the last id returned.
+ */
+export const MAX_RECS_PER_PAGE = 1000;
+
 export interface RecJson {
   id: number;
   status: string;
@@ -73,12 +79,19 @@ export function recDetail(state: StateReader, id: number, ss58Format: number): R
   return { ...summary, slots };
 }
 
-/** `rec_listByOwner`: the RECs `owner` holds or requested (cancelled ones excepted), by id. */
-export function recsOfOwner(state: IterableStateReader, owner: Uint8Array, ss58Format: number): RecJson[] {
+/**
+ * `rec_listByOwner`: the RECs `owner` holds or requested (cancelled ones excepted), by ascending
+ * id after `startAfter`, at most `MAX_RECS_PER_PAGE`.
+ */
+export function recsOfOwner(state: IterableStateReader, owner: Uint8Array, ss58Format: number, startAfter = -1): RecJson[] {
   const prefix = RecsByOwner.prefixFor(owner);
   const ids: number[] = [];
   for (const [key] of state.entries(prefix)) ids.push(RecsByOwner.decodeKey2(key, prefix.length));
-  return ids.sort((a, b) => a - b).map((id) => recSummary(state, id, ss58Format)!);
+  return ids
+    .filter((id) => id > startAfter)
+    .sort((a, b) => a - b)
+    .slice(0, MAX_RECS_PER_PAGE)
+    .map((id) => recSummary(state, id, ss58Format)!);
 }
 
 export function retirement(state: StateReader, id: number, ss58Format: number): RetirementJson | null {
@@ -102,8 +115,9 @@ export function registerRecsRpc(server: RpcServer, api: RpcNodeApi): void {
   });
   server.addMethod("rec_listByOwner", {
     handler: (params) => {
-      const [owner, at] = positional(params, 2);
-      return recsOfOwner(stateAtParam(api, at).state, accountParam(owner, "owner"), ss58());
+      const [owner, at, startAfter] = positional(params, 3);
+      const after = startAfter === undefined || startAfter === null ? -1 : idParam(startAfter, "startAfter");
+      return recsOfOwner(stateAtParam(api, at).state, accountParam(owner, "owner"), ss58(), after);
     },
   });
   server.addMethod("rec_getRetirement", {

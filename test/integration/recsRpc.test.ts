@@ -88,6 +88,7 @@ describe("recs JSON-RPC (in-process dev node)", function () {
       ["rec_get", [1, "0x1234"]],
       ["rec_getRetirement", [1.5]],
       ["rec_listByOwner", ["not an address"]],
+      ["rec_listByOwner", [encodeAddress(bob.publicKey), null, 1.5]],
     ] as const) {
       const res = await httpRpc(t.httpUrl, method, [...params]);
       assert.equal(res.error?.code, -32602, `${method} ${JSON.stringify(params)}`);
@@ -140,6 +141,8 @@ describe("recs JSON-RPC (in-process dev node)", function () {
     assert.equal((await call<RecJson>("rec_get", [1, beforeCertify])).status, "Pending", "rec_get at an earlier block");
 
     assert.deepEqual((await call<RecJson[]>("rec_listByOwner", [encodeAddress(bob.publicKey)])).map((r) => r.id), [1]);
+    assert.deepEqual((await call<RecJson[]>("rec_listByOwner", [encodeAddress(bob.publicKey), null, 0])).map((r) => r.id), [1], "the page after id 0");
+    assert.deepEqual(await call("rec_listByOwner", [encodeAddress(bob.publicKey), null, 1]), [], "the page after id 1");
     const charlieRecs = await call<RecJson[]>("rec_listByOwner", [toHex(charlie.publicKey)]);
     assert.deepEqual(charlieRecs, [(({ slots: _, ...summary }) => summary)(rec2)]);
 
