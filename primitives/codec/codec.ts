@@ -12,7 +12,9 @@ export class CodecError extends ArkreenError<CodecErrorType> {}
 
 /** Parses a `.proto` file (package `arkreen`) into its own root: runtime modules own their schemas. */
 export function loadProtoFile(url: URL): protobuf.Root {
-  return protobuf.parse(readFileSync(url, "utf8"), { keepCase: false }).root;
+  // Resolved at once: protobufjs links nested message types lazily, and reflection (the CLI's
+  // JSON-to-call conversion) must see them before the first encode.
+  return protobuf.parse(readFileSync(url, "utf8"), { keepCase: false }).root.resolveAll();
 }
 
 const root = loadProtoFile(new URL("./arkreen.proto", import.meta.url));

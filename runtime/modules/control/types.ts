@@ -1,9 +1,6 @@
 import { loadProtoFile, MessageCodec } from "../../../primitives/codec/index.ts";
 
 export const controlProto = loadProtoFile(new URL("./control.proto", import.meta.url));
-// protobufjs links nested message types lazily, on a type's first encode or decode; tools that
-// walk the schema before that (the CLI's `tx control.submit --args <json>`) need them linked now.
-controlProto.resolveAll();
 
 /** A command as protobuf holds it: exactly one member is set (a `oneof`). */
 export interface ControlCommand {
