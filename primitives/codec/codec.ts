@@ -14,7 +14,9 @@ export class CodecError extends ArkreenError<CodecErrorType> {}
 export function loadProtoFile(url: URL): protobuf.Root {
   // Resolved at once: protobufjs links nested message types lazily, and reflection (the CLI's
   // JSON-to-call conversion) must see them before the first encode.
-  return protobuf.parse(readFileSync(url, "utf8"), { keepCase: false }).root.resolveAll();
+  const { root } = protobuf.parse(readFileSync(url, "utf8"), { keepCase: false });
+  root.resolveAll();
+  return root;
 }
 
 const root = loadProtoFile(new URL("./arkreen.proto", import.meta.url));
