@@ -3,7 +3,9 @@
  * results are printed and stored. `run.ts` discovers scenarios; see docs/benchmarks.md.
  */
 import { spawn, spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
+import { cpus } from "node:os";
 import { fileURLToPath } from "node:url";
 
 /** One line of a result table, and of `benchmarks/results/<scenario>.json`. */
@@ -52,12 +54,26 @@ export interface MeasureOpts {
   warmup?: boolean;
 }
 
+/** Busy and total CPU time of the whole machine so far, in clock ticks (Linux); null elsewhere. */
+function machineCpuTicks(): { busy: number; total: number } | null {
+  try {
+    // First line of /proc/stat: "cpu user nice system idle iowait irq softirq steal ...".
+    const fields = readFileSync("/proc/stat", "latin1").split("\n", 1)[0].trim().split(/\s+/).slice(1).map(Number);
+    const total = fields.reduce((a, b) => a + b, 0);
+    return { busy: total - fields[3] - fields[4], total };
+  } catch {
+    return null;
+  }
+}
+
 /** Times `fn` and returns its row; extra fields from `extra` are merged in. */
 export async function measure(opts: MeasureOpts, fn: () => unknown, extra: Record<string, unknown> = {}): Promise<BenchRow> {
   if (opts.warmup ?? true) await fn();
   let best = Infinity;
   let bestCpuUs = 0;
+  let otherCpus: number | undefined;
   for (let i = 0; i < (opts.repeats ?? 3); i++) {
+    const machine = machineCpuTicks();
     const cpu = process.cpuUsage();
     const start = performance.now();
     await fn();
@@ -66,6 +82,11 @@ export async function measure(opts: MeasureOpts, fn: () => unknown, extra: Recor
       best = elapsed;
       const used = process.cpuUsage(cpu);
       bestCpuUs = used.user + used.system;
+      const after = machineCpuTicks();
+      if (machine && after && after.total > machine.total) {
+        const busyCpus = (cpus().length * (after.busy - machine.busy)) / (after.total - machine.total);
+        otherCpus = Math.max(0, Number((busyCpus - bestCpuUs / 1000 / elapsed).toFixed(2)));
+      }
     }
   }
   return {
@@ -75,6 +96,8 @@ export async function measure(opts: MeasureOpts, fn: () => unknown, extra: Recor
     n: opts.n,
     // CPU time of this process (all its threads) per operation: the cost, whatever the parallelism.
     cpuPerOpUs: Math.round(bestCpuUs / opts.n),
+    // CPUs kept busy by other processes meanwhile: how much the machine was shared.
+    ...(otherCpus === undefined ? {} : { otherCpus }),
     repeats: opts.repeats ?? 3,
     ...extra,
   };
