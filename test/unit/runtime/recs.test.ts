@@ -1,6 +1,9 @@
 import assert from "node:assert/strict";
 import { bytesEqual, bytesToBigint, toHex } from "../../../primitives/bytes.ts";
 import type { Call } from "../../../primitives/codec/index.ts";
+import { buildGenesisBlock } from "../../../genesis/build.ts";
+import type { RuntimeGenesisConfig } from "../../../genesis/chainSpec.ts";
+import { devChainSpec } from "../../../genesis/presets.ts";
 import { applyStateChanges } from "../../../node/chain/chain.ts";
 import { OverlayState, type State } from "../../../runtime/framework/state.ts";
 import { Devices, DevicesByOwner } from "../../../runtime/modules/devices/storage.ts";
@@ -171,6 +174,21 @@ describe("recs", () => {
     assert.deepEqual(Issuers.get(chain.state(), alice), { name: "Dev issuer" });
     assert.equal(bytesToBigint(Config.get(chain.state()).requestFee), REQUEST_FEE);
     assert.equal(NextRecId.get(chain.state()), 1);
+  });
+
+  it("genesis: an invalid recs section is refused, naming the field", () => {
+    const withRecs = (recs: unknown) => {
+      const spec = devChainSpec();
+      (spec.genesis as { runtimeGenesis: { config: RuntimeGenesisConfig } }).runtimeGenesis.config.recs = recs;
+      return () => buildGenesisBlock(spec);
+    };
+    const issuers = [[toHex(alice), "Dev issuer"]];
+    assert.throws(withRecs({ issuers, requestFee: 1 }), /recs\.requestFee/);
+    assert.throws(withRecs({ issuers, requestFee: "01" }), /recs\.requestFee/);
+    assert.throws(withRecs({ issuers: [[toHex(alice), ""]], requestFee: "0" }), /recs\.issuers\[0\]\[1\]/);
+    assert.throws(withRecs({ issuers: [["nobody", "X"]], requestFee: "0" }), /recs\.issuers\[0\]\[0\]/);
+    assert.throws(withRecs(undefined), /recs/);
+    assert.doesNotThrow(withRecs({ issuers: [], requestFee: "0" }));
   });
 
   describe("issuers registry (root)", () => {
