@@ -40,6 +40,7 @@ async function simulate(flags: SimulateFlags): Promise<void> {
   process.once("SIGTERM", stop);
   try {
     await sim.register();
+    await sim.watchCommands();
     const started = Date.now();
     let lastReport = started;
     let windowAccepted = 0;
@@ -51,12 +52,13 @@ async function simulate(flags: SimulateFlags): Promise<void> {
         windowAccepted += accepted;
         windowRejected += rejected;
       }
+      await sim.acknowledgeDue();
       const now = Date.now();
       if (now - lastReport >= 5000 || due.length > 0) {
         const secs = (now - lastReport) / 1000;
         const reasons = [...sim.totals.reasons].map(([r, n]) => `${r}=${n}`).join(" ");
         log(
-          `interval ${sim.currentInterval() - 1}: readings accepted ${(windowAccepted / secs).toFixed(1)}/s, rejected ${(windowRejected / secs).toFixed(1)}/s | total accepted ${sim.totals.accepted}, rejected ${sim.totals.rejected}${reasons ? ` (${reasons})` : ""}`,
+          `interval ${sim.currentInterval() - 1}: readings accepted ${(windowAccepted / secs).toFixed(1)}/s, rejected ${(windowRejected / secs).toFixed(1)}/s | total accepted ${sim.totals.accepted}, rejected ${sim.totals.rejected}${reasons ? ` (${reasons})` : ""} | commands acknowledged ${sim.totals.acknowledged}`,
         );
         lastReport = now;
         windowAccepted = 0;

@@ -6,7 +6,11 @@ import { DeviceIdByKey } from "../../runtime/modules/devices/storage.ts";
 import { signRegistration } from "../../runtime/modules/devices/signing.ts";
 import { Config as PogConfig, LastReading } from "../../runtime/modules/pog/storage.ts";
 import { lastReadingRecordCodec, pogConfigCodec, signedReadingCodec, type PogConfig as PogConfigType, type SignedReading } from "../../runtime/modules/pog/types.ts";
+import { blsSign } from "../../primitives/blsKeys.ts";
 import { signExtrinsic } from "../../runtime/extrinsic.ts";
+import { acknowledgeArgs } from "../../runtime/modules/control/calls.ts";
+import { controlReceiptMessage } from "../../runtime/modules/control/receipt.ts";
+import { ReceiptStatus } from "../../runtime/modules/control/types.ts";
 import type { WsRpcClient } from "../rpcClient.ts";
 import { SolarDevice } from "./solarDevice.ts";
 
@@ -28,6 +32,14 @@ export interface SimulationDeps {
 
 type Submission = { accepted: true } | { accepted: false; reason: string };
 
+/** A pending command as `control_pendingCommands` sends it (the fields the simulator uses). */
+interface PendingCommand {
+  id: number;
+  deviceId: number;
+  validFrom: number;
+  command: unknown;
+}
+
 /** Readings per pog_submitReadings call: far below the node's 10,000 limit, small enough to stream. */
 const SUBMIT_CHUNK = 1000;
 
@@ -41,7 +53,10 @@ export class Simulation {
   readonly devices: SolarDevice[];
   private genesisHash: Uint8Array = new Uint8Array(32);
   private config: PogConfigType | null = null;
-  readonly totals = { accepted: 0, rejected: 0, reasons: new Map<string, number>() };
+  readonly totals = { accepted: 0, rejected: 0, reasons: new Map<string, number>(), acknowledged: 0 };
+  /** Commands received from the chain and not yet acknowledged, by id. */
+  private readonly commands = new Map<number, PendingCommand>();
+  private readonly acknowledging = new Set<number>();
 
   constructor(opts: SimulationOpts, deps: SimulationDeps) {
     this.opts = opts;
@@ -115,6 +130,44 @@ export class Simulation {
       const record = lastReadingRecordCodec.decode(last);
       d.cumulativeWh = record.cumulativeWh;
       d.lastInterval = record.interval;
+    }
+  }
+
+  /** Subscribes to each device's pending downlink commands (`control_subscribePending`). */
+  async watchCommands(): Promise<void> {
+    for (const d of this.devices) {
+      await this.deps.client.subscribe("control_subscribePending", [d.deviceId], (list) => {
+        for (const c of list as PendingCommand[]) {
+          if (!this.commands.has(c.id) && !this.acknowledging.has(c.id)) {
+            this.commands.set(c.id, c);
+            this.deps.log(`device ${c.deviceId} received command ${c.id}: ${JSON.stringify(c.command)} (valid from block ${c.validFrom})`);
+          }
+        }
+      });
+    }
+  }
+
+  /**
+   * Executes and acknowledges the commands that are due: the device signs a receipt with its
+   * BLS key and the owner's gateway account carries it on-chain (`control.acknowledge`).
+   */
+  async acknowledgeDue(): Promise<void> {
+    if (this.commands.size === 0) return;
+    const { client, owner } = this.deps;
+    const best = parseInt((await client.call<{ number: string }>("chain_getHeader", [])).number, 16);
+    for (const [id, c] of this.commands) {
+      if (c.validFrom > best) continue;
+      const device = this.devices.find((d) => d.deviceId === c.deviceId);
+      if (!device) continue;
+      this.commands.delete(id);
+      this.acknowledging.add(id);
+      const signature = blsSign(device.keys.secretKey, controlReceiptMessage(this.genesisHash, id, ReceiptStatus.Executed));
+      const nonce = await client.call<number>("system_accountNextIndex", [toHex(owner.publicKey)]);
+      const args = acknowledgeArgs.encode({ commandId: id, status: ReceiptStatus.Executed, signature });
+      const xt = signExtrinsic(this.genesisHash, owner.secretSeed, { module: "control", method: "acknowledge", args }, { nonce });
+      await client.call("author_submitExtrinsic", [toHex(xt)]);
+      this.totals.acknowledged++;
+      this.deps.log(`device ${c.deviceId} executed command ${id} and sent its signed receipt`);
     }
   }
 
