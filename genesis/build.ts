@@ -41,6 +41,7 @@ export function decodeRuntimeGenesis(spec: RuntimeGenesisConfig, ss58Format: num
       feeBurnPercent: config.uint(tp.feeBurnPercent, "transactionPayment.feeBurnPercent", { max: 100 }),
       treasury: config.account(config.object(spec.treasury, "treasury").account, "treasury.account"),
       maxBlockExtrinsics: config.uint(s.maxBlockExtrinsics, "system.maxBlockExtrinsics"),
+      maxBlockWeight: BigInt(config.uint(s.maxBlockWeight, "system.maxBlockWeight", { min: 1, max: Number.MAX_SAFE_INTEGER })),
       maxBlockBytes: config.uint(s.maxBlockBytes, "system.maxBlockBytes"),
       maxExtrinsicBytes: config.uint(s.maxExtrinsicBytes, "system.maxExtrinsicBytes"),
       ss58Format,

@@ -26,6 +26,8 @@ export interface RuntimeGenesisConfig {
   system: {
     slotDurationMs: number;
     maxBlockExtrinsics: number;
+    /** Sum of call weights (≈ ns of execution) a block may hold. */
+    maxBlockWeight: number;
     maxBlockBytes: number;
     maxExtrinsicBytes: number;
   };

@@ -25,6 +25,8 @@ function runtimeConfig(authorities: string[], slotDurationMs: number, pog: Recor
     system: {
       slotDurationMs,
       maxBlockExtrinsics: 10_000,
+      // A third of the slot for the extrinsics' execution, the rest for readings, import and propagation.
+      maxBlockWeight: Math.floor(slotDurationMs / 3) * 1_000_000,
       maxBlockBytes: 5 * 1024 * 1024,
       maxExtrinsicBytes: 64 * 1024,
     },

@@ -16,6 +16,12 @@ export interface RuntimeConfig {
   feeBurnPercent: number;
   treasury: Uint8Array;
   maxBlockExtrinsics: number;
+  /**
+   * Sum of call weights a block may hold. Weights are calibrated in nanoseconds of execution on
+   * the reference machine (a transfer 50,000, a BLS verification ~1.6 M), so this bounds how
+   * long importing a block takes, whatever calls it is made of.
+   */
+  maxBlockWeight: bigint;
   maxBlockBytes: number;
   maxExtrinsicBytes: number;
   ss58Format: number;
@@ -31,6 +37,7 @@ export function configToRecord(c: RuntimeConfig): RuntimeConfigRecord {
     feeBurnPercent: c.feeBurnPercent,
     treasury: c.treasury,
     maxBlockExtrinsics: c.maxBlockExtrinsics,
+    maxBlockWeight: Number(c.maxBlockWeight),
     maxBlockBytes: c.maxBlockBytes,
     maxExtrinsicBytes: c.maxExtrinsicBytes,
     ss58Format: c.ss58Format,
@@ -47,6 +54,7 @@ export function configFromRecord(r: RuntimeConfigRecord): RuntimeConfig {
     feeBurnPercent: r.feeBurnPercent,
     treasury: new Uint8Array(r.treasury),
     maxBlockExtrinsics: r.maxBlockExtrinsics,
+    maxBlockWeight: BigInt(r.maxBlockWeight),
     maxBlockBytes: r.maxBlockBytes,
     maxExtrinsicBytes: r.maxExtrinsicBytes,
     ss58Format: r.ss58Format,

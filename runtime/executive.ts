@@ -3,7 +3,7 @@ import { codecs, type Block, type DigestItem, type SignedExtrinsic } from "../pr
 import { CodecError } from "../primitives/codec/index.ts";
 import type { RuntimeConfig } from "./config.ts";
 import { DispatchError, InvalidBlock, InvalidTransaction } from "./framework/errors.ts";
-import { EventCollector } from "./framework/events.ts";
+import { EventCollector, type EventData } from "./framework/events.ts";
 import type { BlockContext, CallDefinition } from "./framework/module.ts";
 import { OverlayState, type StateChange, type StateReader } from "./framework/state.ts";
 import { computeFee, extrinsicTip, lastValidBlock, verifyExtrinsicSignature } from "./extrinsic.ts";
@@ -30,6 +30,7 @@ export interface CheckedExtrinsic {
   args: object;
   fee: bigint;
   tip: bigint;
+  weight: bigint;
   accountNonce: number;
 }
 
@@ -43,6 +44,16 @@ export interface TransactionValidity {
   accountNonce: number;
   tip: bigint;
   validUntil: number;
+}
+
+/** `ExtrinsicFailed`'s fields: the module and error, then the error's own scalar data (which slot, which REC…). */
+function failureDetails(e: DispatchError): EventData {
+  const data: EventData = { module: e.type.module, error: e.type.code };
+  for (const [k, v] of Object.entries(e.type)) {
+    if (k === "module" || k === "code" || k in data) continue;
+    if (v === null || ["string", "number", "bigint", "boolean"].includes(typeof v) || v instanceof Uint8Array) data[k] = v as EventData[string];
+  }
+  return data;
 }
 
 /**
@@ -67,6 +78,7 @@ export class Executive {
       digest: init.digest,
       config: Config.get(parent),
       events: new EventCollector(),
+      weight: 0n,
       author: null,
     };
     for (const m of RUNTIME_MODULES) m.hooks?.onInitialize?.(ctx);
@@ -84,6 +96,10 @@ export class Executive {
       const code = checked.xt.nonce < checked.accountNonce ? "STALE" : "FUTURE";
       throw new InvalidTransaction({ code, nonce: checked.xt.nonce, accountNonce: checked.accountNonce });
     }
+    if (ctx.weight + checked.weight > ctx.config.maxBlockWeight) {
+      throw new InvalidTransaction({ code: "EXHAUSTS_RESOURCES", reason: "block weight limit reached" });
+    }
+    ctx.weight += checked.weight;
     ctx.events.enterExtrinsic(index);
     const who = checked.xt.signer;
     const total = checked.fee + checked.tip;
@@ -105,7 +121,7 @@ export class Executive {
       if (!(e instanceof DispatchError)) throw e;
       // The call's events go with its rolled-back writes.
       ctx.events.truncate(eventsBefore);
-      ctx.events.deposit("system", "ExtrinsicFailed", { module: e.type.module, error: e.type.code });
+      ctx.events.deposit("system", "ExtrinsicFailed", failureDetails(e));
       outcome = { success: false, error: e };
     }
     ExtrinsicCount.set(ctx.state, ExtrinsicCount.get(ctx.state) + 1);
@@ -198,8 +214,10 @@ export class Executive {
     } catch (e) {
       throw new InvalidTransaction({ code: "BAD_CALL", reason: (e as Error).message });
     }
-    const fee = computeFee(config, bytes.length, call.weight(args));
-    return { xt, call, args, fee, tip: extrinsicTip(xt), accountNonce: getAccount(state, xt.signer).nonce };
+    const weight = call.weight(args);
+    if (weight > config.maxBlockWeight) throw new InvalidTransaction({ code: "EXHAUSTS_RESOURCES", reason: "call weight exceeds the block weight limit" });
+    const fee = computeFee(config, bytes.length, weight);
+    return { xt, call, args, fee, tip: extrinsicTip(xt), weight, accountNonce: getAccount(state, xt.signer).nonce };
   }
 
   /** The fee's burn share leaves total issuance, the rest goes to the treasury; the tip to the author. */

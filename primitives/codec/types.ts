@@ -108,6 +108,7 @@ export interface RuntimeConfigRecord {
   feeBurnPercent: number;
   treasury: Uint8Array;
   maxBlockExtrinsics: number;
+  maxBlockWeight: number;
   maxBlockBytes: number;
   maxExtrinsicBytes: number;
   ss58Format: number;

@@ -16,6 +16,8 @@ export interface BlockContext {
   readonly digest: DigestItem[];
   readonly config: RuntimeConfig;
   readonly events: EventCollector;
+  /** Call weight used by the block's extrinsics so far (bounded by `config.maxBlockWeight`). */
+  weight: bigint;
   /** The block author's account (from the slot digest), once the consensus hook has run. */
   author: Uint8Array | null;
 }

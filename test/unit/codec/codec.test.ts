@@ -66,6 +66,7 @@ const samples: { [K in keyof typeof codecs]: Parameters<(typeof codecs)[K]["enco
     feeBurnPercent: 20,
     treasury: bytes(32, 0xaa),
     maxBlockExtrinsics: 10_000,
+    maxBlockWeight: 2_000_000_000,
     maxBlockBytes: 5 * 1024 * 1024,
     maxExtrinsicBytes: 65536,
     ss58Format: 42,

@@ -103,7 +103,7 @@ describe("balances", () => {
       extrinsicIndex: 0,
       module: "system",
       name: "ExtrinsicFailed",
-      data: { module: "balances", error: "ExistentialDeposit" },
+      data: { module: "balances", error: "ExistentialDeposit", amount: (ED - 1n).toString(), existentialDeposit: ED.toString() },
     });
     const endowed = named(events, "balances", "Endowed");
     assert.equal(endowed.length, 1);
@@ -177,7 +177,13 @@ describe("balances", () => {
       chain.events().map((e) => `${e.module}.${e.name}`),
       ["transactionPayment.TransactionFeePaid", "system.ExtrinsicFailed"],
     );
-    assert.deepEqual(chain.events()[1].data, { module: "balances", error: "InsufficientBalance" });
+    // The error's own data travels in the event: what was asked and what there was.
+    assert.deepEqual(chain.events()[1].data, {
+      module: "balances",
+      error: "InsufficientBalance",
+      free: (bobBefore.free - fee - 1000n).toString(),
+      amount: (bobBefore.free + 1n).toString(),
+    });
   });
 
   describe("a call that fails after writing (dust burned, then the recipient is below ED)", () => {
