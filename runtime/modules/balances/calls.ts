@@ -1,6 +1,7 @@
 import { bytesToBigint, isMinimalUint } from "../../../primitives/bytes.ts";
 import { MessageCodec } from "../../../primitives/codec/index.ts";
-import type { CallDefinition, Origin } from "../../framework/module.ts";
+import type { CallDefinition } from "../../framework/module.ts";
+import { ensureSigned } from "../../framework/origin.ts";
 import { DispatchError } from "../../framework/errors.ts";
 import { transfer as transferBalance, type Existence } from "./currency.ts";
 import { BalancesError } from "./errors.ts";
@@ -15,11 +16,6 @@ export const transferArgs = new MessageCodec<BalancesTransfer>("BalancesTransfer
 /** Weight of a transfer: two account reads and writes plus events (an estimate in µs-like units). */
 const TRANSFER_WEIGHT = 50_000n;
 
-export function signer(origin: Origin): Uint8Array {
-  if (origin.kind !== "signed") throw new DispatchError({ code: "BadOrigin", module: "system" });
-  return origin.who;
-}
-
 function transferCall(existence: Existence): CallDefinition<BalancesTransfer> {
   return {
     args: transferArgs,
@@ -27,7 +23,7 @@ function transferCall(existence: Existence): CallDefinition<BalancesTransfer> {
     dispatch: (ctx, origin, args) => {
       if (args.dest.length !== 32) throw new DispatchError({ code: "InvalidAccount", module: "balances" });
       if (!isMinimalUint(args.value)) throw new BalancesError("InvalidAmount");
-      transferBalance(ctx, signer(origin), args.dest, bytesToBigint(args.value), existence);
+      transferBalance(ctx, ensureSigned(origin), args.dest, bytesToBigint(args.value), existence);
     },
   };
 }

@@ -4,7 +4,7 @@ import { MessageCodec } from "../../../primitives/codec/index.ts";
 import type { CallDefinition } from "../../framework/module.ts";
 import type { StateReader } from "../../framework/state.ts";
 import { Devices } from "../devices/storage.ts";
-import { ensureSigned } from "../sudo/origin.ts";
+import { ensureSigned } from "../../framework/origin.ts";
 import { DeviceKind, DeviceStatus, type DeviceRecord } from "../devices/types.ts";
 import { ControlError } from "./errors.ts";
 import { openCommand, settleCommand } from "./lifecycle.ts";

@@ -2,7 +2,7 @@ import { bytesEqual } from "../../../primitives/bytes.ts";
 import { blsPublicKey, blsVerify } from "../../../primitives/blsKeys.ts";
 import { verify as ed25519Verify } from "../../../primitives/keys/ed25519.ts";
 import type { BlockContext, CallDefinition, Origin } from "../../framework/module.ts";
-import { ensureRoot, ensureSigned } from "../sudo/origin.ts";
+import { ensureRoot, ensureSigned } from "../../framework/origin.ts";
 import { DevicesError } from "./errors.ts";
 import { isDeviceKind, isGeohash, isValidCapacity, MAX_REGISTRAR_NAME_LENGTH } from "./rules.ts";
 import { popMessage, registrationSigningPayload, rotationMessage } from "./signing.ts";

@@ -5,7 +5,7 @@ import type { BlockContext, CallDefinition, Origin } from "../../framework/modul
 import { repatriateReserved, reserve, unreserve } from "../balances/currency.ts";
 import { Devices } from "../devices/storage.ts";
 import { Generation } from "../pog/storage.ts";
-import { ensureRoot, ensureSigned } from "../sudo/origin.ts";
+import { ensureRoot, ensureSigned } from "../../framework/origin.ts";
 import {
   MAX_BENEFICIARY_BYTES,
   MAX_DEVICES_PER_REQUEST,

@@ -2,7 +2,7 @@ import { bytesEqual } from "../../../primitives/bytes.ts";
 import type { Call } from "../../../primitives/codec/index.ts";
 import { DispatchError } from "../../framework/errors.ts";
 import type { BlockContext, CallDefinition, Origin } from "../../framework/module.ts";
-import { ensureSigned } from "./origin.ts";
+import { ensureSigned } from "../../framework/origin.ts";
 import { SudoError } from "./errors.ts";
 import { Key } from "./storage.ts";
 import { setKeyArgsCodec, sudoArgsCodec, type SudoSetKeyArgs, type SudoSudoArgs } from "./types.ts";

@@ -1,5 +1,5 @@
-import { DispatchError } from "../../framework/errors.ts";
-import type { Origin } from "../../framework/module.ts";
+import { DispatchError } from "./errors.ts";
+import type { Origin } from "./module.ts";
 
 /**
  * Origin guards (Substrate's `ensure_signed` / `ensure_root`). The root origin is never derived
