@@ -83,7 +83,7 @@ export class AuraBlockProposer implements BlockProposer {
       readings: encodedReadings,
       readingsSignature: hasReadings ? blsAggregateSignatures(readings.map((r) => r.signature)) : new Uint8Array(0),
     };
-    logger.debug(`Prepared block for proposing at ${number}`, { extrinsics: included.length, readings: readings.length, slot });
+    logger.info(`Prepared block for proposing at ${number}`, { extrinsics: included.length, readings: readings.length, slot });
     await chain.importBlock(block, "own", { block, stateRoot: root, trieNodes: nodes });
   }
 }

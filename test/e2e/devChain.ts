@@ -8,7 +8,8 @@ import { bigintToBytes, bytesToBigint, fromHex, toHex } from "../../primitives/b
 import { codecs, EventPhase, type EventRecord } from "../../primitives/codec/index.ts";
 import { devKeypair, DEV_ACCOUNT_NAMES, type DevAccountName } from "../../primitives/keys/devAccounts.ts";
 import { encodeAddress } from "../../primitives/keys/ss58.ts";
-import { devChainSpec, TREASURY_ACCOUNT } from "../../genesis/presets.ts";
+import { TREASURY_ACCOUNT } from "../../genesis/presets.ts";
+import { fastDevSpec } from "../utils/devNode.ts";
 import { signExtrinsic } from "../../runtime/extrinsic.ts";
 import { transferArgs } from "../../runtime/modules/balances/calls.ts";
 import { TotalIssuance } from "../../runtime/modules/balances/storage.ts";
@@ -19,14 +20,12 @@ export const AKRE = 10n ** 18n;
 
 /**
  * Writes the dev chain spec with a shorter slot (the dev preset's 2 s would make every test
- * wait) and returns its path, for `--chain <file> --alice`. It is the preset itself, not
- * `export-chain-spec` output, so these tests do not depend on that command (chainSpec.test.ts
- * tests it).
+ * wait) and no reward emission (see `fastDevSpec`), and returns its path, for
+ * `--chain <file> --alice`. It is built in code, not by `export-chain-spec`, so these tests do
+ * not depend on that command (chainSpec.test.ts tests it).
  */
 export function writeFastDevSpec(dir: string, slotDurationMs: number): string {
-  const spec = devChainSpec();
-  if (!("runtimeGenesis" in spec.genesis)) throw new Error("the dev preset has no runtime genesis config");
-  spec.genesis.runtimeGenesis.config.system.slotDurationMs = slotDurationMs;
+  const spec = fastDevSpec(slotDurationMs);
   const path = join(dir, "fast-dev.json");
   writeFileSync(path, JSON.stringify(spec, null, 2));
   return path;

@@ -48,7 +48,7 @@ describe("rewards JSON-RPC (in-process dev node, devices reporting over RPC)", f
 
   /** Registers Charlie's solar meter and Dave's battery, each reports one interval, and waits until both are credited. */
   before(async () => {
-    t = await startDevNode({ slotDurationMs: SLOT_MS });
+    t = await startDevNode({ slotDurationMs: SLOT_MS, mint: true });
     genesisHash = fromHex(await call<string>("chain_getBlockHash", [0]));
     for (const [i, d] of devices.entries()) {
       const owner = i === 0 ? charlie : dave;
