@@ -58,8 +58,9 @@ export async function submitCall(client: WsRpcClient, signer: Ed25519Keypair, ca
   for (const e of events) if (e.name !== "TransactionFeePaid" && e.name !== "ExtrinsicSuccess" && e.name !== "ExtrinsicFailed") log(`Event ${e.module}.${e.name} ${e.data}`);
   const failed = events.find((e) => e.module === "system" && e.name === "ExtrinsicFailed");
   if (failed) {
-    const { module, error } = JSON.parse(failed.data) as { module: string; error: string };
-    throw new Error(`${call.module}.${call.method} failed: ${module}.${error}`);
+    const { module, error, ...details } = JSON.parse(failed.data) as { module: string; error: string } & Record<string, unknown>;
+    const extra = Object.entries(details).map(([k, v]) => `${k}=${String(v)}`).join(" ");
+    throw new Error(`${call.module}.${call.method} failed: ${module}.${error}${extra ? ` (${extra})` : ""}`);
   }
   return { blockHash, number, index, events };
 }
