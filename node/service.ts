@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Registry } from "prom-client";
@@ -29,7 +30,7 @@ import { ReadingsPool } from "./readings/readingsPool.ts";
 import { TxPool, createTxPoolMetrics } from "./txpool/index.ts";
 import { RuntimeTxValidator } from "./txValidator.ts";
 
-export const NODE_VERSION = "0.1.0";
+export const NODE_VERSION: string = (createRequire(import.meta.url)("../package.json") as { version: string }).version;
 
 export interface NodeOpts {
   spec: ChainSpec;
@@ -173,11 +174,9 @@ export class ArkreenNode {
 
     let rpcAddress: { host: string; port: number } | null = null;
     if (opts.rpc) {
-      const rpc = new RpcServer(opts.rpc, {
-        logger: logger.child("rpc"),
-        metrics: createRpcMetrics(register),
-        health: () => ({ peers: 0, isSyncing: false, shouldHavePeers: false }),
-      });
+      // No networking yet: a lone node is never syncing and expects no peers.
+      const health = (): { peers: number; isSyncing: boolean; shouldHavePeers: boolean } => ({ peers: 0, isSyncing: false, shouldHavePeers: false });
+      const rpc = new RpcServer(opts.rpc, { logger: logger.child("rpc"), metrics: createRpcMetrics(register), health });
       registerNodeRpc(rpc, {
         chain,
         pool,
@@ -186,7 +185,7 @@ export class ArkreenNode {
         runtimeConfig,
         nodeName: opts.name,
         version: NODE_VERSION,
-        health: () => ({ peers: 0, isSyncing: false, shouldHavePeers: false }),
+        health,
       });
       rpcAddress = await rpc.listen();
       closers.push(() => rpc.close());
