@@ -1,0 +1,64 @@
+import { concatBytes, utf8 } from "../bytes.ts";
+import { loadProtoFile, MessageCodec } from "../codec/index.ts";
+import { blake2b256 } from "../hash.ts";
+
+const proto = loadProtoFile(new URL("./vote.proto", import.meta.url));
+
+export const VoteStage = { Prevote: 1, Precommit: 2 } as const;
+export type VoteStageValue = (typeof VoteStage)[keyof typeof VoteStage];
+
+export interface FinalityVote {
+  setId: number;
+  round: number;
+  stage: number;
+  targetHash: Uint8Array;
+  targetNumber: number;
+}
+
+export interface SignedFinalityVote {
+  vote: FinalityVote;
+  signer: number;
+  signature: Uint8Array;
+}
+
+export interface FinalityJustification {
+  setId: number;
+  round: number;
+  targetHash: Uint8Array;
+  targetNumber: number;
+  signers: Uint8Array;
+  signature: Uint8Array;
+}
+
+export interface EquivocationProof {
+  first: SignedFinalityVote;
+  second: SignedFinalityVote;
+}
+
+export const finalityVoteCodec = new MessageCodec<FinalityVote>("FinalityVote", proto);
+export const signedFinalityVoteCodec = new MessageCodec<SignedFinalityVote>("SignedFinalityVote", proto);
+export const finalityJustificationCodec = new MessageCodec<FinalityJustification>("FinalityJustification", proto);
+export const equivocationProofCodec = new MessageCodec<EquivocationProof>("EquivocationProof", proto);
+
+const VOTE_DOMAIN = utf8("arkreen/finality-vote/v1");
+
+/**
+ * The 32-byte message a validator signs for a vote: domain, genesis hash, then the vote (set id,
+ * round, stage, target) — so a vote is void on another chain, set, round or stage. Every
+ * precommit for one target in one round has the same signing root, which is what lets the
+ * verifier aggregate them (same-message verification).
+ */
+export function voteSigningRoot(genesisHash: Uint8Array, vote: FinalityVote): Uint8Array {
+  return blake2b256(concatBytes(VOTE_DOMAIN, genesisHash, finalityVoteCodec.encode(vote)));
+}
+
+/** Two votes equivocate when one signer signed different targets for the same set, round and stage. */
+export function isEquivocation(a: SignedFinalityVote, b: SignedFinalityVote): boolean {
+  return (
+    a.signer === b.signer &&
+    a.vote.setId === b.vote.setId &&
+    a.vote.round === b.vote.round &&
+    a.vote.stage === b.vote.stage &&
+    Buffer.compare(a.vote.targetHash, b.vote.targetHash) !== 0
+  );
+}
