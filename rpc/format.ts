@@ -32,6 +32,8 @@ export interface HeaderJson {
   stateRoot: string;
   extrinsicsRoot: string;
   digest: { logs: string[] };
+  /** Arkreen's commitment to the block's readings ("0x" when it has none). */
+  readingsRoot: string;
 }
 
 export function headerJson(header: Header): HeaderJson {
@@ -41,13 +43,19 @@ export function headerJson(header: Header): HeaderJson {
     stateRoot: toHex(header.stateRoot),
     extrinsicsRoot: toHex(header.extrinsicsRoot),
     digest: { logs: header.digest.map(digestLogHex) },
+    readingsRoot: toHex(header.readingsRoot ?? new Uint8Array(0)),
   };
 }
 
 /** `chain_getBlock`'s `SignedBlock`: the block plus its justifications (engine id, data). */
 export function signedBlockJson(block: Block, justification: Justification | undefined) {
   return {
-    block: { header: headerJson(block.header), extrinsics: block.extrinsics.map(toHex) },
+    block: {
+      header: headerJson(block.header),
+      extrinsics: block.extrinsics.map(toHex),
+      readings: (block.readings ?? []).map(toHex),
+      readingsSignature: toHex(block.readingsSignature ?? new Uint8Array(0)),
+    },
     justifications: justification ? [[toHex(justification.engine), toHex(justification.data)]] : null,
   };
 }

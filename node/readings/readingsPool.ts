@@ -75,9 +75,11 @@ export class ReadingsPool {
     batch.forEach((signed, index) => {
       const reason = this.precheck(signed, state, config.acceptanceWindowIntervals, now);
       if (typeof reason === "string") return reject(index, reason);
-      candidates.push({ index, signed, key: readingKey(signed.reading.deviceId, signed.reading.interval), publicKey: reason });
+      const key = readingKey(signed.reading.deviceId, signed.reading.interval);
+      // Claimed at once, so a second reading for the same slot later in this batch is a Duplicate.
+      this.verifying.add(key);
+      candidates.push({ index, signed, key, publicKey: reason });
     });
-    for (const c of candidates) this.verifying.add(c.key);
     try {
       const sets: SignatureSet[] = candidates.map((c) => ({ publicKey: c.publicKey, message: readingSigningRoot(chain.genesisHash, c.signed.reading), signature: c.signed.signature }));
       const valid = sets.length > 0 ? await this.deps.verifier.verifySignatureSets(sets, { batchable: true }) : [];

@@ -82,7 +82,7 @@ describe("node JSON-RPC (in-process dev node, LevelDB, real HTTP/WS)", function 
     assert.match(account.free, /^\d+$/);
     assert.equal(account.reserved, "0");
     const header = await client.call<Record<string, unknown>>("chain_getHeader", []);
-    assert.deepEqual(Object.keys(header).sort(), ["digest", "extrinsicsRoot", "number", "parentHash", "stateRoot"]);
+    assert.deepEqual(Object.keys(header).sort(), ["digest", "extrinsicsRoot", "number", "parentHash", "readingsRoot", "stateRoot"]);
     assert.match(header.number as string, /^0x[0-9a-f]+$/);
     const number = parseInt(header.number as string, 16);
     const hash = await client.call<string>("chain_getBlockHash", [number]);
