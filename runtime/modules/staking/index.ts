@@ -1,0 +1,19 @@
+import type { RuntimeModule } from "../../framework/module.ts";
+import { bond, bondExtra, chill, reportEquivocation, unbond, validate, withdrawUnbonded } from "./calls.ts";
+import { stakingGenesis } from "./genesis.ts";
+import { onFinalize } from "./session.ts";
+
+export { devFinalityKeypair, finalityPopMessage, signFinalityPop, verifyFinalityPop } from "./keys.ts";
+export { currentFinalitySet, validatorStakes } from "./queries.ts";
+
+/**
+ * Proof of stake (DESIGN.md §2, docs/staking.md): bonds, validator candidacy with session keys,
+ * sessions whose validator set is elected two sessions ahead by stake, and slashing on proven
+ * finality-vote equivocations. Rotates Aura's authorities and the finality authority set.
+ */
+export const stakingModule: RuntimeModule = {
+  name: "staking",
+  calls: { bond, bondExtra, unbond, withdrawUnbonded, validate, chill, reportEquivocation },
+  hooks: { onFinalize },
+  genesis: stakingGenesis,
+};
