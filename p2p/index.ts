@@ -1,0 +1,14 @@
+export { NetworkHost, MAX_BLOCKS_PER_REQUEST, MAX_RESPONSE_BYTES } from "./host.ts";
+export type { BlockSource, ChainStatus, NetworkHostDeps, NetworkHostEvents, NetworkHostOpts, PeerInfo } from "./host.ts";
+export { SyncService } from "./sync.ts";
+export type { ImportSyncedBlock, SyncNetwork, SyncServiceDeps, SyncServiceOpts } from "./sync.ts";
+export type { GossipValidationResult, GossipValidator } from "./gossip.ts";
+export { GOSSIP_KINDS, GOSSIP_MAX_BYTES, blocksProtocol, gossipTopic, statusProtocol } from "./protocols.ts";
+export type { GossipKind } from "./protocols.ts";
+export { createNetworkMetrics } from "./metrics.ts";
+export type { NetworkMetrics } from "./metrics.ts";
+export { NetworkError } from "./errors.ts";
+export type { NetworkErrorType } from "./errors.ts";
+export { loadOrCreateNodeKey, nodeKeyPath, parseNodeKeyHex, peerIdOfNodeKey, generateNodeKeySecret, nodeKeyHex } from "./nodeKey.ts";
+export type { PenaltyReason } from "./peerScore.ts";
+export type { BlockRef, BlockWithJustification, ChainStatusMessage } from "./wire.ts";

@@ -1,0 +1,149 @@
+import type { Logger } from "../primitives/logger.ts";
+import type { NetworkMetrics } from "./metrics.ts";
+import { MAX_BLOCKS_PER_REQUEST } from "./host.ts";
+import type { ChainStatus, PeerInfo } from "./host.ts";
+import type { PenaltyReason } from "./peerScore.ts";
+import type { BlockWithJustification } from "./wire.ts";
+
+/** The parts of NetworkHost that sync uses. */
+export interface SyncNetwork {
+  peers(): PeerInfo[];
+  requestBlocks(peerId: string, from: number, count: number): Promise<BlockWithJustification[]>;
+  reportPeer(peerId: string, reason: PenaltyReason): void;
+  on(event: "peer:status", listener: (peer: PeerInfo) => void): unknown;
+  off(event: "peer:status", listener: (peer: PeerInfo) => void): unknown;
+}
+
+/**
+ * Imports one synced block, verifying it and its justification (the node passes
+ * `chain.importBlock` plus justification checks); throws when either is invalid.
+ */
+export type ImportSyncedBlock = (block: Uint8Array, justification: Uint8Array | null, from: string) => Promise<void>;
+
+export interface SyncServiceOpts {
+  /** Blocks per request (default and maximum 128). */
+  batchSize?: number;
+  /**
+   * How far below our best a sync restarts (default 32), bounded below by our finalized block:
+   * when our best is on a fork the peer does not have, the common ancestor is usually a few
+   * blocks back, and re-importing blocks we already have costs only a lookup.
+   */
+  reorgWindow?: number;
+}
+
+export interface SyncServiceDeps {
+  network: SyncNetwork;
+  chain: ChainStatus;
+  importBlock: ImportSyncedBlock;
+  logger: Logger;
+  metrics: NetworkMetrics | null;
+}
+
+/**
+ * Range sync, the simple form of Substrate's chain sync: whenever a peer's status shows a best
+ * block above ours, ask the most advanced peer for ranges of canonical blocks from just above our
+ * best and import them in order until we reach its best. A peer whose blocks fail to import is
+ * penalised (and, through the score, disconnected) and sync moves on to the next peer.
+ */
+export class SyncService {
+  private readonly batchSize: number;
+  private readonly reorgWindow: number;
+  private readonly deps: SyncServiceDeps;
+  private running: Promise<void> | null = null;
+  private rerun = false;
+  private stopped = false;
+  private readonly onStatus = (): void => this.trigger();
+
+  constructor(opts: SyncServiceOpts, deps: SyncServiceDeps) {
+    this.batchSize = Math.min(opts.batchSize ?? MAX_BLOCKS_PER_REQUEST, MAX_BLOCKS_PER_REQUEST);
+    this.reorgWindow = opts.reorgWindow ?? 32;
+    this.deps = deps;
+  }
+
+  start(): void {
+    this.stopped = false;
+    this.deps.network.on("peer:status", this.onStatus);
+    this.trigger();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.deps.network.off("peer:status", this.onStatus);
+    await this.running;
+  }
+
+  /** True while a sync round is running. */
+  get isSyncing(): boolean {
+    return this.running !== null;
+  }
+
+  /** Resolves when no sync round is running (a round triggered meanwhile is awaited too). */
+  async idle(): Promise<void> {
+    while (this.running !== null) await this.running;
+  }
+
+  /** Starts a sync round, or schedules one more after the current round. */
+  trigger(): void {
+    if (this.stopped) return;
+    if (this.running !== null) {
+      this.rerun = true;
+      return;
+    }
+    this.running = this.syncRound().finally(() => {
+      this.running = null;
+      if (this.rerun) {
+        this.rerun = false;
+        this.trigger();
+      }
+    });
+  }
+
+  private bestPeer(excluded: Set<string>): PeerInfo | undefined {
+    const ours = this.deps.chain.best.number;
+    let best: PeerInfo | undefined;
+    for (const peer of this.deps.network.peers()) {
+      if (excluded.has(peer.peerId) || peer.status.best.number <= ours) continue;
+      if (best === undefined || peer.status.best.number > best.status.best.number) best = peer;
+    }
+    return best;
+  }
+
+  private async syncRound(): Promise<void> {
+    const failed = new Set<string>();
+    for (let peer = this.bestPeer(failed); peer !== undefined && !this.stopped; peer = this.bestPeer(failed)) {
+      const ok = await this.syncFrom(peer);
+      if (!ok) failed.add(peer.peerId);
+    }
+  }
+
+  /** Syncs up to the peer's best; false when the peer failed us. */
+  private async syncFrom(peer: PeerInfo): Promise<boolean> {
+    const { best, finalized } = this.deps.chain;
+    let next = Math.max(finalized.number + 1, best.number + 1 - this.reorgWindow, 1);
+    const target = peer.status.best.number;
+    this.deps.logger.info("Syncing", { peer: peer.peerId, from: next, target });
+    while (next <= target && !this.stopped) {
+      const count = Math.min(this.batchSize, target - next + 1);
+      let items: BlockWithJustification[];
+      try {
+        items = await this.deps.network.requestBlocks(peer.peerId, next, count);
+      } catch (error) {
+        this.deps.logger.debug("Block request failed", { peer: peer.peerId, from: next, error: String(error) });
+        return false;
+      }
+      if (items.length === 0) return false;
+      for (const item of items) {
+        try {
+          await this.deps.importBlock(item.block, item.justification, peer.peerId);
+        } catch (error) {
+          this.deps.logger.warn("Synced block failed to import", { peer: peer.peerId, number: item.number }, error);
+          this.deps.network.reportPeer(peer.peerId, "bad_sync_response");
+          return false;
+        }
+        this.deps.metrics?.syncBlocksImported.inc();
+      }
+      next += items.length;
+    }
+    return true;
+  }
+}
