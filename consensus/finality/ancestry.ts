@@ -1,0 +1,45 @@
+import { bytesEqual, toHex } from "../../primitives/bytes.ts";
+import type { BlockRef, ChainView } from "./types.ts";
+import { isSupermajority } from "./weight.ts";
+
+/**
+ * The highest block at or above `base` on which the votes' weight, plus `extra` weight that may
+ * support any block, is a supermajority: weight counts for a block when the vote's target is the
+ * block or one of its descendants (GRANDPA's GHOST). Blocks with a supermajority form one chain,
+ * since two conflicting ones would need more weight than exists; null when not even `base` has one.
+ * Targets unknown to the chain or off `base`'s chain count for nothing.
+ */
+export function supermajorityHead(
+  chain: ChainView,
+  base: BlockRef,
+  votes: ReadonlyArray<{ hash: Uint8Array; weight: bigint }>,
+  extra: bigint,
+  total: bigint,
+): BlockRef | null {
+  const support = new Map<string, { ref: BlockRef; weight: bigint }>();
+  let baseWeight = extra;
+  for (const { hash, weight } of votes) {
+    if (!chain.isDescendant(base.hash, hash)) continue;
+    baseWeight += weight;
+    let cursor = hash;
+    let header = chain.header(cursor);
+    while (header !== undefined && header.number > base.number) {
+      const id = toHex(cursor);
+      const entry = support.get(id);
+      if (entry) entry.weight += weight;
+      else support.set(id, { ref: { hash: cursor, number: header.number }, weight: weight + extra });
+      cursor = header.parentHash;
+      header = chain.header(cursor);
+    }
+  }
+  if (!isSupermajority(baseWeight, total)) return null;
+  let best: BlockRef = base;
+  for (const { ref, weight } of support.values()) {
+    if (ref.number > best.number && isSupermajority(weight, total)) best = ref;
+  }
+  return best;
+}
+
+export function sameBlock(a: BlockRef, b: BlockRef): boolean {
+  return a.number === b.number && bytesEqual(a.hash, b.hash);
+}
