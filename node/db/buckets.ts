@@ -16,6 +16,8 @@ export const Bucket = {
   chainMeta: 0x05,
   /** block hash → encoded Justification */
   justification: 0x06,
+  /** (set id u32 BE, vote stage u8) → this validator's latest finality vote of that stage in that set */
+  votes: 0x08,
 } as const;
 
 export type BucketId = (typeof Bucket)[keyof typeof Bucket];
