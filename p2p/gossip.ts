@@ -47,6 +47,7 @@ export const TOPIC_QUEUES: Readonly<Record<GossipKind, TopicQueueConfig>> = {
  */
 export interface ValidatingGossipSub extends GossipSub {
   reportMessageValidationResult(msgId: string, propagationSource: string, acceptance: TopicValidatorResult): void;
+  getMeshPeers(topic: string): string[];
 }
 
 export interface GossipRouterDeps {
@@ -101,6 +102,11 @@ export class GossipRouter {
   subscribe(kind: GossipKind, validator: GossipValidator): void {
     this.validators.set(kind, validator);
     this.deps.pubsub.subscribe(gossipTopic(this.deps.genesisHash, kind));
+  }
+
+  /** Peers in our gossipsub mesh for the kind's topic (those we forward to and receive full messages from). */
+  meshPeers(kind: GossipKind): string[] {
+    return this.deps.pubsub.getMeshPeers(gossipTopic(this.deps.genesisHash, kind));
   }
 
   unsubscribe(kind: GossipKind): void {

@@ -247,6 +247,11 @@ export class NetworkHost extends EventEmitter<NetworkHostEvents> {
     this.gossip().subscribe(kind, validator);
   }
 
+  /** Peers in our gossip mesh for a kind's topic. */
+  meshPeers(kind: GossipKind): string[] {
+    return this.gossip().meshPeers(kind);
+  }
+
   /** Publishes to a gossip topic; returns the number of peers it went to. */
   publish(kind: GossipKind, data: Uint8Array): Promise<number> {
     return this.gossip().publish(kind, data);
