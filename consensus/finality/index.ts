@@ -1,6 +1,6 @@
 /** The BLS finality gadget (DESIGN.md §5, docs/consensus.md): what the node wires and what import and sync verify with. */
 export { FinalityGadget, type FinalityGadgetDeps, type FinalityGadgetOpts } from "./gadget.ts";
-export { buildJustification, verifyJustification } from "./justification.ts";
+export { BLS_FINALITY_ENGINE, buildJustification, verifyJustification } from "./justification.ts";
 export { JustificationError, type JustificationErrorType } from "./errors.ts";
 export { createFinalityMetrics, type FinalityMetrics } from "./metrics.ts";
 export { decodeSigners, encodeSigners } from "./bitfield.ts";

@@ -1,4 +1,5 @@
 import { aggregatePublicKeys, fastAggregateVerify, Signature, type PublicKey } from "@chainsafe/blst";
+import { utf8 } from "../../primitives/bytes.ts";
 import { isCompressedPointEncoding, SIGNATURE_LENGTH } from "../../primitives/bls/encoding.ts";
 import { blsAggregateSignatures, blsPublicKey } from "../../primitives/blsKeys.ts";
 import { VoteStage, voteSigningRoot, type FinalityJustification, type SignedFinalityVote } from "../../primitives/finality/vote.ts";
@@ -6,6 +7,9 @@ import { decodeSigners, encodeSigners } from "./bitfield.ts";
 import { JustificationError } from "./errors.ts";
 import type { VoterSet } from "./types.ts";
 import { isSupermajority, totalWeight } from "./weight.ts";
+
+/** Engine id of BLS finality justifications in the chain's `Justification {engine, data}` records. */
+export const BLS_FINALITY_ENGINE = utf8("bfin");
 
 /**
  * Builds the justification of a round's precommits for one target: the aggregate of their
