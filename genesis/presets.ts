@@ -6,6 +6,8 @@ import { devicesDevSection } from "../runtime/modules/devices/genesis.ts";
 import { pogDevSection, pogLiveSection } from "../runtime/modules/pog/genesis.ts";
 import { rewardsDevSection } from "../runtime/modules/rewards/genesis.ts";
 import { recsDevSection } from "../runtime/modules/recs/genesis.ts";
+import { stakingDevSection } from "../runtime/modules/staking/genesis.ts";
+import { devFinalityKeypair } from "../runtime/modules/staking/keys.ts";
 import { sudoDevSection } from "../runtime/modules/sudo/genesis.ts";
 import type { ChainSpec, RuntimeGenesisConfig } from "./chainSpec.ts";
 
@@ -19,7 +21,12 @@ function address(name: string): string {
   return encodeAddress(devKeypair(name).publicKey, SS58_FORMAT);
 }
 
-function runtimeConfig(authorities: string[], slotDurationMs: number, pog: Record<string, unknown>): RuntimeGenesisConfig {
+/** Each dev validator bonds a tenth of its endowment. */
+const DEV_VALIDATOR_BOND = 100_000n * AKRE;
+
+/** Validators `//<name>`: the account authors with its own key and votes with `devFinalityKeypair(name)`. */
+function runtimeConfig(validators: string[], slotDurationMs: number, sessionLengthBlocks: number, pog: Record<string, unknown>): RuntimeGenesisConfig {
+  const authorities = validators.map(address);
   const existentialDeposit = AKRE / 1000n; // 0.001 AKRE
   return {
     system: {
@@ -45,6 +52,7 @@ function runtimeConfig(authorities: string[], slotDurationMs: number, pog: Recor
     },
     treasury: { account: encodeAddress(TREASURY_ACCOUNT, SS58_FORMAT) },
     aura: { authorities },
+    staking: stakingDevSection(validators.map((n) => ({ address: address(n), finalityKey: devFinalityKeypair(n).publicKey })), DEV_VALIDATOR_BOND, sessionLengthBlocks),
     devices: devicesDevSection(address("Alice")),
     sudo: sudoDevSection(address("Alice")),
     pog,
@@ -68,14 +76,14 @@ function spec(name: string, id: string, chainType: ChainSpec["chainType"], confi
   };
 }
 
-/** `--dev`: Alice alone authors and finalizes, with a short 2 s slot so a developer sees blocks quickly. */
+/** `--dev`: Alice alone authors and finalizes, with a short 2 s slot so a developer sees blocks quickly; 1-minute sessions. */
 export function devChainSpec(): ChainSpec {
-  return spec("Development", "dev", "Development", runtimeConfig([address("Alice")], 2000, pogDevSection()));
+  return spec("Development", "dev", "Development", runtimeConfig(["Alice"], 2000, 30, pogDevSection()));
 }
 
-/** `--chain local`: Alice and Bob take turns with the standard 6 s slot. */
+/** `--chain local`: Alice, Bob, Charlie and Dave take turns with the standard 6 s slot; 2-minute sessions. */
 export function localChainSpec(): ChainSpec {
-  return spec("Local Testnet", "local_testnet", "Local", runtimeConfig([address("Alice"), address("Bob")], 6000, pogLiveSection()));
+  return spec("Local Testnet", "local_testnet", "Local", runtimeConfig(["Alice", "Bob", "Charlie", "Dave"], 6000, 20, pogLiveSection()));
 }
 
 export const PRESETS: Record<string, () => ChainSpec> = { dev: devChainSpec, local: localChainSpec };

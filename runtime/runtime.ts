@@ -6,14 +6,16 @@ import { devicesModule } from "./modules/devices/index.ts";
 import { pogModule } from "./modules/pog/index.ts";
 import { rewardsModule } from "./modules/rewards/index.ts";
 import { recsModule } from "./modules/recs/index.ts";
+import { stakingModule } from "./modules/staking/index.ts";
 import { createSudoModule } from "./modules/sudo/index.ts";
 import { systemModule } from "./modules/system/index.ts";
 
 /**
  * The modules of this runtime, in hook order (Substrate's `construct_runtime!`): `system` first
- * so the block number is set before anyone reads it, `aura` before modules that pay the author.
+ * so the block number is set before anyone reads it, `aura` before modules that pay the author,
+ * `staking` after `rewards` so an epoch's validators are paid before a session boundary rotates them.
  */
-export const RUNTIME_MODULES: readonly RuntimeModule[] = [systemModule, auraModule, balancesModule, devicesModule, pogModule, rewardsModule, controlModule, recsModule, createSudoModule(findCall)];
+export const RUNTIME_MODULES: readonly RuntimeModule[] = [systemModule, auraModule, balancesModule, devicesModule, pogModule, rewardsModule, stakingModule, controlModule, recsModule, createSudoModule(findCall)];
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each call has its own argument type
 export function findCall(module: string, method: string): CallDefinition<any> | undefined {
