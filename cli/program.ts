@@ -4,6 +4,7 @@ import { exportBlocksCommand, importBlocksCommand } from "./commands/blocks.ts";
 import { deviceCommand } from "./commands/device.ts";
 import { exportChainSpecCommand } from "./commands/exportChainSpec.ts";
 import { keyCommand } from "./commands/key.ts";
+import { generateNodeKeyCommand } from "./commands/nodeKey.ts";
 import { purgeChainCommand } from "./commands/purgeChain.ts";
 import { addRunOptions, runNode } from "./commands/run.ts";
 import { txCommand } from "./commands/tx.ts";
@@ -17,7 +18,7 @@ export function createProgram(): Command {
     // Subcommands own the flags after their name (`export-blocks --dev`), not the run command.
     .enablePositionalOptions();
   addRunOptions(program).action((flags) => runNode(flags));
-  program.addCommand(keyCommand());
+  program.addCommand(keyCommand().addCommand(generateNodeKeyCommand()));
   program.addCommand(exportChainSpecCommand());
   program.addCommand(purgeChainCommand());
   program.addCommand(exportBlocksCommand());
