@@ -49,7 +49,7 @@ describe("aura runtime hook", () => {
     assert.deepEqual(balances(), [before[0] + tip, before[1]]);
 
     before = balances();
-    expectApplied(chain.produceBlock([chain.sign("Charlie", transferCall(publicKeyOf("Dave"), AKRE), { nonce: 1, tip })], { slot: 7n }).results[0]);
+    expectApplied(chain.produceBlock([chain.sign("Charlie", transferCall(publicKeyOf("Dave"), AKRE), { nonce: 1, tip })], { slot: 5n }).results[0]);
     assert.deepEqual(balances(), [before[0], before[1] + tip]);
   });
 });

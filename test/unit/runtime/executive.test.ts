@@ -170,7 +170,7 @@ describe("executive: transaction validity", () => {
 
   describe("BAD_CALL", () => {
     const calls: Array<[string, Call]> = [
-      ["an unknown module", { module: "staking", method: "bond", args: new Uint8Array(0) }],
+      ["an unknown module", { module: "governance", method: "propose", args: new Uint8Array(0) }],
       ["an unknown method", { module: "balances", method: "mint", args: new Uint8Array(0) }],
       ["an inherited property name as method", { module: "balances", method: "constructor", args: new Uint8Array(0) }],
       ["a prototype method name", { module: "system", method: "toString", args: new Uint8Array(0) }],
