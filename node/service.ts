@@ -23,6 +23,7 @@ import { createChainMetrics } from "./chain/metrics.ts";
 import type { HeadInfo } from "./chain/types.ts";
 import { Database } from "./db/database.ts";
 import { Informant } from "./informant.ts";
+import { NetworkService } from "./network/networkService.ts";
 import { MetricsServer, type MetricsServerOpts } from "./metrics/server.ts";
 import { openChain } from "./openChain.ts";
 import { createReadingsPoolMetrics } from "./readings/metrics.ts";
@@ -41,6 +42,8 @@ export interface NodeOpts {
   validatorSeed: Uint8Array | null;
   rpc: Partial<RpcServerOpts> | null;
   prometheus: MetricsServerOpts | null;
+  /** p2p networking; null runs the node alone (tests, offline tools). */
+  network: { port: number; listenHost: string; bootnodes: string[]; nodeKey: Uint8Array | null } | null;
 }
 
 export function databasePath(basePath: string, spec: ChainSpec): string {
@@ -97,7 +100,7 @@ export class ArkreenNode {
     const db = await Database.open(databasePath(basePath, spec));
     closers.push(() => db.close());
     try {
-      return await ArkreenNode.wire(opts, logger, genesis, db, closers);
+      return await ArkreenNode.wire(opts, basePath, logger, genesis, db, closers);
     } catch (e) {
       for (const close of closers.reverse()) await close();
       throw e;
@@ -106,6 +109,7 @@ export class ArkreenNode {
 
   private static async wire(
     opts: NodeOpts,
+    basePath: string,
     logger: Logger,
     genesis: GenesisBlock,
     db: Database,
@@ -172,14 +176,42 @@ export class ArkreenNode {
       logger.info(`Authoring as validator`, { slotDurationMs: runtimeConfig.slotDurationMs });
     }
 
+    let network: NetworkService | null = null;
+    if (opts.network) {
+      network = new NetworkService(
+        { ...opts.network, bootnodes: [...opts.network.bootnodes, ...opts.spec.bootNodes], basePath, chainId: opts.spec.id },
+        { chain, pool, readings: readingsPool, logger, register },
+      );
+      await network.start();
+      const started = network;
+      closers.push(() => started.stop());
+      logger.info(`Local node identity is: ${network.host.peerId}`);
+    }
+
     let rpcAddress: { host: string; port: number } | null = null;
     if (opts.rpc) {
-      // No networking yet: a lone node is never syncing and expects no peers.
-      const health = (): { peers: number; isSyncing: boolean; shouldHavePeers: boolean } => ({ peers: 0, isSyncing: false, shouldHavePeers: false });
+      const shouldHavePeers = opts.spec.chainType !== "Development";
+      const health = (): { peers: number; isSyncing: boolean; shouldHavePeers: boolean } => ({
+        peers: network?.peers().length ?? 0,
+        isSyncing: network?.isSyncing ?? false,
+        shouldHavePeers,
+      });
       const rpc = new RpcServer(opts.rpc, { logger: logger.child("rpc"), metrics: createRpcMetrics(register), health });
+      const announced = network;
       registerNodeRpc(rpc, {
         chain,
-        pool,
+        // Extrinsics submitted over RPC are gossiped once the pool has accepted them.
+        pool: {
+          submit: (bytes) => {
+            const tx = pool.submit(bytes);
+            announced?.announceExtrinsic(bytes);
+            return tx;
+          },
+          watch: (hash, listener) => pool.watch(hash, listener),
+          pending: () => pool.pending(),
+          status: (hash) => pool.status(hash),
+        },
+        network: announced,
         readings: readingsPool,
         spec: opts.spec,
         runtimeConfig,
@@ -195,7 +227,7 @@ export class ArkreenNode {
       await metricsServer.listen();
       closers.push(() => metricsServer.close());
     }
-    const informant = new Informant({ chain, logger, peers: () => 0 });
+    const informant = new Informant({ chain, logger, peers: () => network?.peers().length ?? 0 });
     informant.start();
     closers.push(() => informant.stop());
 

@@ -1,5 +1,6 @@
 import type { ChainSpec } from "../genesis/chainSpec.ts";
 import type { Chain } from "../node/chain/chain.ts";
+import type { NetworkService } from "../node/network/networkService.ts";
 import type { ReadingsPool } from "../node/readings/readingsPool.ts";
 import type { TxPool } from "../node/txpool/index.ts";
 import type { RuntimeConfig } from "../runtime/config.ts";
@@ -9,6 +10,8 @@ export interface RpcNodeApi {
   chain: Pick<Chain, "best" | "finalized" | "genesisHash" | "header" | "block" | "justification" | "hashAt" | "stateAt" | "on" | "off">;
   pool: Pick<TxPool, "submit" | "watch" | "pending" | "status">;
   readings: ReadingsPool;
+  /** Null when the node runs without networking. */
+  network: Pick<NetworkService, "peers" | "host"> | null;
   spec: ChainSpec;
   runtimeConfig: RuntimeConfig;
   nodeName: string;

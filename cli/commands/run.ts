@@ -4,6 +4,7 @@ import { createLogger, type LogLevel } from "../../primitives/logger.ts";
 import { devKeypair, DEV_ACCOUNT_NAMES } from "../../primitives/keys/devAccounts.ts";
 import { keypairFromSuri } from "../../primitives/keys/suri.ts";
 import { parseCors } from "../../rpc/server/options.ts";
+import { parseNodeKeyHex } from "../../p2p/index.ts";
 import { ArkreenNode } from "../../node/service.ts";
 import { selectBasePath, selectChainSpec } from "../chainSelection.ts";
 
@@ -23,6 +24,10 @@ interface RunFlags {
   prometheusPort: number;
   prometheus: boolean;
   prometheusExternal?: boolean;
+  port: number;
+  listenAddr?: string;
+  bootnodes?: string[];
+  nodeKey?: string;
   log: LogLevel;
   logFormat: "human" | "json";
   [devAccount: string]: unknown;
@@ -44,6 +49,10 @@ export function addRunOptions(program: Command): Command {
     .option("--name <name>", "the node's human-readable name")
     .option("--validator", "author blocks (needs an authoring key: --alice… or --authoring-key)")
     .option("--authoring-key <suri>", "secret URI of the ed25519 authoring key")
+    .addOption(new Option("--port <port>", "p2p TCP port").default(30333).argParser(port))
+    .option("--listen-addr <ip>", "p2p listen address (default 0.0.0.0)")
+    .option("--bootnodes <multiaddr...>", "peers to connect to at start, /ip4/…/tcp/…/p2p/<peer id>")
+    .option("--node-key <hex>", "the 32-byte ed25519 secret of the node's libp2p identity (default: persisted under the base path)")
     .addOption(new Option("--rpc-port <port>", "JSON-RPC HTTP and WebSocket port").default(9944).argParser(port))
     .option("--rpc-external", "listen for RPC on all interfaces (default: 127.0.0.1 only)")
     .addOption(new Option("--rpc-methods <policy>", "which RPC methods to expose").choices(["auto", "safe", "unsafe"]).default("auto"))
@@ -84,6 +93,12 @@ export async function runNode(flags: RunFlags): Promise<void> {
         maxConnections: flags.rpcMaxConnections,
       },
       prometheus: flags.prometheus ? { host: flags.prometheusExternal ? "0.0.0.0" : "127.0.0.1", port: flags.prometheusPort } : null,
+      network: {
+        port: flags.port,
+        listenHost: flags.listenAddr ?? "0.0.0.0",
+        bootnodes: flags.bootnodes ?? [],
+        nodeKey: flags.nodeKey ? parseNodeKeyHex(flags.nodeKey) : null,
+      },
     },
     { logger },
   );

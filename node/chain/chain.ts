@@ -211,7 +211,7 @@ export class Chain extends EventEmitter<ChainEvents> {
     await this.db.db.batch(ops);
     this.db.trieNode.cacheNodes(trieNodes);
 
-    const imported: ImportedBlock = { hash, header, extrinsics: block.extrinsics, readings: block.readings ?? [], isNewBest };
+    const imported: ImportedBlock = { hash, origin, header, extrinsics: block.extrinsics, readings: block.readings ?? [], isNewBest };
     const elapsedMs = Number(process.hrtime.bigint() - started) / 1e6;
     this.metrics?.blockImported(elapsedMs / 1000);
     this.logger.info(`Imported #${header.number} (${shortHash(hash)})`, { extrinsics: block.extrinsics.length, origin, ms: Math.round(elapsedMs) });

@@ -12,6 +12,7 @@ export type BlockOrigin = "own" | "network" | "file";
 
 export interface ImportedBlock {
   hash: Uint8Array;
+  origin: BlockOrigin;
   header: Header;
   extrinsics: Uint8Array[];
   /** Encoded readings. */

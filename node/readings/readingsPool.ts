@@ -46,6 +46,7 @@ export class ReadingsPool {
   private readonly readings = new Map<string, PooledReading>();
   /** Keys whose signature is being verified, so a concurrent duplicate is refused. */
   private readonly verifying = new Set<string>();
+  private readonly acceptedListeners: Array<(readings: SignedReading[]) => void> = [];
 
   constructor(opts: Partial<ReadingsPoolOpts>, deps: ReadingsPoolDeps) {
     this.opts = { ...defaultReadingsPoolOpts, ...opts };
@@ -56,8 +57,16 @@ export class ReadingsPool {
     return this.readings.size;
   }
 
-  /** Checks and verifies a batch of submissions; answers one result per reading, in order. */
-  async submit(batch: readonly SignedReading[]): Promise<ReadingSubmission[]> {
+  /** Called with the readings a local submission (RPC) added, so the network can gossip them. */
+  onAccepted(listener: (readings: SignedReading[]) => void): void {
+    this.acceptedListeners.push(listener);
+  }
+
+  /**
+   * Checks and verifies a batch of submissions; answers one result per reading, in order.
+   * Readings that arrived by gossip are not announced again (gossipsub forwards them itself).
+   */
+  async submit(batch: readonly SignedReading[], opts: { origin?: "local" | "gossip" } = {}): Promise<ReadingSubmission[]> {
     const results: ReadingSubmission[] = batch.map(() => ({ accepted: true }));
     const reject = (i: number, reason: ReadingPoolRejection): void => {
       results[i] = { accepted: false, reason };
@@ -83,14 +92,15 @@ export class ReadingsPool {
     try {
       const sets: SignatureSet[] = candidates.map((c) => ({ publicKey: c.publicKey, message: readingSigningRoot(chain.genesisHash, c.signed.reading), signature: c.signed.signature }));
       const valid = sets.length > 0 ? await this.deps.verifier.verifySignatureSets(sets, { batchable: true }) : [];
-      let accepted = 0;
+      const accepted: SignedReading[] = [];
       candidates.forEach((c, i) => {
         if (!valid[i]) return reject(c.index, "BadSignature");
         if (this.readings.size >= this.opts.maxSize) return reject(c.index, "PoolFull");
         this.readings.set(c.key, { reading: c.signed.reading, encoded: readingCodec.encode(c.signed.reading), signature: c.signed.signature });
-        accepted++;
+        accepted.push(c.signed);
       });
-      this.deps.metrics?.accepted(accepted);
+      this.deps.metrics?.accepted(accepted.length);
+      if (opts.origin !== "gossip" && accepted.length > 0) for (const listener of this.acceptedListeners) listener(accepted);
     } finally {
       for (const c of candidates) this.verifying.delete(c.key);
     }

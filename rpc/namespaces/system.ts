@@ -20,6 +20,17 @@ export function registerSystemRpc(server: RpcServer, api: RpcNodeApi): void {
   server.addMethod("system_chainType", { handler: () => api.spec.chainType });
   server.addMethod("system_properties", { handler: () => api.spec.properties });
   server.addMethod("system_health", { handler: () => api.health() });
+  server.addMethod("system_peers", {
+    handler: () =>
+      (api.network?.peers() ?? []).map((p) => ({
+        peerId: p.peerId,
+        roles: "FULL",
+        bestHash: toHex(p.status.best.hash),
+        bestNumber: p.status.best.number,
+      })),
+  });
+  server.addMethod("system_localPeerId", { handler: () => api.network?.host.peerId ?? null });
+  server.addMethod("system_localListenAddresses", { handler: () => api.network?.host.listenAddresses() ?? [] });
   server.addMethod("system_accountNextIndex", {
     handler: (params) => nextIndex(api, accountParam(positional(params, 1)[0])),
   });

@@ -40,6 +40,7 @@ export async function startDevNode(opts: { slotDurationMs?: number; basePath?: s
       validatorSeed: opts.validator === false ? null : devKeypair("Alice").secretSeed,
       rpc: { host: "127.0.0.1", port: 0 },
       prometheus: { host: "127.0.0.1", port: 0 },
+      network: null,
     },
     { logger: nullLogger() },
   );

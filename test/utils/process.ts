@@ -230,13 +230,14 @@ export class NodeProcess {
 
   /** Spawns the node and resolves once its RPC answers `GET /health`; rejects with the output if it exits first. */
   static async start(opts: NodeStartOpts, env: NodeJS.ProcessEnv): Promise<NodeProcess> {
-    const [rpcPort, metricsPort] = await freePorts(2);
+    const [rpcPort, metricsPort, p2pPort] = await freePorts(3);
     const prometheusPort = opts.prometheus === false ? null : metricsPort;
     const args = [
       ...(opts.chain === undefined ? [] : ["--chain", opts.chain]),
       ...(opts.basePath === undefined ? [] : ["--base-path", opts.basePath]),
       "--rpc-port",
       String(rpcPort),
+      ...(opts.args?.includes("--port") ? [] : ["--port", String(p2pPort), "--listen-addr", "127.0.0.1"]),
       ...(prometheusPort === null ? ["--no-prometheus"] : ["--prometheus-port", String(prometheusPort)]),
       ...(opts.args ?? []),
     ];

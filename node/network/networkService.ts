@@ -1,0 +1,135 @@
+import type { Registry } from "prom-client";
+import { codecs } from "../../primitives/codec/index.ts";
+import type { Logger } from "../../primitives/logger.ts";
+import {
+  NetworkHost,
+  SyncService,
+  createNetworkMetrics,
+  loadOrCreateNodeKey,
+  nodeKeyPath,
+  type GossipValidationResult,
+  type PeerInfo,
+} from "../../p2p/index.ts";
+import { signedReadingCodec } from "../../runtime/modules/pog/types.ts";
+import { headerHash, type Chain } from "../chain/chain.ts";
+import type { ReadingsPool } from "../readings/readingsPool.ts";
+import type { TxPool } from "../txpool/index.ts";
+import { validateGossipBlock, validateGossipExtrinsic, validateGossipReading } from "./gossipValidation.ts";
+
+export interface NetworkServiceOpts {
+  /** p2p TCP port (`--port`, Substrate's 30333; 0 picks one). */
+  port: number;
+  listenHost: string;
+  /** `--bootnodes` and the chain spec's `bootNodes`. */
+  bootnodes: string[];
+  /** `--node-key`; otherwise the persisted key under the base path (created on first start). */
+  nodeKey: Uint8Array | null;
+  basePath: string;
+  chainId: string;
+}
+
+/** Verifies a synced block's justification and finalizes it (BLS gadget or dev instant finality). */
+export type JustificationHandler = (hash: Uint8Array, justification: Uint8Array) => Promise<void>;
+
+export interface NetworkServiceDeps {
+  chain: Chain;
+  pool: TxPool;
+  readings: ReadingsPool;
+  logger: Logger;
+  register: Registry | null;
+}
+
+/**
+ * The node on the network: the libp2p host (gossip of blocks, extrinsics, readings and votes;
+ * status handshake; block-range requests) and range sync, wired to the chain and the pools.
+ * Blocks this node authors and items submitted to it over RPC are announced; what arrives by
+ * gossip is validated by the same code paths as local submissions.
+ */
+export class NetworkService {
+  readonly host: NetworkHost;
+  readonly sync: SyncService;
+  private readonly deps: NetworkServiceDeps;
+  private voteHandler: ((data: Uint8Array) => Promise<GossipValidationResult>) | null = null;
+  private justificationHandler: JustificationHandler | null = null;
+
+  constructor(opts: NetworkServiceOpts, deps: NetworkServiceDeps) {
+    this.deps = deps;
+    const { chain, logger } = deps;
+    const metrics = deps.register ? createNetworkMetrics(deps.register) : null;
+    const nodeKey = opts.nodeKey ?? loadOrCreateNodeKey(nodeKeyPath(opts.basePath, opts.chainId));
+    this.host = new NetworkHost(
+      { port: opts.port, listenHost: opts.listenHost, bootnodes: opts.bootnodes, nodeKey },
+      {
+        chain,
+        blocks: {
+          hashAt: (n) => chain.hashAt(n),
+          block: (h) => {
+            const b = chain.block(h);
+            return b && codecs.block.encode(b);
+          },
+          justification: (h) => {
+            const j = chain.justification(h);
+            return j && codecs.justification.encode(j);
+          },
+        },
+        logger: logger.child("sub-libp2p"),
+        metrics,
+      },
+    );
+    this.sync = new SyncService({}, { network: this.host, chain, importBlock: (b, j) => this.importSynced(b, j), logger: logger.child("sync"), metrics });
+  }
+
+  async start(): Promise<void> {
+    const { chain, pool, readings, logger } = this.deps;
+    await this.host.start();
+    this.host.subscribe("blocks", (data) => validateGossipBlock(chain, data, () => this.sync.trigger(), (m) => logger.debug(m)));
+    this.host.subscribe("extrinsics", async (data) => validateGossipExtrinsic(pool, data));
+    this.host.subscribe("readings", (data) => validateGossipReading(readings, data));
+    this.host.subscribe("votes", (data) => (this.voteHandler ? this.voteHandler(data) : Promise.resolve("ignore")));
+    chain.on("imported", (block) => {
+      // Announce what this node authored; blocks from the network are forwarded by gossipsub.
+      if (block.origin === "own") this.announce("blocks", codecs.block.encode(chain.block(block.hash)!));
+    });
+    readings.onAccepted((accepted) => {
+      for (const r of accepted) this.announce("readings", signedReadingCodec.encode(r));
+    });
+    this.sync.start();
+  }
+
+  async stop(): Promise<void> {
+    await this.sync.stop();
+    await this.host.stop();
+  }
+
+  /** Finality votes arriving by gossip go to the finality gadget. */
+  setVoteHandler(handler: (data: Uint8Array) => Promise<GossipValidationResult>): void {
+    this.voteHandler = handler;
+  }
+
+  setJustificationHandler(handler: JustificationHandler): void {
+    this.justificationHandler = handler;
+  }
+
+  /** An extrinsic submitted to this node over RPC: tell the network. */
+  announceExtrinsic(bytes: Uint8Array): void {
+    this.announce("extrinsics", bytes);
+  }
+
+  announce(kind: "blocks" | "extrinsics" | "readings" | "votes", data: Uint8Array): void {
+    this.host.publish(kind, data).catch((e: unknown) => this.deps.logger.debug("Gossip publish failed", { kind, error: (e as Error).message }));
+  }
+
+  peers(): PeerInfo[] {
+    return this.host.peers();
+  }
+
+  get isSyncing(): boolean {
+    return this.sync.isSyncing;
+  }
+
+  private async importSynced(blockBytes: Uint8Array, justification: Uint8Array | null): Promise<void> {
+    const block = codecs.block.decode(blockBytes);
+    await this.deps.chain.importBlock(block, "network");
+    if (justification && this.justificationHandler) await this.justificationHandler(headerHash(block.header), justification);
+  }
+}
