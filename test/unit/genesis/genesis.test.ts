@@ -86,7 +86,6 @@ function nonHexRawSpec(): ChainSpec {
 }
 
 const alice = devKeypair("Alice").publicKey;
-const bob = devKeypair("Bob").publicKey;
 
 describe("genesis", () => {
   for (const [name, preset] of Object.entries(PRESETS)) {
