@@ -1,0 +1,133 @@
+/**
+ * A local testnet for the multi-node end-to-end tests and the `network` benchmark: the same plan
+ * as `arkreen-node testnet` (chain spec, node keys, bootnodes), each validator a `NodeProcess`
+ * on free loopback ports, plus what the tests read from several nodes at once.
+ */
+import { join } from "node:path";
+import { planTestnet, type TestnetNode, type TestnetPlan } from "../../../cli/commands/testnet.ts";
+import { freePorts, waitUntil, type NodeProcess, type ProcessScope } from "../../utils/process.ts";
+import { heads, type Heads } from "../devChain.ts";
+
+export interface LocalNet {
+  plan: TestnetPlan;
+  dir: string;
+  /** The running process of each validator, by plan index; replaced on restart. */
+  nodes: NodeProcess[];
+  /** Starts (or restarts, on its base path) validator `index`. */
+  start(index: number): Promise<NodeProcess>;
+  /** A node that is not a validator, on a fresh base path, with every validator as a bootnode. */
+  startFollower(name: string): Promise<NodeProcess>;
+}
+
+export interface LocalNetOpts {
+  slotMs: number;
+  /** `local` by default. */
+  chain?: string;
+  /** Passed as `--log` to each node (e.g. `debug` when investigating). */
+  logLevel?: string;
+}
+
+/** Plans the `local` testnet in a fresh directory of `scope` and starts all its validators. */
+export async function startLocalNet(scope: ProcessScope, opts: LocalNetOpts): Promise<LocalNet> {
+  const dir = scope.tempDir("net");
+  const ports = await freePorts(4 * 3);
+  const plan = await planTestnet({
+    validators: 4,
+    basePath: dir,
+    chain: opts.chain ?? "local",
+    slotMs: opts.slotMs,
+    logLevel: opts.logLevel,
+    portsOf: (i) => ({ p2p: ports[3 * i], rpc: ports[3 * i + 1], prometheus: ports[3 * i + 2] }),
+  });
+  const startNode = (node: TestnetNode): Promise<NodeProcess> => scope.startNode({ chain: plan.specPath, basePath: node.basePath, args: node.peerArgs });
+  const net: LocalNet = {
+    plan,
+    dir,
+    nodes: [],
+    async start(index) {
+      const node = await startNode(plan.nodes[index]);
+      net.nodes[index] = node;
+      return node;
+    },
+    async startFollower(name) {
+      const [p2p] = await freePorts(1);
+      const bootnodes = plan.nodes.map((n) => n.multiaddr);
+      return scope.startNode({
+        chain: plan.specPath,
+        basePath: join(dir, name),
+        args: ["--name", name, "--port", String(p2p), ...(opts.logLevel === undefined ? [] : ["--log", opts.logLevel]), "--bootnodes", ...bootnodes],
+      });
+    },
+  };
+  await Promise.all(plan.nodes.map((_, i) => net.start(i)));
+  return net;
+}
+
+export interface PeerInfo {
+  peerId: string;
+  bestHash: string;
+  bestNumber: number;
+}
+
+export function systemPeers(node: NodeProcess): Promise<PeerInfo[]> {
+  return node.rpc<PeerInfo[]>("system_peers");
+}
+
+export function allHeads(nodes: readonly NodeProcess[]): Promise<Heads[]> {
+  return Promise.all(nodes.map((n) => heads(n)));
+}
+
+export async function blockHash(node: NodeProcess, number: number): Promise<string | null> {
+  return node.rpc<string | null>("chain_getBlockHash", [number]);
+}
+
+/**
+ * Heights `from..to` at which the nodes' canonical hashes differ, as `#n: hashes`. Empty when
+ * they agree everywhere (a node without the block at some height counts as a difference).
+ */
+export async function hashDifferences(nodes: readonly NodeProcess[], from: number, to: number): Promise<string[]> {
+  const differences: string[] = [];
+  for (let n = from; n <= to; n++) {
+    const hashes = await Promise.all(nodes.map((node) => blockHash(node, n)));
+    if (hashes.some((h) => h === null || h !== hashes[0])) differences.push(`#${n}: ${hashes.map((h) => h ?? "none").join(" ")}`);
+  }
+  return differences;
+}
+
+/**
+ * Waits until every node has the same hash at every height up to the lowest best head among them
+ * (at least `minHeight`), and returns that height. It polls: the heads a moment apart may sit on
+ * the two sides of a short fork that Aura's longest-chain rule resolves within a slot or two.
+ */
+export async function waitForCommonChain(nodes: readonly NodeProcess[], minHeight: number, timeoutMs: number): Promise<number> {
+  let common = 0;
+  let last: string[] = [];
+  try {
+    await waitUntil(
+      async () => {
+        common = Math.min(...(await allHeads(nodes)).map((h) => h.best.number));
+        if (common < minHeight) return false;
+        last = await hashDifferences(nodes, 1, common);
+        return last.length === 0;
+      },
+      timeoutMs,
+      `the same chain on all nodes up to #${minHeight} or more`,
+      250,
+    );
+  } catch (e) {
+    throw new Error(`${(e as Error).message}; last differences: ${last.slice(0, 5).join("; ")}`);
+  }
+  return common;
+}
+
+/** The value of an unlabelled gauge in a Prometheus text exposition. */
+export async function gaugeValue(metricsUrl: string, name: string): Promise<number | null> {
+  const text = await (await fetch(metricsUrl)).text();
+  const line = text.split("\n").find((l) => l.startsWith(name + " "));
+  return line === undefined ? null : Number(line.slice(name.length + 1));
+}
+
+export function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) throw new Error("percentile of no samples");
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
