@@ -1,6 +1,5 @@
 import type { Registry } from "prom-client";
 import type { IBlsVerifier } from "../../primitives/bls/interface.ts";
-import { bytesEqual } from "../../primitives/bytes.ts";
 import { finalityJustificationCodec, signedFinalityVoteCodec, VoteStage, voteSigningRoot, type SignedFinalityVote } from "../../primitives/finality/vote.ts";
 import type { Logger } from "../../primitives/logger.ts";
 import { BLS_FINALITY_ENGINE, createFinalityMetrics, FinalityGadget, systemClock, type VoterSet } from "../../consensus/finality/index.ts";
@@ -150,7 +149,7 @@ export class FinalityService {
     try {
       [valid] = await this.deps.verifier.verifySameMessage([entry], message, { batchable: true });
     } catch (error) {
-      this.log.debug("Vote verification unavailable", {}, error);
+      this.log.debug("Vote verification unavailable", { error: (error as Error).message });
       return "ignore";
     }
     if (!valid) return "reject";
@@ -180,7 +179,3 @@ export function usesFinalityGadget(chain: Chain): boolean {
   return set !== null && set.authorities.length > 1;
 }
 
-/** True when `a` and `b` name the same vote target. */
-export function sameTarget(a: SignedFinalityVote, b: SignedFinalityVote): boolean {
-  return bytesEqual(a.vote.targetHash, b.vote.targetHash) && a.vote.targetNumber === b.vote.targetNumber;
-}

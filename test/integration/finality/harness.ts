@@ -1,0 +1,139 @@
+import * as blst from "@chainsafe/blst";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createBlstBackend } from "../../../primitives/bls/blstBackend.ts";
+import { BlsSingleThreadVerifier } from "../../../primitives/bls/singleThread.ts";
+import type { Block } from "../../../primitives/codec/index.ts";
+import { auraPreDigest } from "../../../primitives/digest.ts";
+import { devKeypair } from "../../../primitives/keys/devAccounts.ts";
+import { nullLogger } from "../../../primitives/logger.ts";
+import { orderedTrieRoot } from "../../../primitives/trie/trie.ts";
+import { sealHeader } from "../../../consensus/aura/seal.ts";
+import { slotAt } from "../../../consensus/aura/slots.ts";
+import type { ChainSpec } from "../../../genesis/chainSpec.ts";
+import { buildGenesisBlock, type GenesisBlock } from "../../../genesis/build.ts";
+import { localChainSpec } from "../../../genesis/presets.ts";
+import { applyStateChanges, type Chain } from "../../../node/chain/chain.ts";
+import { Database } from "../../../node/db/database.ts";
+import { FinalityService, type GossipVerdict } from "../../../node/finality/finalityService.ts";
+import { openChain } from "../../../node/openChain.ts";
+import { RuntimeTxValidator } from "../../../node/txValidator.ts";
+import { TxPool } from "../../../node/txpool/index.ts";
+import type { Executive } from "../../../runtime/executive.ts";
+import { devFinalityKeypair } from "../../../runtime/modules/staking/keys.ts";
+
+export const VALIDATORS = ["Alice", "Bob", "Charlie", "Dave"];
+/** Blocks are built at past slots of this length, so the Aura verifier accepts them at once. */
+const SPEC_SLOT_MS = 1000;
+/** The gadget's timing: rounds of a few hundred milliseconds keep the tests short. */
+export const GADGET_SLOT_MS = 300;
+
+export const verifier = new BlsSingleThreadVerifier({}, { backend: createBlstBackend(blst), metrics: null });
+
+/** The `local` preset (Alice…Dave, equal stakes) with 1 s slots. */
+export function localSpec(): ChainSpec {
+  const spec = localChainSpec();
+  if (!("runtimeGenesis" in spec.genesis)) throw new Error("local spec is not a runtime genesis spec");
+  spec.genesis.runtimeGenesis.config.system.slotDurationMs = SPEC_SLOT_MS;
+  return spec;
+}
+
+export interface ChainNode {
+  dir: string;
+  db: Database;
+  chain: Chain;
+  executive: Executive;
+  close(): Promise<void>;
+}
+
+export async function openNode(genesis: GenesisBlock): Promise<ChainNode> {
+  const dir = mkdtempSync(join(tmpdir(), "arkreen-finality-"));
+  const db = await Database.open(dir);
+  const { chain, executive } = await openChain(genesis, db, { logger: nullLogger(), metrics: null });
+  return {
+    dir,
+    db,
+    chain,
+    executive,
+    close: async () => {
+      await chain.idle();
+      await db.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface Validator extends ChainNode {
+  name: string;
+  pool: TxPool;
+  service: FinalityService;
+  /** Verdicts this node's gossip validator gave, in order. */
+  verdicts: GossipVerdict[];
+}
+
+/**
+ * Vote gossip in memory: every broadcast reaches every other validator's gossip validator on a
+ * later tick, as a network would deliver it.
+ */
+export class VoteHub {
+  readonly members: Validator[] = [];
+
+  broadcast(from: Validator, bytes: Uint8Array): void {
+    for (const to of this.members) {
+      if (to === from) continue;
+      setImmediate(() => void to.service.onGossipVote(bytes).then((v) => to.verdicts.push(v)));
+    }
+  }
+}
+
+export async function openValidator(genesis: GenesisBlock, name: string, hub: VoteHub): Promise<Validator> {
+  const node = await openNode(genesis);
+  const pool = new TxPool({}, { validator: new RuntimeTxValidator({ chain: node.chain, executive: node.executive }), logger: nullLogger(), metrics: null });
+  const validator: Validator = { ...node, name, pool, verdicts: [], service: null as unknown as FinalityService };
+  validator.service = new FinalityService(
+    { genesisHash: genesis.hash, finalitySecretKey: devFinalityKeypair(name).secretKey, accountSeed: devKeypair(name).secretSeed, slotDurationMs: GADGET_SLOT_MS },
+    { chain: node.chain, db: node.db, verifier, pool, broadcastVote: (bytes) => hub.broadcast(validator, bytes), logger: nullLogger(), registry: null },
+  );
+  node.chain.on("imported", () => validator.service.poke());
+  hub.members.push(validator);
+  return validator;
+}
+
+/**
+ * Builds blocks on top of a chain as the validators would: each at the next slot, sealed by the
+ * Aura author of that slot (`validators[slot mod n]`). Slots start 1,000 slots in the past.
+ */
+export class BlockAuthor {
+  private slot: bigint;
+  private readonly names: string[];
+
+  constructor(names: string[]) {
+    this.names = names;
+    this.slot = slotAt(Date.now(), SPEC_SLOT_MS) - 1000n;
+  }
+
+  build(chain: Chain, executive: Executive, extrinsics: Uint8Array[] = []): Block {
+    const slot = ++this.slot;
+    const author = devKeypair(this.names[Number(slot % BigInt(this.names.length))]);
+    const parent = chain.best;
+    const state = chain.stateAt(parent.hash);
+    const digest = [auraPreDigest(slot)];
+    const ctx = executive.initializeBlock(state, { number: parent.number + 1, parentHash: parent.hash, digest });
+    extrinsics.forEach((xt, i) => executive.applyExtrinsic(ctx, xt, i));
+    const { root } = applyStateChanges(state, executive.finalizeBlock(ctx));
+    const header = sealHeader({ parentHash: parent.hash, number: parent.number + 1, stateRoot: root, extrinsicsRoot: orderedTrieRoot(extrinsics), digest }, author.secretSeed);
+    return { header, extrinsics };
+  }
+}
+
+export { buildGenesisBlock };
+
+/** Resolves once `predicate` holds, polling every 20 ms; rejects after `timeoutMs`. */
+export async function waitFor(predicate: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
