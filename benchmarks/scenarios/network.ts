@@ -1,0 +1,115 @@
+/**
+ * `network`: the `local` chain's 4 validators as separate processes on loopback (the same plan as
+ * `arkreen-node testnet`), with a client submitting transfers to the first node over JSON-RPC.
+ * Reports blocks finalized per minute and the finality lag (best − finalized on every node,
+ * sampled each slot) under that load, then keeps the network producing until it holds at least
+ * `SYNC_BLOCKS` blocks and measures how fast a fresh non-validator node syncs them (blocks/s,
+ * from its RPC being up to its best reaching the validators' best at its start).
+ *
+ * The slot is short (`SLOT_MS`) so that the 1,000+ blocks for the sync figure are produced in
+ * minutes; both figures are per block, so they carry over to longer slots (where finality lag in
+ * blocks is, if anything, smaller).
+ */
+import { ProcessScope, sleep, waitUntil } from "../../test/utils/process.ts";
+import { accountOf, heads, signedTransfer, AKRE } from "../../test/e2e/devChain.ts";
+import { allHeads, percentile, startLocalNet } from "../../test/e2e/network/localNet.ts";
+import type { DevAccountName } from "../../primitives/keys/devAccounts.ts";
+import type { BenchRow, Scenario } from "../harness.ts";
+
+/**
+ * 500 ms: short enough to produce 1,000 blocks in about 8.5 minutes, long enough that four node
+ * processes, their BLS votes and the load client share a 2-core machine without missing slots
+ * (at 250 ms, authoring and vote rounds start to overlap on such a machine).
+ */
+const SLOT_MS = Number(process.env.ARKREEN_BENCH_NETWORK_SLOT_MS ?? 500);
+/** How long the finality figures are measured under load. */
+const LOAD_MS = Number(process.env.ARKREEN_BENCH_NETWORK_LOAD_MS ?? 60_000);
+const SYNC_BLOCKS = Number(process.env.ARKREEN_BENCH_NETWORK_SYNC_BLOCKS ?? 1000);
+/** Transfers submitted per second: a steady load, far below what a block holds. */
+const TRANSFERS_PER_SEC = 20;
+/** Senders that are not validators, so that no bond or author reward touches their nonces. */
+const SENDERS: DevAccountName[] = ["Eve", "Ferdie"];
+
+function row(name: string, count: number, ms: number, extra: Record<string, unknown>): BenchRow {
+  return { name, opsPerSec: Number(((count / ms) * 1000).toFixed(2)), perOpUs: Number(((ms * 1000) / Math.max(count, 1)).toFixed(0)), n: count, ...extra };
+}
+
+export const scenario: Scenario = {
+  description: "4 validators on loopback with transfer load: blocks finalized per minute, finality lag p50/p99, a fresh node's sync speed",
+
+  async run(ctx) {
+    const scope = new ProcessScope();
+    try {
+      ctx.log(`starting 4 validators (chain local, slot ${SLOT_MS} ms)…`);
+      const net = await startLocalNet(scope, { slotMs: SLOT_MS });
+      const [first] = net.nodes;
+      await waitUntil(async () => (await heads(first)).finalized.number >= 2, 60 * SLOT_MS, "first finalized blocks", 100);
+      const genesis = await first.rpc<string>("chain_getBlockHash", [0]);
+
+      const nonces = new Map<DevAccountName, number>(SENDERS.map((s) => [s, 0]));
+      let submitted = 0;
+      let refused = 0;
+      let loading = true;
+      const load = (async () => {
+        while (loading) {
+          const tick = Date.now();
+          await Promise.all(
+            Array.from({ length: TRANSFERS_PER_SEC }, (_, i) => {
+              const from = SENDERS[i % SENDERS.length];
+              const nonce = nonces.get(from) as number;
+              nonces.set(from, nonce + 1);
+              submitted++;
+              return first.rpc("author_submitExtrinsic", [signedTransfer(genesis, from, "Bob", AKRE / 1000n, nonce)]).catch(() => refused++);
+            }),
+          );
+          await sleep(Math.max(0, 1000 - (Date.now() - tick)));
+        }
+      })();
+
+      ctx.log(`measuring finality for ${LOAD_MS / 1000} s under ${TRANSFERS_PER_SEC} transfers/s…`);
+      const startHeads = await heads(first);
+      const startedAt = performance.now();
+      const lags: number[] = [];
+      while (performance.now() - startedAt < LOAD_MS) {
+        await sleep(SLOT_MS);
+        for (const h of await allHeads(net.nodes)) lags.push(h.best.number - h.finalized.number);
+      }
+      const endHeads = await heads(first);
+      const loadMs = performance.now() - startedAt;
+      loading = false;
+      await load;
+      // Nonces count the transfers included (each one bumps its sender's nonce, fee charged or not).
+      const included = (await Promise.all(SENDERS.map((s) => accountOf(first, s)))).reduce((sum, a) => sum + a.nonce, 0);
+      const finalized = endHeads.finalized.number - startHeads.finalized.number;
+      const produced = endHeads.best.number - startHeads.best.number;
+      lags.sort((a, b) => a - b);
+      const lagP50 = percentile(lags, 50);
+      const lagP99 = percentile(lags, 99);
+      const perMinute = Number(((finalized / loadMs) * 60_000).toFixed(1));
+
+      ctx.log(`producing up to #${SYNC_BLOCKS} for the sync measurement…`);
+      await waitUntil(async () => (await heads(first)).best.number >= SYNC_BLOCKS, (SYNC_BLOCKS + 120) * SLOT_MS * 1.5, `block #${SYNC_BLOCKS}`, 1000);
+      const target = (await heads(first)).best.number;
+      ctx.log(`a fresh node syncs #1…#${target}…`);
+      const follower = await net.startFollower("sync-bench");
+      const syncStart = performance.now();
+      await waitUntil(async () => (await heads(follower)).best.number >= target, 600_000, `the fresh node to reach #${target}`, 100);
+      const syncMs = performance.now() - syncStart;
+
+      const rows = [
+        row("finalized-blocks", finalized, loadMs, { perMinute, produced, lagP50, lagP99, lagMax: lags[lags.length - 1], lagSamples: lags.length, slotMs: SLOT_MS, transfersSubmitted: submitted, transfersRefused: refused, transfersIncluded: included }),
+        row("fresh-node-sync", target, syncMs, { slotMs: SLOT_MS }),
+      ];
+      return {
+        rows,
+        notes: [
+          `Finality under ${TRANSFERS_PER_SEC} transfers/s to node 1, slot ${SLOT_MS} ms: ${perMinute} blocks finalized per minute ` +
+            `(${finalized} of ${produced} produced in ${(loadMs / 1000).toFixed(0)} s), best − finalized p50 ${lagP50}, p99 ${lagP99} (${lags.length} samples over 4 nodes); ${included} of ${submitted} transfers included.`,
+          `A fresh non-validator node synced ${target} blocks in ${(syncMs / 1000).toFixed(1)} s: ${rows[1].opsPerSec} blocks/s.`,
+        ],
+      };
+    } finally {
+      await scope.dispose();
+    }
+  },
+};
