@@ -15,6 +15,7 @@ import { devKeypair } from "../../../primitives/keys/devAccounts.ts";
 import { BLS_FINALITY_ENGINE, verifyJustification } from "../../../consensus/finality/index.ts";
 import { signInstantJustification } from "../../../consensus/instantFinality.ts";
 import { headerHash } from "../../../node/chain/chain.ts";
+import { VoteRepository } from "../../../node/db/voteRepository.ts";
 import { ApplyJustificationError } from "../../../node/finality/errors.ts";
 import { applyJustification, usesFinalityGadget } from "../../../node/finality/finalityService.ts";
 import { finalitySetAt } from "../../../node/finality/voterSets.ts";
@@ -136,6 +137,38 @@ describe("finality service: four validators on LevelDB chains", function () {
     );
     await applyJustification(dev.chain, hash, signInstantJustification(devKeypair("Alice").secretSeed, devGenesis.hash, hash), devGenesis.hash);
     assert.equal(dev.chain.finalized.number, 1);
+  });
+
+  it("a validator restarted on its database resumes voting in later rounds: the others finalize meanwhile, nobody sees a conflicting vote", async () => {
+    const bob = validators[1];
+    const hub = bob.hub;
+    await bob.service.stop();
+    hub.members.splice(hub.members.indexOf(bob), 1);
+    await bob.shutdown();
+    validators.splice(1, 1);
+    await produce(2);
+    await waitFor(() => validators.every((v) => v.chain.finalized.number === 8), 15_000, "three of four finalize #8");
+
+    const restarted = await openValidator(genesis, "Bob", hub, bob.dir);
+    assert.equal(restarted.chain.finalized.number, 6, "Bob reopens at the finality he had");
+    for (const b of blocks.slice(6)) await restarted.chain.importBlock(b, "network");
+    const roundAtRestart = validators[0].service.position!.round;
+    await restarted.service.start();
+    validators.splice(1, 0, restarted);
+    await produce(2);
+    await waitFor(() => validators.every((v) => v.chain.finalized.number === 10), 15_000, "all four finalize #10 with Bob back");
+    await waitFor(() => restarted.service.position!.round >= validators[0].service.position!.round, 5000, "Bob catches up with the round");
+    // Bob votes again, in rounds after the one the others were in when he restarted.
+    await produce(1);
+    await waitFor(() => validators.every((v) => v.chain.finalized.number === 11), 15_000, "all four finalize #11");
+    const store = new VoteRepository(restarted.db);
+    const deadline = Date.now() + 5000;
+    while (!(await store.load()).some((v) => v.vote.round > roundAtRestart)) {
+      assert.ok(Date.now() < deadline, "Bob signed votes in rounds after his restart");
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    assert.ok(validators.every((v) => v.pool.pending().length === 0), "no equivocation reported");
+    assert.ok(validators.every((v) => !v.verdicts.includes("reject")), "no vote rejected");
   });
 
   it("rejects garbage and forged votes, ignores votes of another set", async () => {

@@ -44,21 +44,33 @@ export interface ChainNode {
   db: Database;
   chain: Chain;
   executive: Executive;
+  /** Closes the database, keeping it on disk (a node stopping). */
+  shutdown(): Promise<void>;
+  /** Closes and deletes the database. */
   close(): Promise<void>;
 }
 
-export async function openNode(genesis: GenesisBlock): Promise<ChainNode> {
-  const dir = mkdtempSync(join(tmpdir(), "arkreen-finality-"));
+/** Opens a chain on the database at `dir`, or on a new one. */
+export async function openNode(genesis: GenesisBlock, dir = mkdtempSync(join(tmpdir(), "arkreen-finality-"))): Promise<ChainNode> {
   const db = await Database.open(dir);
+  let open = true;
   const { chain, executive } = await openChain(genesis, db, { logger: nullLogger(), metrics: null });
   return {
     dir,
     db,
     chain,
     executive,
-    close: async () => {
+    shutdown: async () => {
+      open = false;
       await chain.idle();
       await db.close();
+    },
+    close: async () => {
+      if (open) {
+        open = false;
+        await chain.idle();
+        await db.close();
+      }
       rmSync(dir, { recursive: true, force: true });
     },
   };
@@ -68,6 +80,7 @@ export interface Validator extends ChainNode {
   name: string;
   pool: TxPool;
   service: FinalityService;
+  hub: VoteHub;
   /** Verdicts this node's gossip validator gave, in order. */
   verdicts: GossipVerdict[];
 }
@@ -87,10 +100,11 @@ export class VoteHub {
   }
 }
 
-export async function openValidator(genesis: GenesisBlock, name: string, hub: VoteHub): Promise<Validator> {
-  const node = await openNode(genesis);
+/** A validator's chain, pool and finality service on a new database, or on the one at `dir` (a restart). */
+export async function openValidator(genesis: GenesisBlock, name: string, hub: VoteHub, dir?: string): Promise<Validator> {
+  const node = await openNode(genesis, dir);
   const pool = new TxPool({}, { validator: new RuntimeTxValidator({ chain: node.chain, executive: node.executive }), logger: nullLogger(), metrics: null });
-  const validator: Validator = { ...node, name, pool, verdicts: [], service: null as unknown as FinalityService };
+  const validator: Validator = { ...node, name, pool, hub, verdicts: [], service: null as unknown as FinalityService };
   validator.service = new FinalityService(
     { genesisHash: genesis.hash, finalitySecretKey: devFinalityKeypair(name).secretKey, accountSeed: devKeypair(name).secretSeed, slotDurationMs: GADGET_SLOT_MS },
     { chain: node.chain, db: node.db, verifier, pool, broadcastVote: (bytes) => hub.broadcast(validator, bytes), logger: nullLogger(), registry: null },
