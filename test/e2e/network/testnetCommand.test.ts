@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { formatTestnetTable, planTestnet, testnetCommand, testnetNodeKey, TestnetError, type TestnetPlanOpts } from "../../../cli/commands/testnet.ts";
+import { formatTestnetTable, planTestnet, testnetCommand, testnetNodeKey, TestnetError, TestnetSupervisor, type TestnetPlanOpts } from "../../../cli/commands/testnet.ts";
 import { localChainSpec } from "../../../genesis/presets.ts";
 import { peerIdOfNodeKey } from "../../../p2p/nodeKey.ts";
-import { ProcessScope } from "../../utils/process.ts";
+import { freePorts, ProcessScope, waitUntil } from "../../utils/process.ts";
 
 function opts(basePath: string, extra: Partial<TestnetPlanOpts> = {}): TestnetPlanOpts {
   return { validators: 4, basePath, chain: "local", portsOf: (i) => ({ p2p: 40000 + i, rpc: 41000 + i, prometheus: 42000 + i }), ...extra };
@@ -67,5 +67,36 @@ describe("testnet command: plan", function () {
     const path = join(dir, "foreign.json");
     writeFileSync(path, JSON.stringify(spec));
     await assert.rejects(planTestnet(opts(join(dir, "net"), { chain: path })), (e: unknown) => e instanceof TestnetError && e.code === "UNKNOWN_AUTHORITY");
+  });
+});
+
+describe("testnet command: supervisor @slow", function () {
+  this.timeout(60_000);
+  const scope = new ProcessScope();
+  after(() => scope.dispose());
+
+  it("starts one process per validator, forwards their logs prefixed with the name, and stops them all", async () => {
+    const ports = await freePorts(12);
+    const plan = await planTestnet(opts(scope.tempDir("testnet-run"), { slotMs: 1000, portsOf: (i) => ({ p2p: ports[3 * i], rpc: ports[3 * i + 1], prometheus: ports[3 * i + 2] }) }));
+    let output = "";
+    const supervisor = new TestnetSupervisor({ plan, logToFiles: false }, { output: { out: (t) => (output += t) } });
+    supervisor.start();
+    try {
+      await waitUntil(
+        async () => {
+          const answers = await Promise.all(plan.nodes.map((n) => fetch(`http://127.0.0.1:${n.ports.rpc}/`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "system_health", params: [] }) }).then((r) => r.json() as Promise<{ result: { peers: number } }>, () => null)));
+          return answers.every((a) => a !== null && a.result.peers === 3);
+        },
+        30_000,
+        "every node's RPC up with 3 peers",
+        250,
+      );
+      for (const name of ["alice  ", "bob    ", "charlie", "dave   "]) assert.match(output, new RegExp(`^${name} \\| .*Chain specification: Local Testnet`, "m"));
+    } finally {
+      await supervisor.stop();
+    }
+    assert.match(output, /^dave {4}\| .*Node stopped/m, "each node shut down cleanly on SIGTERM");
+    assert.doesNotMatch(output, /exited \(/, "no node exit is reported as unexpected");
+    for (const node of plan.nodes) assert.equal(await fetch(`http://127.0.0.1:${node.ports.rpc}/health`).then(() => "up", () => "down"), "down", `${node.name} is gone`);
   });
 });
