@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { Registry } from "prom-client";
 import { bytesEqual } from "../primitives/bytes.ts";
 import { createBlsMetrics, createBlsVerifier } from "../primitives/bls/index.ts";
+import { codecs } from "../primitives/codec/index.ts";
 import type { Logger } from "../primitives/logger.ts";
 import { keypairFromSeed } from "../primitives/keys/ed25519.ts";
 import { SlotWorker } from "../consensus/aura/slotWorker.ts";
@@ -23,6 +24,7 @@ import { createChainMetrics } from "./chain/metrics.ts";
 import type { HeadInfo } from "./chain/types.ts";
 import { Database } from "./db/database.ts";
 import { Informant } from "./informant.ts";
+import { applyJustification, FinalityService, usesFinalityGadget } from "./finality/finalityService.ts";
 import { NetworkService } from "./network/networkService.ts";
 import { MetricsServer, type MetricsServerOpts } from "./metrics/server.ts";
 import { openChain } from "./openChain.ts";
@@ -38,8 +40,10 @@ export interface NodeOpts {
   /** Where the database lives; null: a temporary directory removed on stop (`--tmp`). */
   basePath: string | null;
   name: string;
-  /** The authoring key's secret seed when running as a validator. */
+  /** The authoring key's secret seed when running as a validator (also its account, for equivocation reports). */
   validatorSeed: Uint8Array | null;
+  /** The validator's BLS finality key; null: the node follows finality without voting. */
+  finalitySecretKey: Uint8Array | null;
   rpc: Partial<RpcServerOpts> | null;
   prometheus: MetricsServerOpts | null;
   /** p2p networking; null runs the node alone (tests, offline tools). */
@@ -186,6 +190,22 @@ export class ArkreenNode {
       const started = network;
       closers.push(() => started.stop());
       logger.info(`Local node identity is: ${network.host.peerId}`);
+    }
+
+    // Finality: the BLS gadget once the chain has several finality authorities; a lone
+    // authority finalizes its own blocks (above) and its justifications are applied by sync too.
+    network?.setJustificationHandler((hash, bytes) => applyJustification(chain, hash, codecs.justification.decode(bytes), genesis.hash));
+    if (usesFinalityGadget(chain)) {
+      const gadgetNetwork = network;
+      const finality = new FinalityService(
+        { genesisHash: genesis.hash, finalitySecretKey: opts.finalitySecretKey, accountSeed: opts.validatorSeed, slotDurationMs: runtimeConfig.slotDurationMs },
+        { chain, db, verifier, pool, broadcastVote: (bytes) => gadgetNetwork?.announce("votes", bytes), logger: logger.child("grandpa"), registry: register },
+      );
+      network?.setVoteHandler((bytes) => finality.onGossipVote(bytes));
+      chain.on("imported", () => finality.poke());
+      await finality.start();
+      closers.push(() => finality.stop());
+      logger.info(opts.finalitySecretKey ? "BLS finality gadget: voting" : "BLS finality gadget: following");
     }
 
     let rpcAddress: { host: string; port: number } | null = null;

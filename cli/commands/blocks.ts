@@ -2,11 +2,10 @@ import { createWriteStream, readFileSync } from "node:fs";
 import { once } from "node:events";
 import { Command } from "commander";
 import { SingleBar, Presets } from "cli-progress";
-import { bytesEqual, fromHex, toHex, u32ToBytes, bytesToU32 } from "../../primitives/bytes.ts";
+import { fromHex, toHex, u32ToBytes, bytesToU32 } from "../../primitives/bytes.ts";
 import { codecs, type ExportedBlock } from "../../primitives/codec/index.ts";
 import { createLogger } from "../../primitives/logger.ts";
-import { INSTANT_FINALITY_ENGINE, verifyInstantJustification } from "../../consensus/instantFinality.ts";
-import { Authorities } from "../../runtime/modules/aura/storage.ts";
+import { applyJustification } from "../../node/finality/finalityService.ts";
 import { headerHash } from "../../node/chain/chain.ts";
 import { defaultBasePath, selectChainSpec } from "../chainSelection.ts";
 import { openChainOnly } from "../nodeContext.ts";
@@ -104,13 +103,8 @@ export function importBlocksCommand(): Command {
         for (const bytes of records) {
           const { block, justification } = codecs.exportedBlock.decode(bytes);
           await chain.importBlock(block, "file");
-          const hash = headerHash(block.header);
-          if (justification && bytesEqual(justification.engine, INSTANT_FINALITY_ENGINE)) {
-            const authorities = Authorities.get(chain.stateAt(hash));
-            if (authorities.length === 1 && verifyInstantJustification(authorities[0], genesis.hash, hash, justification)) {
-              await chain.finalize(hash, justification);
-            }
-          }
+          // A justification (instant or BLS finality) is verified against the authorities of its block.
+          if (justification) await applyJustification(chain, headerHash(block.header), justification, genesis.hash);
           bar.increment();
         }
       } finally {

@@ -3,6 +3,7 @@ import { Option } from "commander";
 import { createLogger, type LogLevel } from "../../primitives/logger.ts";
 import { devKeypair, DEV_ACCOUNT_NAMES } from "../../primitives/keys/devAccounts.ts";
 import { keypairFromSuri } from "../../primitives/keys/suri.ts";
+import { devFinalityKeypair } from "../../runtime/modules/staking/keys.ts";
 import { parseCors } from "../../rpc/server/options.ts";
 import { parseNodeKeyHex } from "../../p2p/index.ts";
 import { ArkreenNode } from "../../node/service.ts";
@@ -67,8 +68,12 @@ export function addRunOptions(program: Command): Command {
   return program;
 }
 
+function devAccountFlag(flags: RunFlags): string | undefined {
+  return DEV_ACCOUNT_NAMES.find((n) => flags[n.toLowerCase()] === true) ?? (flags.dev ? "Alice" : undefined);
+}
+
 function authoringSeed(flags: RunFlags): Uint8Array | null {
-  const devName = DEV_ACCOUNT_NAMES.find((n) => flags[n.toLowerCase()] === true) ?? (flags.dev ? "Alice" : undefined);
+  const devName = devAccountFlag(flags);
   if (devName) return devKeypair(devName).secretSeed;
   if (flags.authoringKey) return keypairFromSuri(flags.authoringKey).secretSeed;
   if (flags.validator) throw new Error("--validator needs an authoring key: pass --alice (…--ferdie) or --authoring-key <suri>");
@@ -85,6 +90,8 @@ export async function runNode(flags: RunFlags): Promise<void> {
       basePath: selectBasePath(flags),
       name: flags.name ?? "arkreen-node",
       validatorSeed: authoringSeed(flags),
+      // Dev validators vote with their deterministic dev finality keys (runtime/modules/staking/keys.ts).
+      finalitySecretKey: devAccountFlag(flags) ? devFinalityKeypair(devAccountFlag(flags) as string).secretKey : null,
       rpc: {
         host: flags.rpcExternal ? "0.0.0.0" : "127.0.0.1",
         port: flags.rpcPort,

@@ -38,6 +38,7 @@ export async function startDevNode(opts: { slotDurationMs?: number; basePath?: s
       basePath,
       name: "test-node",
       validatorSeed: opts.validator === false ? null : devKeypair("Alice").secretSeed,
+      finalitySecretKey: null,
       rpc: { host: "127.0.0.1", port: 0 },
       prometheus: { host: "127.0.0.1", port: 0 },
       network: null,
