@@ -5,6 +5,7 @@ import { ensureSigned } from "../../framework/origin.ts";
 import { StakingError } from "./errors.ts";
 import { verifyFinalityPop } from "./keys.ts";
 import * as ledger from "./ledger.ts";
+import { reportBlockEquivocation as reportBlock } from "./blockEquivocation.ts";
 import { reportEquivocation as report } from "./slashing.ts";
 import { Candidates, KeyOwner, Ledger, stakingConfig } from "./storage.ts";
 import {
@@ -26,6 +27,8 @@ const LEDGER_WEIGHT = 60_000n;
 const VALIDATE_WEIGHT = 1_200_000n;
 /** `reportEquivocation`: two BLS verifications, the slash and the planned sets rewritten. */
 const REPORT_WEIGHT = 2_500_000n;
+/** `reportBlockEquivocation`: two header decodes and hashes, two ed25519 verifications (~60 µs each), the slash. */
+const REPORT_BLOCK_WEIGHT = 400_000n;
 
 function enabled(ctx: BlockContext): StakingConfig {
   const config = stakingConfig(ctx.state);
@@ -114,4 +117,11 @@ export const reportEquivocation: CallDefinition<StakingReportEquivocationArgs> =
   args: reportEquivocationArgsCodec,
   weight: () => REPORT_WEIGHT,
   dispatch: (ctx, origin, args) => report(ctx, enabled(ctx), ensureSigned(origin), args.proof),
+};
+
+/** `staking.reportBlockEquivocation(proof)` by anyone: two headers sealed for one slot by one author; see `blockEquivocation.ts`. */
+export const reportBlockEquivocation: CallDefinition<StakingReportEquivocationArgs> = {
+  args: reportEquivocationArgsCodec,
+  weight: () => REPORT_BLOCK_WEIGHT,
+  dispatch: (ctx, origin, args) => reportBlock(ctx, enabled(ctx), ensureSigned(origin), args.proof),
 };

@@ -1,5 +1,5 @@
 import type { RuntimeModule } from "../../framework/module.ts";
-import { bond, bondExtra, chill, reportEquivocation, unbond, validate, withdrawUnbonded } from "./calls.ts";
+import { bond, bondExtra, chill, reportBlockEquivocation, reportEquivocation, unbond, validate, withdrawUnbonded } from "./calls.ts";
 import { stakingGenesis } from "./genesis.ts";
 import { onFinalize } from "./session.ts";
 
@@ -9,11 +9,12 @@ export { currentFinalitySet, validatorStakes } from "./queries.ts";
 /**
  * Proof of stake (DESIGN.md §2, docs/staking.md): bonds, validator candidacy with session keys,
  * sessions whose validator set is elected two sessions ahead by stake, and slashing on proven
- * finality-vote equivocations. Rotates Aura's authorities and the finality authority set.
+ * equivocations (two finality votes in one round, two blocks in one Aura slot). Rotates Aura's
+ * authorities and the finality authority set.
  */
 export const stakingModule: RuntimeModule = {
   name: "staking",
-  calls: { bond, bondExtra, unbond, withdrawUnbonded, validate, chill, reportEquivocation },
+  calls: { bond, bondExtra, unbond, withdrawUnbonded, validate, chill, reportEquivocation, reportBlockEquivocation },
   hooks: { onFinalize },
   genesis: stakingGenesis,
 };

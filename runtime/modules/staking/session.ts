@@ -2,7 +2,7 @@ import { bytesEqual } from "../../../primitives/bytes.ts";
 import type { BlockContext } from "../../framework/module.ts";
 import { Authorities } from "../aura/storage.ts";
 import { elect } from "./election.ts";
-import { CurrentSession, CurrentSetId, FinalityAuthorities, Offences, PlannedSets, SetHistory, stakingConfig } from "./storage.ts";
+import { BlockOffences, CurrentSession, CurrentSetId, FinalityAuthorities, Offences, PastSessionAuthors, PlannedSets, SetHistory, stakingConfig } from "./storage.ts";
 import type { ElectedValidator, FinalityAuthority, StakingConfig } from "./types.ts";
 
 /**
@@ -14,6 +14,11 @@ import type { ElectedValidator, FinalityAuthority, StakingConfig } from "./types
  */
 export function setHistoryDepth(config: StakingConfig): number {
   return config.bondingPeriodSessions - 2;
+}
+
+/** The session block `number` belongs to (and, for a sealed block, was authored in). */
+export function sessionOf(number: number, config: StakingConfig): number {
+  return (number - (number % config.sessionLengthBlocks)) / config.sessionLengthBlocks;
 }
 
 function finalityAuthorities(set: readonly ElectedValidator[]): FinalityAuthority[] {
@@ -35,8 +40,9 @@ export function onFinalize(ctx: BlockContext): void {
   if (config === null || (ctx.number + 1) % config.sessionLengthBlocks !== 0) return;
   const session = CurrentSession.get(ctx.state);
   planSession(ctx, config, session + 2);
-  startSession(ctx, session + 1);
+  startSession(ctx, session + 1, setHistoryDepth(config));
   pruneSetHistory(ctx, setHistoryDepth(config), session + 1);
+  pruneBlockOffences(ctx, config, session + 1);
 }
 
 /** Elects the set for `session`; with no eligible candidate the last planned set carries on, so the chain never stops. */
@@ -53,10 +59,11 @@ function planSession(ctx: BlockContext, config: StakingConfig, session: number):
   ctx.events.deposit("staking", "ValidatorsElected", { session, validators: elected.length, stake });
 }
 
-function startSession(ctx: BlockContext, session: number): void {
+function startSession(ctx: BlockContext, session: number, depth: number): void {
   const set = PlannedSets.get(ctx.state, session);
   // Genesis plans sessions 0 and 1, and every rotation plans two sessions ahead.
   if (set === undefined) throw new Error(`staking: no validator set planned for session ${session}`);
+  keepPastAuthors(ctx, session - 1, depth);
   PlannedSets.remove(ctx.state, session - 1);
   CurrentSession.set(ctx.state, session);
   Authorities.set(ctx.state, set.map((v) => v.authoringKey));
@@ -83,4 +90,30 @@ function pruneSetHistory(ctx: BlockContext, depth: number, session: number): voi
     const offences = [...ctx.state.entries(Offences.prefixFor(setId))].map(([key]) => key);
     for (const key of offences) ctx.state.delete(key);
   }
+}
+
+/**
+ * Keeps the authoring keys of the session that just ended for `depth` sessions (block equivocations
+ * in it stay reportable as long as vote equivocations in its finality set), and drops the set that
+ * just expired.
+ */
+function keepPastAuthors(ctx: BlockContext, ended: number, depth: number): void {
+  if (depth <= 0) return;
+  const set = PlannedSets.get(ctx.state, ended);
+  if (set !== undefined) PastSessionAuthors.set(ctx.state, ended, set.map((v) => v.authoringKey));
+  if (ended - depth >= 0) PastSessionAuthors.remove(ctx.state, ended - depth);
+}
+
+/**
+ * Drops the block offence records that can no longer matter: once the session that included a
+ * report is more than `setHistoryDepth` sessions old, so is the offence's own session, and a new
+ * report of it fails with `UnknownSession` before the record would be read.
+ */
+function pruneBlockOffences(ctx: BlockContext, config: StakingConfig, session: number): void {
+  const depth = setHistoryDepth(config);
+  const expired: Uint8Array[] = [];
+  for (const [key, raw] of ctx.state.entries(BlockOffences.prefix)) {
+    if (sessionOf(BlockOffences.decodeValue(raw).block, config) + depth < session) expired.push(key);
+  }
+  for (const key of expired) ctx.state.delete(key);
 }

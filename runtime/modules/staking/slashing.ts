@@ -65,16 +65,22 @@ function slashLedger(ledger: StakingLedger, amount: bigint): StakingLedger {
   return { active: ledger.active - fromActive, unlocking: unlocking.filter((c) => c.value > 0n) };
 }
 
+/** Who is slashed, and the offence's fields for the `Slashed` event (`setId`, or `slot`). */
+export interface Offence {
+  stash: Uint8Array;
+  details: Record<string, unknown>;
+}
+
 /**
- * `reportEquivocation(proof)` by anyone: slashes `slashPercent` of the offender's whole bond
- * (active and unlocking) out of its reserved balance, pays the reporter `REPORTER_REWARD_PERCENT`
- * of it and burns the rest (total issuance falls by what is burned), chills the offender and
- * removes it from the sets planned for later sessions — unless that would leave a set empty, so
- * the chain keeps producing blocks. The current session's set is not changed mid-session.
+ * The slash path of every offence: slashes `slashPercent` of the offender's whole bond (active and
+ * unlocking) out of its reserved balance, pays the reporter `REPORTER_REWARD_PERCENT` of it and
+ * burns the rest (total issuance falls by what is burned), chills the offender and removes it from
+ * the sets planned for later sessions — unless that would leave a set empty, so the chain keeps
+ * producing blocks. The current session's set is not changed mid-session. Returns the amount slashed,
+ * for the caller's offence record.
  */
-export function reportEquivocation(ctx: BlockContext, config: StakingConfig, reporter: Uint8Array, proofBytes: Uint8Array): void {
-  const { setId, offender } = verifyEquivocation(ctx, proofBytes);
-  const stash = offender.account;
+export function slash(ctx: BlockContext, config: StakingConfig, reporter: Uint8Array, offence: Offence): bigint {
+  const { stash } = offence;
   const ledger = Ledger.get(ctx.state, stash);
   const slashed = ledger ? (totalBonded(ledger) * BigInt(config.slashPercent)) / 100n : 0n;
   if (ledger) {
@@ -91,8 +97,7 @@ export function reportEquivocation(ctx: BlockContext, config: StakingConfig, rep
   burn(ctx.state, slashed - reward);
   // Paid out of the slash, which total issuance still counted.
   credit(ctx.state, reporter, reward, ctx.config.existentialDeposit);
-  Offences.set(ctx.state, setId, stash, { reporter, slashed, block: ctx.number });
-  ctx.events.deposit("staking", "Slashed", { stash, setId, amount: slashed });
+  ctx.events.deposit("staking", "Slashed", { stash, ...offence.details, amount: slashed });
   if (reward > 0n) ctx.events.deposit("staking", "ReporterRewarded", { reporter, amount: reward });
 
   if (Candidates.contains(ctx.state, stash)) {
@@ -108,4 +113,13 @@ export function reportEquivocation(ctx: BlockContext, config: StakingConfig, rep
     PlannedSets.set(ctx.state, later, kept);
     ctx.events.deposit("staking", "RemovedFromSet", { stash, session: later });
   }
+  return slashed;
+}
+
+/** `reportEquivocation(proof)` by anyone: a finality-vote equivocation, slashed once per (set, offender). */
+export function reportEquivocation(ctx: BlockContext, config: StakingConfig, reporter: Uint8Array, proofBytes: Uint8Array): void {
+  const { setId, offender } = verifyEquivocation(ctx, proofBytes);
+  const stash = offender.account;
+  const slashed = slash(ctx, config, reporter, { stash, details: { setId } });
+  Offences.set(ctx.state, setId, stash, { reporter, slashed, block: ctx.number });
 }

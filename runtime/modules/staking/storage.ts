@@ -1,6 +1,8 @@
+import { codecs } from "../../../primitives/codec/index.ts";
 import type { StateReader } from "../../framework/state.ts";
-import { StorageDoubleMap, StorageMap, StorageValue, bytesCodec, u32Codec } from "../../framework/storage.ts";
+import { StorageDoubleMap, StorageMap, StorageValue, bigintCodec, bytesCodec, u32Codec, type ValueCodec } from "../../framework/storage.ts";
 import {
+  blockOffenceCodec,
   finalitySetCodec,
   ledgerCodec,
   offenceCodec,
@@ -48,3 +50,16 @@ export const CurrentSetId = new StorageValue<number>(MODULE, "CurrentSetId", u32
 export const SetHistory = new StorageMap<number, FinalityAuthoritySet>(MODULE, "SetHistory", u32Codec, finalitySetCodec);
 /** Reported offences by (set id, offender): one slash per validator per set. */
 export const Offences = new StorageDoubleMap<number, Uint8Array, OffenceRecord>(MODULE, "Offences", u32Codec, bytesCodec, offenceCodec);
+
+const authoringKeysCodec: ValueCodec<Uint8Array[]> = {
+  encode: (ids) => codecs.accountIdList.encode({ ids }),
+  decode: (b) => codecs.accountIdList.decode(b).ids,
+};
+/**
+ * The authoring keys of past sessions' sets in slot order (the current and planned sessions' are
+ * in `PlannedSets`), kept as long as `SetHistory` keeps finality sets, so that a block
+ * equivocation can be checked against the set that authored it.
+ */
+export const PastSessionAuthors = new StorageMap<number, Uint8Array[]>(MODULE, "PastSessionAuthors", u32Codec, authoringKeysCodec);
+/** Reported block equivocations by (slot, offender): one slash per validator per slot. */
+export const BlockOffences = new StorageDoubleMap<bigint, Uint8Array, OffenceRecord>(MODULE, "BlockOffences", bigintCodec, bytesCodec, blockOffenceCodec);

@@ -58,6 +58,11 @@ export interface OffenceRecord {
   block: number;
 }
 
+export interface BlockEquivocationProof {
+  firstHeader: Uint8Array;
+  secondHeader: Uint8Array;
+}
+
 export interface StakingAmountArgs {
   value: Uint8Array;
 }
@@ -106,11 +111,14 @@ const ledgerRecord = new MessageCodec<LedgerWire>("StakingLedgerRecord", staking
 const validatorSetRecord = new MessageCodec<{ validators: ValidatorWire[] }>("StakingValidatorSet", stakingProto);
 const finalitySetRecord = new MessageCodec<SetWire>("StakingFinalitySet", stakingProto);
 const offenceRecord = new MessageCodec<OffenceWire>("StakingOffenceRecord", stakingProto);
+const blockOffenceRecord = new MessageCodec<OffenceWire>("StakingBlockOffenceRecord", stakingProto);
 
 export const sessionKeysCodec = new MessageCodec<SessionKeys>("StakingSessionKeys", stakingProto);
 export const amountArgsCodec = new MessageCodec<StakingAmountArgs>("StakingAmountArgs", stakingProto);
 export const validateArgsCodec = new MessageCodec<StakingValidateArgs>("StakingValidateArgs", stakingProto);
 export const reportEquivocationArgsCodec = new MessageCodec<StakingReportEquivocationArgs>("StakingReportEquivocationArgs", stakingProto);
+/** `reportBlockEquivocation` takes the same arguments as `reportEquivocation`: the encoded proof. */
+export const blockEquivocationProofCodec = new MessageCodec<BlockEquivocationProof>("BlockEquivocationProof", stakingProto);
 export const noArgsCodec = new MessageCodec<StakingNoArgs>("StakingNoArgs", stakingProto);
 
 export const stakingConfigCodec: ValueCodec<StakingConfig> = {
@@ -142,10 +150,15 @@ export const finalitySetCodec: ValueCodec<FinalityAuthoritySet> = {
   },
 };
 
-export const offenceCodec: ValueCodec<OffenceRecord> = {
-  encode: (o) => offenceRecord.encode({ ...o, slashed: bigintToBytes(o.slashed) }),
-  decode: (b) => {
-    const r = offenceRecord.decode(b);
-    return { ...r, slashed: bytesToBigint(r.slashed) };
-  },
-};
+function offenceRecordCodec(record: MessageCodec<OffenceWire>): ValueCodec<OffenceRecord> {
+  return {
+    encode: (o) => record.encode({ ...o, slashed: bigintToBytes(o.slashed) }),
+    decode: (b) => {
+      const r = record.decode(b);
+      return { ...r, slashed: bytesToBigint(r.slashed) };
+    },
+  };
+}
+
+export const offenceCodec = offenceRecordCodec(offenceRecord);
+export const blockOffenceCodec = offenceRecordCodec(blockOffenceRecord);
