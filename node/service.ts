@@ -24,6 +24,7 @@ import { createChainMetrics } from "./chain/metrics.ts";
 import type { HeadInfo } from "./chain/types.ts";
 import { Database } from "./db/database.ts";
 import { Informant } from "./informant.ts";
+import { BlockEquivocationDetector, BlockEquivocationReporter, sealingAuthor } from "./chain/blockEquivocation.ts";
 import { applyJustification, FinalityService, usesFinalityGadget } from "./finality/finalityService.ts";
 import { NetworkService } from "./network/networkService.ts";
 import { MetricsServer, type MetricsServerOpts } from "./metrics/server.ts";
@@ -140,6 +141,14 @@ export class ArkreenNode {
       pool.onBlockImported({ hash: block.hash, number: block.header.number, extrinsicHashes: block.extrinsics.map(extrinsicHash) });
       readingsPool.onBestBlock(block.readings.map((r) => readingCodec.decode(r)));
     });
+    // ── Block equivocation (two blocks by one author in one slot): detect on import, report to the pool ──
+    const blockEquivocations = new BlockEquivocationDetector({}, { authorOf: (header) => sealingAuthor(chain, header) });
+    const blockEquivocationReporter = new BlockEquivocationReporter({ genesisHash: genesis.hash, accountSeed: opts.validatorSeed }, { chain, pool, logger: logger.child("aura") });
+    chain.on("imported", (block) => {
+      const detected = blockEquivocations.onImported(block.header, block.hash);
+      if (detected) blockEquivocationReporter.report(detected);
+    });
+    // ── end block equivocation ──
     let lastFinalized = chain.finalized.number;
     chain.on("finalized", (head) => {
       // Every block between the previous finalized head and this one is final now.
