@@ -6,6 +6,7 @@ import { exportChainSpecCommand } from "./commands/exportChainSpec.ts";
 import { keyCommand } from "./commands/key.ts";
 import { generateNodeKeyCommand } from "./commands/nodeKey.ts";
 import { purgeChainCommand } from "./commands/purgeChain.ts";
+import { testnetCommand } from "./commands/testnet.ts";
 import { addRunOptions, runNode } from "./commands/run.ts";
 import { txCommand } from "./commands/tx.ts";
 
@@ -25,5 +26,6 @@ export function createProgram(): Command {
   program.addCommand(importBlocksCommand());
   program.addCommand(txCommand());
   program.addCommand(deviceCommand());
+  program.addCommand(testnetCommand());
   return program;
 }

@@ -46,6 +46,9 @@ export interface TransactionValidity {
   validUntil: number;
 }
 
+/** Nonces are u32 on the wire: an account that used them all can sign no more (a wrap would re-enable old extrinsics). */
+const MAX_NONCE = 0xffffffff;
+
 /** `ExtrinsicFailed`'s fields: the module and error, then the error's own scalar data (which slot, which REC…). */
 function failureDetails(e: DispatchError): EventData {
   const data: EventData = { module: e.type.module, error: e.type.code };
@@ -92,6 +95,7 @@ export class Executive {
    */
   applyExtrinsic(ctx: BlockContext, bytes: Uint8Array, index: number, opts: { signatureChecked?: boolean } = {}): ApplyOutcome {
     const checked = this.check(ctx.state, ctx.config, bytes, ctx.number, !opts.signatureChecked);
+    if (checked.accountNonce === MAX_NONCE) throw new InvalidTransaction({ code: "EXHAUSTS_RESOURCES", reason: "account nonce exhausted" });
     if (checked.xt.nonce !== checked.accountNonce) {
       const code = checked.xt.nonce < checked.accountNonce ? "STALE" : "FUTURE";
       throw new InvalidTransaction({ code, nonce: checked.xt.nonce, accountNonce: checked.accountNonce });
@@ -99,13 +103,13 @@ export class Executive {
     if (ctx.weight + checked.weight > ctx.config.maxBlockWeight) {
       throw new InvalidTransaction({ code: "EXHAUSTS_RESOURCES", reason: "block weight limit reached" });
     }
-    ctx.weight += checked.weight;
-    ctx.events.enterExtrinsic(index);
     const who = checked.xt.signer;
     const total = checked.fee + checked.tip;
     if (!withdrawKeepAlive(ctx.state, who, total, ctx.config.existentialDeposit)) {
       throw new InvalidTransaction({ code: "PAYMENT", required: total, free: getAccount(ctx.state, who).free });
     }
+    ctx.weight += checked.weight;
+    ctx.events.enterExtrinsic(index);
     const account = getAccount(ctx.state, who);
     putAccount(ctx.state, who, { ...account, nonce: account.nonce + 1 });
     this.distributeFee(ctx, checked.fee, checked.tip);

@@ -8,6 +8,7 @@ import { sealHeader } from "../../consensus/aura/seal.ts";
 import type { Executive } from "../../runtime/executive.ts";
 import { InvalidTransaction } from "../../runtime/framework/errors.ts";
 import { Config as PogConfig } from "../../runtime/modules/pog/storage.ts";
+import { currentInterval } from "../../runtime/modules/pog/time.ts";
 import { applyStateChanges, shortHash, type Chain } from "../chain/chain.ts";
 import type { ReadingsPool } from "../readings/readingsPool.ts";
 import type { TxPool } from "../txpool/index.ts";
@@ -42,7 +43,7 @@ export class AuraBlockProposer implements BlockProposer {
     const parentState = chain.stateAt(parent.hash);
     const number = parent.number + 1;
     const ctx = executive.initializeBlock(parentState, { number, parentHash: parent.hash, digest: [auraPreDigest(slot)] });
-    const readings = this.deps.readings.take(PogConfig.get(parentState).maxReadingsPerBlock);
+    const readings = this.deps.readings.take(PogConfig.get(parentState).maxReadingsPerBlock, currentInterval(ctx.state, PogConfig.get(parentState)), parentState);
     const encodedReadings = readings.map((r) => r.encoded);
     executive.applyReadings(ctx, encodedReadings);
 
@@ -52,13 +53,20 @@ export class AuraBlockProposer implements BlockProposer {
     for (const tx of pool.ready()) {
       if (included.length >= ctx.config.maxBlockExtrinsics || bytes + tx.bytes.length > ctx.config.maxBlockBytes) break;
       if (this.deps.now() > deadlineMs) break;
+      const eventsBefore = ctx.events.records.length;
+      const weightBefore = ctx.weight;
       try {
-        executive.applyExtrinsic(ctx, tx.bytes, included.length, { signatureChecked: true });
+        ctx.state.transactional(() => executive.applyExtrinsic(ctx, tx.bytes, included.length, { signatureChecked: true }));
         included.push(tx.bytes);
         bytes += tx.bytes.length;
       } catch (e) {
-        if (!(e instanceof InvalidTransaction)) throw e;
-        if (e.code !== "FUTURE") invalid.push(tx.hash);
+        // Whatever failed, the block goes on without it: its writes, events and weight are undone.
+        ctx.events.truncate(eventsBefore);
+        ctx.weight = weightBefore;
+        if (!(e instanceof InvalidTransaction)) {
+          logger.warn("Extrinsic made the runtime fail; dropped from the pool", { hash: tx.hash }, e);
+          invalid.push(tx.hash);
+        } else if (e.code !== "FUTURE") invalid.push(tx.hash);
       }
     }
     if (invalid.length > 0) pool.remove(invalid, "invalid");

@@ -144,6 +144,17 @@ export class Chain extends EventEmitter<ChainEvents> {
     return this.serialize(() => this.doFinalize(hash, justification));
   }
 
+  /** Emits to every listener; one that throws is logged and cannot undo a committed import. */
+  private notify<E extends keyof ChainEvents>(event: E, ...args: ChainEvents[E]): void {
+    for (const listener of this.listeners(event) as Array<(...a: ChainEvents[E]) => void>) {
+      try {
+        listener(...args);
+      } catch (e) {
+        this.logger.error(`A ${event} listener failed`, {}, e);
+      }
+    }
+  }
+
   /** Resolves once every queued import and finalization has finished (before closing the database). */
   async idle(): Promise<void> {
     await this.queue;
@@ -180,7 +191,8 @@ export class Chain extends EventEmitter<ChainEvents> {
       try {
         this.verifier.verify(header, parentState);
       } catch (e) {
-        throw new BlockImportError({ code: "CONSENSUS", reason: (e as Error).message });
+        const future = (e as { code?: string }).code === "FUTURE_SLOT";
+        throw new BlockImportError({ code: future ? "FUTURE_BLOCK" : "CONSENSUS", reason: (e as Error).message });
       }
       try {
         this.bodyVerifier.verify(block, parentState);
@@ -215,12 +227,14 @@ export class Chain extends EventEmitter<ChainEvents> {
     const elapsedMs = Number(process.hrtime.bigint() - started) / 1e6;
     this.metrics?.blockImported(elapsedMs / 1000);
     this.logger.info(`Imported #${header.number} (${shortHash(hash)})`, { extrinsics: block.extrinsics.length, origin, ms: Math.round(elapsedMs) });
-    this.emit("imported", imported);
+    // The in-memory head follows the committed batch before anyone hears of the block, so
+    // listeners (pools, RPC, finality) read the new state.
     if (isNewBest) {
       this.bestHead = { hash, number: header.number, header };
       this.metrics?.setHeights(this.bestHead.number, this.finalizedHead.number);
-      this.emit("newBest", this.bestHead);
     }
+    this.notify("imported", imported);
+    if (isNewBest) this.notify("newBest", this.bestHead);
     return imported;
   }
 
@@ -265,7 +279,7 @@ export class Chain extends EventEmitter<ChainEvents> {
     await this.db.db.batch(ops);
     this.finalizedHead = { hash, number: header.number, header };
     this.metrics?.setHeights(this.bestHead.number, this.finalizedHead.number);
-    this.emit("finalized", this.finalizedHead, justification);
+    this.notify("finalized", this.finalizedHead, justification);
   }
 }
 

@@ -7,6 +7,8 @@ export type BlockImportErrorType =
   | { code: "BAD_STATE_ROOT"; expected: string; actual: string }
   | { code: "NOT_DESCENDANT_OF_FINALIZED"; number: number; finalized: number }
   | { code: "CONSENSUS"; reason: string }
+  /** From a slot ahead of our clock: possibly our clock is behind, so not held against the sender. */
+  | { code: "FUTURE_BLOCK"; reason: string }
   | { code: "BAD_READINGS"; reason: string }
   | { code: "EXECUTION_FAILED"; reason: string }
   | { code: "MALFORMED"; reason: string };

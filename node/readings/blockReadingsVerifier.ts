@@ -5,16 +5,18 @@ import { ArkreenError } from "../../primitives/errors.ts";
 import { orderedTrieRoot } from "../../primitives/trie/trie.ts";
 import type { StateReader } from "../../runtime/framework/state.ts";
 import { Devices } from "../../runtime/modules/devices/storage.ts";
+import { Config as PogConfig } from "../../runtime/modules/pog/storage.ts";
 import { readingCodec, readingSigningRoot } from "../../runtime/modules/pog/types.ts";
 
-/** The signature of an encoded reading this node already verified, if any. */
-export type KnownReadingSignature = (deviceId: number, interval: number, encoded: Uint8Array) => Uint8Array | undefined;
+/** The signature of an encoded reading this node already verified, and the device key it verified it with. */
+export type KnownReadingSignature = (deviceId: number, interval: number, encoded: Uint8Array) => { signature: Uint8Array; publicKey: Uint8Array } | undefined;
 
 export type BlockReadingsErrorType =
   | { code: "BAD_READINGS_ROOT" }
   | { code: "MALFORMED_READING"; index: number }
   | { code: "UNKNOWN_DEVICE"; index: number; deviceId: number }
-  | { code: "BAD_AGGREGATE_SIGNATURE" };
+  | { code: "BAD_AGGREGATE_SIGNATURE" }
+  | { code: "TOO_MANY_READINGS"; count: number; max: number };
 
 export class BlockReadingsError extends ArkreenError<BlockReadingsErrorType> {}
 
@@ -42,6 +44,9 @@ export class BlockReadingsVerifier {
       return;
     }
     if (!bytesEqual(root, orderedTrieRoot(encoded))) throw new BlockReadingsError({ code: "BAD_READINGS_ROOT" });
+    // Bounded before any pairing work: a block may not carry more readings than the runtime accepts.
+    const max = PogConfig.get(parentState).maxReadingsPerBlock;
+    if (encoded.length > max) throw new BlockReadingsError({ code: "TOO_MANY_READINGS", count: encoded.length, max });
     const readings = encoded.map((bytes, index) => {
       try {
         return readingCodec.decode(bytes);
@@ -49,15 +54,16 @@ export class BlockReadingsVerifier {
         throw new BlockReadingsError({ code: "MALFORMED_READING", index });
       }
     });
-    const known = readings.map((r, i) => this.knownSignature(r.deviceId, r.interval, encoded[i]));
-    if (known.every((s) => s !== undefined)) {
-      if (bytesEqual(blsAggregateSignatures(known as Uint8Array[]), signature)) return;
-    }
     const keys = readings.map((r, index) => {
       const device = Devices.get(parentState, r.deviceId);
       if (!device) throw new BlockReadingsError({ code: "UNKNOWN_DEVICE", index, deviceId: r.deviceId });
       return device.blsKey;
     });
+    // Fast path: every signature was verified here already, against the key the parent state holds.
+    const known = readings.map((r, i) => this.knownSignature(r.deviceId, r.interval, encoded[i]));
+    if (known.every((k, i) => k !== undefined && bytesEqual(k.publicKey, keys[i]))) {
+      if (bytesEqual(blsAggregateSignatures(known.map((k) => (k as { signature: Uint8Array }).signature)), signature)) return;
+    }
     const messages = readings.map((r) => readingSigningRoot(this.genesisHash, r));
     if (!blsAggregateVerify(keys, messages, signature)) throw new BlockReadingsError({ code: "BAD_AGGREGATE_SIGNATURE" });
   }

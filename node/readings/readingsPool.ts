@@ -96,7 +96,7 @@ export class ReadingsPool {
       candidates.forEach((c, i) => {
         if (!valid[i]) return reject(c.index, "BadSignature");
         if (this.readings.size >= this.opts.maxSize) return reject(c.index, "PoolFull");
-        this.readings.set(c.key, { reading: c.signed.reading, encoded: readingCodec.encode(c.signed.reading), signature: c.signed.signature });
+        this.readings.set(c.key, { reading: c.signed.reading, encoded: readingCodec.encode(c.signed.reading), signature: c.signed.signature, publicKey: c.publicKey });
         accepted.push(c.signed);
       });
       this.deps.metrics?.accepted(accepted.length);
@@ -122,11 +122,18 @@ export class ReadingsPool {
     return device.blsKey;
   }
 
-  /** Up to `max` readings for a block, oldest first. */
-  take(max: number): PooledReading[] {
+  /**
+   * Up to `max` readings for a block, oldest first: those of intervals that ended before the
+   * block's own time (`beforeInterval`; the runtime refuses later ones) whose device still has the
+   * key they were verified with (a rotated key would make the block's aggregate invalid).
+   */
+  take(max: number, beforeInterval: number, state: ReturnType<Chain["stateAt"]>): PooledReading[] {
     const out: PooledReading[] = [];
     for (const r of this.readings.values()) {
       if (out.length >= max) break;
+      if (r.reading.interval >= beforeInterval) continue;
+      const device = Devices.get(state, r.reading.deviceId);
+      if (!device || Buffer.compare(device.blsKey, r.publicKey) !== 0) continue;
       out.push(r);
     }
     return out;
@@ -136,10 +143,10 @@ export class ReadingsPool {
     return [...this.readings.values()];
   }
 
-  /** The verified signature of an encoded reading the pool holds, for cheap block import. */
-  signatureOf(deviceId: number, interval: number, encoded: Uint8Array): Uint8Array | undefined {
+  /** The verified signature of an encoded reading the pool holds, with the key it was verified against. */
+  signatureOf(deviceId: number, interval: number, encoded: Uint8Array): { signature: Uint8Array; publicKey: Uint8Array } | undefined {
     const pooled = this.readings.get(readingKey(deviceId, interval));
-    return pooled && Buffer.compare(pooled.encoded, encoded) === 0 ? pooled.signature : undefined;
+    return pooled && Buffer.compare(pooled.encoded, encoded) === 0 ? { signature: pooled.signature, publicKey: pooled.publicKey } : undefined;
   }
 
   /** After a new best block: drops what it included and what can no longer be credited. */

@@ -19,6 +19,8 @@ export interface PooledReading {
   reading: Reading;
   encoded: Uint8Array;
   signature: Uint8Array;
+  /** The device key the signature was verified with (a rotation invalidates the check). */
+  publicKey: Uint8Array;
 }
 
 export function readingKey(deviceId: number, interval: number): string {

@@ -14,6 +14,8 @@ import { positional, stateAtParam } from "./params.ts";
  * one call's verification under ~5 s of one core and its body under ~2 MiB.
  */
 const MAX_READINGS_PER_CALL = 10_000;
+/** Readings `pog_pendingReadings` lists (the oldest first): the pool holds up to 100,000. */
+const MAX_PENDING_LISTED = 1000;
 /** Intervals per `pog_generation` query. */
 const MAX_GENERATION_RANGE = 10_000;
 
@@ -69,7 +71,10 @@ export function registerPogRpc(server: RpcServer, api: RpcNodeApi): void {
   });
   server.addMethod("pog_pendingReadings", {
     handler: () =>
-      api.readings.pending().map(({ reading, signature }) => ({ ...reading, signature: toHex(signature) })),
+      api.readings
+        .pending()
+        .slice(0, MAX_PENDING_LISTED)
+        .map(({ reading, signature }) => ({ ...reading, signature: toHex(signature) })),
   });
   server.addMethod("pog_generation", {
     handler: (params) => {

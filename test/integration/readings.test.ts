@@ -390,7 +390,7 @@ describe("readings at block import (LevelDB, no readings pool)", function () {
     await open((deviceId, interval, encoded) => {
       asked.push(`${deviceId}:${interval}`);
       const i = readings.findIndex((r) => r.deviceId === deviceId && r.interval === interval);
-      return i >= 0 && bytesEqual(encoded, readingCodec.encode(readings[i])) ? signatures[i] : undefined;
+      return i >= 0 && bytesEqual(encoded, readingCodec.encode(readings[i])) ? { signature: signatures[i], publicKey: devices[deviceId].key.publicKey } : undefined;
     });
     const good = buildBlock([], readings, signatures);
     const bad = { ...good, readingsSignature: signatures[1] };
