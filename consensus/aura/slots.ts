@@ -7,6 +7,4 @@ export function slotStartMs(slot: bigint, slotDurationMs: number): number {
   return Number(slot) * slotDurationMs;
 }
 
-export function slotAuthorIndex(slot: bigint, authorityCount: number): number {
-  return Number(slot % BigInt(authorityCount));
-}
+export { slotAuthorIndex } from "../../primitives/seal.ts";
