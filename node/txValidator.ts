@@ -13,6 +13,7 @@ const REASONS: Record<InvalidTransactionType["code"], InvalidReason> = {
   OUTDATED: "OUTDATED",
   BAD_CALL: "BAD_CALL",
   EXHAUSTS_RESOURCES: "EXHAUSTS_RESOURCES",
+  BLOCK_FULL: "EXHAUSTS_RESOURCES",
   MALFORMED: "BAD_CALL",
 };
 

@@ -101,7 +101,7 @@ export class Executive {
       throw new InvalidTransaction({ code, nonce: checked.xt.nonce, accountNonce: checked.accountNonce });
     }
     if (ctx.weight + checked.weight > ctx.config.maxBlockWeight) {
-      throw new InvalidTransaction({ code: "EXHAUSTS_RESOURCES", reason: "block weight limit reached" });
+      throw new InvalidTransaction({ code: "BLOCK_FULL", weight: checked.weight, used: ctx.weight });
     }
     const who = checked.xt.signer;
     const total = checked.fee + checked.tip;

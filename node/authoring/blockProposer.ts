@@ -66,6 +66,8 @@ export class AuraBlockProposer implements BlockProposer {
         if (!(e instanceof InvalidTransaction)) {
           logger.warn("Extrinsic made the runtime fail; dropped from the pool", { hash: tx.hash }, e);
           invalid.push(tx.hash);
+        } else if (e.code === "BLOCK_FULL") {
+          break; // it stays in the pool for the next block
         } else if (e.code !== "FUTURE") invalid.push(tx.hash);
       }
     }

@@ -66,6 +66,9 @@ export class Chain extends EventEmitter<ChainEvents> {
     this.genesisHash = deps.genesis.hash;
     this.bestHead = best;
     this.finalizedHead = finalized;
+    // Every RPC subscription (new heads, a device's pending commands) listens here; they are
+    // bounded by the RPC server's connection and per-connection subscription limits instead.
+    this.setMaxListeners(0);
     this.metrics?.setHeights(best.number, finalized.number);
   }
 

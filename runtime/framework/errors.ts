@@ -20,6 +20,8 @@ export type InvalidTransactionType =
   | { code: "OUTDATED"; birth: number; period: number; blockNumber: number }
   | { code: "BAD_CALL"; reason: string }
   | { code: "EXHAUSTS_RESOURCES"; reason: string }
+  /** Valid, but does not fit in what is left of this block's weight: the next block may take it. */
+  | { code: "BLOCK_FULL"; weight: bigint; used: bigint }
   | { code: "MALFORMED"; reason: string };
 
 export class InvalidTransaction extends ArkreenError<InvalidTransactionType> {}

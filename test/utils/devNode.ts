@@ -30,11 +30,11 @@ export interface TestNode {
 }
 
 /** An in-process dev node (Alice authoring) on a fresh LevelDB and an ephemeral RPC port. */
-export async function startDevNode(opts: { slotDurationMs?: number; basePath?: string; validator?: boolean; mint?: boolean } = {}): Promise<TestNode> {
+export async function startDevNode(opts: { slotDurationMs?: number; basePath?: string; validator?: boolean; mint?: boolean; spec?: ChainSpec } = {}): Promise<TestNode> {
   const basePath = opts.basePath ?? mkdtempSync(join(tmpdir(), "arkreen-test-"));
   const node = await ArkreenNode.start(
     {
-      spec: fastDevSpec(opts.slotDurationMs ?? 500, { mint: opts.mint }),
+      spec: opts.spec ?? fastDevSpec(opts.slotDurationMs ?? 500, { mint: opts.mint }),
       basePath,
       name: "test-node",
       validatorSeed: opts.validator === false ? null : devKeypair("Alice").secretSeed,

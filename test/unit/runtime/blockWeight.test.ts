@@ -11,13 +11,13 @@ function specWithMaxWeight(maxBlockWeight: number) {
 }
 
 describe("block weight limit", () => {
-  it("stops filling a block at maxBlockWeight: the extrinsic that would exceed it is EXHAUSTS_RESOURCES", () => {
+  it("stops filling a block at maxBlockWeight: the extrinsic that would exceed it is BLOCK_FULL (it fits a later block)", () => {
     const chain = new TestChain(specWithMaxWeight(Number(TRANSFER_WEIGHT) * 2));
     const bob = publicKeyOf("Bob");
     const xts = [0, 1, 2].map((nonce) => chain.sign("Alice", transferCall(bob, 1_000_000_000_000_000n), { nonce }));
     const { block, results } = chain.produceBlock(xts);
     assert.equal(block.extrinsics.length, 2);
-    assert.ok(results[2] instanceof InvalidTransaction && results[2].code === "EXHAUSTS_RESOURCES");
+    assert.ok(results[2] instanceof InvalidTransaction && results[2].code === "BLOCK_FULL");
   });
 
   it("refuses at validation a call heavier than a whole block", () => {
