@@ -239,6 +239,7 @@ export class ArkreenNode {
           watch: (hash, listener) => pool.watch(hash, listener),
           pending: () => pool.pending(),
           status: (hash) => pool.status(hash),
+          nextNonce: (sender, accountNonce) => pool.nextNonce(sender, accountNonce),
         },
         network: announced,
         readings: readingsPool,

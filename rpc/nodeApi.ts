@@ -8,7 +8,7 @@ import type { RuntimeConfig } from "../runtime/config.ts";
 /** What the RPC namespaces need from the node. */
 export interface RpcNodeApi {
   chain: Pick<Chain, "best" | "finalized" | "genesisHash" | "header" | "block" | "justification" | "hashAt" | "stateAt" | "on" | "off">;
-  pool: Pick<TxPool, "submit" | "watch" | "pending" | "status">;
+  pool: Pick<TxPool, "submit" | "watch" | "pending" | "status" | "nextNonce">;
   readings: ReadingsPool;
   /** Null when the node runs without networking. */
   network: Pick<NetworkService, "peers" | "host"> | null;

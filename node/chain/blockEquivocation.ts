@@ -141,10 +141,6 @@ export class BlockEquivocationReporter {
 
   /** The account's next nonce counting its pooled transactions, as `system_accountNextIndex` answers. */
   private nextNonce(account: Uint8Array): number {
-    let next = getAccount(this.deps.chain.stateAt(), account).nonce;
-    const sender = toHex(account);
-    const pooled = new Set(this.deps.pool.pending().filter((tx) => tx.sender === sender).map((tx) => tx.nonce));
-    while (pooled.has(next)) next++;
-    return next;
+    return this.deps.pool.nextNonce(toHex(account), getAccount(this.deps.chain.stateAt(), account).nonce);
   }
 }

@@ -11,7 +11,7 @@ import type { ValidTransaction } from "../txpool/types.ts";
 /** The part of the transaction pool the reporter uses (`node/txpool/pool.ts` fits it). */
 export interface EquivocationReportPool {
   submit(bytes: Uint8Array): ValidTransaction;
-  pending(): ValidTransaction[];
+  nextNonce(sender: string, accountNonce: number): number;
 }
 
 export interface EquivocationReporterOpts {
@@ -65,10 +65,6 @@ export class EquivocationReporter {
 
   /** The account's next nonce counting its pooled transactions, as `system_accountNextIndex` answers. */
   private nextNonce(account: Uint8Array): number {
-    let next = getAccount(this.deps.chain.stateAt(), account).nonce;
-    const sender = toHex(account);
-    const pooled = new Set(this.deps.pool.pending().filter((tx) => tx.sender === sender).map((tx) => tx.nonce));
-    while (pooled.has(next)) next++;
-    return next;
+    return this.deps.pool.nextNonce(toHex(account), getAccount(this.deps.chain.stateAt(), account).nonce);
   }
 }

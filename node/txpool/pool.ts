@@ -177,6 +177,18 @@ export class TxPool {
     return out;
   }
 
+  /**
+   * The nonce a new transaction of `sender` should carry: the first from `accountNonce` (the
+   * chain's) that the sender has no transaction pooled for — what `system_accountNextIndex` answers.
+   */
+  nextNonce(sender: string, accountNonce: number): number {
+    const pooled = new Set<number>();
+    for (const entry of this.byHash.values()) if (entry.tx.sender === sender) pooled.add(entry.tx.nonce);
+    let next = accountNonce;
+    while (pooled.has(next)) next++;
+    return next;
+  }
+
   /** Ready transactions in inclusion order, then future ones in submission order. */
   pending(): ValidTransaction[] {
     const future: PoolEntry[] = [];

@@ -6,11 +6,7 @@ import { accountParam, positional } from "./params.ts";
 
 /** The next nonce for `who`: the chain's, advanced past the sender's consecutive pool transactions. */
 function nextIndex(api: RpcNodeApi, who: Uint8Array): number {
-  let next = getAccount(api.chain.stateAt(), who).nonce;
-  const sender = toHex(who);
-  const pooled = new Set(api.pool.pending().filter((tx) => tx.sender === sender).map((tx) => tx.nonce));
-  while (pooled.has(next)) next++;
-  return next;
+  return api.pool.nextNonce(toHex(who), getAccount(api.chain.stateAt(), who).nonce);
 }
 
 export function registerSystemRpc(server: RpcServer, api: RpcNodeApi): void {
