@@ -198,7 +198,6 @@ export class ArkreenNode {
       await network.start();
       const started = network;
       closers.push(() => started.stop());
-      logger.info(`Local node identity is: ${network.host.peerId}`);
     }
 
     // Finality: the BLS gadget once the chain has several finality authorities; a lone
