@@ -9,7 +9,7 @@ import { buildJustification } from "./justification.ts";
 import type { FinalityMetrics } from "./metrics.ts";
 import { StageVotes } from "./stageVotes.ts";
 import type { BlockRef, ChainView, EquivocationHandler, FinalityClock, FinalizeFn, TimerHandle, VoteNetwork, VoterSet, VoterSetProvider, VoteStore } from "./types.ts";
-import { isSupermajority, totalWeight } from "./weight.ts";
+import { isMoreThanThird, isSupermajority, totalWeight } from "./weight.ts";
 
 /**
  * Votes for rounds ahead of ours are kept (a voter that restarted or was cut off catches up by
@@ -292,6 +292,18 @@ export class FinalityGadget {
     const ahead = [...this.rounds.keys()].filter((r) => r >= this.round).sort((a, b) => b - a);
     for (const r of ahead) {
       if (this.tryComplete(this.roundState(r))) return;
+    }
+    // Join voters who are ahead: prevotes of a later round from more than a third of the weight
+    // include an honest voter, who entered that round only after completing every round before
+    // it. Without this, voters restarted after a lost quorum resume at their old round while the
+    // others wait in a later one, and neither side can complete a round (GRANDPA's catch-up plays
+    // this part; it carries the completed round's votes, this relies on the same safety caveat
+    // as a restarted voter — see docs/consensus.md).
+    const joinable = ahead.find((r) => r > this.round && isMoreThanThird(this.roundState(r).prevotes.singleVoteWeight, this.total));
+    if (joinable !== undefined) {
+      this.log.debug("Joining voters ahead", { from: this.round, to: joinable });
+      this.startRound(joinable);
+      return;
     }
     const state = this.roundState(this.round);
     this.maybePrevote(state);
