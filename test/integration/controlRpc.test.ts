@@ -13,23 +13,13 @@ import { Commands } from "../../runtime/modules/control/storage.ts";
 import { ReceiptStatus, commandFromView, commandRecordCodec } from "../../runtime/modules/control/types.ts";
 import { signRegistration } from "../../runtime/modules/devices/signing.ts";
 import { DeviceKind, registerArgsCodec } from "../../runtime/modules/devices/types.ts";
-import { RpcClientError, WsRpcClient } from "../../cli/rpcClient.ts";
+import { WsRpcClient } from "../../cli/rpcClient.ts";
 import type { CommandJson } from "../../rpc/namespaces/control.ts";
-import { startDevNode, waitFor, type TestNode } from "../utils/devNode.ts";
+import { rpcError, startDevNode, waitFor, type TestNode } from "../utils/devNode.ts";
 
 const alice = devKeypair("Alice");
 const bob = devKeypair("Bob");
 const deviceKey = blsKeypairFromSeed(new Uint8Array(32).fill(42));
-
-async function rpcError(p: Promise<unknown>): Promise<RpcClientError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof RpcClientError) return e;
-    throw e;
-  }
-  throw new Error("expected an RPC error");
-}
 
 describe("control RPC (in-process dev node): control_pending, control_get, control_subscribePending", function () {
   this.timeout(30_000);

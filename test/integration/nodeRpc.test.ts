@@ -7,8 +7,8 @@ import { verifyProofs } from "../../primitives/trie/proof.ts";
 import { signExtrinsic } from "../../runtime/extrinsic.ts";
 import { transferArgs } from "../../runtime/modules/balances/calls.ts";
 import { Account } from "../../runtime/modules/system/storage.ts";
-import { WsRpcClient, RpcClientError } from "../../cli/rpcClient.ts";
-import { httpRpc, startDevNode, waitFor, type TestNode } from "../utils/devNode.ts";
+import { WsRpcClient } from "../../cli/rpcClient.ts";
+import { httpRpc, rpcError, startDevNode, waitFor, type TestNode } from "../utils/devNode.ts";
 
 const alice = devKeypair("Alice");
 const bob = devKeypair("Bob");
@@ -17,16 +17,6 @@ const AKRE = 10n ** 18n;
 function transfer(genesisHash: Uint8Array, nonce: number, amount: bigint, opts: { tip?: bigint; seed?: Uint8Array } = {}): Uint8Array {
   const call = { module: "balances", method: "transfer", args: transferArgs.encode({ dest: bob.publicKey, value: bigintToBytes(amount) }) };
   return signExtrinsic(genesisHash, opts.seed ?? alice.secretSeed, call, { nonce, tip: opts.tip ?? 0n });
-}
-
-async function rpcError(p: Promise<unknown>): Promise<RpcClientError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof RpcClientError) return e;
-    throw e;
-  }
-  throw new Error("expected an RPC error");
 }
 
 describe("node JSON-RPC (in-process dev node, LevelDB, real HTTP/WS)", function () {

@@ -6,6 +6,7 @@ import type { ChainSpec } from "../../genesis/chainSpec.ts";
 import { devKeypair } from "../../primitives/keys/devAccounts.ts";
 import { nullLogger } from "../../primitives/logger.ts";
 import { ArkreenNode } from "../../node/service.ts";
+import { RpcClientError } from "../../cli/rpcClient.ts";
 
 /**
  * The dev chain spec with a shorter slot, so that tests see blocks quickly. Without `mint`, the
@@ -71,4 +72,15 @@ export async function waitFor(predicate: () => boolean | Promise<boolean>, timeo
 export async function httpRpc(url: string, method: string, params: unknown[] = []): Promise<{ result?: unknown; error?: { code: number; message: string; data?: unknown } }> {
   const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }) });
   return (await res.json()) as { result?: unknown; error?: { code: number; message: string } };
+}
+
+/** The JSON-RPC error a call is expected to fail with; fails the test if the call succeeds. */
+export async function rpcError(p: Promise<unknown>): Promise<RpcClientError> {
+  try {
+    await p;
+  } catch (e) {
+    if (e instanceof RpcClientError) return e;
+    throw e;
+  }
+  throw new Error("expected an RPC error");
 }

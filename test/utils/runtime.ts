@@ -110,6 +110,11 @@ export class TestChain {
     return signExtrinsic(this.genesis.hash, keypair.secretSeed, call, params);
   }
 
+  /** Produces empty blocks until the head is block `n`. */
+  advanceTo(n: number): void {
+    while (this.head.header.number < n) this.produceBlock([]);
+  }
+
   /**
    * Authors a block on the head as the slot worker does (`readings`: encoded pog readings,
    * applied before the extrinsics; their signatures are the importer's business, not checked here):

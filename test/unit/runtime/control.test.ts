@@ -78,11 +78,6 @@ class ControlChain extends TestChain {
     return expectApplied(this.produceBlock([this.sign(signer, call, { nonce })]).results[0]);
   }
 
-  /** Produces empty blocks until the head is block `number`. */
-  advanceTo(number: number): void {
-    while (this.head.header.number < number) this.produceBlock([]);
-  }
-
   number(): number {
     return this.head.header.number;
   }

@@ -105,10 +105,6 @@ function staking(events: DecodedEvent[], name: string): Array<Record<string, unk
   return events.filter((e) => e.module === "staking" && e.name === name).map((e) => e.data);
 }
 
-/** Produces empty blocks until the head is block `n`. */
-function advanceTo(chain: TestChain, n: number): void {
-  while (chain.head.header.number < n) chain.produceBlock([]);
-}
 
 /** The head's session starts with block 4s; the rotation happens in block 4s + 3. */
 function lastBlockOfSession(s: number): number {
@@ -211,14 +207,14 @@ describe("staking", () => {
       assert.ok(chain.account(bob).free < free0 - 6000n * AKRE, "the bond and the fees left the free balance");
 
       // Block 5: session 1, so the chunk unlocks in session 1 + 3 = 4 (blocks 16 to 19).
-      advanceTo(chain, 4);
+      chain.advanceTo(4);
       assert.equal(CurrentSession.get(chain.state()), 1);
       const unbonded = ok(chain, "Bob", unbond(2000n * AKRE));
       assert.deepEqual(staking(unbonded, "Unbonded"), [{ stash: toHex(bob), amount: (2000n * AKRE).toString(), unlockSession: 1 + BONDING_PERIOD }]);
       assert.deepEqual(Ledger.get(chain.state(), bob), { active: 4000n * AKRE, unlocking: [{ value: 2000n * AKRE, unlockSession: 4 }] });
       assert.equal(chain.account(bob).reserved, 6000n * AKRE, "still reserved during the bonding period");
 
-      advanceTo(chain, lastBlockOfSession(3) - 1);
+      chain.advanceTo(lastBlockOfSession(3) - 1);
       assert.equal(CurrentSession.get(chain.state()), 3);
       fails(chain, "Bob", withdraw(), "NothingToWithdraw");
       assert.equal(CurrentSession.get(chain.state()), 4, "the failed withdrawal's block ended session 3");
@@ -246,7 +242,7 @@ describe("staking", () => {
       ok(chain, "Bob", bond(MIN_BOND));
       ok(chain, "Bob", validate(chain, "Bob"));
       ok(chain, "Bob", unbond(MIN_BOND));
-      advanceTo(chain, lastBlockOfSession(BONDING_PERIOD - 1));
+      chain.advanceTo(lastBlockOfSession(BONDING_PERIOD - 1));
       const events = ok(chain, "Bob", withdraw());
       assert.equal(staking(events, "Chilled").length, 1);
       assert.equal(Ledger.get(chain.state(), account("Bob")), undefined);
@@ -294,7 +290,7 @@ describe("staking", () => {
     it("elects the set for session s + 2 at the end of session s: top maxValidators by stake, ties by account id, minimum bond", () => {
       const chain = candidates();
       const session = 0;
-      advanceTo(chain, lastBlockOfSession(session));
+      chain.advanceTo(lastBlockOfSession(session));
       const [first, second] = [account("Bob"), account("Charlie")].sort(Buffer.compare);
       const elected = PlannedSets.get(chain.state(), session + 2) ?? [];
       assert.deepEqual(
@@ -309,7 +305,7 @@ describe("staking", () => {
       const session = 0;
       const expected = [account("Bob"), account("Charlie")].sort(Buffer.compare).map(toHex).concat(toHex(account("Alice")));
 
-      advanceTo(chain, lastBlockOfSession(session + 1) - 1);
+      chain.advanceTo(lastBlockOfSession(session + 1) - 1);
       assert.deepEqual(Authorities.get(chain.state()).map(toHex), keysOf(["Alice"]), "session s + 1 still has the old set");
       assert.equal(CurrentSetId.get(chain.state()), 0);
 
@@ -325,7 +321,7 @@ describe("staking", () => {
       assert.deepEqual(validatorStakes(state).map(([, s]) => s), [20_000n * AKRE, 20_000n * AKRE, GENESIS_BOND]);
 
       // The next session elects the same set: the set id stays.
-      advanceTo(chain, lastBlockOfSession(session + 3));
+      chain.advanceTo(lastBlockOfSession(session + 3));
       assert.equal(CurrentSetId.get(chain.state()), 1);
       assert.equal(staking(chain.events(), "NewAuthoritySet").length, 0);
       assert.equal(staking(chain.events(), "NewSession").length, 1);
@@ -335,10 +331,10 @@ describe("staking", () => {
     it("a chilled validator leaves the set two sessions after its chill; with no candidate the last set carries on", () => {
       const chain = new TestChain(stakingSpec(["Alice", "Bob"]));
       ok(chain, "Bob", chill());
-      advanceTo(chain, lastBlockOfSession(2));
+      chain.advanceTo(lastBlockOfSession(2));
       assert.deepEqual(Authorities.get(chain.state()).map(toHex), keysOf(["Alice"]));
       ok(chain, "Alice", chill());
-      advanceTo(chain, lastBlockOfSession(5));
+      chain.advanceTo(lastBlockOfSession(5));
       assert.deepEqual(Authorities.get(chain.state()).map(toHex), keysOf(["Alice"]));
       assert.deepEqual(staking(chain.events(), "ElectionFallback"), [{ session: 7, validators: 1 }]);
     });
@@ -372,7 +368,7 @@ describe("staking", () => {
 
       // Bob stays in session 0's set, is gone from session 1's, and is not elected for session 2.
       assert.deepEqual(Authorities.get(chain.state()).map(toHex), keysOf(["Alice", "Bob"]));
-      advanceTo(chain, lastBlockOfSession(0));
+      chain.advanceTo(lastBlockOfSession(0));
       assert.deepEqual(Authorities.get(chain.state()).map(toHex), keysOf(["Alice"]));
       assert.equal(CurrentSetId.get(chain.state()), 1);
       assert.deepEqual((PlannedSets.get(chain.state(), 2) ?? []).map((v) => toHex(v.account)), keysOf(["Alice"]));
@@ -404,10 +400,10 @@ describe("staking", () => {
       const chain = new TestChain(stakingSpec(["Alice", "Bob"]));
       ok(chain, "Bob", chill());
       // Set 0 is current in sessions 0 and 1; set 1 (Alice alone) from session 2.
-      advanceTo(chain, lastBlockOfSession(1));
+      chain.advanceTo(lastBlockOfSession(1));
       assert.equal(CurrentSetId.get(chain.state()), 1);
       assert.ok(SetHistory.contains(chain.state(), 0));
-      advanceTo(chain, lastBlockOfSession(2) - 1);
+      chain.advanceTo(lastBlockOfSession(2) - 1);
       const r = submit(chain, "Charlie", report(equivocation(chain, 1, finality("Bob"))));
       assert.equal(r.success, true, `session 2 still accepts set 0: ${r.error}`);
       assert.equal(CurrentSession.get(chain.state()), 3);
@@ -420,7 +416,7 @@ describe("staking", () => {
       const chain = new TestChain(stakingSpec(["Alice"]));
       ok(chain, "Charlie", report(equivocation(chain, 0, finality("Alice"))));
       assert.equal(chain.account(account("Alice")).reserved, GENESIS_BOND - GENESIS_BOND / 10n);
-      advanceTo(chain, lastBlockOfSession(3));
+      chain.advanceTo(lastBlockOfSession(3));
       assert.deepEqual(Authorities.get(chain.state()).map(toHex), keysOf(["Alice"]));
       assert.ok(bytesEqual(FinalityAuthorities.get(chain.state()).authorities[0].account, account("Alice")));
       assertIssuanceInvariant(chain);

@@ -75,9 +75,6 @@ function staking(events: DecodedEvent[], name: string): Array<Record<string, unk
   return events.filter((e) => e.module === "staking" && e.name === name).map((e) => e.data);
 }
 
-function advanceTo(chain: TestChain, n: number): void {
-  while (chain.head.header.number < n) chain.produceBlock([]);
-}
 
 describe("staking: block equivocation reports", () => {
   it("slashes the author of two blocks in one slot: reporter paid, rest burned, chilled, removed from the next set", () => {
@@ -102,7 +99,7 @@ describe("staking: block equivocation reports", () => {
     assert.equal(chain.totalIssuance(), chain.sumOfBalances());
     assert.ok(BlockOffences.contains(chain.state(), 5n, account("Bob")));
 
-    advanceTo(chain, SESSION - 1);
+    chain.advanceTo(SESSION - 1);
     assert.deepEqual(Authorities.get(chain.state()).map(toHex), [toHex(account("Alice"))], "Bob is gone from session 1's set");
     assert.deepEqual((PlannedSets.get(chain.state(), 2) ?? []).map((v) => toHex(v.account)), [toHex(account("Alice"))], "and not elected for session 2");
   });
@@ -136,14 +133,14 @@ describe("staking: block equivocation reports", () => {
     const chain = new TestChain(stakingSpec(["Alice", "Bob"]));
     assert.equal(submit(chain, "Bob", { module: "staking", method: "chill", args: noArgsCodec.encode({}) }).success, true);
     // Session 2 (blocks 8–11) has Alice alone: slot 5 is hers there, Bob's in session 0.
-    advanceTo(chain, 2 * SESSION);
+    chain.advanceTo(2 * SESSION);
     const bobsBlock = header("Bob", 5n, { number: 2 });
     fails(chain, report(proof(bobsBlock, header("Alice", 5n, { number: 9 }))), "NotEquivocation");
     assert.equal(submit(chain, "Charlie", report(proof(header("Alice", 5n, { number: 9 }), header("Alice", 5n, { number: 10 })))).success, true);
-    advanceTo(chain, 4 * SESSION);
+    chain.advanceTo(4 * SESSION);
     const secondBobsBlock = header("Bob", 5n, { number: 3 });
     assert.equal(submit(chain, "Charlie", report(proof(bobsBlock, secondBobsBlock))).error, undefined, "session 0 is still kept in session 4");
-    advanceTo(chain, 5 * SESSION);
+    chain.advanceTo(5 * SESSION);
     fails(chain, report(proof(bobsBlock, header("Bob", 5n, { number: 1 }))), "UnknownSession");
   });
 });
