@@ -30,6 +30,8 @@ export interface OpenChainDeps {
   metrics: ChainMetrics | null;
   /** Signatures of readings this node verified already (its readings pool); none for offline tools. */
   knownReadingSignature?: KnownReadingSignature;
+  /** The wall clock for the future-slot check (node/clock.ts); Date.now by default. */
+  now?: () => number;
 }
 
 export async function openChain(genesis: GenesisBlock, db: Database, deps: OpenChainDeps): Promise<OpenedChain> {
@@ -37,7 +39,7 @@ export async function openChain(genesis: GenesisBlock, db: Database, deps: OpenC
   const executive = new Executive(genesis.hash);
   const verifier = new AuraHeaderVerifier<StateReader>(
     { slotDurationMs: runtimeConfig.slotDurationMs, maxFutureSlots: MAX_FUTURE_SLOTS },
-    { authorities: (state) => Authorities.get(state), now: Date.now },
+    { authorities: (state) => Authorities.get(state), now: deps.now ?? Date.now },
   );
   const bodyVerifier = new BlockReadingsVerifier({ genesisHash: genesis.hash, knownSignature: deps.knownReadingSignature ?? (() => undefined) });
   const chain = await Chain.open({ db: new ChainDatabase(db), genesis, executive, verifier, bodyVerifier, logger: deps.logger, metrics: deps.metrics });

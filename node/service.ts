@@ -24,6 +24,7 @@ import { createChainMetrics } from "./chain/metrics.ts";
 import type { HeadInfo } from "./chain/types.ts";
 import { Database } from "./db/database.ts";
 import { Informant } from "./informant.ts";
+import { wallClock } from "./clock.ts";
 import { BlockEquivocationDetector, BlockEquivocationReporter, sealingAuthor } from "./chain/blockEquivocation.ts";
 import { applyJustification, FinalityService, usesFinalityGadget } from "./finality/finalityService.ts";
 import { NetworkService } from "./network/networkService.ts";
@@ -49,6 +50,8 @@ export interface NodeOpts {
   prometheus: MetricsServerOpts | null;
   /** p2p networking; null runs the node alone (tests, offline tools). */
   network: { port: number; listenHost: string; bootnodes: string[]; nodeKey: Uint8Array | null } | null;
+  /** Shifts the node's wall clock (fault scenarios only; node/clock.ts). Default 0. */
+  clockOffsetMs?: number;
 }
 
 export function databasePath(basePath: string, spec: ChainSpec): string {
@@ -121,6 +124,7 @@ export class ArkreenNode {
     closers: Array<() => Promise<void> | void>,
   ): Promise<ArkreenNode> {
     const register = new Registry();
+    const now = wallClock(opts.clockOffsetMs);
     const verifier = await createBlsVerifier({}, { logger: logger.child("bls"), metrics: createBlsMetrics(register) });
     closers.push(() => verifier.close());
     // The readings pool needs the chain, and the chain's import checks ask the pool for signatures it verified.
@@ -129,12 +133,13 @@ export class ArkreenNode {
       logger: logger.child("chain"),
       metrics: createChainMetrics(register),
       knownReadingSignature: (deviceId, interval, encoded) => readings?.signatureOf(deviceId, interval, encoded),
+      now,
     });
     closers.push(() => chain.idle());
     logger.info(`Best block: #${chain.best.number} (${shortHash(chain.best.hash)}), finalized #${chain.finalized.number}`);
 
     const pool = new TxPool({}, { validator: new RuntimeTxValidator({ chain, executive }), logger: logger.child("txpool"), metrics: createTxPoolMetrics(register) });
-    const readingsPool = new ReadingsPool({}, { chain, verifier, logger: logger.child("readings"), metrics: createReadingsPoolMetrics(register), now: Date.now });
+    const readingsPool = new ReadingsPool({}, { chain, verifier, logger: logger.child("readings"), metrics: createReadingsPoolMetrics(register), now });
     readings = readingsPool;
     chain.on("imported", (block) => {
       if (!block.isNewBest) return;
@@ -178,10 +183,10 @@ export class ArkreenNode {
       const worker = new SlotWorker(
         { slotDurationMs: runtimeConfig.slotDurationMs, authorityKey },
         {
-          proposer: new AuraBlockProposer({ chain, executive, pool, readings: readingsPool, logger: logger.child("aura"), secretSeed: seed, now: Date.now }),
+          proposer: new AuraBlockProposer({ chain, executive, pool, readings: readingsPool, logger: logger.child("aura"), secretSeed: seed, now }),
           authorities,
           logger: logger.child("aura"),
-          now: Date.now,
+          now,
         },
       );
       worker.start();
@@ -207,7 +212,7 @@ export class ArkreenNode {
       const gadgetNetwork = network;
       const finality = new FinalityService(
         { genesisHash: genesis.hash, finalitySecretKey: opts.finalitySecretKey, accountSeed: opts.validatorSeed, slotDurationMs: runtimeConfig.slotDurationMs },
-        { chain, db, verifier, pool, broadcastVote: (bytes) => gadgetNetwork?.announce("votes", bytes), logger: logger.child("grandpa"), registry: register },
+        { chain, db, verifier, now, pool, broadcastVote: (bytes) => gadgetNetwork?.announce("votes", bytes), logger: logger.child("grandpa"), registry: register },
       );
       network?.setVoteHandler((bytes) => finality.onGossipVote(bytes));
       chain.on("imported", () => finality.poke());

@@ -7,6 +7,7 @@ import { devFinalityKeypair } from "../../runtime/modules/staking/keys.ts";
 import { parseCors } from "../../rpc/server/options.ts";
 import { parseNodeKeyHex } from "../../p2p/index.ts";
 import { ArkreenNode } from "../../node/service.ts";
+import { clockOffsetFromEnv } from "../../node/clock.ts";
 import { selectBasePath, selectChainSpec } from "../chainSelection.ts";
 
 interface RunFlags {
@@ -106,6 +107,7 @@ export async function runNode(flags: RunFlags): Promise<void> {
         bootnodes: flags.bootnodes ?? [],
         nodeKey: flags.nodeKey ? parseNodeKeyHex(flags.nodeKey) : null,
       },
+      clockOffsetMs: clockOffsetFromEnv(),
     },
     { logger },
   );

@@ -44,6 +44,8 @@ export interface FinalityServiceDeps {
   broadcastVote(bytes: Uint8Array): void;
   logger: Logger;
   registry: Registry | null;
+  /** The node's wall clock (node/clock.ts); the system clock when absent. */
+  now?: () => number;
 }
 
 /**
@@ -103,7 +105,7 @@ export class FinalityService {
         verifier: this.verifier,
         finalize: (block, j) => chain.finalize(block.hash, { engine: BLS_FINALITY_ENGINE, data: finalityJustificationCodec.encode(j) }),
         onEquivocation: (proof) => this.reporter.report(proof),
-        clock: systemClock,
+        clock: this.deps.now ? { ...systemClock, now: this.deps.now } : systemClock,
         logger: this.deps.logger,
         metrics: this.deps.registry && createFinalityMetrics(this.deps.registry),
       },
