@@ -81,10 +81,11 @@ export class MerkleTrie {
 
   /**
    * Entries whose key starts with `prefix`, in ascending key order (byte-wise, a key before
-   * its extensions). Nodes are loaded as the iteration reaches them; the trie must not be
-   * changed while an iteration is under way.
+   * its extensions); with `after`, only the keys above it, found by descending to it rather than
+   * walking what lies before (a cursor over a large map). Nodes are loaded as the iteration
+   * reaches them; the trie must not be changed while an iteration is under way.
    */
-  *entries(prefix: Uint8Array = EMPTY_PATH): IterableIterator<[Uint8Array, Uint8Array]> {
+  *entries(prefix: Uint8Array = EMPTY_PATH, after?: Uint8Array): IterableIterator<[Uint8Array, Uint8Array]> {
     const wanted = keyToNibbles(prefix);
     const path: number[] = [];
     let node = this.rootNode();
@@ -104,7 +105,14 @@ export class MerkleTrie {
       pos += common;
       node = this.extensionChild(node);
     }
-    if (node !== null) yield* this.walk(node, path);
+    if (node === null) return;
+    if (after === undefined) {
+      yield* this.walk(node, path);
+      return;
+    }
+    const bound = keyToNibbles(after);
+    if (isAbove(path, bound)) yield* this.walk(node, path);
+    else if (compareNibbles(path, bound) === 0) yield* this.walkAfter(node, path, bound);
   }
 
   /**
@@ -300,6 +308,34 @@ export class MerkleTrie {
     }
   }
 
+  /**
+   * `walk` restricted to keys above `bound` (nibbles), while `path` is a prefix of it: subtrees
+   * wholly before the bound are skipped unread, those wholly after it walked in full.
+   */
+  private *walkAfter(node: TrieNode, path: number[], bound: Uint8Array): Generator<[Uint8Array, Uint8Array]> {
+    if (node.kind === LEAF) {
+      const full = path.concat(Array.from(node.path));
+      if (isAbove(full, bound)) yield [nibblesToKey(full, full.length), node.value];
+      return;
+    }
+    if (node.kind === EXTENSION) {
+      for (const nibble of node.path) path.push(nibble);
+      if (isAbove(path, bound)) yield* this.walk(this.extensionChild(node), path);
+      else if (compareNibbles(path, bound) === 0) yield* this.walkAfter(this.extensionChild(node), path, bound);
+      path.length -= node.path.length;
+      return;
+    }
+    // A branch's own value has `path` as its key, a prefix of the bound: never above it.
+    const first = path.length < bound.length ? bound[path.length] : 0;
+    for (let i = first; i < 16; i++) {
+      const child = this.branchChild(node, i);
+      if (child === null) continue;
+      path.push(i);
+      yield* path.length <= bound.length && i === first ? this.walkAfter(child, path, bound) : this.walk(child, path);
+      path.pop();
+    }
+  }
+
   private rootNode(): TrieNode | null {
     const ref = this.rootRef;
     if (!(ref instanceof Uint8Array)) return ref;
@@ -329,6 +365,22 @@ export class MerkleTrie {
     if (encoded === undefined) throw new TrieError({ code: "MISSING_NODE", hash: toHex(hash) });
     return decodeNode(encoded, hash);
   }
+}
+
+/**
+ * Orders nibble path `a` against `bound` over their common length: −1 or 1 where they first
+ * differ, 0 when one is a prefix of the other (or `a` is empty).
+ */
+function compareNibbles(a: ArrayLike<number>, bound: ArrayLike<number>): number {
+  const n = Math.min(a.length, bound.length);
+  for (let i = 0; i < n; i++) if (a[i] !== bound[i]) return a[i] < bound[i] ? -1 : 1;
+  return 0;
+}
+
+/** Whether key path `a` sorts after `bound`: greater where they first differ, or a strict extension of it. */
+function isAbove(a: ArrayLike<number>, bound: ArrayLike<number>): boolean {
+  const order = compareNibbles(a, bound);
+  return order > 0 || (order === 0 && a.length > bound.length);
 }
 
 /** Puts `prefix` in front of a node's path (a branch gets an extension above it). */

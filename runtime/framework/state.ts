@@ -5,9 +5,9 @@ export interface StateReader {
   get(key: Uint8Array): Uint8Array | undefined;
 }
 
-/** A state that can also list the entries under a key prefix, in ascending key order. */
+/** A state that can also list the entries under a key prefix, in ascending key order, optionally from above a key. */
 export interface IterableStateReader extends StateReader {
-  entries(prefix?: Uint8Array): IterableIterator<[Uint8Array, Uint8Array]>;
+  entries(prefix?: Uint8Array, after?: Uint8Array): IterableIterator<[Uint8Array, Uint8Array]>;
 }
 
 export interface State extends StateReader {
@@ -94,16 +94,18 @@ export class OverlayState implements State {
   }
 
   /**
-   * Entries under `prefix` in ascending key order: the base state's, with this overlay's writes
-   * and deletions applied. Requires a base that can iterate (the trie).
+   * Entries under `prefix` in ascending key order (with `after`, only the keys above it): the
+   * base state's, with this overlay's writes and deletions applied. Requires a base that can
+   * iterate (the trie).
    */
-  *entries(prefix: Uint8Array = new Uint8Array(0)): IterableIterator<[Uint8Array, Uint8Array]> {
+  *entries(prefix: Uint8Array = new Uint8Array(0), after?: Uint8Array): IterableIterator<[Uint8Array, Uint8Array]> {
     if (!("entries" in this.base)) throw new Error("the base state cannot iterate");
     const id = toHex(prefix);
+    const afterId = after === undefined ? "" : toHex(after);
     // Lower-case hex strings sort exactly like the bytes they encode.
-    const pending = [...this.writes.entries()].filter(([k]) => k.startsWith(id)).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+    const pending = [...this.writes.entries()].filter(([k]) => k.startsWith(id) && k > afterId).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
     let i = 0;
-    for (const [key, value] of this.base.entries(prefix)) {
+    for (const [key, value] of this.base.entries(prefix, after)) {
       const kid = toHex(key);
       for (; i < pending.length && pending[i][0] < kid; i++) if (pending[i][1].value) yield [pending[i][1].key, pending[i][1].value as Uint8Array];
       if (i < pending.length && pending[i][0] === kid) {
