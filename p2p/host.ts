@@ -12,6 +12,7 @@ import { multiaddr } from "@multiformats/multiaddr";
 import type { Multiaddr } from "@multiformats/multiaddr";
 import { bytesEqual } from "../primitives/bytes.ts";
 import type { Logger } from "../primitives/logger.ts";
+import { PeerDenySet, peerConnectionGater } from "./connectionGate.ts";
 import { NetworkError } from "./errors.ts";
 import { GossipRouter, gossipMessageId } from "./gossip.ts";
 import type { GossipValidator, ValidatingGossipSub } from "./gossip.ts";
@@ -118,6 +119,8 @@ export class NetworkHost extends EventEmitter<NetworkHostEvents> {
   private readonly scores: PeerScoreBook;
   private readonly blockRequests: PeerRateLimiter;
   private readonly statuses = new Map<string, ChainStatusMessage>();
+  /** Test-only partitions (see connectionGate.ts); empty on a production node. */
+  private readonly denied = new PeerDenySet();
   private readonly bootnodes: Multiaddr[];
   private node: Libp2p<{ pubsub: ValidatingGossipSub }> | null = null;
   private router: GossipRouter | null = null;
@@ -164,12 +167,7 @@ export class NetworkHost extends EventEmitter<NetworkHostEvents> {
       transports: [tcp()],
       connectionEncrypters: [noise()],
       streamMuxers: [yamux()],
-      connectionGater: {
-        denyDialPeer: (peer) => this.scores.isBanned(peer.toString()),
-        denyInboundEncryptedConnection: (peer) => this.scores.isBanned(peer.toString()),
-        // Loopback and private addresses are where testnets and most validators' sentries live.
-        denyDialMultiaddr: () => false,
-      },
+      connectionGater: peerConnectionGater((peer) => this.scores.isBanned(peer) || this.denied.has(peer)),
       services: {
         identify: identify(),
         ping: ping(),
@@ -201,7 +199,11 @@ export class NetworkHost extends EventEmitter<NetworkHostEvents> {
     });
     await node.handle(statusProtocol(genesisHash), (stream, connection) => this.serveStatus(stream, connection.remotePeer));
     await node.handle(blocksProtocol(genesisHash), (stream, connection) => this.serveBlocks(stream, connection.remotePeer));
-    node.addEventListener("peer:connect", (event) => void this.exchangeStatus(event.detail));
+    node.addEventListener("peer:connect", (event) => {
+      // A connection that passed the gater just before its peer was denied.
+      if (this.denied.has(event.detail.toString())) void this.disconnect(event.detail.toString());
+      else void this.exchangeStatus(event.detail);
+    });
     node.addEventListener("peer:disconnect", (event) => this.onDisconnect(event.detail.toString()));
     this.router.start();
     await node.start();
@@ -257,6 +259,27 @@ export class NetworkHost extends EventEmitter<NetworkHostEvents> {
     return this.gossip().publish(kind, data);
   }
 
+  /**
+   * Test-only network faults: refuses every connection with these peers, both ways, and closes
+   * the open ones, so that no gossip, status or sync passes until `allowPeers`.
+   */
+  async denyPeers(peerIds: readonly string[]): Promise<void> {
+    const added = this.denied.add(peerIds);
+    if (added.length > 0) this.log.info("Denied peers", { peers: added.join(",") });
+    await Promise.all(added.map((peer) => this.disconnect(peer)));
+  }
+
+  /** Lifts `denyPeers` and redials the bootnodes among them at once. */
+  allowPeers(peerIds: readonly string[]): void {
+    const removed = this.denied.delete(peerIds);
+    if (removed.length > 0) this.log.info("Allowed peers", { peers: removed.join(",") });
+    this.dialBootnodes();
+  }
+
+  deniedPeers(): string[] {
+    return this.denied.list();
+  }
+
   /** Penalises a peer; one that falls below the ban threshold is disconnected and banned. */
   reportPeer(peerId: string, reason: PenaltyReason): void {
     this.deps.metrics?.peerPenalties.inc({ reason });
@@ -309,7 +332,7 @@ export class NetworkHost extends EventEmitter<NetworkHostEvents> {
     if (node === null) return;
     for (const address of this.bootnodes) {
       const peer = address.getComponents().find((c) => c.name === "p2p")?.value as string;
-      if (peer === node.peerId.toString() || this.scores.isBanned(peer) || node.getConnections(peerIdFromString(peer)).length > 0) continue;
+      if (peer === node.peerId.toString() || this.scores.isBanned(peer) || this.denied.has(peer) || node.getConnections(peerIdFromString(peer)).length > 0) continue;
       node.dial(address).catch((error: unknown) => this.log.debug("Bootnode dial failed", { address: address.toString(), error: String(error) }));
     }
   }
