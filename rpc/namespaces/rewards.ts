@@ -6,8 +6,8 @@ import { TotalIssuance } from "../../runtime/modules/balances/storage.ts";
 import { Config as PogConfig } from "../../runtime/modules/pog/storage.ts";
 import { epochOf } from "../../runtime/modules/pog/time.ts";
 import { epochEmission } from "../../runtime/modules/rewards/schedule.ts";
-import { Config, DeviceRewards, EpochRewards, ValidatorRewards } from "../../runtime/modules/rewards/storage.ts";
-import type { DeviceReward } from "../../runtime/modules/rewards/types.ts";
+import { Config, DeviceRewards, EpochRewards, PayoutCursor, PendingEmission, ValidatorRewards } from "../../runtime/modules/rewards/storage.ts";
+import { PayoutPhase, type DeviceReward, type PayoutPhaseValue } from "../../runtime/modules/rewards/types.ts";
 import { Config as SystemConfig } from "../../runtime/modules/system/storage.ts";
 import type { RpcNodeApi } from "../nodeApi.ts";
 import type { RpcServer } from "../server/index.ts";
@@ -26,23 +26,38 @@ export type RecipientJson =
   | { kind: "validator" | "treasury"; who: string; amount: string }
   | { kind: "device"; deviceId: number; who: string; amount: string; weight: string };
 
+const PHASE_NAMES: Record<PayoutPhaseValue, EpochRewardsJson["phase"]> = {
+  [PayoutPhase.Weighing]: "weighing",
+  [PayoutPhase.Paying]: "paying",
+  [PayoutPhase.Complete]: "complete",
+};
+
 export interface EpochRewardsJson {
   epoch: number;
   firstBlock: number;
   lastBlock: number;
-  /** The block whose finalization minted it; its events list every `rewards.Minted`. */
+  /** The epoch's last block: its emission was fixed and its validators paid in its finalization. */
   block: number;
   scheduled: string;
   emission: string;
   toValidators: string;
+  /** Paid so far; final once `phase` is "complete". */
   toDevices: string;
+  /** Paid by the block that completed the payout; "0" until then. */
   toTreasury: string;
+  /** Σ weight of the epoch's devices: summed while "weighing", final from "paying" on. */
   totalWeight: string;
+  devicePool: string;
+  /** The device payout: weighing every device, paying each its share, or complete. */
+  phase: "weighing" | "paying" | "complete";
+  paidDevices: number;
+  /** The block whose finalization completed the payout (paid the treasury), or null while under way. */
+  completedAt: number | null;
   /** Validators and the treasury in full, then devices by ascending id after `startAfter`, at most `MAX_DEVICE_RECIPIENTS`. */
   recipients: RecipientJson[];
 }
 
-/** What `epoch` minted and to whom, or null if it has not been rewarded in `state`. */
+/** What `epoch` mints and to whom so far, or null if it has not ended in `state`. */
 export function epochRewardsJson(state: IterableStateReader, epoch: number, ss58Format: number, startAfter = -1): EpochRewardsJson | null {
   const record = EpochRewards.get(state, epoch);
   if (!record) return null;
@@ -74,6 +89,10 @@ export function epochRewardsJson(state: IterableStateReader, epoch: number, ss58
     toDevices: record.toDevices.toString(),
     toTreasury: record.toTreasury.toString(),
     totalWeight: record.totalWeight.toString(),
+    devicePool: record.devicePool.toString(),
+    phase: PHASE_NAMES[record.phase],
+    paidDevices: record.paidDevices,
+    completedAt: record.phase === PayoutPhase.Complete ? record.completedAt : null,
     recipients,
   };
 }
@@ -85,9 +104,12 @@ export interface CurrentEpochJson {
   lastBlock: number;
   /** The schedule's emission for it; what is minted is capped by `remainingSupply`. */
   scheduledEmission: string;
+  /** What later epochs may still mint: the maximum supply less total issuance and the emission of ended epochs not yet paid out. */
   remainingSupply: string;
-  /** The last epoch with a record for `rewards_epoch`, or null before the first epoch ends. */
+  /** The last ended epoch (it has a record for `rewards_epoch`, maybe still being paid), or null before the first epoch ends. */
   lastRewardedEpoch: number | null;
+  /** The oldest epoch whose device payout is under way, or null when every ended epoch is paid out. */
+  payingEpoch: number | null;
 }
 
 /** The epoch after block `number` in `state` (the state after that block). */
@@ -95,21 +117,22 @@ export function currentEpochJson(state: IterableStateReader, number: number): Cu
   const pog = PogConfig.get(state);
   const config = Config.get(state);
   const epoch = epochOf(number + 1, pog);
-  const issuance = TotalIssuance.get(state);
+  const issued = TotalIssuance.get(state) + PendingEmission.get(state);
   return {
     epoch,
     firstBlock: epoch * pog.epochLengthBlocks,
     lastBlock: epoch * pog.epochLengthBlocks + pog.epochLengthBlocks - 1,
     scheduledEmission: epochEmission(config.schedule, SystemConfig.get(state).slotDurationMs, pog.epochLengthBlocks, epoch).toString(),
-    remainingSupply: (config.maxSupply > issuance ? config.maxSupply - issuance : 0n).toString(),
+    remainingSupply: (config.maxSupply > issued ? config.maxSupply - issued : 0n).toString(),
     lastRewardedEpoch: epoch > 0 && EpochRewards.contains(state, epoch - 1) ? epoch - 1 : null,
+    payingEpoch: PayoutCursor.exists(state) ? PayoutCursor.get(state).epoch : null,
   };
 }
 
 export function registerRewardsRpc(server: RpcServer, api: RpcNodeApi): void {
   const ss58 = api.runtimeConfig.ss58Format;
 
-  /** `rewards_epoch(n, at?, startAfter?)`: what epoch n minted and to whom, or null if it has not ended. */
+  /** `rewards_epoch(n, at?, startAfter?)`: what epoch n mints, to whom so far, and how far its payout has come; null if it has not ended. */
   server.addMethod("rewards_epoch", {
     handler: (params) => {
       const [n, at, startAfter] = positional(params, 3);

@@ -1,14 +1,17 @@
 import type { BlockContext } from "../../framework/module.ts";
 import { Config as PogConfig } from "../pog/storage.ts";
 import { epochOf } from "../pog/time.ts";
-import { rewardEpoch } from "./distribute.ts";
+import { endEpoch } from "./epochEnd.ts";
+import { payOut } from "./payout.ts";
 
 /**
- * Rewards an epoch in its last block's finalization, after that block's readings were credited:
- * epoch e is blocks e × L to e × L + L − 1 (L = `pog.epochLengthBlocks`).
+ * In every block's finalization, a bounded chunk of the queued device payouts; in the last block
+ * of an epoch (epoch e is blocks e × L to e × L + L − 1, L = `pog.epochLengthBlocks`), after
+ * that block's readings were credited, the epoch's end: its emission, its validators' pay, and
+ * its device payout queued for the following blocks.
  */
 export function onFinalize(ctx: BlockContext): void {
   const pog = PogConfig.get(ctx.state);
-  if ((ctx.number + 1) % pog.epochLengthBlocks !== 0) return;
-  rewardEpoch(ctx, epochOf(ctx.number, pog), pog);
+  payOut(ctx, pog);
+  if ((ctx.number + 1) % pog.epochLengthBlocks === 0) endEpoch(ctx, epochOf(ctx.number, pog), pog);
 }

@@ -2,7 +2,7 @@ import type { RuntimeModule } from "../../framework/module.ts";
 import { rewardsGenesis } from "./genesis.ts";
 import { onFinalize } from "./hooks.ts";
 
-/** Token minting: each epoch's emission, paid to validators and device owners at the epoch's end. No calls. */
+/** Token minting: each epoch's emission, paid to validators at the epoch's end and to device owners over the following blocks. No calls. */
 export const rewardsModule: RuntimeModule = {
   name: "rewards",
   calls: {},

@@ -19,7 +19,13 @@ export interface RewardsConfig {
   kindBoostPercent: ReadonlyMap<number, number>;
   energyCapWh: number;
   treasury: Uint8Array;
+  /** Device entries (`pog.EpochEnergy`) a block's payout work visits, weighing or paying. */
+  maxDevicePayoutsPerBlock: number;
 }
+
+/** Where an epoch's device payout stands: weighing every device, paying each its share, done. */
+export const PayoutPhase = { Weighing: 0, Paying: 1, Complete: 2 } as const;
+export type PayoutPhaseValue = (typeof PayoutPhase)[keyof typeof PayoutPhase];
 
 export interface EpochRewardsRecord {
   scheduled: bigint;
@@ -28,7 +34,19 @@ export interface EpochRewardsRecord {
   toDevices: bigint;
   toTreasury: bigint;
   totalWeight: bigint;
+  /** The epoch's last block: its emission was fixed and its validators paid there. */
   block: number;
+  devicePool: bigint;
+  phase: PayoutPhaseValue;
+  paidDevices: number;
+  /** The block that completed the payout (paid the treasury), 0 until then. */
+  completedAt: number;
+}
+
+export interface PayoutCursorRecord {
+  epoch: number;
+  /** The last `pog.EpochEnergy` key the current phase visited; empty before the first. */
+  lastKey: Uint8Array;
 }
 
 export interface DeviceReward {
@@ -44,6 +62,7 @@ interface ConfigWire {
   kindBoost: Array<{ kind: number; percent: number }>;
   energyCapWh: number;
   treasury: Uint8Array;
+  maxDevicePayoutsPerBlock: number;
 }
 
 interface EpochWire {
@@ -54,6 +73,10 @@ interface EpochWire {
   toTreasury: Uint8Array;
   totalWeight: Uint8Array;
   block: number;
+  devicePool: Uint8Array;
+  phase: number;
+  paidDevices: number;
+  completedAt: number;
 }
 
 interface DeviceRewardWire {
@@ -65,6 +88,7 @@ interface DeviceRewardWire {
 const configRecord = new MessageCodec<ConfigWire>("RewardsConfigRecord", rewardsProto);
 const epochRecord = new MessageCodec<EpochWire>("RewardsEpochRecord", rewardsProto);
 const deviceRewardRecord = new MessageCodec<DeviceRewardWire>("RewardsDeviceRewardRecord", rewardsProto);
+const payoutCursorRecord = new MessageCodec<PayoutCursorRecord>("RewardsPayoutCursor", rewardsProto);
 
 export const rewardsConfigCodec: ValueCodec<RewardsConfig> = {
   encode: (c) =>
@@ -75,6 +99,7 @@ export const rewardsConfigCodec: ValueCodec<RewardsConfig> = {
       kindBoost: [...c.kindBoostPercent.entries()].sort((a, b) => a[0] - b[0]).map(([kind, percent]) => ({ kind, percent })),
       energyCapWh: c.energyCapWh,
       treasury: c.treasury,
+      maxDevicePayoutsPerBlock: c.maxDevicePayoutsPerBlock,
     }),
   decode: (bytes) => {
     const r = configRecord.decode(bytes);
@@ -85,6 +110,7 @@ export const rewardsConfigCodec: ValueCodec<RewardsConfig> = {
       kindBoostPercent: new Map(r.kindBoost.map((k) => [k.kind, k.percent])),
       energyCapWh: r.energyCapWh,
       treasury: new Uint8Array(r.treasury),
+      maxDevicePayoutsPerBlock: r.maxDevicePayoutsPerBlock,
     };
   },
 };
@@ -99,6 +125,10 @@ export const epochRewardsCodec: ValueCodec<EpochRewardsRecord> = {
       toTreasury: bigintToBytes(e.toTreasury),
       totalWeight: bigintToBytes(e.totalWeight),
       block: e.block,
+      devicePool: bigintToBytes(e.devicePool),
+      phase: e.phase,
+      paidDevices: e.paidDevices,
+      completedAt: e.completedAt,
     }),
   decode: (bytes) => {
     const r = epochRecord.decode(bytes);
@@ -110,6 +140,10 @@ export const epochRewardsCodec: ValueCodec<EpochRewardsRecord> = {
       toTreasury: bytesToBigint(r.toTreasury),
       totalWeight: bytesToBigint(r.totalWeight),
       block: r.block,
+      devicePool: bytesToBigint(r.devicePool),
+      phase: r.phase as PayoutPhaseValue,
+      paidDevices: r.paidDevices,
+      completedAt: r.completedAt,
     };
   },
 };
@@ -119,5 +153,13 @@ export const deviceRewardCodec: ValueCodec<DeviceReward> = {
   decode: (bytes) => {
     const r = deviceRewardRecord.decode(bytes);
     return { owner: new Uint8Array(r.owner), amount: bytesToBigint(r.amount), weight: bytesToBigint(r.weight) };
+  },
+};
+
+export const payoutCursorCodec: ValueCodec<PayoutCursorRecord> = {
+  encode: (c) => payoutCursorRecord.encode(c),
+  decode: (bytes) => {
+    const r = payoutCursorRecord.decode(bytes);
+    return { epoch: r.epoch, lastKey: new Uint8Array(r.lastKey) };
   },
 };

@@ -1,4 +1,5 @@
-import type { EpochEnergyRecord } from "../pog/types.ts";
+import type { EpochEnergyRecord, PogConfig } from "../pog/types.ts";
+import type { RewardsConfig } from "./types.ts";
 
 /** Integer square root (floor), by Newton's iteration from a power of two above the root. */
 export function isqrt(n: bigint): bigint {
@@ -28,6 +29,15 @@ export interface WeightParams {
   /** Reading interval and epoch, in ms: uptime = min(intervals × interval, epoch) / epoch. */
   intervalMs: bigint;
   epochMs: bigint;
+}
+
+/** The weight parameters of every epoch, from the chain's (genesis) configs. */
+export function weightParams(config: RewardsConfig, pog: PogConfig, slotDurationMs: number): WeightParams {
+  return {
+    energyCapWh: BigInt(config.energyCapWh),
+    intervalMs: BigInt(pog.readingIntervalSecs) * 1000n,
+    epochMs: BigInt(pog.epochLengthBlocks) * BigInt(slotDurationMs),
+  };
 }
 
 /**

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { bytesEqual, toHex } from "../../../primitives/bytes.ts";
+import { bigintToBytes, bytesEqual, compareBytes, toHex } from "../../../primitives/bytes.ts";
 import { devKeypair } from "../../../primitives/keys/devAccounts.ts";
 import { encodeAddress } from "../../../primitives/keys/ss58.ts";
 import { ChainSpecError, type ChainSpec, type RuntimeGenesisConfig } from "../../../genesis/chainSpec.ts";
@@ -10,12 +10,15 @@ import { Devices } from "../../../runtime/modules/devices/storage.ts";
 import { DeviceKind, DeviceStatus } from "../../../runtime/modules/devices/types.ts";
 import { EpochEnergy, Generation } from "../../../runtime/modules/pog/storage.ts";
 import { readingCodec, type EpochEnergyRecord, type Reading } from "../../../runtime/modules/pog/types.ts";
-import { DEFAULT_MAX_SUPPLY, DEFAULT_SCHEDULE } from "../../../runtime/modules/rewards/genesis.ts";
+import { DEFAULT_MAX_DEVICE_PAYOUTS_PER_BLOCK, DEFAULT_MAX_SUPPLY, DEFAULT_SCHEDULE } from "../../../runtime/modules/rewards/genesis.ts";
 import { blocksPerYear, epochEmission } from "../../../runtime/modules/rewards/schedule.ts";
-import { Config, DeviceRewards, EpochRewards, ValidatorRewards } from "../../../runtime/modules/rewards/storage.ts";
+import { Config, DeviceRewards, EpochRewards, PayoutCursor, PendingEmission, ValidatorRewards } from "../../../runtime/modules/rewards/storage.ts";
+import { PayoutPhase } from "../../../runtime/modules/rewards/types.ts";
 import { deviceWeight, isqrt, normalisedEnergy } from "../../../runtime/modules/rewards/weight.ts";
+import { devFinalityKeypair } from "../../../runtime/modules/staking/keys.ts";
+import { amountArgsCodec } from "../../../runtime/modules/staking/types.ts";
 import { Prng } from "../trie/helpers.ts";
-import { AKRE, TestChain, publicKeyOf, type DecodedEvent } from "../../utils/runtime.ts";
+import { AKRE, TestChain, expectApplied, publicKeyOf, type DecodedEvent } from "../../utils/runtime.ts";
 
 const alice = publicKeyOf("Alice");
 const bob = publicKeyOf("Bob");
@@ -73,8 +76,30 @@ function putEnergy(state: State, epoch: number, id: number, energyWh: number, in
 
 /** Produces blocks up to and including the last block of `epoch`. */
 function endEpoch(chain: TestChain, epoch: number, epochLengthBlocks = EPOCH_BLOCKS): void {
-  while (chain.head.header.number < (epoch + 1) * epochLengthBlocks - 1) chain.produceBlock([]);
+  chain.advanceTo((epoch + 1) * epochLengthBlocks - 1);
 }
+
+interface BlockEvents {
+  number: number;
+  events: DecodedEvent[];
+}
+
+/**
+ * Produces blocks until `epoch`'s payout is complete (through its last block at least), and
+ * returns the events of each block from the epoch's last block on.
+ */
+function payEpoch(chain: TestChain, epoch: number, epochLengthBlocks = EPOCH_BLOCKS): BlockEvents[] {
+  const last = (epoch + 1) * epochLengthBlocks - 1;
+  const blocks: BlockEvents[] = [];
+  while (chain.head.header.number < last || EpochRewards.get(chain.state(), epoch)?.phase !== PayoutPhase.Complete) {
+    assert.ok(chain.head.header.number < last + 1000, `epoch ${epoch}'s payout completes`);
+    chain.produceBlock([]);
+    if (chain.head.header.number >= last) blocks.push({ number: chain.head.header.number, events: chain.events() });
+  }
+  return blocks;
+}
+
+const allEvents = (blocks: BlockEvents[]): DecodedEvent[] => blocks.flatMap((b) => b.events);
 
 /** Year-one epoch emission, computed from the published figures: the cumulative pro rata at each end of the epoch. */
 function yearOneEmission(epoch: number, epochLengthBlocks = EPOCH_BLOCKS): bigint {
@@ -84,6 +109,7 @@ function yearOneEmission(epoch: number, epochLengthBlocks = EPOCH_BLOCKS): bigin
 }
 
 interface Mint {
+  epoch: number;
   who: string;
   amount: bigint;
   kind: string;
@@ -93,11 +119,17 @@ interface Mint {
 function mints(events: DecodedEvent[]): Mint[] {
   return events
     .filter((e) => e.module === "rewards" && e.name === "Minted")
-    .map((e) => ({ who: e.data.who as string, amount: BigInt(e.data.amount as string), kind: e.data.kind as string, ...(e.data.deviceId === undefined ? {} : { deviceId: e.data.deviceId as number }) }));
+    .map((e) => ({
+      epoch: e.data.epoch as number,
+      who: e.data.who as string,
+      amount: BigInt(e.data.amount as string),
+      kind: e.data.kind as string,
+      ...(e.data.deviceId === undefined ? {} : { deviceId: e.data.deviceId as number }),
+    }));
 }
 
-function epochRewarded(events: DecodedEvent[]): Record<string, unknown> {
-  const found = events.filter((e) => e.module === "rewards" && e.name === "EpochRewarded");
+function epochRewarded(events: DecodedEvent[], epoch?: number): Record<string, unknown> {
+  const found = events.filter((e) => e.module === "rewards" && e.name === "EpochRewarded" && (epoch === undefined || e.data.epoch === epoch));
   assert.equal(found.length, 1, "one EpochRewarded event");
   return found[0].data;
 }
@@ -207,6 +239,7 @@ describe("rewards", () => {
       );
       assert.equal(config.kindBoostPercent.get(DeviceKind.SolarPv), 100);
       assert.ok(bytesEqual(config.treasury, TREASURY_ACCOUNT));
+      assert.equal(config.maxDevicePayoutsPerBlock, DEFAULT_MAX_DEVICE_PAYOUTS_PER_BLOCK);
     });
 
     it("scales the dev and local presets' energy cap to their epochs: 166 Wh a 1-minute epoch, 10 kWh an hour", () => {
@@ -214,9 +247,9 @@ describe("rewards", () => {
       assert.equal(Config.get(new TestChain(localChainSpec()).state()).energyCapWh, 10_000);
     });
 
-    it("takes a custom schedule, boost and treasury, keeping the default boost of kinds not named", () => {
+    it("takes a custom schedule, boost, treasury and payout chunk, keeping the default boost of kinds not named", () => {
       const config = Config.get(
-        new TestChain(testSpec({ rewards: { schedule: [[1, "1000"], [4, "10"]], kindBoostPercent: { battery: 90 }, treasury: address("Ferdie"), validatorSharePercent: 0 } })).state(),
+        new TestChain(testSpec({ rewards: { schedule: [[1, "1000"], [4, "10"]], kindBoostPercent: { battery: 90 }, treasury: address("Ferdie"), validatorSharePercent: 0, maxDevicePayoutsPerBlock: 5000 } })).state(),
       );
       assert.deepEqual(
         config.schedule.map((s) => [s.fromYear, s.annualEmission]),
@@ -229,6 +262,7 @@ describe("rewards", () => {
       assert.equal(config.kindBoostPercent.get(DeviceKind.Wind), 100);
       assert.equal(config.validatorSharePercent, 0);
       assert.ok(bytesEqual(config.treasury, publicKeyOf("Ferdie")));
+      assert.equal(config.maxDevicePayoutsPerBlock, 5000);
     });
 
     const invalid: Array<[string, Record<string, unknown>, string]> = [
@@ -240,6 +274,7 @@ describe("rewards", () => {
       ["an unknown device kind", { kindBoostPercent: { nuclear: 100 } }, "rewards.kindBoostPercent.nuclear"],
       ["a boost above 1000 %", { kindBoostPercent: { plug: 1001 } }, "rewards.kindBoostPercent.plug"],
       ["a zero energy cap", { energyCapWh: 0 }, "rewards.energyCapWh"],
+      ["no device payout per block", { maxDevicePayoutsPerBlock: 0 }, "rewards.maxDevicePayoutsPerBlock"],
       ["an unknown field", { validatorShare: 10 }, "rewards.validatorShare"],
       ["a maximum supply below the genesis balances", { maxSupply: "1000" }, "rewards.maxSupply"],
     ];
@@ -253,8 +288,8 @@ describe("rewards", () => {
     }
   });
 
-  describe("at each epoch's end", () => {
-    it("mints the epoch's emission: validators equally, devices by kind boost × energy, the rest to the treasury", () => {
+  describe("at each epoch's end and after it", () => {
+    it("mints the epoch's emission: validators equally without staking, devices by kind boost × energy, the rest to the treasury", () => {
       const chain = new TestChain(testSpec({ authorities: ["Alice", "Bob"], rewards: { validatorSharePercent: 20, energyCapWh: 1000 } }));
       // Energies below the cap and full uptime: weight = boost × energy.
       const devices: Array<[id: number, owner: Uint8Array, kind: number, energyWh: number, boost: bigint]> = [
@@ -271,7 +306,7 @@ describe("rewards", () => {
       });
       const before = new Map([alice, bob, charlie, dave, eve, TREASURY_ACCOUNT].map((a) => [toHex(a), chain.account(a).free]));
       const issuance = chain.totalIssuance();
-      endEpoch(chain, 0);
+      const blocks = payEpoch(chain, 0);
 
       const emission = yearOneEmission(0);
       const validatorPool = (emission * 20n) / 100n;
@@ -281,28 +316,26 @@ describe("rewards", () => {
       const perValidator = validatorPool / 2n;
       const toTreasury = emission - 2n * perValidator - sum(deviceShares);
 
-      const events = chain.events();
-      // Validators in authority order, devices in trie order (sorted here), the treasury last.
-      const minted = mints(events);
-      const byDevice = minted.filter((m) => m.kind === "device").sort((a, b) => (a.deviceId as number) - (b.deviceId as number));
+      // The validators in the epoch's last block, in authority order; the devices (trie order, sorted here) and the treasury after it.
+      assert.deepEqual(mints(blocks[0].events), [
+        { epoch: 0, who: toHex(alice), amount: perValidator, kind: "validator" },
+        { epoch: 0, who: toHex(bob), amount: perValidator, kind: "validator" },
+      ]);
+      const later = mints(allEvents(blocks.slice(1)));
       assert.deepEqual(
-        [...minted.filter((m) => m.kind === "validator"), ...byDevice, ...minted.filter((m) => m.kind === "treasury")],
-        [
-          { who: toHex(alice), amount: perValidator, kind: "validator" },
-          { who: toHex(bob), amount: perValidator, kind: "validator" },
-          ...devices.map(([id, owner], i) => ({ who: toHex(owner), amount: deviceShares[i], kind: "device", deviceId: id })),
-          { who: toHex(TREASURY_ACCOUNT), amount: toTreasury, kind: "treasury" },
-        ],
+        later.filter((m) => m.kind === "device").sort((a, b) => (a.deviceId as number) - (b.deviceId as number)),
+        devices.map(([id, owner], i) => ({ epoch: 0, who: toHex(owner), amount: deviceShares[i], kind: "device", deviceId: id })),
       );
-      assert.equal(minted.length, 2 + devices.length + 1);
-      assert.equal(minted[minted.length - 1].kind, "treasury");
-      assert.deepEqual(epochRewarded(events), {
+      assert.deepEqual(later[later.length - 1], { epoch: 0, who: toHex(TREASURY_ACCOUNT), amount: toTreasury, kind: "treasury" });
+      assert.equal(later.length, devices.length + 1);
+      assert.deepEqual(epochRewarded(allEvents(blocks)), {
         epoch: 0,
         scheduled: emission.toString(),
         emission: emission.toString(),
         toValidators: (2n * perValidator).toString(),
         toDevices: sum(deviceShares).toString(),
         toTreasury: toTreasury.toString(),
+        paidDevices: devices.length,
       });
 
       const gained = (who: Uint8Array) => chain.account(who).free - (before.get(toHex(who)) as bigint);
@@ -316,26 +349,220 @@ describe("rewards", () => {
       assert.equal(chain.sumOfBalances(), chain.totalIssuance());
 
       const state = chain.state();
-      const record = EpochRewards.get(state, 0);
-      assert.deepEqual(record, { scheduled: emission, emission, toValidators: 2n * perValidator, toDevices: sum(deviceShares), toTreasury, totalWeight: totalWeight * 10_000n, block: 4 });
+      assert.deepEqual(EpochRewards.get(state, 0), {
+        scheduled: emission,
+        emission,
+        toValidators: 2n * perValidator,
+        toDevices: sum(deviceShares),
+        toTreasury,
+        totalWeight: totalWeight * 10_000n,
+        block: 4,
+        devicePool,
+        phase: PayoutPhase.Complete,
+        paidDevices: devices.length,
+        completedAt: blocks[blocks.length - 1].number,
+      });
       assert.deepEqual(DeviceRewards.get(state, 0, 2), { owner: charlie, amount: deviceShares[2], weight: 800n * 25n * 10_000n });
       assert.equal(ValidatorRewards.get(state, 0, bob), perValidator);
+      assert.equal(PayoutCursor.exists(state), false);
+      assert.equal(PendingEmission.get(state), 0n);
     });
 
-    it("rewards nothing before the epoch's last block, and each epoch once", () => {
+    it("splits the validators' pool by the stake each was elected with, not by the bond at the epoch's end", () => {
+      const spec = testSpec({ rewards: { validatorSharePercent: 40 } });
+      const config = runtimeSections(spec);
+      config.aura.authorities = [address("Alice"), address("Bob")];
+      const staking = config.staking as { validators: unknown[][] };
+      const bonds: Array<[string, bigint]> = [
+        ["Alice", 100_000n * AKRE],
+        ["Bob", 300_000n * AKRE],
+      ];
+      staking.validators = bonds.map(([name, bond]) => [address(name), bond.toString(), address(name), toHex(devFinalityKeypair(name).publicKey)]);
+      const chain = new TestChain(spec);
+      // Bob bonds more during the epoch: that counts from the next election on, not for this epoch.
+      const bondExtra = { module: "staking", method: "bondExtra", args: amountArgsCodec.encode({ value: bigintToBytes(500_000n * AKRE) }) };
+      assert.equal(expectApplied(chain.produceBlock([chain.sign("Bob", bondExtra, { nonce: 0 })]).results[0]).success, true);
+      const blocks = payEpoch(chain, 0);
+      const pool = (yearOneEmission(0) * 40n) / 100n;
+      assert.deepEqual(mints(blocks[0].events), [
+        { epoch: 0, who: toHex(alice), amount: (pool * 100_000n) / 400_000n, kind: "validator" },
+        { epoch: 0, who: toHex(bob), amount: (pool * 300_000n) / 400_000n, kind: "validator" },
+      ]);
+      assert.equal(ValidatorRewards.get(chain.state(), 0, bob), (pool * 3n) / 4n);
+      const summary = epochRewarded(allEvents(blocks));
+      assert.equal(BigInt(summary.toValidators as string) + BigInt(summary.toDevices as string) + BigInt(summary.toTreasury as string), yearOneEmission(0));
+    });
+
+    it("pays the validators in the epoch's last block and the devices and treasury only after it, each epoch once", () => {
       const chain = new TestChain(testSpec());
+      writeState(chain, (s) => {
+        putDevice(s, 0, charlie);
+        putEnergy(s, 0, 0, 100);
+      });
       for (let n = 1; n < EPOCH_BLOCKS - 1; n++) {
         chain.produceBlock([]);
         assert.deepEqual(mints(chain.events()), []);
       }
       chain.produceBlock([]);
+      assert.deepEqual(
+        mints(chain.events()).map((m) => m.kind),
+        ["validator"],
+      );
+      const ended = chain.events().filter((e) => e.module === "rewards" && e.name === "EpochEnded");
+      assert.deepEqual(ended.map((e) => e.data.epoch), [0]);
+      assert.deepEqual(PayoutCursor.get(chain.state()), { epoch: 0, lastKey: new Uint8Array(0) });
+      assert.equal(EpochRewards.get(chain.state(), 0)?.phase, PayoutPhase.Weighing);
+      chain.produceBlock([]);
+      // The only device takes the whole pool: nothing is left for the treasury.
+      assert.deepEqual(
+        mints(chain.events()).map((m) => [m.kind, m.deviceId]),
+        [["device", 0]],
+      );
       assert.equal(epochRewarded(chain.events()).epoch, 0);
+      assert.equal(EpochRewards.get(chain.state(), 0)?.completedAt, EPOCH_BLOCKS);
       chain.produceBlock([]);
       assert.deepEqual(mints(chain.events()), []);
       assert.equal(EpochRewards.get(chain.state(), 1), undefined);
-      endEpoch(chain, 1);
-      assert.equal(epochRewarded(chain.events()).epoch, 1);
+      const blocks = payEpoch(chain, 1);
+      assert.equal(epochRewarded(allEvents(blocks)).epoch, 1);
       assert.equal(EpochRewards.get(chain.state(), 1)?.emission, yearOneEmission(1));
+    });
+
+    it("pays a large epoch in chunks over several blocks: each device once, in trie order, the treasury last, the sum exactly the emission", () => {
+      const CHUNK = 4;
+      const DEVICES = 11;
+      // 20-block epochs, so that no other epoch ends during the payout.
+      const LENGTH = 20;
+      const chain = new TestChain(testSpec({ epochLengthBlocks: LENGTH, rewards: { validatorSharePercent: 10, maxDevicePayoutsPerBlock: CHUNK } }));
+      writeState(chain, (s) => {
+        for (let id = 0; id < DEVICES; id++) {
+          // Device 5 is suspended: weighed, never paid.
+          putDevice(s, id, [charlie, dave, eve][id % 3], DeviceKind.SolarPv, id === 5 ? DeviceStatus.Suspended : DeviceStatus.Active);
+          putEnergy(s, 0, id, 100 + id * 10);
+        }
+      });
+      const issuance = chain.totalIssuance();
+      const emission = yearOneEmission(0, LENGTH);
+      const devicePool = emission - (emission * 10n) / 100n;
+      const weights = Array.from({ length: DEVICES }, (_, id) => BigInt(100 + id * 10) * 100n * 10_000n);
+      const totalWeight = sum(weights);
+
+      endEpoch(chain, 0, LENGTH);
+      const cursors: Uint8Array[] = [];
+      const blocks: BlockEvents[] = [];
+      let paidBefore = 0;
+      while (EpochRewards.get(chain.state(), 0)?.phase !== PayoutPhase.Complete) {
+        chain.produceBlock([]);
+        blocks.push({ number: chain.head.header.number, events: chain.events() });
+        const record = EpochRewards.get(chain.state(), 0);
+        assert.ok(record);
+        // Never more than the chunk per block, and issuance plus what is still pending is the emission, all along.
+        assert.ok(record.paidDevices - paidBefore <= CHUNK);
+        paidBefore = record.paidDevices;
+        assert.equal(chain.totalIssuance() + PendingEmission.get(chain.state()), issuance + emission);
+        if (record.phase === PayoutPhase.Paying && PayoutCursor.exists(chain.state())) cursors.push(PayoutCursor.get(chain.state()).lastKey);
+      }
+      // 11 entries weighed, then paid, 4 a block: 6 blocks (the 3rd weighs 3 and pays 1), the completion in the 6th.
+      assert.equal(blocks.length, 6);
+      for (let i = 1; i < cursors.length; i++) assert.ok(compareBytes(cursors[i - 1], cursors[i]) < 0, "the cursor moves forward in trie order");
+      const minted = mints(allEvents(blocks));
+      const paid = minted.filter((m) => m.kind === "device");
+      assert.deepEqual(
+        paid.map((m) => m.deviceId).sort((a, b) => (a as number) - (b as number)),
+        [0, 1, 2, 3, 4, 6, 7, 8, 9, 10],
+      );
+      const prefix = EpochEnergy.prefixFor(0);
+      const trieOrder = [...chain.state().entries(prefix)].map(([key]) => EpochEnergy.decodeKey2(key, prefix.length)).filter((id) => id !== 5);
+      assert.deepEqual(
+        paid.map((m) => m.deviceId),
+        trieOrder,
+      );
+      for (const m of paid) assert.equal(m.amount, (devicePool * weights[m.deviceId as number]) / totalWeight);
+      for (const b of blocks) assert.ok(mints(b.events).filter((m) => m.kind === "device").length <= CHUNK);
+      assert.equal(minted[minted.length - 1].kind, "treasury");
+      assert.equal(minted.filter((m) => m.kind === "treasury").length, 1);
+      assert.equal(mints(blocks[blocks.length - 1].events).at(-1)?.kind, "treasury");
+      const validators = (emission * 10n) / 100n;
+      assert.equal(validators + sum(minted.map((m) => m.amount)), emission);
+      assert.equal(chain.totalIssuance(), issuance + emission);
+      assert.equal(chain.sumOfBalances(), chain.totalIssuance());
+      const record = EpochRewards.get(chain.state(), 0);
+      assert.equal(record?.totalWeight, totalWeight);
+      assert.equal(record?.paidDevices, 10);
+      assert.equal(record?.completedAt, blocks[blocks.length - 1].number);
+    });
+
+    it("queues an epoch that ends while the previous one is still being paid, and pays them in order within the maximum supply", () => {
+      const CHUNK = 3;
+      const genesisIssuance = new TestChain(testSpec()).totalIssuance();
+      const e0 = yearOneEmission(0);
+      // Room for epoch 0 and a third of epoch 1: epoch 1 must count epoch 0's unpaid devices as issued.
+      const room = e0 + yearOneEmission(1) / 3n;
+      const chain = new TestChain(testSpec({ rewards: { maxSupply: (genesisIssuance + room).toString(), maxDevicePayoutsPerBlock: CHUNK } }));
+      writeState(chain, (s) => {
+        for (let id = 0; id < 12; id++) {
+          putDevice(s, id, [charlie, dave][id % 2]);
+          putEnergy(s, 0, id, 100);
+          if (id < 5) putEnergy(s, 1, id, 50 + id);
+        }
+      });
+      const blocks: BlockEvents[] = [];
+      let epoch1Ended = false;
+      while (EpochRewards.get(chain.state(), 1)?.phase !== PayoutPhase.Complete) {
+        chain.produceBlock([]);
+        blocks.push({ number: chain.head.header.number, events: chain.events() });
+        assert.ok(chain.totalIssuance() + PendingEmission.get(chain.state()) <= genesisIssuance + room, "never beyond the maximum supply");
+        if (chain.head.header.number === 2 * EPOCH_BLOCKS - 1) {
+          epoch1Ended = true;
+          // Epoch 1 ended with epoch 0's devices still being paid: it waits behind it.
+          assert.equal(EpochRewards.get(chain.state(), 0)?.phase, PayoutPhase.Paying);
+          assert.equal(PayoutCursor.get(chain.state()).epoch, 0);
+          assert.equal(EpochRewards.get(chain.state(), 1)?.emission, room - e0);
+        }
+        assert.ok(chain.head.header.number < 100);
+      }
+      assert.ok(epoch1Ended);
+      const events = allEvents(blocks);
+      const minted = mints(events);
+      // FIFO: every device of epoch 0 is paid before any of epoch 1, and epoch 0 completes first.
+      const lastOf0 = minted.findLastIndex((m) => m.epoch === 0 && m.kind !== "validator");
+      const firstDeviceOf1 = minted.findIndex((m) => m.epoch === 1 && m.kind === "device");
+      assert.ok(lastOf0 < firstDeviceOf1, `${lastOf0} < ${firstDeviceOf1}`);
+      const rewarded = events.filter((e) => e.module === "rewards" && e.name === "EpochRewarded").map((e) => e.data.epoch);
+      assert.deepEqual(rewarded, [0, 1]);
+      assert.equal(sum(minted.filter((m) => m.epoch === 0).map((m) => m.amount)), e0);
+      assert.equal(sum(minted.filter((m) => m.epoch === 1).map((m) => m.amount)), room - e0);
+      assert.equal(minted.filter((m) => m.kind === "device" && m.epoch === 0).length, 12);
+      assert.equal(minted.filter((m) => m.kind === "device" && m.epoch === 1).length, 5);
+      assert.equal(chain.totalIssuance(), genesisIssuance + room);
+      assert.equal(PendingEmission.get(chain.state()), 0n);
+      // The supply is exhausted: epoch 2 mints nothing.
+      const next = payEpoch(chain, 2);
+      assert.equal(epochRewarded(allEvents(next)).emission, "0");
+      assert.deepEqual(mints(allEvents(next)), []);
+      assert.equal(chain.totalIssuance(), genesisIssuance + room);
+    });
+
+    it("decides at payment time: a device suspended after the epoch's end, before its chunk, is not paid", () => {
+      const chain = new TestChain(testSpec({ rewards: { validatorSharePercent: 0, maxDevicePayoutsPerBlock: 1 } }));
+      writeState(chain, (s) => {
+        putDevice(s, 0, charlie);
+        putEnergy(s, 0, 0, 100);
+        putDevice(s, 1, dave);
+        putEnergy(s, 0, 1, 100);
+      });
+      endEpoch(chain, 0);
+      // Blocks 5 and 6 weigh the two devices; suspend both before the paying blocks.
+      chain.advanceTo(EPOCH_BLOCKS + 1);
+      assert.equal(EpochRewards.get(chain.state(), 0)?.phase, PayoutPhase.Paying);
+      writeState(chain, (s) => {
+        putDevice(s, 0, charlie, DeviceKind.SolarPv, DeviceStatus.Suspended);
+        putDevice(s, 1, dave, DeviceKind.SolarPv, DeviceStatus.Suspended);
+      });
+      const treasury = chain.account(TREASURY_ACCOUNT).free;
+      const blocks = payEpoch(chain, 0);
+      assert.deepEqual(mints(allEvents(blocks)), [{ epoch: 0, who: toHex(TREASURY_ACCOUNT), amount: yearOneEmission(0), kind: "treasury" }]);
+      assert.equal(chain.account(TREASURY_ACCOUNT).free - treasury, yearOneEmission(0));
     });
 
     it("keeps one huge generator from taking the pool: 100× the cap counts as 19×", () => {
@@ -348,9 +575,8 @@ describe("rewards", () => {
           putEnergy(s, 0, id, 1000);
         }
       });
-      endEpoch(chain, 0);
       const pool = yearOneEmission(0);
-      const huge = mints(chain.events()).find((m) => m.deviceId === 0);
+      const huge = mints(allEvents(payEpoch(chain, 0))).find((m) => m.deviceId === 0);
       // 100 kWh out of 120 kWh of energy, but 19 / (19 + 20) of the pool.
       assert.equal(huge?.amount, (pool * 19n) / 39n);
       assert.ok((huge?.amount as bigint) < pool / 2n);
@@ -366,16 +592,15 @@ describe("rewards", () => {
         putDevice(s, 2, eve);
         putEnergy(s, 0, 2, 100, 5, true);
       });
-      endEpoch(chain, 0);
       const pool = yearOneEmission(0);
-      const paid = mints(chain.events());
+      const paid = mints(allEvents(payEpoch(chain, 0)));
       assert.equal(paid.find((m) => m.deviceId === 0)?.amount, (pool * 5n) / 7n);
       assert.equal(paid.find((m) => m.deviceId === 1)?.amount, (pool * 2n) / 7n);
       assert.equal(paid.find((m) => m.deviceId === 2), undefined);
       assert.equal(DeviceRewards.get(chain.state(), 0, 2), undefined);
     });
 
-    it("pays no device that is not Active at the epoch's end: its share goes to the treasury, nobody else's grows", () => {
+    it("pays no device that is not Active: its share goes to the treasury, nobody else's grows", () => {
       const chain = new TestChain(testSpec({ rewards: { validatorSharePercent: 0 } }));
       const statuses = [DeviceStatus.Active, DeviceStatus.Pending, DeviceStatus.Suspended, DeviceStatus.Terminated];
       writeState(chain, (s) => {
@@ -385,9 +610,8 @@ describe("rewards", () => {
         });
       });
       const treasuryBefore = chain.account(TREASURY_ACCOUNT).free;
-      endEpoch(chain, 0);
       const pool = yearOneEmission(0);
-      const paid = mints(chain.events());
+      const paid = mints(allEvents(payEpoch(chain, 0)));
       assert.deepEqual(
         paid.filter((m) => m.kind === "device").map((m) => [m.deviceId, m.amount]),
         [[0, pool / 4n]],
@@ -397,12 +621,11 @@ describe("rewards", () => {
 
     it("sends the whole device share to the treasury when no device generated", () => {
       const chain = new TestChain(testSpec({ rewards: { validatorSharePercent: 30 } }));
-      endEpoch(chain, 0);
       const emission = yearOneEmission(0);
       const validators = (emission * 30n) / 100n;
-      assert.deepEqual(mints(chain.events()), [
-        { who: toHex(alice), amount: validators, kind: "validator" },
-        { who: toHex(TREASURY_ACCOUNT), amount: emission - validators, kind: "treasury" },
+      assert.deepEqual(mints(allEvents(payEpoch(chain, 0))), [
+        { epoch: 0, who: toHex(alice), amount: validators, kind: "validator" },
+        { epoch: 0, who: toHex(TREASURY_ACCOUNT), amount: emission - validators, kind: "treasury" },
       ]);
     });
 
@@ -414,9 +637,8 @@ describe("rewards", () => {
         putDevice(s, 0, stranger);
         putEnergy(s, 0, 0, 100);
       });
-      endEpoch(chain, 0);
       const emission = (AKRE * BigInt(EPOCH_BLOCKS)) / BLOCKS_PER_YEAR;
-      assert.deepEqual(mints(chain.events()), [{ who: toHex(TREASURY_ACCOUNT), amount: emission, kind: "treasury" }]);
+      assert.deepEqual(mints(allEvents(payEpoch(chain, 0))), [{ epoch: 0, who: toHex(TREASURY_ACCOUNT), amount: emission, kind: "treasury" }]);
       assert.equal(chain.account(stranger).free, 0n);
       assert.equal(chain.sumOfBalances(), chain.totalIssuance());
     });
@@ -425,26 +647,30 @@ describe("rewards", () => {
       const genesisIssuance = new TestChain(testSpec()).totalIssuance();
       const room = 10n * AKRE; // less than one 10 s epoch's ~63.4 AKRE
       const chain = new TestChain(testSpec({ rewards: { maxSupply: (genesisIssuance + room).toString() } }));
-      endEpoch(chain, 0);
-      const first = epochRewarded(chain.events());
-      assert.equal(first.scheduled, yearOneEmission(0).toString());
-      assert.equal(first.emission, room.toString());
-      assert.equal(sum(mints(chain.events()).map((m) => m.amount)), room);
+      const first = allEvents(payEpoch(chain, 0));
+      assert.equal(epochRewarded(first).scheduled, yearOneEmission(0).toString());
+      assert.equal(epochRewarded(first).emission, room.toString());
+      assert.equal(sum(mints(first).map((m) => m.amount)), room);
       assert.equal(chain.totalIssuance(), genesisIssuance + room);
-      endEpoch(chain, 1);
-      assert.equal(epochRewarded(chain.events()).emission, "0");
-      assert.deepEqual(mints(chain.events()), []);
+      const second = allEvents(payEpoch(chain, 1));
+      assert.equal(epochRewarded(second).emission, "0");
+      assert.deepEqual(mints(second), []);
       assert.equal(chain.totalIssuance(), genesisIssuance + room);
     });
 
-    it("mints exactly the emission, with issuance the sum of balances, over random devices, kinds, energies, uptimes and statuses", () => {
+    it("mints exactly each epoch's emission, with issuance the sum of balances, over random devices, chunks and queues", () => {
       const rng = new Prng(0x5eed);
       const owners = [alice, bob, charlie, dave, eve, new Uint8Array(32).fill(9)];
       const kinds = Object.values(DeviceKind);
       const statuses = Object.values(DeviceStatus);
-      const chain = new TestChain(testSpec({ authorities: ["Alice", "Bob", "Charlie"], rewards: { validatorSharePercent: 7, energyCapWh: 500 } }));
+      // 7 entries a block: an epoch of up to 40 devices takes up to 12 blocks, longer than an epoch, so payouts queue.
+      const chain = new TestChain(testSpec({ authorities: ["Alice", "Bob", "Charlie"], rewards: { validatorSharePercent: 7, energyCapWh: 500, maxDevicePayoutsPerBlock: 7 } }));
+      const issuance = chain.totalIssuance();
+      const EPOCHS = 6;
       let nextId = 0;
-      for (let epoch = 0; epoch < 6; epoch++) {
+      let queued = false;
+      const events: DecodedEvent[] = [];
+      for (let epoch = 0; epoch < EPOCHS; epoch++) {
         const count = rng.below(40);
         writeState(chain, (s) => {
           for (let i = 0; i < count; i++) {
@@ -453,16 +679,35 @@ describe("rewards", () => {
             putEnergy(s, epoch, id, rng.below(3) === 0 ? rng.below(5_000_000) : rng.below(600), rng.below(8), rng.below(10) === 0);
           }
         });
-        const issuance = chain.totalIssuance();
-        endEpoch(chain, epoch);
-        const events = chain.events();
-        const minted = sum(mints(events).map((m) => m.amount));
-        assert.equal(minted, yearOneEmission(epoch), `epoch ${epoch}`);
-        const summary = epochRewarded(events);
-        assert.equal(BigInt(summary.toValidators as string) + BigInt(summary.toDevices as string) + BigInt(summary.toTreasury as string), minted);
-        assert.equal(chain.totalIssuance(), issuance + minted);
-        assert.equal(chain.sumOfBalances(), chain.totalIssuance());
+        while (chain.head.header.number < (epoch + 1) * EPOCH_BLOCKS - 1) {
+          chain.produceBlock([]);
+          events.push(...chain.events());
+          assert.equal(chain.sumOfBalances(), chain.totalIssuance());
+          const state = chain.state();
+          const lastEnded = Math.floor((chain.head.header.number + 1) / EPOCH_BLOCKS) - 1;
+          if (PayoutCursor.exists(state) && PayoutCursor.get(state).epoch < lastEnded) queued = true;
+        }
       }
+      assert.ok(queued, "some epoch waited for an earlier one's payout");
+      const rest = payEpoch(chain, EPOCHS - 1);
+      events.push(...allEvents(rest.slice(1)));
+      const minted = mints(events);
+      let total = 0n;
+      for (let epoch = 0; epoch < EPOCHS; epoch++) {
+        const ofEpoch = sum(minted.filter((m) => m.epoch === epoch).map((m) => m.amount));
+        assert.equal(ofEpoch, yearOneEmission(epoch), `epoch ${epoch}`);
+        const summary = epochRewarded(events, epoch);
+        assert.equal(BigInt(summary.toValidators as string) + BigInt(summary.toDevices as string) + BigInt(summary.toTreasury as string), ofEpoch);
+        const paid = minted.filter((m) => m.epoch === epoch && m.kind === "device").map((m) => m.deviceId);
+        assert.equal(new Set(paid).size, paid.length, `epoch ${epoch}: each device paid once`);
+        total += ofEpoch;
+      }
+      // Epochs that ended while the last one was paid have their validators paid and their devices pending.
+      const ended = Math.floor((chain.head.header.number + 1) / EPOCH_BLOCKS);
+      for (let epoch = EPOCHS; epoch < ended; epoch++) total += yearOneEmission(epoch);
+      assert.equal(chain.totalIssuance(), issuance + sum(minted.map((m) => m.amount)));
+      assert.equal(chain.totalIssuance() + PendingEmission.get(chain.state()), issuance + total);
+      assert.equal(chain.sumOfBalances(), chain.totalIssuance());
     });
 
     it("rewards readings credited through blocks, by the epoch they were credited in", () => {
@@ -484,11 +729,10 @@ describe("rewards", () => {
         ],
       });
       assert.ok(Generation.contains(chain.state(), 0, 1));
-      endEpoch(chain, 0, 30);
-      const paid = mints(chain.events()).filter((m) => m.kind === "device");
+      const paid = mints(allEvents(payEpoch(chain, 0, 30))).filter((m) => m.kind === "device");
       const emission = epochEmission(DEFAULT_SCHEDULE, SLOT_MS, 30, 0);
       const devicePool = emission - (emission * 10n) / 100n;
-      assert.deepEqual(paid, [{ who: toHex(charlie), amount: devicePool, kind: "device", deviceId: 0 }]);
+      assert.deepEqual(paid, [{ epoch: 0, who: toHex(charlie), amount: devicePool, kind: "device", deviceId: 0 }]);
       assert.deepEqual(DeviceRewards.get(chain.state(), 0, 0)?.weight, 100n * 110n * 60_000n);
     });
   });
