@@ -91,11 +91,18 @@ describe("rewards JSON-RPC (in-process dev node, devices reporting over RPC)", f
 
   const epochOf = (block: number) => Math.floor(block / EPOCH_BLOCKS);
 
+  /** The epoch's record once its payout is complete (devices are paid in the blocks after its last). */
   async function rewardedEpoch(epoch: number): Promise<EpochRewardsJson> {
-    await waitFor(async () => (await bestNumber()) >= (epoch + 1) * EPOCH_BLOCKS - 1, 10_000, `the end of epoch ${epoch}`);
-    const result = await call<EpochRewardsJson | null>("rewards_epoch", [epoch]);
-    assert.ok(result, `epoch ${epoch} rewarded`);
-    return result;
+    let result: EpochRewardsJson | null = null;
+    await waitFor(
+      async () => {
+        result = await call<EpochRewardsJson | null>("rewards_epoch", [epoch]);
+        return result?.phase === "complete";
+      },
+      10_000,
+      `epoch ${epoch} paid out`,
+    );
+    return result as unknown as EpochRewardsJson;
   }
 
   it("rewards_epoch: each device's reward follows its weight, and recipients sum to the epoch's emission", async () => {
@@ -106,9 +113,13 @@ describe("rewards JSON-RPC (in-process dev node, devices reporting over RPC)", f
       assert.equal(r.emission, emission.toString());
       assert.equal(r.scheduled, emission.toString());
       assert.deepEqual([r.epoch, r.firstBlock, r.lastBlock, r.block], [epoch, epoch * EPOCH_BLOCKS, epoch * EPOCH_BLOCKS + EPOCH_BLOCKS - 1, epoch * EPOCH_BLOCKS + EPOCH_BLOCKS - 1]);
+      // Two devices at most, far below a block's payout chunk: weighed and paid in the next block.
+      assert.equal(r.completedAt, r.block + 1);
+      assert.equal(r.paidDevices, r.recipients.filter((x) => x.kind === "device").length);
       // One 60 s interval fills a 3 s epoch: uptime is capped at the epoch.
       const weight = d.boost * BigInt(d.energyWh) * BigInt(Math.min(INTERVAL_MS, EPOCH_MS));
       const devicePool = emission - (emission * 10n) / 100n;
+      assert.equal(r.devicePool, devicePool.toString());
       const recipient = r.recipients.find((x) => x.kind === "device" && x.deviceId === d.id);
       assert.deepEqual(recipient, {
         kind: "device",
@@ -146,6 +157,22 @@ describe("rewards JSON-RPC (in-process dev node, devices reporting over RPC)", f
     assert.equal(await call("rewards_epoch", [epoch, beforeEnd]), null);
   });
 
+  it("rewards_epoch at the epoch's last block shows the validators paid and the device payout queued", async () => {
+    const epoch = epochOf(devices[0].creditedIn as number);
+    const done = await rewardedEpoch(epoch);
+    const atEnd = await call<EpochRewardsJson>("rewards_epoch", [epoch, await call<string>("chain_getBlockHash", [done.block])]);
+    assert.deepEqual(
+      [atEnd.phase, atEnd.completedAt, atEnd.paidDevices, atEnd.toDevices, atEnd.toTreasury, atEnd.totalWeight],
+      ["weighing", null, 0, "0", "0", "0"],
+    );
+    assert.equal(atEnd.toValidators, done.toValidators);
+    assert.equal(atEnd.devicePool, done.devicePool);
+    assert.deepEqual(atEnd.recipients, done.recipients.filter((x) => x.kind === "validator"));
+    const current = await call<CurrentEpochJson>("rewards_currentEpoch", [await call<string>("chain_getBlockHash", [done.block])]);
+    assert.equal(current.payingEpoch, epoch);
+    assert.equal(current.lastRewardedEpoch, epoch);
+  });
+
   it("rewards_currentEpoch names the epoch being accumulated and the last one rewarded", async () => {
     const at = await call<string>("chain_getBlockHash", []);
     const number = parseInt((await call<{ number: string }>("chain_getHeader", [at])).number, 16);
@@ -156,6 +183,8 @@ describe("rewards JSON-RPC (in-process dev node, devices reporting over RPC)", f
     assert.equal(current.lastBlock, epoch * EPOCH_BLOCKS + EPOCH_BLOCKS - 1);
     assert.equal(current.scheduledEmission, epochEmission(DEFAULT_SCHEDULE, SLOT_MS, EPOCH_BLOCKS, epoch).toString());
     assert.equal(current.lastRewardedEpoch, epoch > 0 ? epoch - 1 : null);
+    // The last ended epoch is paid out in the block after its end at the latest.
+    assert.ok(current.payingEpoch === null || current.payingEpoch === epoch - 1, String(current.payingEpoch));
     assert.ok(BigInt(current.remainingSupply) > 0n);
   });
 
