@@ -106,6 +106,28 @@ const MAX_BLOCK_ITEM_BYTES = GOSSIP_MAX_BYTES.blocks + 1024 * 1024;
  */
 const BLOCK_REQUESTS_PER_SECOND = 10;
 const BLOCK_REQUESTS_BURST = 20;
+/**
+ * Status exchanges per peer: each side sends one on connect and one every `statusIntervalMs`
+ * (10 s by default), so 1/s with a burst of 5 is ten times what an honest peer needs.
+ */
+const STATUS_REQUESTS_PER_SECOND = 1;
+const STATUS_REQUESTS_BURST = 5;
+/**
+ * Request streams one connection may have open per protocol. libp2p's default is 32; a syncing
+ * peer has one block request in flight and a status exchange is one stream, so 4 leaves room for
+ * retries while one peer cannot make us hold dozens of half-read requests.
+ */
+const MAX_INBOUND_REQUEST_STREAMS = 4;
+/**
+ * Connections, inbound and outbound together. Substrate's defaults are 32 in and 8 out; this
+ * chain's networks are validator sets and their followers, so 64 is ample and bounds the memory
+ * (gossipsub state, yamux windows) a crowd of idle connections can pin.
+ */
+const MAX_CONNECTIONS = 64;
+/** Connection attempts per second from one remote host before libp2p refuses more (its default is 5). */
+const INBOUND_CONNECTIONS_PER_SECOND_PER_HOST = 5;
+/** Inbound connections still in the Noise/Yamux upgrade at once (libp2p's default). */
+const MAX_PENDING_INBOUND_CONNECTIONS = 10;
 
 /**
  * The node's libp2p host: TCP + Noise + Yamux with identify, ping and gossipsub; the status
@@ -118,6 +140,7 @@ export class NetworkHost extends EventEmitter<NetworkHostEvents> {
   private readonly log: Logger;
   private readonly scores: PeerScoreBook;
   private readonly blockRequests: PeerRateLimiter;
+  private readonly statusRequests: PeerRateLimiter;
   private readonly statuses = new Map<string, ChainStatusMessage>();
   /** Test-only partitions (see connectionGate.ts); empty on a production node. */
   private readonly denied = new PeerDenySet();
@@ -134,6 +157,7 @@ export class NetworkHost extends EventEmitter<NetworkHostEvents> {
     const now = deps.now ?? Date.now;
     this.scores = new PeerScoreBook({ banDurationMs: opts.banDurationMs }, { now });
     this.blockRequests = new PeerRateLimiter({ perSecond: BLOCK_REQUESTS_PER_SECOND, burst: BLOCK_REQUESTS_BURST }, { now });
+    this.statusRequests = new PeerRateLimiter({ perSecond: STATUS_REQUESTS_PER_SECOND, burst: STATUS_REQUESTS_BURST }, { now });
     this.bootnodes = opts.bootnodes.map((address) => {
       const addr = multiaddr(address);
       if (addr.getComponents().find((c) => c.name === "p2p") === undefined) {
@@ -167,6 +191,11 @@ export class NetworkHost extends EventEmitter<NetworkHostEvents> {
       transports: [tcp()],
       connectionEncrypters: [noise()],
       streamMuxers: [yamux()],
+      connectionManager: {
+        maxConnections: MAX_CONNECTIONS,
+        inboundConnectionThreshold: INBOUND_CONNECTIONS_PER_SECOND_PER_HOST,
+        maxIncomingPendingConnections: MAX_PENDING_INBOUND_CONNECTIONS,
+      },
       connectionGater: peerConnectionGater((peer) => this.scores.isBanned(peer) || this.denied.has(peer)),
       services: {
         identify: identify(),
@@ -197,8 +226,9 @@ export class NetworkHost extends EventEmitter<NetworkHostEvents> {
       logger: this.log,
       metrics: this.deps.metrics,
     });
-    await node.handle(statusProtocol(genesisHash), (stream, connection) => this.serveStatus(stream, connection.remotePeer));
-    await node.handle(blocksProtocol(genesisHash), (stream, connection) => this.serveBlocks(stream, connection.remotePeer));
+    const streamLimits = { maxInboundStreams: MAX_INBOUND_REQUEST_STREAMS };
+    await node.handle(statusProtocol(genesisHash), (stream, connection) => this.serveStatus(stream, connection.remotePeer), streamLimits);
+    await node.handle(blocksProtocol(genesisHash), (stream, connection) => this.serveBlocks(stream, connection.remotePeer), streamLimits);
     node.addEventListener("peer:connect", (event) => {
       // A connection that passed the gater just before its peer was denied.
       if (this.denied.has(event.detail.toString())) void this.disconnect(event.detail.toString());
@@ -368,6 +398,11 @@ export class NetworkHost extends EventEmitter<NetworkHostEvents> {
   }
 
   private async serveStatus(stream: Stream, peer: PeerId): Promise<void> {
+    if (!this.statusRequests.take(peer.toString())) {
+      stream.abort(new NetworkError({ code: "RATE_LIMITED", peer: peer.toString() }));
+      this.reportPeer(peer.toString(), "rate_limited");
+      return;
+    }
     try {
       const request = await readRequest(stream, STATUS_LENGTH, this.opts.statusTimeoutMs ?? 5000);
       const status = decodeStatus(request);
@@ -417,6 +452,9 @@ export class NetworkHost extends EventEmitter<NetworkHostEvents> {
       stream.abort(error instanceof Error ? error : new Error(String(error)));
       this.deps.metrics?.blockRequestsServed.inc({ outcome: "bad_request" });
       this.log.debug("Block request failed", { peer: peerId, error: String(error) });
+      // A malformed or out-of-range request is the peer's fault; a stream that broke while we
+      // answered may be the network's, so only the former costs score.
+      if (error instanceof NetworkError && error.type.code === "BAD_REQUEST") this.reportPeer(peerId, "bad_request");
     }
   }
 

@@ -7,12 +7,13 @@
  * the status handshake.
  */
 
-export type PenaltyReason = "invalid_gossip" | "oversized_gossip" | "bad_sync_response" | "request_timeout" | "rate_limited" | "wrong_genesis" | "bad_status";
+export type PenaltyReason = "invalid_gossip" | "oversized_gossip" | "bad_sync_response" | "bad_request" | "request_timeout" | "rate_limited" | "wrong_genesis" | "bad_status";
 
 /**
  * Penalty sizes against a ban threshold of -100: five rejected gossip messages within about a
  * half-life ban a peer (one is an accident, five is a pattern); a malformed or unimportable sync
- * response is worse (we asked for it and spent the time), two ban; a timeout is often our own load,
+ * response is worse (we asked for it and spent the time), two ban; a malformed request costs like a
+ * rejected message; a timeout is often our own load,
  * so it takes ten. A peer of another chain is banned at once: it can never be useful; a
  * broken handshake (malformed, or cut off mid-way) counts like a bad sync response.
  */
@@ -20,6 +21,7 @@ export const PENALTIES: Readonly<Record<PenaltyReason, number>> = {
   invalid_gossip: 20,
   oversized_gossip: 20,
   bad_sync_response: 50,
+  bad_request: 20,
   request_timeout: 10,
   rate_limited: 5,
   wrong_genesis: Number.POSITIVE_INFINITY,
