@@ -10,6 +10,7 @@ import { InvalidTransaction } from "../../runtime/framework/errors.ts";
 import { Config as PogConfig } from "../../runtime/modules/pog/storage.ts";
 import { currentInterval } from "../../runtime/modules/pog/time.ts";
 import { applyStateChanges, shortHash, type Chain } from "../chain/chain.ts";
+import { crashPoint } from "../crashPoints.ts";
 import type { ReadingsPool } from "../readings/readingsPool.ts";
 import type { TxPool } from "../txpool/index.ts";
 
@@ -94,6 +95,7 @@ export class AuraBlockProposer implements BlockProposer {
       readingsSignature: hasReadings ? blsAggregateSignatures(readings.map((r) => r.signature)) : new Uint8Array(0),
     };
     logger.info(`Prepared block for proposing at ${number}`, { extrinsics: included.length, readings: readings.length, slot });
+    crashPoint("authoring.after-seal-before-import");
     await chain.importBlock(block, "own", { block, stateRoot: root, trieNodes: nodes });
   }
 }

@@ -9,6 +9,7 @@ import type { StateChange } from "../../runtime/framework/state.ts";
 import type { GenesisBlock } from "../../genesis/build.ts";
 import type { DbBatchOp } from "../db/database.ts";
 import type { ChainDatabase } from "../db/repositories.ts";
+import { crashPoint } from "../crashPoints.ts";
 import type { ChainMetrics } from "./metrics.ts";
 import { BlockImportError, FinalityError } from "./errors.ts";
 import type { BlockBodyVerifier, BlockOrigin, ChainEvents, ExecutedBlock, HeadInfo, HeaderVerifier, ImportedBlock } from "./types.ts";
@@ -223,7 +224,9 @@ export class Chain extends EventEmitter<ChainEvents> {
     if (isNewBest) {
       ops.push(...this.canonicalizeOps(hash, header), this.db.meta.putOp("best", { hash, number: header.number }));
     }
+    crashPoint("import.before-batch");
     await this.db.db.batch(ops);
+    crashPoint("import.after-batch");
     this.db.trieNode.cacheNodes(trieNodes);
 
     const imported: ImportedBlock = { hash, origin, header, extrinsics: block.extrinsics, readings: block.readings ?? [], isNewBest };
@@ -236,6 +239,7 @@ export class Chain extends EventEmitter<ChainEvents> {
       this.bestHead = { hash, number: header.number, header };
       this.metrics?.setHeights(this.bestHead.number, this.finalizedHead.number);
     }
+    crashPoint("import.after-head-update");
     this.notify("imported", imported);
     if (isNewBest) this.notify("newBest", this.bestHead);
     return imported;
@@ -279,7 +283,9 @@ export class Chain extends EventEmitter<ChainEvents> {
     if (!canonical || !bytesEqual(canonical, hash)) throw new FinalityError({ code: "NOT_CANONICAL", hash: toHex(hash) });
     const ops: DbBatchOp[] = [this.db.meta.putOp("finalized", { hash, number: header.number })];
     if (justification) ops.push(this.db.justification.putOp(hash, justification));
+    crashPoint("finality.before-finalize-batch");
     await this.db.db.batch(ops);
+    crashPoint("finality.after-finalize-batch");
     this.finalizedHead = { hash, number: header.number, header };
     this.metrics?.setHeights(this.bestHead.number, this.finalizedHead.number);
     this.notify("finalized", this.finalizedHead, justification);

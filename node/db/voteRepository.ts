@@ -1,6 +1,7 @@
 import { concatBytes, u32ToBytes } from "../../primitives/bytes.ts";
 import { signedFinalityVoteCodec, type SignedFinalityVote } from "../../primitives/finality/vote.ts";
 import type { VoteStore } from "../../consensus/finality/types.ts";
+import { crashPoint } from "../crashPoints.ts";
 import { Bucket } from "./buckets.ts";
 import type { Database } from "./database.ts";
 import { Repository, type KeyCodec } from "./repository.ts";
@@ -29,7 +30,9 @@ export class VoteRepository extends Repository<VoteSlot, SignedFinalityVote> imp
   }
 
   async persist(vote: SignedFinalityVote): Promise<void> {
+    crashPoint("vote.before-persist");
     await this.db.batch([this.putOp({ setId: vote.vote.setId, stage: vote.vote.stage }, vote)]);
+    crashPoint("vote.after-persist-before-broadcast");
   }
 
   async load(): Promise<SignedFinalityVote[]> {

@@ -13,6 +13,7 @@ import {
 } from "../../p2p/index.ts";
 import { signedReadingCodec } from "../../runtime/modules/pog/types.ts";
 import { headerHash, type Chain } from "../chain/chain.ts";
+import { crashPoint } from "../crashPoints.ts";
 import type { ReadingsPool } from "../readings/readingsPool.ts";
 import type { TxPool } from "../txpool/index.ts";
 import { validateGossipBlock, validateGossipExtrinsic, validateGossipReading } from "./gossipValidation.ts";
@@ -103,7 +104,9 @@ export class NetworkService {
     });
     chain.on("imported", (block) => {
       // Announce what this node authored; blocks from the network are forwarded by gossipsub.
-      if (block.origin === "own") this.announce("blocks", codecs.block.encode(chain.block(block.hash)!));
+      if (block.origin !== "own") return;
+      crashPoint("authoring.after-import-before-announce");
+      this.announce("blocks", codecs.block.encode(chain.block(block.hash)!));
     });
     readings.onAccepted((accepted) => {
       for (const r of accepted) this.announce("readings", signedReadingCodec.encode(r));
@@ -132,7 +135,12 @@ export class NetworkService {
 
   announce(kind: "blocks" | "extrinsics" | "readings" | "votes", data: Uint8Array): void {
     const message = kind === "votes" ? concatBytes(data, this.nextVoteSequence()) : data;
-    this.host.publish(kind, message).catch((e: unknown) => this.deps.logger.debug("Gossip publish failed", { kind, error: (e as Error).message }));
+    this.host.publish(kind, message).then(
+      () => {
+        if (kind === "votes") crashPoint("vote.after-broadcast");
+      },
+      (e: unknown) => this.deps.logger.debug("Gossip publish failed", { kind, error: (e as Error).message }),
+    );
   }
 
   private nextVoteSequence(): Uint8Array {
