@@ -41,7 +41,8 @@ export function applyStateChanges(trie: MerkleTrie, changes: StateChange[]): { r
  * The block tree and its heads on top of the database. Every block is imported in one atomic
  * batch (header, body, trie nodes, canonical index and best head together), so a crash at any
  * point leaves either the old or the new head, never a half-written block. Fork choice: the
- * longest chain that contains the last finalized block.
+ * longest chain that contains the last finalized block; finalizing a block off the best chain
+ * makes that block the best.
  */
 export class Chain extends EventEmitter<ChainEvents> {
   readonly genesisHash: Uint8Array;
@@ -279,15 +280,31 @@ export class Chain extends EventEmitter<ChainEvents> {
       if (bytesEqual(hash, this.finalizedHead.hash) || bytesEqual(this.db.canonicalHash.getSync(header.number) ?? new Uint8Array(), hash)) return;
       throw new FinalityError({ code: "BEHIND_FINALIZED", number: header.number, finalized: this.finalizedHead.number });
     }
-    const canonical = this.db.canonicalHash.getSync(header.number);
-    if (!canonical || !bytesEqual(canonical, hash)) throw new FinalityError({ code: "NOT_CANONICAL", hash: toHex(hash) });
     const ops: DbBatchOp[] = [this.db.meta.putOp("finalized", { hash, number: header.number })];
+    // A block finalized off the best chain (a sibling was best: say this node's own block that
+    // never reached the others, while they finalized theirs) becomes the best block, whatever
+    // the lengths: the best chain always contains the finalized block. Canonical entries above
+    // it belonged to the abandoned branch and go.
+    const canonical = this.db.canonicalHash.getSync(header.number);
+    const reorg = !canonical || !bytesEqual(canonical, hash);
+    if (reorg) {
+      if (!this.descendsFromFinalized(header.parentHash, header.number - 1)) {
+        throw new FinalityError({ code: "CONFLICTS_WITH_FINALIZED", hash: toHex(hash), finalized: this.finalizedHead.number });
+      }
+      ops.push(...this.canonicalizeOps(hash, header), this.db.meta.putOp("best", { hash, number: header.number }));
+      for (let n = header.number + 1; n <= this.bestHead.number; n++) ops.push(this.db.canonicalHash.delOp(n));
+    }
     if (justification) ops.push(this.db.justification.putOp(hash, justification));
     crashPoint("finality.before-finalize-batch");
     await this.db.db.batch(ops);
     crashPoint("finality.after-finalize-batch");
     this.finalizedHead = { hash, number: header.number, header };
+    if (reorg) {
+      this.logger.info(`Reorganized to the finalized #${header.number} (${shortHash(hash)}) from best #${this.bestHead.number} (${shortHash(this.bestHead.hash)})`);
+      this.bestHead = { hash, number: header.number, header };
+    }
     this.metrics?.setHeights(this.bestHead.number, this.finalizedHead.number);
+    if (reorg) this.notify("newBest", this.bestHead);
     this.notify("finalized", this.finalizedHead, justification);
   }
 }

@@ -17,7 +17,8 @@ export class BlockImportError extends ArkreenError<BlockImportErrorType> {}
 
 export type FinalityErrorType =
   | { code: "UNKNOWN_BLOCK"; hash: string }
-  | { code: "NOT_CANONICAL"; hash: string }
+  /** On a branch that does not contain the finalized head: a finality conflict. */
+  | { code: "CONFLICTS_WITH_FINALIZED"; hash: string; finalized: number }
   | { code: "BEHIND_FINALIZED"; number: number; finalized: number };
 
 export class FinalityError extends ArkreenError<FinalityErrorType> {}
