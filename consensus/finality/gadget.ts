@@ -396,13 +396,16 @@ export class FinalityGadget {
     if (signed === undefined) {
       const vote: FinalityVote = { setId: this.set.setId, round: state.round, stage, targetHash: target.hash, targetNumber: target.number };
       signed = { vote, signer: this.selfIndex as number, signature: blsSign(this.opts.secretKey as Uint8Array, voteSigningRoot(this.opts.genesisHash, vote)) };
-      this.ownVotes.set(key, signed);
       try {
         await this.deps.store.persist(signed);
       } catch (error) {
         this.log.error("Persisting a finality vote failed; not sending it", { round: state.round, stage }, error);
         return;
       }
+      // Only a persisted vote joins ownVotes, which the re-broadcast timer sends: a vote whose
+      // write failed (a full disk) is never sent. The round's prevoted/precommitted flag, set
+      // before signing, keeps the gadget from signing another one for this stage meanwhile.
+      this.ownVotes.set(key, signed);
     } else if (!sameBlock({ hash: signed.vote.targetHash, number: signed.vote.targetNumber }, target)) {
       this.log.info("Re-sending the vote persisted before a restart", { round: state.round, stage, number: signed.vote.targetNumber });
     }
