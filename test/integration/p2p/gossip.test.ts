@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { Registry } from "prom-client";
 import { toHex, utf8 } from "../../../primitives/bytes.ts";
-import type { GossipValidationResult } from "../../../p2p/gossip.ts";
+import { TOPIC_QUEUES, type GossipValidationResult } from "../../../p2p/gossip.ts";
 import type { NetworkHost } from "../../../p2p/host.ts";
 import { createNetworkMetrics } from "../../../p2p/metrics.ts";
 import { GOSSIP_KINDS, GOSSIP_MAX_BYTES, gossipTopic } from "../../../p2p/protocols.ts";
@@ -110,5 +110,26 @@ describe("p2p: gossip topics and validation", function () {
     // A block of the same size is within the blocks topic's limit.
     await a.publish("blocks", new Uint8Array(GOSSIP_MAX_BYTES.votes + 1).fill(8));
     await waitFor(() => inboxC.seen.some((m) => m.kind === "blocks"), "large block delivered");
+  });
+
+  it("bounds each topic's validation queue: past it messages are dropped and counted, other topics unaffected", async () => {
+    // B's block validation stalls (one runs at a time), so A's blocks pile up in B's queue.
+    let release: () => void = () => {};
+    const stalled = new Promise<void>((resolve) => (release = resolve));
+    b.subscribe("blocks", async () => {
+      await stalled;
+      return "ignore";
+    });
+    const sent = TOPIC_QUEUES.blocks.maxLength + 1 + 10;
+    for (let i = 0; i < sent; i++) await a.publish("blocks", utf8(`block ${i}`));
+    const expected = sent - 1 - TOPIC_QUEUES.blocks.maxLength;
+    const deadline = Date.now() + 8000;
+    while ((await gossipCount("blocks", "dropped")) < expected && Date.now() < deadline) await sleep(50);
+    await sleep(300);
+    assert.equal(await gossipCount("blocks", "dropped"), expected, `dropped = sent − running − queued (${sent} sent)`);
+    // Extrinsics have their own queue and are still validated and forwarded.
+    await a.publish("extrinsics", utf8("not stuck"));
+    await waitFor(() => inboxC.count("not stuck") === 1, "extrinsic forwarded while blocks are stalled");
+    release();
   });
 });
