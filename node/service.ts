@@ -22,7 +22,7 @@ import { AuraBlockProposer } from "./authoring/blockProposer.ts";
 import { shortHash, type Chain } from "./chain/chain.ts";
 import { createChainMetrics } from "./chain/metrics.ts";
 import type { HeadInfo } from "./chain/types.ts";
-import { Database } from "./db/database.ts";
+import { Database, type DatabaseError } from "./db/database.ts";
 import { Informant } from "./informant.ts";
 import { wallClock } from "./clock.ts";
 import { BlockEquivocationDetector, BlockEquivocationReporter, sealingAuthor } from "./chain/blockEquivocation.ts";
@@ -92,7 +92,11 @@ export class ArkreenNode {
     this.closers = fields.closers;
   }
 
-  static async start(opts: NodeOpts, deps: { logger: Logger }): Promise<ArkreenNode> {
+  /**
+   * `onFatal` hears of a failed database write (a full disk), after authoring and voting have
+   * stopped; its owner then stops the node (cli/commands/run.ts exits non-zero).
+   */
+  static async start(opts: NodeOpts, deps: { logger: Logger; onFatal?: (error: DatabaseError) => void }): Promise<ArkreenNode> {
     const { logger } = deps;
     const { spec } = opts;
     const closers: Array<() => Promise<void> | void> = [];
@@ -108,7 +112,7 @@ export class ArkreenNode {
     const db = await Database.open(databasePath(basePath, spec));
     closers.push(() => db.close());
     try {
-      return await ArkreenNode.wire(opts, basePath, logger, genesis, db, closers);
+      return await ArkreenNode.wire(opts, basePath, { logger, onFatal: deps.onFatal ?? null }, genesis, db, closers);
     } catch (e) {
       for (const close of closers.reverse()) await close();
       throw e;
@@ -118,12 +122,14 @@ export class ArkreenNode {
   private static async wire(
     opts: NodeOpts,
     basePath: string,
-    logger: Logger,
+    { logger, onFatal }: { logger: Logger; onFatal: ((error: DatabaseError) => void) | null },
     genesis: GenesisBlock,
     db: Database,
     closers: Array<() => Promise<void> | void>,
   ): Promise<ArkreenNode> {
     const register = new Registry();
+    /** What stops authoring and voting at once when a database write fails. */
+    const halts: Array<() => void> = [];
     const now = wallClock(opts.clockOffsetMs);
     const verifier = await createBlsVerifier({}, { logger: logger.child("bls"), metrics: createBlsMetrics(register) });
     closers.push(() => verifier.close());
@@ -191,6 +197,7 @@ export class ArkreenNode {
       );
       worker.start();
       closers.push(() => worker.stop());
+      halts.push(() => void worker.stop());
       logger.info(`Authoring as validator`, { slotDurationMs: runtimeConfig.slotDurationMs });
     }
 
@@ -218,6 +225,7 @@ export class ArkreenNode {
       chain.on("imported", () => finality.poke());
       await finality.start();
       closers.push(() => finality.stop());
+      halts.push(() => void finality.stop());
       logger.info(opts.finalitySecretKey ? "BLS finality gadget: voting" : "BLS finality gadget: following");
     }
 
@@ -264,6 +272,19 @@ export class ArkreenNode {
     const informant = new Informant({ chain, logger, peers: () => network?.peers().length ?? 0 });
     informant.start();
     closers.push(() => informant.stop());
+
+    // A failed write (also one made while wiring: the listener then runs at once) is fatal. The
+    // heads only move after a write succeeds, so memory never runs ahead of the database; halting
+    // authoring and voting at once means no block is announced and no vote is sent after it.
+    db.onWriteFailure((error) => {
+      const advice =
+        error.code === "DISK_FULL"
+          ? "free space on that disk or move the base path to a larger one, then restart the node: it resumes from the last block it stored"
+          : "check the disk and the database directory, then restart the node";
+      logger.error(`${error.message}; the node stopped to protect its data: ${advice}`);
+      for (const halt of halts.splice(0)) halt();
+      onFatal?.(error);
+    });
 
     return new ArkreenNode({ chain, pool, genesis, executive, register, rpcAddress, logger, closers });
   }

@@ -7,6 +7,7 @@ import { devFinalityKeypair } from "../../runtime/modules/staking/keys.ts";
 import { parseCors } from "../../rpc/server/options.ts";
 import { parseNodeKeyHex } from "../../p2p/index.ts";
 import { ArkreenNode } from "../../node/service.ts";
+import type { DatabaseError } from "../../node/db/database.ts";
 import { clockOffsetFromEnv } from "../../node/clock.ts";
 import { selectBasePath, selectChainSpec } from "../chainSelection.ts";
 
@@ -81,9 +82,14 @@ function authoringSeed(flags: RunFlags): Uint8Array | null {
   return null;
 }
 
-/** Starts the node and keeps it running until SIGINT/SIGTERM. */
+/** Exit status after a failed database write such as a full disk (sysexits.h EX_IOERR). */
+export const EXIT_DATABASE_WRITE_FAILED = 74;
+
+/** Starts the node and keeps it running until SIGINT/SIGTERM, or until a database write fails. */
 export async function runNode(flags: RunFlags): Promise<void> {
   const logger = createLogger({ level: flags.log, format: flags.logFormat });
+  let onFatal: (error: DatabaseError) => void = () => undefined;
+  const fatal = new Promise<DatabaseError>((resolve) => (onFatal = resolve));
   const spec = selectChainSpec(flags);
   const node = await ArkreenNode.start(
     {
@@ -109,21 +115,25 @@ export async function runNode(flags: RunFlags): Promise<void> {
       },
       clockOffsetMs: clockOffsetFromEnv(),
     },
-    { logger },
+    { logger, onFatal: (error) => onFatal(error) },
   );
   await new Promise<void>((resolve) => {
     let stopping = false;
-    const shutdown = (signal: string): void => {
+    const shutdown = (reason: string): void => {
       if (stopping) return;
       stopping = true;
-      logger.info(`Received ${signal}, shutting down`);
+      logger.info(`${reason}, shutting down`);
       node.stop().then(resolve, (e: unknown) => {
         logger.error("Shutdown failed", {}, e);
         process.exitCode = 1;
         resolve();
       });
     };
-    process.once("SIGINT", () => shutdown("SIGINT"));
-    process.once("SIGTERM", () => shutdown("SIGTERM"));
+    process.once("SIGINT", () => shutdown("Received SIGINT"));
+    process.once("SIGTERM", () => shutdown("Received SIGTERM"));
+    void fatal.then((error) => {
+      process.exitCode = EXIT_DATABASE_WRITE_FAILED;
+      shutdown(`Database write failed (${error.code})`);
+    });
   });
 }

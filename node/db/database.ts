@@ -3,16 +3,37 @@ import { ArkreenError } from "../../primitives/errors.ts";
 
 export type DbBatchOp = { type: "put"; key: Uint8Array; value: Uint8Array } | { type: "del"; key: Uint8Array };
 
+/**
+ * `DISK_FULL`: a write failed with ENOSPC. `WRITE_FAILED`: any other write failure (I/O error,
+ * read-only file system, LevelDB's background error after a failed compaction).
+ */
 export type DatabaseErrorType =
   | { code: "OPEN_FAILED"; path: string; reason: string }
-  | { code: "WRITE_FAILED"; reason: string; diskFull: boolean };
+  | { code: "DISK_FULL"; path: string; reason: string }
+  | { code: "WRITE_FAILED"; path: string; reason: string };
 
 export class DatabaseError extends ArkreenError<DatabaseErrorType> {}
 
-/** The embedded LevelDB (classic-level) holding every bucket; keys and values are raw bytes. */
+/** The error of a failed write: `DISK_FULL` when the cause is ENOSPC. */
+export function writeError(path: string, reason: string): DatabaseError {
+  return /ENOSPC|No space left on device/i.test(reason)
+    ? new DatabaseError({ code: "DISK_FULL", path, reason }, `database write failed: no space left on device at ${path} (${reason})`)
+    : new DatabaseError({ code: "WRITE_FAILED", path, reason }, `database write failed at ${path}: ${reason}`);
+}
+
+/**
+ * The embedded LevelDB (classic-level) holding every bucket; keys and values are raw bytes.
+ *
+ * The first failed write is final: every later batch fails with the same error, and the
+ * write-failure listener (the node's fatal path) hears of it once. After a failed write LevelDB's
+ * log may end in a torn record and the caller's in-memory view (heads, votes) is ahead of or
+ * beside what is stored; writing on would store blocks or votes on top of something missing.
+ */
 export class Database {
   private readonly db: ClassicLevel<Uint8Array, Uint8Array>;
   readonly path: string;
+  private writeFailure: DatabaseError | null = null;
+  private writeFailureListener: ((error: DatabaseError) => void) | null = null;
 
   private constructor(path: string) {
     this.path = path;
@@ -40,12 +61,22 @@ export class Database {
 
   /** Writes every operation or none (LevelDB's atomic write batch). */
   async batch(ops: DbBatchOp[]): Promise<void> {
+    if (this.writeFailure) throw this.writeFailure;
     try {
       await this.db.batch(ops);
     } catch (e) {
-      const message = ((e as { cause?: Error }).cause ?? (e as Error)).message;
-      throw new DatabaseError({ code: "WRITE_FAILED", reason: message, diskFull: /ENOSPC|No space left/i.test(message) }, `database write failed: ${message}`);
+      if (this.writeFailure) throw this.writeFailure;
+      const failure = writeError(this.path, ((e as { cause?: Error }).cause ?? (e as Error)).message);
+      this.writeFailure = failure;
+      this.writeFailureListener?.(failure);
+      throw failure;
     }
+  }
+
+  /** Registers the listener told (once) of the first failed write; at once if a write already failed. */
+  onWriteFailure(listener: (error: DatabaseError) => void): void {
+    this.writeFailureListener = listener;
+    if (this.writeFailure) listener(this.writeFailure);
   }
 
   /** Entries whose key starts with `prefix`, in key order. */

@@ -55,7 +55,7 @@ export function describeRun(run: CrashRun): string {
  * The best and finalized heads over JSON-RPC on `port`, finalized first (as devChain's `heads`,
  * which needs a `NodeProcess`); null while the RPC does not answer or the node goes down mid-read.
  */
-async function headsAt(port: number): Promise<Heads | null> {
+export async function headsAt(port: number): Promise<Heads | null> {
   try {
     const finalizedHash = await rpcAt<string>(port, "chain_getFinalizedHead");
     const bestHash = await rpcAt<string>(port, "chain_getBlockHash");
