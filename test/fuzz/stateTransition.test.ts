@@ -1,0 +1,117 @@
+/**
+ * The state transition under random sequences of blocks (TestChain: the real executive and
+ * modules, state in an in-memory trie). Each run starts from the same chain — four devices with
+ * verified generation, one certified REC, a few blocks before an epoch and session boundary —
+ * and applies one to eight random blocks of readings and signed extrinsics (valid and invalid).
+ * After every block: total issuance is the sum of balances, no slot of energy is in two live
+ * RECs, every applied extrinsic used its signer's next nonce, and nothing but
+ * `InvalidTransaction` ever escaped the executive.
+ */
+import assert from "node:assert/strict";
+import fc from "fast-check";
+import { bytesEqual } from "../../primitives/bytes.ts";
+import { codecs, type Call } from "../../primitives/codec/index.ts";
+import { readingCodec } from "../../runtime/modules/pog/types.ts";
+import { certifyArgs, requestArgs } from "../../runtime/modules/recs/calls.ts";
+import { registerArgsCodec } from "../../runtime/modules/devices/types.ts";
+import { InvalidTransaction } from "../../runtime/framework/errors.ts";
+import { TestChain, expectApplied, publicKeyOf, type HeadInfo } from "../utils/runtime.ts";
+import { assertControl, assertIssuance, assertRecs } from "./invariants.ts";
+import { fuzzParams, fuzzTimeout } from "./params.ts";
+import { SIGNERS, blockPlan, buildCall, buildReadings, intervalAt, naturalSigner, registrations, type BlockPlan, type Signer } from "./stateModel.ts";
+
+/** The first block's slot: 600 × 2 s is reading interval 20 of the dev chain's 60 s intervals. */
+const FIRST_SLOT = 600n;
+/** Base chain height: the dev chain's epochs and sessions are 30 blocks, so runs cross a boundary. */
+const BASE_HEIGHT = 25;
+
+function signed(chain: TestChain, who: Signer, call: Call): Uint8Array {
+  return chain.sign(who, call, { nonce: chain.account(publicKeyOf(who)).nonce });
+}
+
+function ok(chain: TestChain, xts: Uint8Array[], opts: { slot?: bigint; readings?: Uint8Array[] } = {}): void {
+  const { results } = chain.produceBlock(xts, opts);
+  for (const r of results) assert.equal(expectApplied(r).success, true, `setup call failed: ${expectApplied(r).error?.code}`);
+}
+
+/** Devices 0–3 registered, generation in intervals 5–19 credited, REC 1 (device 0, 5–9) certified. */
+function baseChain(): TestChain {
+  const chain = new TestChain();
+  const regs = registrations(chain.genesis.hash);
+  const register = (i: number): Call => ({ module: "devices", method: "register", args: registerArgsCodec.encode(regs[i]) });
+  ok(chain, [chain.sign("Bob", register(0), { nonce: 0 }), chain.sign("Bob", register(1), { nonce: 1 }), signed(chain, "Charlie", register(2)), signed(chain, "Dave", register(3))], { slot: FIRST_SLOT });
+  const readings = [0, 1, 2, 3].flatMap((deviceId) =>
+    Array.from({ length: 15 }, (_, k) => readingCodec.encode({ deviceId, interval: 5 + k, cumulativeWh: 100 * (k + 1), energyWh: 100, peakW: 6_000 })),
+  );
+  ok(chain, [], { slot: FIRST_SLOT + 1n, readings });
+  ok(chain, [signed(chain, "Bob", { module: "recs", method: "request", args: requestArgs.encode({ deviceIds: [0], fromInterval: 5, toInterval: 9 }) })]);
+  ok(chain, [signed(chain, "Alice", { module: "recs", method: "certify", args: certifyArgs.encode({ recId: 1, serial: "AKRE-0" }) })]);
+  chain.advanceTo(BASE_HEIGHT);
+  return chain;
+}
+
+/** Builds, applies and checks one planned block. */
+function applyBlock(chain: TestChain, plan: BlockPlan, regs: ReturnType<typeof registrations>): void {
+  const state = chain.state();
+  const slot = chain.head.slot + BigInt(plan.slots);
+  const number = chain.head.header.number + 1;
+  const ctx = { chain, state, number, now: intervalAt(chain, slot), registrations: regs };
+  const before = new Map(SIGNERS.map((n) => [n, chain.account(publicKeyOf(n)).nonce]));
+  const planned = new Map(before);
+  const candidates = plan.extrinsics.map((x) => {
+    const who = (x.natural ? naturalSigner(ctx, x.action) : null) ?? x.signer;
+    const next = planned.get(who)!;
+    if (x.nonceDelta === 0) planned.set(who, next + 1);
+    return chain.sign(who, buildCall(ctx, who, x.action), { nonce: Math.max(0, next + x.nonceDelta), tip: x.tip });
+  });
+  const readings = buildReadings(state, ctx.now, plan.readings);
+
+  // Anything but InvalidTransaction thrown while applying escapes produceBlock and fails the run.
+  const { block, results } = chain.produceBlock(candidates, { slot, readings });
+  const events = chain.events();
+
+  const running = new Map(before);
+  for (const bytes of block.extrinsics) {
+    const xt = codecs.signedExtrinsic.decode(bytes);
+    const who = SIGNERS.find((n) => bytesEqual(publicKeyOf(n), xt.signer))!;
+    assert.equal(xt.nonce, running.get(who), `${who}'s applied extrinsic used nonce ${xt.nonce}`);
+    running.set(who, xt.nonce + 1);
+  }
+  for (const n of SIGNERS) assert.equal(chain.account(publicKeyOf(n)).nonce, running.get(n), `${n}'s nonce after the block`);
+
+  const applied = results.filter((r) => !(r instanceof InvalidTransaction)).length;
+  assert.equal(applied, block.extrinsics.length);
+  assert.equal(events.filter((e) => e.module === "system" && (e.name === "ExtrinsicSuccess" || e.name === "ExtrinsicFailed")).length, applied, "one outcome event per applied extrinsic");
+  const credited = events.filter((e) => e.name === "ReadingsCredited").reduce((sum, e) => sum + (e.data.count as number), 0);
+  assert.equal(credited + events.filter((e) => e.name === "ReadingRejected").length, readings.length, "each reading credited or rejected");
+
+  const trie = chain.state();
+  assertIssuance(trie);
+  assertRecs(trie);
+  assertControl(trie);
+}
+
+describe("fuzz: state transition", function () {
+  this.timeout(fuzzTimeout(40_000));
+  let chain: TestChain;
+  let base: HeadInfo;
+  let regs: ReturnType<typeof registrations>;
+
+  before(() => {
+    chain = baseChain();
+    base = chain.head;
+    regs = registrations(chain.genesis.hash);
+    assertIssuance(chain.state());
+    assertRecs(chain.state());
+  });
+
+  it("random block sequences keep issuance, REC and nonce invariants, and only InvalidTransaction escapes", () => {
+    fc.assert(
+      fc.property(fc.array(blockPlan, { minLength: 1, maxLength: 8 }), (plans) => {
+        chain.head = base;
+        for (const plan of plans) applyBlock(chain, plan, regs);
+      }),
+      fuzzParams(60),
+    );
+  });
+});
