@@ -377,7 +377,15 @@ export class FinalityGadget {
   private maybePrecommit(state: RoundState): void {
     if (this.selfIndex === null || !state.prevoted || state.precommitted) return;
     const { prevotes } = state;
-    const ghost = supermajorityHead(this.deps.chain, this.lastFinalized, prevotes.singleVotes(), prevotes.equivocatorWeight, this.total);
+    // A prevote for a block we do not have (the other side's fork after a healed partition: sync
+    // follows one chain and never fetches it) counts at our finalized block, which every honest
+    // prevote descends from. The GHOST is then an ancestor of the one the block would give, as
+    // with any partial view of the votes; left out, such prevotes would keep the GHOST from ever
+    // reaching a supermajority and the round would never complete.
+    const known = prevotes
+      .singleVotes()
+      .map((v) => (this.deps.chain.header(v.hash) === undefined ? { hash: this.lastFinalized.hash, weight: v.weight } : v));
+    const ghost = supermajorityHead(this.deps.chain, this.lastFinalized, known, prevotes.equivocatorWeight, this.total);
     if (ghost === null) return;
     const everyone = prevotes.voterCount === this.set.authorities.length;
     if (!everyone && this.deps.clock.now() - state.startedAt < this.opts.stageTimeoutMs) return;
