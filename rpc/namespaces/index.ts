@@ -4,6 +4,7 @@ import { registerAuthorRpc } from "./author.ts";
 import { registerChainRpc } from "./chain.ts";
 import { registerControlRpc } from "./control.ts";
 import { registerDevicesRpc } from "./devices.ts";
+import { faultControlsEnabled, registerDevFaultsRpc } from "./devFaults.ts";
 import { registerPogRpc } from "./pog.ts";
 import { registerRecsRpc } from "./recs.ts";
 import { registerRewardsRpc } from "./rewards.ts";
@@ -21,4 +22,5 @@ export function registerNodeRpc(server: RpcServer, api: RpcNodeApi): void {
   registerRecsRpc(server, api);
   registerRewardsRpc(server, api);
   registerControlRpc(server, api);
+  if (faultControlsEnabled()) registerDevFaultsRpc(server, api);
 }
