@@ -7,7 +7,7 @@ import { EventCollector, type EventData } from "./framework/events.ts";
 import type { BlockContext, CallDefinition } from "./framework/module.ts";
 import { OverlayState, type StateChange, type StateReader } from "./framework/state.ts";
 import { computeFee, extrinsicTip, lastValidBlock, verifyExtrinsicSignature } from "./extrinsic.ts";
-import { burn, credit, withdrawKeepAlive } from "./modules/balances/currency.ts";
+import { burn, canWithdrawKeepAlive, credit, withdrawKeepAlive } from "./modules/balances/currency.ts";
 import { getAccount, putAccount } from "./modules/system/accounts.ts";
 import { applyReadings } from "./modules/pog/apply.ts";
 import { Config as PogConfig } from "./modules/pog/storage.ts";
@@ -185,9 +185,13 @@ export class Executive {
     if (checked.xt.nonce < checked.accountNonce) {
       throw new InvalidTransaction({ code: "STALE", nonce: checked.xt.nonce, accountNonce: checked.accountNonce });
     }
-    const free = getAccount(state, checked.xt.signer).free;
-    const required = checked.fee + checked.tip + config.existentialDeposit;
-    if (free < required) throw new InvalidTransaction({ code: "PAYMENT", required, free });
+    // The same rule as the block's fee withdrawal, so the pool refuses exactly what a block would.
+    const account = getAccount(state, checked.xt.signer);
+    const payment = checked.fee + checked.tip;
+    if (!canWithdrawKeepAlive(account, payment, config.existentialDeposit)) {
+      const keepAlive = config.existentialDeposit > account.reserved ? config.existentialDeposit - account.reserved : 0n;
+      throw new InvalidTransaction({ code: "PAYMENT", required: payment + keepAlive, free: account.free });
+    }
     return { xt: checked.xt, accountNonce: checked.accountNonce, tip: checked.tip, validUntil: lastValidBlock(checked.xt.mortality) };
   }
 

@@ -32,7 +32,7 @@ interface Case {
   blockMustReject: boolean;
 }
 
-/** Codes both paths decide with the same checks, in the same order (PAYMENT differs: the pool keeps the existential deposit free). */
+/** Codes both paths decide with the same checks, in the same order (not PAYMENT: the pool also checks it for a future nonce, which a block refuses as FUTURE first). */
 const SHARED_CODES: readonly Code[] = ["BAD_PROOF", "STALE", "OUTDATED", "BAD_CALL", "MALFORMED", "EXHAUSTS_RESOURCES"];
 
 const signerName = fc.constantFrom(...DEV_ACCOUNT_NAMES);

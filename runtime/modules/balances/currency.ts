@@ -32,10 +32,15 @@ export function transfer(ctx: BlockContext, from: Uint8Array, to: Uint8Array, am
   ctx.events.deposit("balances", "Transfer", { from, to, amount });
 }
 
+/** Whether `amount` can be taken from `account`'s free balance leaving free + reserved at or above the existential deposit. */
+export function canWithdrawKeepAlive(account: { free: bigint; reserved: bigint }, amount: bigint, existentialDeposit: bigint): boolean {
+  return account.free >= amount && account.free - amount + account.reserved >= existentialDeposit;
+}
+
 /** Takes `amount` from `who`'s free balance, never below the existential deposit. Returns false if it cannot. */
 export function withdrawKeepAlive(state: State, who: Uint8Array, amount: bigint, existentialDeposit: bigint): boolean {
   const account = getAccount(state, who);
-  if (account.free - amount + account.reserved < existentialDeposit || account.free < amount) return false;
+  if (!canWithdrawKeepAlive(account, amount, existentialDeposit)) return false;
   putAccount(state, who, { ...account, free: account.free - amount });
   return true;
 }

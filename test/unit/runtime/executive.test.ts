@@ -1,12 +1,14 @@
 import assert from "node:assert/strict";
 import { inspect } from "node:util";
-import { concatBytes, fromHex, toHex } from "../../../primitives/bytes.ts";
+import { bigintToBytes, concatBytes, fromHex, toHex } from "../../../primitives/bytes.ts";
 import { codecs, type Call } from "../../../primitives/codec/index.ts";
 import { auraPreDigest } from "../../../primitives/digest.ts";
 import { devKeypair } from "../../../primitives/keys/devAccounts.ts";
 import { keypairFromSeed } from "../../../primitives/keys/ed25519.ts";
 import { applyStateChanges } from "../../../node/chain/chain.ts";
-import { signExtrinsic } from "../../../runtime/extrinsic.ts";
+import { computeFee, signExtrinsic } from "../../../runtime/extrinsic.ts";
+import { amountArgsCodec } from "../../../runtime/modules/staking/types.ts";
+import { findCall } from "../../../runtime/runtime.ts";
 import { InvalidTransaction, type InvalidTransactionType } from "../../../runtime/framework/errors.ts";
 import type { ApplyOutcome } from "../../../runtime/executive.ts";
 import { AKRE, TRANSFER_WEIGHT, TestChain, expectApplied, publicKeyOf, remarkCall, transferCall } from "../../utils/runtime.ts";
@@ -135,6 +137,35 @@ describe("executive: transaction validity", () => {
       assert.equal(rejection(results[0]), "PAYMENT");
       assert.equal(expectApplied(results[1]).success, true);
       assert.equal(chain.account(payers[1].publicKey).free, ed);
+    });
+
+    it("reserved balance counts toward the existential deposit, for the pool as for the block", () => {
+      const chain = new TestChain();
+      const c = chain.config();
+      const payer = keypairFromSeed(new Uint8Array(32).fill(23));
+      const feeOf = (xt: Uint8Array, call: Call): bigint => {
+        const def = findCall(call.module, call.method) as NonNullable<ReturnType<typeof findCall>>;
+        return computeFee(c, xt.length, def.weight(def.args.decode(call.args)));
+      };
+      chain.produceBlock([chain.sign("Alice", transferCall(payer.publicKey, 10n * AKRE), { nonce: 0 })]);
+      const bond: Call = { module: "staking", method: "bond", args: amountArgsCodec.encode({ value: bigintToBytes(9n * AKRE) }) };
+      expectApplied(chain.produceBlock([chain.sign(payer, bond, { nonce: 0 })]).results[0]);
+      const remark = remarkCall(fromHex("0x01"));
+      const remarkXt = chain.sign(payer, remark, { nonce: 2 });
+      // Leave free = the remark's fee + 1: below the existential deposit, which the 9 AKRE reserved cover.
+      let send = 0n;
+      for (let i = 0; i < 3; i++) {
+        const xt = chain.sign(payer, transferCall(bob, send), { nonce: 1 });
+        send = chain.account(payer.publicKey).free - feeOf(xt, transferCall(bob, send)) - feeOf(remarkXt, remark) - 1n;
+      }
+      expectApplied(chain.produceBlock([chain.sign(payer, transferCall(bob, send), { nonce: 1 })]).results[0]);
+      const before = chain.account(payer.publicKey);
+      assert.equal(before.free, feeOf(remarkXt, remark) + 1n);
+      assert.ok(before.free - feeOf(remarkXt, remark) < c.existentialDeposit && before.reserved >= c.existentialDeposit, "only reserved keeps the account alive");
+
+      assert.doesNotThrow(() => chain.executive.validateTransaction(chain.state(), remarkXt, chain.head.header.number + 1));
+      expectApplied(chain.produceBlock([remarkXt]).results[0]);
+      assert.equal(chain.account(payer.publicKey).free, 1n);
     });
   });
 
