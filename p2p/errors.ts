@@ -8,7 +8,9 @@ export type NetworkErrorType =
   | { code: "PROTOCOL_UNSUPPORTED"; peer: string; protocol: string }
   | { code: "BAD_RESPONSE"; peer: string; protocol: string; reason: string }
   | { code: "BAD_REQUEST"; reason: string }
-  | { code: "RATE_LIMITED"; peer: string };
+  | { code: "RATE_LIMITED"; peer: string }
+  /** A synced block could not be imported for a reason of ours (database, clock), not the peer's. */
+  | { code: "LOCAL_IMPORT_FAILURE"; reason: string };
 
 /** Errors of the p2p layer: node keys, gossip publishing and request/response protocols. */
 export class NetworkError extends ArkreenError<NetworkErrorType> {}

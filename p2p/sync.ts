@@ -1,4 +1,5 @@
 import type { Logger } from "../primitives/logger.ts";
+import { NetworkError } from "./errors.ts";
 import type { NetworkMetrics } from "./metrics.ts";
 import { MAX_BLOCKS_PER_REQUEST } from "./host.ts";
 import type { ChainStatus, PeerInfo } from "./host.ts";
@@ -16,7 +17,9 @@ export interface SyncNetwork {
 
 /**
  * Imports one synced block, verifying it and its justification (the node passes
- * `chain.importBlock` plus justification checks); throws when either is invalid.
+ * `chain.importBlock` plus justification checks); throws when either is invalid, or
+ * `NetworkError` `LOCAL_IMPORT_FAILURE` when the failure is ours (a database write, a clock
+ * behind the block's slot): sync stops without holding it against the peer.
  */
 export type ImportSyncedBlock = (block: Uint8Array, justification: Uint8Array | null, from: string) => Promise<void>;
 
@@ -137,7 +140,7 @@ export class SyncService {
           await this.deps.importBlock(item.block, item.justification, peer.peerId);
         } catch (error) {
           this.deps.logger.warn("Synced block failed to import", { peer: peer.peerId, number: item.number }, error);
-          this.deps.network.reportPeer(peer.peerId, "bad_sync_response");
+          if (!(error instanceof NetworkError && error.type.code === "LOCAL_IMPORT_FAILURE")) this.deps.network.reportPeer(peer.peerId, "bad_sync_response");
           return false;
         }
         this.deps.metrics?.syncBlocksImported.inc();

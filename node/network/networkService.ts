@@ -1,8 +1,10 @@
 import type { Registry } from "prom-client";
 import { concatBytes } from "../../primitives/bytes.ts";
 import { codecs } from "../../primitives/codec/index.ts";
+import { ArkreenError } from "../../primitives/errors.ts";
 import type { Logger } from "../../primitives/logger.ts";
 import {
+  NetworkError,
   NetworkHost,
   SyncService,
   createNetworkMetrics,
@@ -14,6 +16,8 @@ import {
 import { signedReadingCodec } from "../../runtime/modules/pog/types.ts";
 import { headerHash, type Chain } from "../chain/chain.ts";
 import { crashPoint } from "../crashPoints.ts";
+import { BlockImportError } from "../chain/errors.ts";
+import { DatabaseError } from "../db/database.ts";
 import type { ReadingsPool } from "../readings/readingsPool.ts";
 import type { TxPool } from "../txpool/index.ts";
 import { validateGossipBlock, validateGossipExtrinsic, validateGossipReading } from "./gossipValidation.ts";
@@ -159,7 +163,22 @@ export class NetworkService {
 
   private async importSynced(blockBytes: Uint8Array, justification: Uint8Array | null): Promise<void> {
     const block = codecs.block.decode(blockBytes);
-    await this.deps.chain.importBlock(block, "network");
-    if (justification && this.justificationHandler) await this.justificationHandler(headerHash(block.header), justification);
+    try {
+      await this.deps.chain.importBlock(block, "network");
+      if (justification && this.justificationHandler) await this.justificationHandler(headerHash(block.header), justification);
+    } catch (e) {
+      if (isLocalImportFailure(e)) throw new NetworkError({ code: "LOCAL_IMPORT_FAILURE", reason: (e as Error).message });
+      throw e;
+    }
   }
+}
+
+/**
+ * Failures that say nothing about the peer: our database refused the write (a full disk), the
+ * block's slot is ahead of our clock, or an error that is not a verdict on the block at all.
+ */
+function isLocalImportFailure(e: unknown): boolean {
+  if (e instanceof DatabaseError) return true;
+  if (e instanceof BlockImportError) return e.type.code === "FUTURE_BLOCK";
+  return !(e instanceof ArkreenError);
 }

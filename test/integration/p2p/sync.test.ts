@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { bytesEqual, utf8 } from "../../../primitives/bytes.ts";
 import { nullLogger } from "../../../primitives/logger.ts";
 import type { NetworkHost } from "../../../p2p/host.ts";
+import { NetworkError } from "../../../p2p/errors.ts";
 import { SyncService } from "../../../p2p/sync.ts";
 import { FakeChain, startHost, waitFor } from "./helpers.ts";
 
@@ -83,5 +84,33 @@ describe("p2p: block-range sync", function () {
     // Each status refresh retriggers sync; the second failure crosses the ban threshold.
     await waitFor(() => client.isBanned(server.peerId), "ban", 10_000);
     await waitFor(() => client.peers().length === 0, "disconnect");
+  });
+
+  it("does not hold a local import failure (our disk, our clock) against the peer", async () => {
+    const source = new FakeChain("one");
+    source.grow(20);
+    const server = await startHost({ chain: source });
+    const fresh = new FakeChain("one");
+    const client = await startHost({ chain: fresh, bootnodes: [server.listenAddresses()[0]] });
+    hosts.push(server, client);
+    let attempts = 0;
+    const sync = new SyncService(
+      {},
+      {
+        network: client,
+        chain: fresh,
+        importBlock: async () => {
+          attempts++;
+          throw new NetworkError({ code: "LOCAL_IMPORT_FAILURE", reason: "database write failed: no space left on device" });
+        },
+        logger: nullLogger(),
+        metrics: null,
+      },
+    );
+    syncs.push(sync);
+    sync.start();
+    await waitFor(() => attempts >= 2, "sync retried on the next status", 10_000);
+    assert.equal(client.peerScore(server.peerId), 0);
+    assert.equal(client.peers().length, 1, "the peer stays connected");
   });
 });
