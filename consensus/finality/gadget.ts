@@ -8,7 +8,7 @@ import { sameBlock, supermajorityHead } from "./ancestry.ts";
 import { buildJustification } from "./justification.ts";
 import type { FinalityMetrics } from "./metrics.ts";
 import { StageVotes } from "./stageVotes.ts";
-import type { BlockRef, ChainView, EquivocationHandler, FinalityClock, FinalizeFn, TimerHandle, VoteNetwork, VoterSet, VoterSetProvider, VoteStore } from "./types.ts";
+import type { BlockRef, ChainView, EquivocationHandler, FinalityClock, FinalizeFn, RoundBase, TimerHandle, VoteNetwork, VoterSet, VoterSetProvider, VoteStore } from "./types.ts";
 import { isMoreThanThird, isSupermajority, totalWeight } from "./weight.ts";
 
 /**
@@ -96,6 +96,8 @@ export class FinalityGadget {
   /** The previous round's estimate: this round's votes build on it. */
   private estimate: BlockRef;
   private lastFinalized: BlockRef;
+  /** The bases our last rounds' votes were cast on, as persisted: a restart resumes on them. */
+  private storedBases: RoundBase[] = [];
   /** Our own votes by (set, round, stage), loaded from the store and added as we sign. */
   private readonly ownVotes = new Map<string, SignedFinalityVote>();
   private pending: SignedFinalityVote[] = [];
@@ -127,6 +129,7 @@ export class FinalityGadget {
   /** Loads our past votes and starts voting at the last round we voted in (or round 1). */
   async start(): Promise<void> {
     for (const v of await this.deps.store.load()) this.ownVotes.set(voteKey(v.vote.setId, v.vote.round, v.vote.stage), v);
+    this.storedBases = await this.deps.store.loadBases();
     this.running = true;
     this.enterSet(this.set);
     this.unsubscribe = this.deps.network.onVote((v) => this.onVote(v));
@@ -155,9 +158,25 @@ export class FinalityGadget {
     let round = 1;
     for (const v of this.ownVotes.values()) if (v.vote.setId === set.setId && v.vote.round > round) round = v.vote.round;
     this.rounds.clear();
+    this.resumeBase(set.setId, round);
     this.deps.metrics?.setId.set(set.setId);
     this.log.info("Finality authority set", { setId: set.setId, authorities: set.authorities.length, voter: this.selfIndex ?? "no", round });
     this.startRound(round);
+  }
+
+  /**
+   * A restarted voter resumes on the base it voted on in `round` when that base is above its
+   * finalized block: the votes it still has to cast in that round must build on it, as they
+   * would have without the restart (GRANDPA keeps E(r−1) for the same reason). A base it does
+   * not have yet holds its votes back until sync brings the block.
+   */
+  private resumeBase(setId: number, round: number): void {
+    const stored = this.storedBases.find((b) => b.setId === setId && b.round === round);
+    if (stored === undefined || stored.block.number <= this.lastFinalized.number) return;
+    const known = this.deps.chain.header(stored.block.hash) !== undefined;
+    if (known && !this.deps.chain.isDescendant(this.lastFinalized.hash, stored.block.hash)) return;
+    this.estimate = stored.block;
+    this.log.info("Resuming on the persisted round base", { setId, round, number: stored.block.number, known });
   }
 
   private startRound(round: number): void {
@@ -365,8 +384,13 @@ export class FinalityGadget {
     return null;
   }
 
+  /** Our votes must build on the base; until sync brings a persisted base we do not have, we wait. */
+  private baseKnown(): boolean {
+    return this.deps.chain.header(this.estimate.hash) !== undefined;
+  }
+
   private maybePrevote(state: RoundState): void {
-    if (this.selfIndex === null || state.prevoted) return;
+    if (this.selfIndex === null || state.prevoted || !this.baseKnown()) return;
     if (this.deps.clock.now() - state.startedAt < this.opts.prevoteDelayMs && !this.ownVotes.has(voteKey(this.set.setId, state.round, VoteStage.Prevote))) return;
     const best = this.deps.chain.best;
     const target = this.deps.chain.isDescendant(this.estimate.hash, best.hash) ? best : this.estimate;
@@ -375,7 +399,7 @@ export class FinalityGadget {
   }
 
   private maybePrecommit(state: RoundState): void {
-    if (this.selfIndex === null || !state.prevoted || state.precommitted) return;
+    if (this.selfIndex === null || !state.prevoted || state.precommitted || !this.baseKnown()) return;
     const { prevotes } = state;
     // A prevote for a block we do not have (the other side's fork after a healed partition: sync
     // follows one chain and never fetches it) counts at our finalized block, which every honest
@@ -405,7 +429,7 @@ export class FinalityGadget {
       const vote: FinalityVote = { setId: this.set.setId, round: state.round, stage, targetHash: target.hash, targetNumber: target.number };
       signed = { vote, signer: this.selfIndex as number, signature: blsSign(this.opts.secretKey as Uint8Array, voteSigningRoot(this.opts.genesisHash, vote)) };
       try {
-        await this.deps.store.persist(signed);
+        await this.deps.store.persist(signed, this.estimate);
       } catch (error) {
         this.log.error("Persisting a finality vote failed; not sending it", { round: state.round, stage }, error);
         return;

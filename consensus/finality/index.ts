@@ -13,6 +13,7 @@ export {
   type FinalityClock,
   type FinalizeFn,
   type HeaderView,
+  type RoundBase,
   type Voter,
   type VoterSet,
   type VoterSetProvider,

@@ -52,14 +52,24 @@ export interface VoteNetwork {
   onVote(handler: (vote: SignedFinalityVote) => void): () => void;
 }
 
+/** The block a round's votes build on: the previous round's estimate, GRANDPA's E(r−1). */
+export interface RoundBase {
+  setId: number;
+  round: number;
+  block: BlockRef;
+}
+
 /**
- * Durable record of this validator's own votes. `persist` resolves only once the vote is on disk:
- * the gadget broadcasts a vote after that, so a crash can never leave a sent vote it forgot.
+ * Durable record of this validator's own votes. `persist` resolves only once the vote, and the
+ * base it was cast on, are on disk: the gadget broadcasts a vote after that, so a crash can never
+ * leave a sent vote it forgot, nor a restarted voter a base lower than the one it voted on.
  */
 export interface VoteStore {
-  persist(vote: SignedFinalityVote): Promise<void>;
+  persist(vote: SignedFinalityVote, base: BlockRef): Promise<void>;
   /** Every vote persisted so far (the store may drop votes of sets older than the current one). */
   load(): Promise<SignedFinalityVote[]>;
+  /** The base of the latest round voted in, per set. */
+  loadBases(): Promise<RoundBase[]>;
 }
 
 export type TimerHandle = unknown;

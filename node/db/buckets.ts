@@ -18,6 +18,8 @@ export const Bucket = {
   justification: 0x06,
   /** (set id u32 BE, vote stage u8) → this validator's latest finality vote of that stage in that set */
   votes: 0x08,
+  /** set id u32 BE → round u32 BE ++ block number u32 BE ++ block hash: the base of our latest round's votes */
+  voteBases: 0x09,
 } as const;
 
 export type BucketId = (typeof Bucket)[keyof typeof Bucket];

@@ -4,7 +4,7 @@ import { isEquivocation, VoteStage, voteSigningRoot, type FinalityVote, type Sig
 import { blsSign } from "../../../../primitives/blsKeys.ts";
 import { verifyJustification } from "../../../../consensus/finality/justification.ts";
 import type { BlockRef } from "../../../../consensus/finality/types.ts";
-import { BlockTree, createNode, GENESIS, MemoryHub, MemoryVoteStore, sleep, TreeChainView, validatorKey, voterSet, waitFor, type TestNode } from "./harness.ts";
+import { BlockTree, createNode, GENESIS, MemoryHub, MemoryVoteStore, sleep, TEST_TIMINGS, TreeChainView, validatorKey, voterSet, waitFor, type TestNode } from "./harness.ts";
 
 const SET = voterSet(4);
 
@@ -206,15 +206,54 @@ describe("finality gadget", function () {
     assertConsistent(nodes, tree);
   });
 
+  it("a restarted validator resumes on the base it voted on: its remaining votes in that round build on it", async () => {
+    const tree = new BlockTree();
+    const hub = new MemoryHub();
+    const forkA = tree.extend(GENESIS, 3, "a");
+    const forkB = tree.extend(GENESIS, 4, "b");
+    // Before the restart: round 2's prevote for a3, cast on the base a2 (round 1's estimate).
+    const store = new MemoryVoteStore();
+    await store.persist(sign(0, { setId: 0, round: 2, stage: VoteStage.Prevote, targetHash: forkA[2].hash, targetNumber: 3 }), forkA[1]);
+    const chain = new TreeChainView(tree);
+    chain.best = forkB[3];
+    const restarted = createNode(hub, tree, SET, 0, { store, chain });
+    nodes = [restarted];
+    await restarted.gadget.start();
+    assert.equal(restarted.gadget.currentRound, 2);
+    // The others prevote fork B: their GHOST does not descend from a2, so the precommit stays on a2
+    // (with the base forgotten, the finalized genesis, it would precommit b4).
+    for (const i of [1, 2, 3]) hub.deliver(10 + i, sign(i, { setId: 0, round: 2, stage: VoteStage.Prevote, targetHash: forkB[3].hash, targetNumber: 4 }));
+    await waitFor(() => restarted.network.sent.some((v) => v.vote.round === 2 && v.vote.stage === VoteStage.Precommit), 3000, "the round-2 precommit");
+    const precommit = restarted.network.sent.find((v) => v.vote.round === 2 && v.vote.stage === VoteStage.Precommit) as SignedFinalityVote;
+    assert.ok(bytesEqual(precommit.vote.targetHash, forkA[1].hash), `precommit for #${precommit.vote.targetNumber}`);
+  });
+
+  it("a restarted validator whose persisted base it does not have yet waits for it before voting", async () => {
+    const tree = new BlockTree();
+    const hub = new MemoryHub();
+    const main = tree.extend(GENESIS, 2, "a");
+    const unknownBase = { hash: new Uint8Array(32).fill(0x77), number: 5 };
+    const store = new MemoryVoteStore();
+    await store.persist(sign(0, { setId: 0, round: 3, stage: VoteStage.Precommit, targetHash: unknownBase.hash, targetNumber: 5 }), unknownBase);
+    const chain = new TreeChainView(tree);
+    chain.best = main[1];
+    const restarted = createNode(hub, tree, SET, 0, { store, chain });
+    nodes = [restarted];
+    await restarted.gadget.start();
+    await sleep(5 * TEST_TIMINGS.stageTimeoutMs);
+    assert.equal(restarted.network.sent.filter((v) => v.vote.stage === VoteStage.Prevote).length, 0, "no prevote below the persisted base");
+    assert.equal(store.votes.length, 1, "nothing new signed");
+  });
+
   it("persists each vote before sending it", async () => {
     const tree = new BlockTree();
     const hub = new MemoryHub();
     const order: string[] = [];
     const store = new MemoryVoteStore();
     const persist = store.persist.bind(store);
-    store.persist = async (v) => {
+    store.persist = async (v, base) => {
       await sleep(20);
-      await persist(v);
+      await persist(v, base);
       order.push(`persist ${v.vote.round}/${v.vote.stage}`);
     };
     const node = createNode(hub, tree, SET, 0, { store });

@@ -8,7 +8,7 @@ import type { FinalityJustification, SignedFinalityVote, EquivocationProof } fro
 import { blake2b256 } from "../../../../primitives/hash.ts";
 import { nullLogger } from "../../../../primitives/logger.ts";
 import { FinalityGadget, type FinalityGadgetOpts } from "../../../../consensus/finality/gadget.ts";
-import { systemClock, type BlockRef, type ChainView, type HeaderView, type VoteNetwork, type VoterSet, type VoteStore } from "../../../../consensus/finality/types.ts";
+import { systemClock, type BlockRef, type ChainView, type HeaderView, type RoundBase, type VoteNetwork, type VoterSet, type VoteStore } from "../../../../consensus/finality/types.ts";
 
 export const GENESIS: BlockRef = { hash: blake2b256(utf8("finality-test-genesis")), number: 0 };
 
@@ -111,11 +111,16 @@ export class MemoryHub {
 
 export class MemoryVoteStore implements VoteStore {
   readonly votes: SignedFinalityVote[] = [];
-  async persist(vote: SignedFinalityVote): Promise<void> {
+  readonly bases = new Map<number, RoundBase>();
+  async persist(vote: SignedFinalityVote, base: BlockRef): Promise<void> {
     this.votes.push(structuredClone(vote));
+    this.bases.set(vote.vote.setId, { setId: vote.vote.setId, round: vote.vote.round, block: structuredClone(base) });
   }
   async load(): Promise<SignedFinalityVote[]> {
     return this.votes.map((v) => structuredClone(v));
+  }
+  async loadBases(): Promise<RoundBase[]> {
+    return [...this.bases.values()].map((b) => structuredClone(b));
   }
 }
 

@@ -36,9 +36,9 @@ describe("finality gadget: votes sent only once persisted", function () {
     const persist = store.persist.bind(store);
     const writeMs = 4 * TEST_TIMINGS.rebroadcastMs;
     let written = false;
-    store.persist = async (v) => {
+    store.persist = async (v, base) => {
       await sleep(writeMs);
-      await persist(v);
+      await persist(v, base);
       written = true;
     };
     node = startVoting(store);
