@@ -214,6 +214,8 @@ export interface NodeStartOpts {
   args?: string[];
   /** Whether to expose Prometheus (on a free port); default true. */
   prometheus?: boolean;
+  /** Environment variables for this process only, over the scope's (e.g. `ARKREEN_CLOCK_OFFSET_MS`). */
+  env?: Record<string, string>;
 }
 
 /** A node process with its RPC (HTTP + WS) and Prometheus on free ports. */
@@ -344,7 +346,7 @@ export class ProcessScope {
   }
 
   async startNode(opts: NodeStartOpts): Promise<NodeProcess> {
-    const node = await NodeProcess.start(opts, this.env());
+    const node = await NodeProcess.start(opts, { ...this.env(), ...opts.env });
     this.processes.add(node.proc);
     return node;
   }

@@ -13,8 +13,8 @@ export interface LocalNet {
   dir: string;
   /** The running process of each validator, by plan index; replaced on restart. */
   nodes: NodeProcess[];
-  /** Starts (or restarts, on its base path) validator `index`. */
-  start(index: number): Promise<NodeProcess>;
+  /** Starts (or restarts, on its base path) validator `index`; `env` adds to `LocalNetOpts.env` for this start only. */
+  start(index: number, env?: Record<string, string>): Promise<NodeProcess>;
   /** A node that is not a validator, on a fresh base path, with every validator as a bootnode. */
   startFollower(name: string): Promise<NodeProcess>;
 }
@@ -25,6 +25,8 @@ export interface LocalNetOpts {
   chain?: string;
   /** Passed as `--log` to each node (e.g. `debug` when investigating). */
   logLevel?: string;
+  /** Environment of every validator process (e.g. `ARKREEN_TEST_FAULTS=1`). */
+  env?: Record<string, string>;
 }
 
 /** Plans the `local` testnet in a fresh directory of `scope` and starts all its validators. */
@@ -39,13 +41,14 @@ export async function startLocalNet(scope: ProcessScope, opts: LocalNetOpts): Pr
     logLevel: opts.logLevel,
     portsOf: (i) => ({ p2p: ports[3 * i], rpc: ports[3 * i + 1], prometheus: ports[3 * i + 2] }),
   });
-  const startNode = (node: TestnetNode): Promise<NodeProcess> => scope.startNode({ chain: plan.specPath, basePath: node.basePath, args: node.peerArgs });
+  const startNode = (node: TestnetNode, env?: Record<string, string>): Promise<NodeProcess> =>
+    scope.startNode({ chain: plan.specPath, basePath: node.basePath, args: node.peerArgs, env: { ...opts.env, ...env } });
   const net: LocalNet = {
     plan,
     dir,
     nodes: [],
-    async start(index) {
-      const node = await startNode(plan.nodes[index]);
+    async start(index, env) {
+      const node = await startNode(plan.nodes[index], env);
       net.nodes[index] = node;
       return node;
     },
