@@ -10,7 +10,8 @@
 
 /**
  * Codes on the wire. -32700..-32603 are JSON-RPC 2.0's; -32006..-32011 are jsonrpsee's
- * (the server under Substrate), so Substrate clients recognise the limits they report.
+ * (the server under Substrate) and -32999 Substrate's rate limiter's, so Substrate clients
+ * recognise the limits they report.
  */
 export const RpcErrorCode = {
   ParseError: -32700,
@@ -23,6 +24,7 @@ export const RpcErrorCode = {
   OversizedResponse: -32008,
   BatchTooLarge: -32010,
   BatchResponseTooLarge: -32011,
+  RateLimited: -32999,
 } as const;
 
 /** The `error` member of a JSON-RPC response. */

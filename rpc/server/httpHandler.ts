@@ -8,6 +8,7 @@ import { RpcErrorCode } from "../errors.ts";
 import type { RpcDispatcher } from "./dispatcher.ts";
 import type { RpcMetrics } from "./metrics.ts";
 import { isLoopbackAddress } from "./options.ts";
+import type { CallRateLimiter } from "./rateLimit.ts";
 
 export interface HttpHandlerOpts {
   maxRequestBytes: number;
@@ -18,6 +19,8 @@ export interface HttpHandlerOpts {
 export interface HttpHandlerDeps {
   dispatcher: RpcDispatcher;
   originAllowed: (origin: string) => boolean;
+  /** The call budget of the connection a request came on (shared by its keep-alive requests). */
+  rateLimitFor: (req: IncomingMessage) => CallRateLimiter | null;
   health: () => unknown;
   logger: Logger;
   metrics: RpcMetrics | null;
@@ -86,9 +89,16 @@ export class HttpHandler {
     if (body === null) return;
     const remoteAddress = req.socket.remoteAddress ?? "";
     const ctx = { transport: "http" as const, remoteAddress, isLocal: isLoopbackAddress(remoteAddress) };
-    const reply = await this.deps.dispatcher.handle(body, { ctx, subscriptions: null });
+    const rateLimit = this.deps.rateLimitFor(req);
+    const reply = await this.deps.dispatcher.handle(body, { ctx, connection: req.socket, subscriptions: null, rateLimit });
     // Only notifications: nothing to answer, but HTTP needs a response (200, empty body).
     this.json(res, 200, reply ? reply.body : "");
+    // Calls were refused: the connection's next request is not read before the backoff (see rateLimit.ts).
+    const backoff = rateLimit?.backoffMs() ?? 0;
+    if (backoff > 0) {
+      req.socket.pause();
+      setTimeout(() => req.socket.resume(), backoff).unref();
+    }
   }
 
   /** The request body, or null when it was refused (413 already sent) or the client went away. */

@@ -1,7 +1,8 @@
 /** Public API of the JSON-RPC server, for the node's wiring and the method namespaces. */
 export { RpcServer } from "./server.ts";
 export type { RpcServerDeps } from "./server.ts";
-export { defaultRpcServerOpts, DEFAULT_CORS, parseCors, parseRpcMethods, allowsUnsafe, isLoopbackAddress } from "./options.ts";
+export { defaultRpcServerOpts, DEFAULT_CORS, allowsUnsafe, isLoopbackAddress, validateRpcServerOpts } from "./options.ts";
+export { parseCors, parseCount, parseIpBlock, parseMiB, parseRateLimit, parseRpcMethods, parseSeconds } from "./flags.ts";
 export type { RpcServerOpts, CorsPolicy, RpcMethodsPolicy } from "./options.ts";
 export { createRpcMetrics } from "./metrics.ts";
 export type { RpcMetrics } from "./metrics.ts";

@@ -4,6 +4,7 @@
  */
 import { Counter, Gauge, Histogram } from "prom-client";
 import type { Registry } from "prom-client";
+import type { RpcTransport } from "./types.ts";
 
 export type RejectReason =
   | "max_connections"
@@ -12,7 +13,19 @@ export type RejectReason =
   | "batch_too_large"
   | "json_too_deep"
   | "slow_consumer"
-  | "too_many_subscriptions";
+  | "too_many_subscriptions"
+  | "rate_limited"
+  | "ping_timeout"
+  | "evicted_silent";
+
+/** The series one (protocol, method) pair's calls update, resolved once: labelling a series per call costs more than the call. */
+export interface CallMetrics {
+  started: Counter.Internal;
+  finishedOk: Counter.Internal;
+  finishedError: Counter.Internal;
+  /** Microseconds. */
+  time: Histogram.Internal<"protocol" | "method">;
+}
 
 export interface RpcMetrics {
   /** Calls (batch entries count one each), by transport and method ("unknown" for unregistered names). */
@@ -28,6 +41,8 @@ export interface RpcMetrics {
   sessionsTime: Histogram;
   /** Requests, connections and subscriptions refused by a limit or policy. */
   rejected: Counter<"reason">;
+  /** The call series of `method` over `protocol` (method "unknown" for names not registered). */
+  forCall(protocol: RpcTransport, method: string): CallMetrics;
 }
 
 // Substrate's RPC histogram buckets (sc-rpc-server); in μs for calls and in s for sessions.
@@ -35,7 +50,7 @@ const BUCKETS = [5, 25, 100, 500, 1_000, 2_500, 10_000, 25_000, 100_000, 1_000_0
 
 export function createRpcMetrics(registry: Registry): RpcMetrics {
   const registers = [registry];
-  return {
+  const metrics: Omit<RpcMetrics, "forCall"> = {
     callsStarted: new Counter({
       name: "substrate_rpc_calls_started",
       help: "Number of received RPC calls (unique un-batched requests)",
@@ -70,5 +85,23 @@ export function createRpcMetrics(registry: Registry): RpcMetrics {
       labelNames: ["reason"],
       registers,
     }),
+  };
+  const series = new Map<string, CallMetrics>();
+  return {
+    ...metrics,
+    forCall(protocol, method) {
+      const key = `${protocol} ${method}`;
+      let call = series.get(key);
+      if (!call) {
+        call = {
+          started: metrics.callsStarted.labels({ protocol, method }),
+          finishedOk: metrics.callsFinished.labels({ protocol, method, is_error: "false" }),
+          finishedError: metrics.callsFinished.labels({ protocol, method, is_error: "true" }),
+          time: metrics.callsTime.labels({ protocol, method }),
+        };
+        series.set(key, call);
+      }
+      return call;
+    },
   };
 }

@@ -1,0 +1,95 @@
+/**
+ * The per-connection call budget behind `--rpc-rate-limit`: a token bucket holding a minute's
+ * worth of calls and refilled continuously at `perMinute / 60` calls a second — the quota shape
+ * of Substrate's limiter (governor's `Quota::per_minute`), so the same flag value means the same
+ * thing. Every call takes one token, each call of a batch included; a call that finds the bucket
+ * empty is refused (-32999) without running. Unlike Substrate, which first delays such a call up
+ * to ten times, it is refused at once: a waiting call would hold memory and a slot for nothing.
+ *
+ * Refusing is cheap but not free (the message is still parsed and answered call by call), so a
+ * client that ignores -32999 would make the node refuse at wire speed. After a message with
+ * refused calls the connection is therefore not read for as long as those calls would have
+ * taken to be allowed, up to `MAX_BACKOFF_MS`: TCP backpressure then slows the client instead.
+ */
+import type { IncomingMessage } from "node:http";
+import type { Socket } from "node:net";
+import { performance } from "node:perf_hooks";
+import { createIpMatcher, proxiedAddress } from "./clientAddress.ts";
+
+/**
+ * Longest read pause after refused calls: a 1,024-call batch refused at 100 calls/s would earn
+ * 10 s, but a paused HTTP keep-alive connection is closed by the idle timeout (5 s) and would come
+ * back with a fresh budget; 1 s slows such a client 50-fold and keeps it on its spent budget.
+ */
+const MAX_BACKOFF_MS = 1000;
+
+export class CallRateLimiter {
+  private readonly capacity: number;
+  private readonly perMs: number;
+  private readonly now: () => number;
+  private tokens: number;
+  private last: number;
+  /** Calls refused since the last `backoffMs()`. */
+  private refused = 0;
+
+  constructor(perMinute: number, now: () => number = () => performance.now()) {
+    this.capacity = perMinute;
+    this.perMs = perMinute / 60_000;
+    this.now = now;
+    this.tokens = perMinute;
+    this.last = now();
+  }
+
+  /** Takes one call from the budget; false when it is spent. */
+  tryTake(): boolean {
+    const t = this.now();
+    this.tokens = Math.min(this.capacity, this.tokens + (t - this.last) * this.perMs);
+    this.last = t;
+    if (this.tokens < 1) {
+      this.refused++;
+      return false;
+    }
+    this.tokens -= 1;
+    return true;
+  }
+
+  /** How long to stop reading the connection for the calls refused since the last call: their refill time, capped. */
+  backoffMs(): number {
+    const ms = Math.min(MAX_BACKOFF_MS, Math.ceil(this.refused / this.perMs));
+    this.refused = 0;
+    return ms;
+  }
+}
+
+export interface RateLimitPolicyOpts {
+  /** null: no limit. */
+  perMinute: number | null;
+  whitelistedIps: readonly string[];
+  trustProxyHeaders: boolean;
+}
+
+/** Hands each connection its limiter (one per TCP connection, shared by its keep-alive requests), or none when exempt. */
+export class RateLimitPolicy {
+  private readonly opts: RateLimitPolicyOpts;
+  private readonly whitelisted: (address: string) => boolean;
+  private readonly limiters = new WeakMap<Socket, CallRateLimiter>();
+
+  constructor(opts: RateLimitPolicyOpts) {
+    this.opts = opts;
+    this.whitelisted = createIpMatcher(opts.whitelistedIps);
+  }
+
+  /** The limiter for the connection `req` came on; null when calls are not limited for it. */
+  forRequest(req: IncomingMessage): CallRateLimiter | null {
+    const perMinute = this.opts.perMinute;
+    if (perMinute === null) return null;
+    const address = (this.opts.trustProxyHeaders ? proxiedAddress(req.headers) : null) ?? req.socket.remoteAddress ?? "";
+    if (this.whitelisted(address)) return null;
+    let limiter = this.limiters.get(req.socket);
+    if (!limiter) {
+      limiter = new CallRateLimiter(perMinute);
+      this.limiters.set(req.socket, limiter);
+    }
+    return limiter;
+  }
+}
