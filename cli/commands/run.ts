@@ -4,7 +4,17 @@ import { createLogger, type LogLevel } from "../../primitives/logger.ts";
 import { devKeypair, DEV_ACCOUNT_NAMES } from "../../primitives/keys/devAccounts.ts";
 import { keypairFromSuri } from "../../primitives/keys/suri.ts";
 import { devFinalityKeypair } from "../../runtime/modules/staking/keys.ts";
-import { parseCors } from "../../rpc/server/options.ts";
+import {
+  defaultRpcServerOpts,
+  parseCors,
+  parseCount,
+  parseIpBlock,
+  parseMiB,
+  parseRateLimit,
+  parseSeconds,
+  validateRpcServerOpts,
+  type RpcServerOpts,
+} from "../../rpc/server/index.ts";
 import { parseNodeKeyHex } from "../../p2p/index.ts";
 import { ArkreenNode } from "../../node/service.ts";
 import type { DatabaseError } from "../../node/db/database.ts";
@@ -23,7 +33,21 @@ interface RunFlags {
   rpcExternal?: boolean;
   rpcMethods: "auto" | "safe" | "unsafe";
   rpcCors?: string;
-  rpcMaxConnections: number;
+  rpcMaxConnections?: number;
+  rpcMaxRequestSize?: number;
+  rpcMaxResponseSize?: number;
+  rpcMaxBatchRequestLen?: number;
+  rpcMaxSubscriptionsPerConnection?: number;
+  rpcMessageBufferCapacityPerConnection?: number;
+  rpcMaxBufferedPerConnection?: number;
+  rpcMaxJsonDepth?: number;
+  rpcRateLimit?: number | null;
+  rpcRateLimitWhitelistedIps?: string[];
+  rpcRateLimitTrustProxyHeaders?: boolean;
+  rpcHeadersTimeout?: number;
+  rpcRequestTimeout?: number;
+  rpcKeepAliveTimeout?: number;
+  rpcWsPingInterval?: number;
   prometheusPort: number;
   prometheus: boolean;
   prometheusExternal?: boolean;
@@ -59,8 +83,9 @@ export function addRunOptions(program: Command): Command {
     .addOption(new Option("--rpc-port <port>", "JSON-RPC HTTP and WebSocket port").default(9944).argParser(port))
     .option("--rpc-external", "listen for RPC on all interfaces (default: 127.0.0.1 only)")
     .addOption(new Option("--rpc-methods <policy>", "which RPC methods to expose").choices(["auto", "safe", "unsafe"]).default("auto"))
-    .option("--rpc-cors <origins>", "allowed browser origins: all, none, or a comma-separated list")
-    .addOption(new Option("--rpc-max-connections <n>", "maximum RPC connections").default(100).argParser((v) => port(v)))
+    .option("--rpc-cors <origins>", "allowed browser origins: all, none, or a comma-separated list");
+  addRpcLimitOptions(program);
+  program
     .addOption(new Option("--prometheus-port <port>", "Prometheus exporter port").default(9615).argParser(port))
     .option("--no-prometheus", "do not expose Prometheus metrics")
     .option("--prometheus-external", "expose Prometheus on all interfaces")
@@ -68,6 +93,73 @@ export function addRunOptions(program: Command): Command {
     .addOption(new Option("--log-format <format>", "log line format").choices(["human", "json"]).default("human"));
   for (const name of DEV_ACCOUNT_NAMES) program.option(`--${name.toLowerCase()}`, `shortcut for --validator with the //${name} authoring key`);
   return program;
+}
+
+const RPC_DEFAULTS = defaultRpcServerOpts;
+const MiB = 1024 * 1024;
+const count = (flag: string) => (v: string): number => parseCount(flag, v);
+const seconds = (flag: string) => (v: string): number => parseSeconds(flag, v);
+const mib = (flag: string) => (v: string): number => parseMiB(flag, v);
+
+/** The RPC server's limits (docs/rpc-server.md); unset flags leave the server's defaults. */
+function addRpcLimitOptions(program: Command): void {
+  const d = RPC_DEFAULTS;
+  program
+    .option("--rpc-max-connections <n>", `maximum RPC connections, HTTP and WebSocket (default: ${d.maxConnections})`, count("rpc-max-connections"))
+    .option("--rpc-max-request-size <MiB>", `largest RPC request (default: ${d.maxRequestBytes / MiB})`, mib("rpc-max-request-size"))
+    .option("--rpc-max-response-size <MiB>", `largest RPC response (default: ${d.maxResponseBytes / MiB})`, mib("rpc-max-response-size"))
+    .option("--rpc-max-batch-request-len <n>", `calls in one batch (default: ${d.maxBatchLength})`, count("rpc-max-batch-request-len"))
+    .option(
+      "--rpc-max-subscriptions-per-connection <n>",
+      `subscriptions per WebSocket (default: ${d.maxSubscriptionsPerConnection})`,
+      count("rpc-max-subscriptions-per-connection"),
+    )
+    .option(
+      "--rpc-message-buffer-capacity-per-connection <n>",
+      `WebSocket messages processed at once per connection before reading pauses (default: ${d.maxInflightMessagesPerConnection})`,
+      count("rpc-message-buffer-capacity-per-connection"),
+    )
+    .option(
+      "--rpc-max-buffered-per-connection <MiB>",
+      `bytes queued to a WebSocket client that does not read before it is dropped (default: ${d.maxBufferedBytesPerConnection / MiB})`,
+      mib("rpc-max-buffered-per-connection"),
+    )
+    .option("--rpc-max-json-depth <n>", `nesting of arrays and objects in a request (default: ${d.maxJsonDepth})`, count("rpc-max-json-depth"))
+    .option("--rpc-rate-limit <calls-per-minute>", `RPC calls per minute per connection, or off (default: ${d.rateLimitPerMinute})`, parseRateLimit)
+    .option("--rpc-rate-limit-whitelisted-ips <cidr...>", "peers exempt from --rpc-rate-limit, e.g. 10.0.0.0/8", parseIpBlock)
+    .option("--rpc-rate-limit-trust-proxy-headers", "read the peer address for the whitelist from Forwarded / X-Forwarded-For / X-Real-IP")
+    .option("--rpc-headers-timeout <s>", `time a client has to send request headers (default: ${d.headersTimeoutMs / 1000})`, seconds("rpc-headers-timeout"))
+    .option("--rpc-request-timeout <s>", `time a client has to send a whole request (default: ${d.requestTimeoutMs / 1000})`, seconds("rpc-request-timeout"))
+    .option("--rpc-keep-alive-timeout <s>", `idle HTTP keep-alive connections close after (default: ${d.keepAliveTimeoutMs / 1000})`, seconds("rpc-keep-alive-timeout"))
+    .option("--rpc-ws-ping-interval <s>", `WebSocket ping period; silent peers are dropped (default: ${d.wsPingIntervalMs / 1000})`, seconds("rpc-ws-ping-interval"));
+}
+
+/** The RPC server options the flags set; validated here so a bad combination stops the node before it starts. */
+function rpcOpts(flags: RunFlags): Partial<RpcServerOpts> {
+  const set: Partial<RpcServerOpts> = {
+    host: flags.rpcExternal ? "0.0.0.0" : "127.0.0.1",
+    port: flags.rpcPort,
+    rpcMethods: flags.rpcMethods,
+    ...(flags.rpcCors ? { cors: parseCors(flags.rpcCors) } : flags.dev ? { cors: "all" as const } : {}),
+    maxConnections: flags.rpcMaxConnections,
+    maxRequestBytes: flags.rpcMaxRequestSize,
+    maxResponseBytes: flags.rpcMaxResponseSize,
+    maxBatchLength: flags.rpcMaxBatchRequestLen,
+    maxSubscriptionsPerConnection: flags.rpcMaxSubscriptionsPerConnection,
+    maxInflightMessagesPerConnection: flags.rpcMessageBufferCapacityPerConnection,
+    maxBufferedBytesPerConnection: flags.rpcMaxBufferedPerConnection,
+    maxJsonDepth: flags.rpcMaxJsonDepth,
+    rateLimitPerMinute: flags.rpcRateLimit,
+    rateLimitWhitelistedIps: flags.rpcRateLimitWhitelistedIps,
+    rateLimitTrustProxyHeaders: flags.rpcRateLimitTrustProxyHeaders,
+    headersTimeoutMs: flags.rpcHeadersTimeout,
+    requestTimeoutMs: flags.rpcRequestTimeout,
+    keepAliveTimeoutMs: flags.rpcKeepAliveTimeout,
+    wsPingIntervalMs: flags.rpcWsPingInterval,
+  };
+  const opts = Object.fromEntries(Object.entries(set).filter(([, v]) => v !== undefined)) as Partial<RpcServerOpts>;
+  validateRpcServerOpts({ ...RPC_DEFAULTS, ...opts });
+  return opts;
 }
 
 function devAccountFlag(flags: RunFlags): string | undefined {
@@ -99,13 +191,7 @@ export async function runNode(flags: RunFlags): Promise<void> {
       validatorSeed: authoringSeed(flags),
       // Dev validators vote with their deterministic dev finality keys (runtime/modules/staking/keys.ts).
       finalitySecretKey: devAccountFlag(flags) ? devFinalityKeypair(devAccountFlag(flags) as string).secretKey : null,
-      rpc: {
-        host: flags.rpcExternal ? "0.0.0.0" : "127.0.0.1",
-        port: flags.rpcPort,
-        rpcMethods: flags.rpcMethods,
-        ...(flags.rpcCors ? { cors: parseCors(flags.rpcCors) } : flags.dev ? { cors: "all" as const } : {}),
-        maxConnections: flags.rpcMaxConnections,
-      },
+      rpc: rpcOpts(flags),
       prometheus: flags.prometheus ? { host: flags.prometheusExternal ? "0.0.0.0" : "127.0.0.1", port: flags.prometheusPort } : null,
       network: {
         port: flags.port,
