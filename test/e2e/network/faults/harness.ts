@@ -81,17 +81,29 @@ export class FaultHarness {
     log(`starting 4 validators (slot ${opts.slotMs} ms, reading interval ${opts.readingIntervalSecs} s)…`);
     const net = await FaultNet.start(scope, { slotMs: opts.slotMs, readingIntervalSecs: opts.readingIntervalSecs, logLevel: opts.logLevel });
     const monitor = new HeadMonitor(net.size);
-    await Promise.all(net.net.nodes.map((node, i) => monitor.attach(i, node)));
-    const genesisHash = await genesisHashOf(net);
-    await waitUntil(async () => (await allHeads(net)).every((h) => h !== null && h.finalized.number >= 2), 40 * opts.slotMs, "block #2 finalized on every node", 250);
-    await checkHeaderHashing(net);
-    log(`registering ${opts.devices} devices…`);
-    const readings = await ReadingLoad.register(net, genesisHash, opts.devices);
-    const transfers = new TransferLoad(net, genesisHash);
-    transfers.start();
+    let readings: ReadingLoad;
+    let genesisHash: Uint8Array;
+    try {
+      await Promise.all(net.net.nodes.map((node, i) => monitor.attach(i, node)));
+      genesisHash = await genesisHashOf(net);
+      await waitUntil(async () => (await allHeads(net)).every((h) => h !== null && h.finalized.number >= 2), 40 * opts.slotMs, "block #2 finalized on every node", 250);
+      await checkHeaderHashing(net);
+      log(`registering ${opts.devices} devices…`);
+      readings = await ReadingLoad.register(net, genesisHash, opts.devices);
+    } catch (e) {
+      monitor.close();
+      net.close();
+      throw e;
+    }
+    const harness = new FaultHarness(net, monitor, new TransferLoad(net, genesisHash), readings, log);
+    harness.transfers.start();
     readings.start();
-    const harness = new FaultHarness(net, monitor, transfers, readings, log);
-    await harness.waitHealthy();
+    try {
+      await harness.waitHealthy();
+    } catch (e) {
+      await harness.stop();
+      throw e;
+    }
     return harness;
   }
 

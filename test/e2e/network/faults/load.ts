@@ -98,8 +98,8 @@ export class TransferLoad {
 
   /** The signed transfer of `sender` at `nonce`: always the same bytes. */
   transfer(sender: DevAccountName, nonce: number): Uint8Array {
-    const call = { module: "balances", method: "transfer", args: transferArgs.encode({ dest: devKeypair(RECIPIENT).publicKey, value: bigintToBytes(10n ** 15n) }) };
-    return signExtrinsic(this.genesisHash, devKeypair(sender).secretSeed, call, { nonce });
+    const transferCall = { module: "balances", method: "transfer", args: transferArgs.encode({ dest: devKeypair(RECIPIENT).publicKey, value: bigintToBytes(10n ** 15n) }) };
+    return signExtrinsic(this.genesisHash, devKeypair(sender).secretSeed, transferCall, { nonce });
   }
 
   /** For each sender: its nonce on one node, then the transfers at that nonce and the next ones in the window. */
