@@ -148,7 +148,29 @@ export class FinalityGadget {
 
   /** Re-evaluates the round; the node calls it when a block is imported (a vote's target may have arrived). */
   poke(): void {
-    if (this.running) this.evaluate();
+    if (!this.running) return;
+    this.followChainFinality();
+    this.evaluate();
+  }
+
+  /**
+   * Sync finalizes with the justifications it brings (a restarted or lagging node): when the
+   * chain's finalized head is past ours, take it, and its voter set when that is a new one — the
+   * old set's votes will never come, so a voter left in it would never finalize again.
+   */
+  private followChainFinality(): void {
+    const finalized = this.deps.chain.finalized;
+    if (finalized.number <= this.lastFinalized.number) return;
+    this.lastFinalized = finalized;
+    this.deps.metrics?.finalizedNumber.set(finalized.number);
+    const next = this.deps.voterSets.voterSetAt(finalized.hash);
+    if (next.setId !== this.set.setId) {
+      this.log.info("Following finality from sync into a new authority set", { number: finalized.number, setId: next.setId });
+      this.estimate = finalized;
+      this.enterSet(next);
+    } else if (this.deps.chain.isDescendant(this.estimate.hash, finalized.hash)) {
+      this.estimate = finalized;
+    }
   }
 
   private enterSet(set: VoterSet): void {
