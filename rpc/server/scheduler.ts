@@ -96,7 +96,7 @@ export class FairScheduler {
   private readonly queue = new WaiterHeap();
   /** Virtual time each connection's work so far ends at. */
   private readonly finish = new WeakMap<object, number>();
-  /** Start tag of the work served last. */
+  /** Virtual time: the largest start tag served so far. */
   private clock = 0;
   private seq = 0;
   /** Units given at once in the current event-loop iteration. */
@@ -121,7 +121,7 @@ export class FairScheduler {
     // A connection at most `lightUnits` ahead of the clock has used no more than its share: it need not queue.
     if ((this.queue.size === 0 || start <= this.clock + this.opts.lightUnits) && this.tickUnits < this.opts.unitsPerTick) {
       this.tickUnits += units;
-      this.clock = start;
+      this.clock = Math.max(this.clock, start);
       if (!this.tickResetPending) {
         this.tickResetPending = true;
         setImmediate(() => {
@@ -161,7 +161,8 @@ export class FairScheduler {
       this.drainPending = false;
       const next = this.queue.pop();
       if (!next) return;
-      this.clock = next.start;
+      // Light connections served out of order may have moved the clock past this one's start.
+      this.clock = Math.max(this.clock, next.start);
       next.resolve();
       if (this.queue.size > 0) this.scheduleDrain();
     });
