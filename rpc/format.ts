@@ -36,15 +36,27 @@ export interface HeaderJson {
   readingsRoot: string;
 }
 
+/**
+ * Formatted headers by header object: the chain hands out one cached object per header, so the
+ * same header asked for by many calls (`chain_getHeader` under load, every new-heads subscriber)
+ * is formatted once. The JSON is shared and never modified.
+ */
+const formattedHeaders = new WeakMap<Header, HeaderJson>();
+
 export function headerJson(header: Header): HeaderJson {
-  return {
-    parentHash: toHex(header.parentHash),
-    number: "0x" + header.number.toString(16),
-    stateRoot: toHex(header.stateRoot),
-    extrinsicsRoot: toHex(header.extrinsicsRoot),
-    digest: { logs: header.digest.map(digestLogHex) },
-    readingsRoot: toHex(header.readingsRoot ?? new Uint8Array(0)),
-  };
+  let json = formattedHeaders.get(header);
+  if (json === undefined) {
+    json = {
+      parentHash: toHex(header.parentHash),
+      number: "0x" + header.number.toString(16),
+      stateRoot: toHex(header.stateRoot),
+      extrinsicsRoot: toHex(header.extrinsicsRoot),
+      digest: { logs: header.digest.map(digestLogHex) },
+      readingsRoot: toHex(header.readingsRoot ?? new Uint8Array(0)),
+    };
+    formattedHeaders.set(header, json);
+  }
+  return json;
 }
 
 /** `chain_getBlock`'s `SignedBlock`: the block plus its justifications (engine id, data). */
