@@ -117,6 +117,30 @@ export class SyncService {
       const ok = await this.syncFrom(peer);
       if (!ok) failed.add(peer.peerId);
     }
+    if (!this.stopped) await this.catchUpFinality();
+  }
+
+  /**
+   * A node that has the blocks but missed the votes that finalized them (a validator restarted
+   * during the round that ended a voter set) would wait for votes nobody sends any more: it
+   * takes the justification of the highest finalized head a peer reports, among blocks it has
+   * (Substrate's sync requests the justifications of set-change blocks for the same reason).
+   * A failure here is not held against the peer: our own chain may be on a fork at that height.
+   */
+  private async catchUpFinality(): Promise<void> {
+    const { best, finalized } = this.deps.chain;
+    let peer: PeerInfo | undefined;
+    for (const p of this.deps.network.peers()) {
+      const theirs = p.status.finalized.number;
+      if (theirs > finalized.number && theirs <= best.number && (peer === undefined || theirs > peer.status.finalized.number)) peer = p;
+    }
+    if (peer === undefined) return;
+    try {
+      const [item] = await this.deps.network.requestBlocks(peer.peerId, peer.status.finalized.number, 1);
+      if (item?.justification) await this.deps.importBlock(item.block, item.justification, peer.peerId);
+    } catch (error) {
+      this.deps.logger.debug("Finality catch-up failed", { peer: peer.peerId, number: peer.status.finalized.number, error: String(error) });
+    }
   }
 
   /** Syncs up to the peer's best; false when the peer failed us. */
