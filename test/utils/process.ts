@@ -216,6 +216,12 @@ export interface NodeStartOpts {
   prometheus?: boolean;
   /** Environment variables for this process only, over the scope's (e.g. `ARKREEN_CLOCK_OFFSET_MS`). */
   env?: Record<string, string>;
+  /**
+   * RPC and Prometheus ports chosen by the caller (a testnet plan; null: a free one), instead of
+   * free ones picked here: nodes started side by side could otherwise be handed a port another
+   * one is about to bind.
+   */
+  ports?: { rpc: number; prometheus: number | null };
 }
 
 /** A node process with its RPC (HTTP + WS) and Prometheus on free ports. */
@@ -232,8 +238,9 @@ export class NodeProcess {
 
   /** Spawns the node and resolves once its RPC answers `GET /health`; rejects with the output if it exits first. */
   static async start(opts: NodeStartOpts, env: NodeJS.ProcessEnv): Promise<NodeProcess> {
-    const [rpcPort, metricsPort, p2pPort] = await freePorts(3);
-    const prometheusPort = opts.prometheus === false ? null : metricsPort;
+    const [freeRpc, freeMetrics, p2pPort] = await freePorts(3);
+    const rpcPort = opts.ports?.rpc ?? freeRpc;
+    const prometheusPort = opts.prometheus === false ? null : (opts.ports?.prometheus ?? freeMetrics);
     const args = [
       ...(opts.chain === undefined ? [] : ["--chain", opts.chain]),
       ...(opts.basePath === undefined ? [] : ["--base-path", opts.basePath]),

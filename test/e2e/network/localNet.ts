@@ -42,7 +42,13 @@ export async function startLocalNet(scope: ProcessScope, opts: LocalNetOpts): Pr
     portsOf: (i) => ({ p2p: ports[3 * i], rpc: ports[3 * i + 1], prometheus: ports[3 * i + 2] }),
   });
   const startNode = (node: TestnetNode, env?: Record<string, string>): Promise<NodeProcess> =>
-    scope.startNode({ chain: plan.specPath, basePath: node.basePath, args: node.peerArgs, env: { ...opts.env, ...env } });
+    scope.startNode({
+      chain: plan.specPath,
+      basePath: node.basePath,
+      args: node.peerArgs,
+      env: { ...opts.env, ...env },
+      ports: node.ports,
+    });
   const net: LocalNet = {
     plan,
     dir,
