@@ -2,8 +2,8 @@ import assert from "node:assert/strict";
 import { CRASH_POINTS, parseCrashTarget, type CrashPointName } from "../../node/crashPoints.ts";
 import { ProcessScope } from "../utils/process.ts";
 import { heads } from "./devChain.ts";
-import { describeRun, runUntilCrash, waitFinalized, type CrashRun } from "./network/crashHarness.ts";
-import { allHeads, blockHash, gaugeValue, hashDifferences, startLocalNet, waitForCommonChain, type LocalNet } from "./network/localNet.ts";
+import { describeRun, runUntilCrash, type CrashRun } from "./network/crashHarness.ts";
+import { allHeads, blockHash, gaugeValue, hashDifferences, startLocalNet, waitFinalized, waitForCommonChain, type LocalNet } from "./network/localNet.ts";
 
 const SLOT_MS = 1000;
 /** SIGTERM to exit, as in resilience.test.ts. */

@@ -3,10 +3,10 @@
  * with `ARKREEN_CRASH_AT` (node/crashPoints.ts) and watched until it kills itself, and what the
  * checks after its normal restart read from the network.
  */
-import { CliProcess, freePorts, sleep, waitUntil, describeExit, type ExitStatus, type NodeProcess, type ProcessScope } from "../../utils/process.ts";
+import { CliProcess, freePorts, sleep, describeExit, type ExitStatus, type ProcessScope } from "../../utils/process.ts";
 import type { CrashPointName } from "../../../node/crashPoints.ts";
 import type { Heads } from "../devChain.ts";
-import { allHeads, type LocalNet } from "./localNet.ts";
+import type { LocalNet } from "./localNet.ts";
 
 /** How often the armed node's heads are read while it runs: the last answer bounds what it had stored. */
 const POLL_MS = 100;
@@ -77,21 +77,3 @@ async function rpcAt<T>(port: number, method: string, params: unknown[] = []): P
   return body.result;
 }
 
-/** Waits until every node's finalized head is at least `atLeast`, naming the heads seen last on timeout. */
-export async function waitFinalized(nodes: readonly NodeProcess[], atLeast: number, timeoutMs: number, what: string): Promise<void> {
-  let last = "";
-  try {
-    await waitUntil(
-      async () => {
-        const hs = await allHeads(nodes);
-        last = hs.map((h) => `best #${h.best.number} finalized #${h.finalized.number}`).join("; ");
-        return hs.every((h) => h.finalized.number >= atLeast);
-      },
-      timeoutMs,
-      what,
-      250,
-    );
-  } catch (e) {
-    throw new Error(`${(e as Error).message} (${last})`);
-  }
-}

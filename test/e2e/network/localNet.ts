@@ -140,3 +140,22 @@ export function percentile(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) throw new Error("percentile of no samples");
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
+
+/** Waits until every node's finalized head is at least `atLeast`, naming the heads seen last on timeout. */
+export async function waitFinalized(nodes: readonly NodeProcess[], atLeast: number, timeoutMs: number, what: string): Promise<void> {
+  let last = "";
+  try {
+    await waitUntil(
+      async () => {
+        const hs = await allHeads(nodes);
+        last = hs.map((h) => `best #${h.best.number} finalized #${h.finalized.number}`).join("; ");
+        return hs.every((h) => h.finalized.number >= atLeast);
+      },
+      timeoutMs,
+      what,
+      250,
+    );
+  } catch (e) {
+    throw new Error(`${(e as Error).message} (${last})`);
+  }
+}

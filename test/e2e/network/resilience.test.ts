@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { ProcessScope, sleep, waitUntil, type NodeProcess } from "../../utils/process.ts";
-import { allHeads, hashDifferences, startLocalNet, waitForCommonChain, type LocalNet } from "./localNet.ts";
+import { ProcessScope, sleep, waitUntil } from "../../utils/process.ts";
+import { allHeads, hashDifferences, startLocalNet, waitFinalized, waitForCommonChain, type LocalNet } from "./localNet.ts";
 import { heads } from "../devChain.ts";
 
 const SLOT_MS = 1000;
@@ -11,23 +11,6 @@ function minFinalized(hs: Array<{ finalized: { number: number } }>): number {
   return Math.min(...hs.map((h) => h.finalized.number));
 }
 
-async function waitFinalized(nodes: readonly NodeProcess[], atLeast: number, timeoutMs: number, what: string): Promise<void> {
-  let last = "";
-  try {
-    await waitUntil(
-      async () => {
-        const hs = await allHeads(nodes);
-        last = hs.map((h) => `best #${h.best.number} finalized #${h.finalized.number}`).join("; ");
-        return minFinalized(hs) >= atLeast;
-      },
-      timeoutMs,
-      what,
-      250,
-    );
-  } catch (e) {
-    throw new Error(`${(e as Error).message} (${last})`);
-  }
-}
 
 describe("e2e: 4 validators — crashes, lost finality quorum, a late follower @slow", function () {
   this.timeout(180_000);
