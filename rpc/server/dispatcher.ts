@@ -164,10 +164,11 @@ export class RpcDispatcher {
 
   /** Processes one message (an HTTP body or a WebSocket frame); null when nothing is to be sent back. */
   async handle(bytes: Uint8Array, session: RpcSession): Promise<RpcReply | null> {
-    return bytes.length > BULK_BYTES ? this.deps.scheduler.bulk(() => this.process(bytes, session)) : this.process(bytes, session);
+    return bytes.length > BULK_BYTES ? this.deps.scheduler.bulk((release) => this.process(bytes, session, release)) : this.process(bytes, session);
   }
 
-  private async process(bytes: Uint8Array, session: RpcSession): Promise<RpcReply | null> {
+  /** `releaseBulk`: gives a bulk place back once a single call is dispatched (see FairScheduler.bulk). */
+  private async process(bytes: Uint8Array, session: RpcSession, releaseBulk?: () => void): Promise<RpcReply | null> {
     const parsing = this.deps.scheduler.turn(session.connection, 1 + Math.floor(bytes.length / PARSE_BYTES_PER_UNIT));
     if (parsing) await parsing;
     let text: string;
@@ -190,7 +191,9 @@ export class RpcDispatcher {
     const opened: string[] = [];
     if (!Array.isArray(request)) {
       const answer = this.call(request, session, opened);
-      return this.reply(answer instanceof Promise ? await answer : answer, session, opened);
+      if (!(answer instanceof Promise)) return this.reply(answer, session, opened);
+      releaseBulk?.();
+      return this.reply(await answer, session, opened);
     }
 
     if (request.length === 0) return this.reply(errorBody(null, INVALID_REQUEST), session, []);

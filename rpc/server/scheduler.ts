@@ -42,12 +42,10 @@ export const defaultFairSchedulerOpts: Readonly<FairSchedulerOpts> = Object.free
   // A 1,024-call batch holds ~1 MB of parsed calls and results until it is answered; 64
   // connections flooding such batches, all in progress, kept ~150 MB live and every
   // young-generation collection copying it (20 ms pauses, measured with the rpcFlood benchmark).
-  // Eight keep the live set under ~10 MB. A bulk job holds its place while its handlers await,
-  // and large single calls are bulk too: a miners' gateway pipelines `pog_submitReadings` of
-  // hundreds of readings (~150 KB each) so that the BLS workers always have the next batch —
-  // with two places, two submissions in flight left the workers idle between them (readings
-  // benchmark: 1,710 readings/s verified instead of ~2,300).
-  maxBulk: 8,
+  // Two keep the event loop busy (one runs while the other awaits an asynchronous handler) and
+  // the live set near 2 MB. (A large single call gives its place back once dispatched: see
+  // `bulk`.)
+  maxBulk: 2,
 });
 
 /** A binary min-heap of waiters by (start tag, arrival). */
@@ -142,18 +140,27 @@ export class FairScheduler {
   /**
    * Runs `job` once fewer than `maxBulk` bulk jobs are in progress. Whatever a job holds while it
    * runs (a large batch's results) is then held by a few jobs at a time, however many connections
-   * send them, which keeps the live heap, and with it garbage-collection pauses, small.
+   * send them, which keeps the live heap, and with it garbage-collection pauses, small. A job may
+   * give its place back early (`release`) once what it holds no longer grows: a large single call
+   * waiting on its handler (a gateway's `pog_submitReadings` while the BLS core verifies it), so
+   * that pipelined submissions keep the verification workers fed.
    */
-  async bulk<T>(job: () => Promise<T>): Promise<T> {
+  async bulk<T>(job: (release: () => void) => Promise<T>): Promise<T> {
     if (this.bulkRunning >= this.opts.maxBulk) await new Promise<void>((resolve) => this.bulkWaiting.push(resolve));
     else this.bulkRunning++;
-    try {
-      return await job();
-    } finally {
+    let released = false;
+    const release = (): void => {
+      if (released) return;
+      released = true;
       // The slot passes straight to the next waiter, if any.
       const next = this.bulkWaiting.shift();
       if (next) next();
       else this.bulkRunning--;
+    };
+    try {
+      return await job(release);
+    } finally {
+      release();
     }
   }
 

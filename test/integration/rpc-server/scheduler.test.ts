@@ -89,4 +89,31 @@ describe("FairScheduler", () => {
     releases[4]();
     assert.deepEqual(await Promise.all(results), [1, 2, 3, 4]);
   });
+
+  it("lets a bulk job give its place back early (a dispatched single call awaiting its handler), once", async () => {
+    const scheduler = new FairScheduler({ unitsPerTick: 100, lightUnits: 8, maxBulk: 1 });
+    const started: number[] = [];
+    let finishFirst: () => void = () => {};
+    const first = scheduler.bulk(async (release) => {
+      started.push(1);
+      release();
+      release(); // a second release gives back nothing more
+      await new Promise<void>((resolve) => (finishFirst = resolve));
+    });
+    const second = scheduler.bulk(async () => {
+      started.push(2);
+      await new Promise<void>(() => {}); // holds its place
+    });
+    const third = scheduler.bulk(async () => {
+      started.push(3);
+    });
+    await tick();
+    assert.deepEqual(started, [1, 2], "the second runs while the first still awaits; the third waits for a place");
+    finishFirst();
+    await first;
+    await tick();
+    assert.deepEqual(started, [1, 2], "the first's end frees no second place");
+    void second;
+    void third;
+  });
 });
