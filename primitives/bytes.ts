@@ -66,9 +66,7 @@ export function bytesToBigint(bytes: Uint8Array): bigint {
 
 /** Big-endian u32, used for ordered keys (block numbers, indices). */
 export function u32ToBytes(value: number): Uint8Array {
-  const out = new Uint8Array(4);
-  new DataView(out.buffer).setUint32(0, value);
-  return out;
+  return Uint8Array.of(value >>> 24, (value >>> 16) & 0xff, (value >>> 8) & 0xff, value & 0xff);
 }
 
 export function bytesToU32(bytes: Uint8Array): number {

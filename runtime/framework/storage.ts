@@ -26,6 +26,35 @@ export function storagePrefix(module: string, item: string): Uint8Array {
   return concatBytes(blake2b128(utf8(module)), blake2b128(utf8(item)));
 }
 
+/**
+ * `blake2b128(key) ++ key` of u32 keys, memoised. Device ids, intervals and epochs are hashed
+ * about ten times per reading (the pool's checks, block building, applying it), and blake2b in
+ * JavaScript was the largest main-thread cost of a reading after its signature. 65,536 entries
+ * (~8 MiB) hold a million-device chain's hot set of intervals and epochs plus a working set of
+ * devices; the map is cleared when full, which costs only the hashing again. The parts never
+ * leave this module un-copied (every key is a fresh concatenation), so sharing them is safe.
+ */
+const U32_KEY_PARTS_CAPACITY = 1 << 16;
+const u32KeyParts = new Map<number, Uint8Array>();
+
+function u32KeyPart(value: number): Uint8Array {
+  let part = u32KeyParts.get(value);
+  if (part === undefined) {
+    const raw = u32ToBytes(value);
+    part = concatBytes(blake2b128(raw), raw);
+    if (u32KeyParts.size >= U32_KEY_PARTS_CAPACITY) u32KeyParts.clear();
+    u32KeyParts.set(value, part);
+  }
+  return part;
+}
+
+/** The Blake2_128Concat part of a map key. */
+function hashedKeyPart<K>(codec: ValueCodec<K>, k: K): Uint8Array {
+  if (codec === (u32Codec as ValueCodec<unknown>)) return u32KeyPart(k as number);
+  const raw = codec.encode(k);
+  return concatBytes(blake2b128(raw), raw);
+}
+
 export class StorageValue<T> {
   readonly key: Uint8Array;
   private readonly codec: ValueCodec<T>;
@@ -67,8 +96,7 @@ export class StorageMap<K, V> {
   }
 
   key(k: K): Uint8Array {
-    const raw = this.keyCodec.encode(k);
-    return concatBytes(this.prefix, blake2b128(raw), raw);
+    return concatBytes(this.prefix, hashedKeyPart(this.keyCodec, k));
   }
 
   /** Recovers the map key from a full storage key (Blake2_128Concat keeps it in clear). */
@@ -117,13 +145,11 @@ export class StorageDoubleMap<K1, K2, V> {
   }
 
   prefixFor(k1: K1): Uint8Array {
-    const raw = this.key1Codec.encode(k1);
-    return concatBytes(this.prefix, blake2b128(raw), raw);
+    return concatBytes(this.prefix, hashedKeyPart(this.key1Codec, k1));
   }
 
   key(k1: K1, k2: K2): Uint8Array {
-    const raw = this.key2Codec.encode(k2);
-    return concatBytes(this.prefixFor(k1), blake2b128(raw), raw);
+    return concatBytes(this.prefix, hashedKeyPart(this.key1Codec, k1), hashedKeyPart(this.key2Codec, k2));
   }
 
   /** Recovers the second key from a full storage key under `prefixFor(k1)`. */
