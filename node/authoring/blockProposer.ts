@@ -92,7 +92,7 @@ export class AuraBlockProposer implements BlockProposer {
       header,
       extrinsics: included,
       readings: encodedReadings,
-      readingsSignature: hasReadings ? blsAggregateSignatures(readings.map((r) => r.signature)) : new Uint8Array(0),
+      readingsSignature: hasReadings ? blsAggregateSignatures(readings.map((r) => r.uncompressedSignature)) : new Uint8Array(0),
     };
     logger.info(`Prepared block for proposing at ${number}`, { extrinsics: included.length, readings: readings.length, slot });
     crashPoint("authoring.after-seal-before-import");

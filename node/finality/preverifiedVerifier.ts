@@ -31,6 +31,10 @@ export class PreverifiedVerifier implements IBlsVerifier {
     return this.inner.verifySignatureSets(sets, opts);
   }
 
+  verifySignatureSetsUncompressed(sets: readonly SignatureSet[], opts?: VerifyOpts): Promise<(Uint8Array | null)[]> {
+    return this.inner.verifySignatureSetsUncompressed(sets, opts);
+  }
+
   async verifySameMessage(sets: readonly SameMessageSet[], message: Uint8Array, opts?: VerifyOpts): Promise<boolean[]> {
     const result: boolean[] = [];
     const unknown: number[] = [];

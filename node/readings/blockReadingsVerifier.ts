@@ -8,7 +8,7 @@ import { Devices } from "../../runtime/modules/devices/storage.ts";
 import { Config as PogConfig } from "../../runtime/modules/pog/storage.ts";
 import { readingCodec, readingSigningRoot } from "../../runtime/modules/pog/types.ts";
 
-/** The signature of an encoded reading this node already verified, and the device key it verified it with. */
+/** The signature (compressed or uncompressed) of an encoded reading this node already verified, and the device key it verified it with. */
 export type KnownReadingSignature = (deviceId: number, interval: number, encoded: Uint8Array) => { signature: Uint8Array; publicKey: Uint8Array } | undefined;
 
 export type BlockReadingsErrorType =

@@ -91,12 +91,13 @@ export class ReadingsPool {
     });
     try {
       const sets: SignatureSet[] = candidates.map((c) => ({ publicKey: c.publicKey, message: readingSigningRoot(chain.genesisHash, c.signed.reading), signature: c.signed.signature }));
-      const valid = sets.length > 0 ? await this.deps.verifier.verifySignatureSets(sets, { batchable: true }) : [];
+      const verified = sets.length > 0 ? await this.deps.verifier.verifySignatureSetsUncompressed(sets, { batchable: true }) : [];
       const accepted: SignedReading[] = [];
       candidates.forEach((c, i) => {
-        if (!valid[i]) return reject(c.index, "BadSignature");
+        const uncompressedSignature = verified[i];
+        if (!uncompressedSignature) return reject(c.index, "BadSignature");
         if (this.readings.size >= this.opts.maxSize) return reject(c.index, "PoolFull");
-        this.readings.set(c.key, { reading: c.signed.reading, encoded: readingCodec.encode(c.signed.reading), signature: c.signed.signature, publicKey: c.publicKey });
+        this.readings.set(c.key, { reading: c.signed.reading, encoded: readingCodec.encode(c.signed.reading), signature: c.signed.signature, uncompressedSignature, publicKey: c.publicKey });
         accepted.push(c.signed);
       });
       this.deps.metrics?.accepted(accepted.length);
@@ -143,10 +144,10 @@ export class ReadingsPool {
     return [...this.readings.values()];
   }
 
-  /** The verified signature of an encoded reading the pool holds, with the key it was verified against. */
+  /** The verified signature (uncompressed) of an encoded reading the pool holds, with the key it was verified against. */
   signatureOf(deviceId: number, interval: number, encoded: Uint8Array): { signature: Uint8Array; publicKey: Uint8Array } | undefined {
     const pooled = this.readings.get(readingKey(deviceId, interval));
-    return pooled && Buffer.compare(pooled.encoded, encoded) === 0 ? { signature: pooled.signature, publicKey: pooled.publicKey } : undefined;
+    return pooled && Buffer.compare(pooled.encoded, encoded) === 0 ? { signature: pooled.uncompressedSignature, publicKey: pooled.publicKey } : undefined;
   }
 
   /** After a new best block: drops what it included and what can no longer be credited. */

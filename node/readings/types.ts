@@ -19,6 +19,8 @@ export interface PooledReading {
   reading: Reading;
   encoded: Uint8Array;
   signature: Uint8Array;
+  /** The same signature uncompressed (192 bytes) as the verifier decompressed it: what blocks aggregate. */
+  uncompressedSignature: Uint8Array;
   /** The device key the signature was verified with (a rotation invalidates the check). */
   publicKey: Uint8Array;
 }

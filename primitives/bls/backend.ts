@@ -19,6 +19,8 @@ export interface BlsBackend<PK = unknown, SIG = unknown> {
   publicKeyFromBytes(bytes: Uint8Array): PK | null;
   /** Deserialises and validates (on the curve, in the subgroup); null when invalid. */
   signatureFromBytes(bytes: Uint8Array): SIG | null;
+  /** The 192-byte uncompressed encoding of a signature this backend deserialised. */
+  signatureToUncompressed(signature: SIG): Uint8Array;
   aggregatePublicKeys(publicKeys: PK[]): PK;
   verify(message: Uint8Array, publicKey: PK, signature: SIG): boolean;
   /**

@@ -29,6 +29,10 @@ export function createBlstBackend(blst: BlstModule): BlsBackend<Blst.PublicKey, 
       }
     },
 
+    signatureToUncompressed(signature) {
+      return signature.toBytes(false);
+    },
+
     aggregatePublicKeys(publicKeys) {
       return blst.aggregatePublicKeys(publicKeys, false);
     },

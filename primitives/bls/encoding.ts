@@ -7,6 +7,8 @@
 
 export const PUBLIC_KEY_LENGTH = 48;
 export const SIGNATURE_LENGTH = 96;
+/** A signature in the uncompressed form the verifier hands back for later aggregation. */
+export const SIGNATURE_UNCOMPRESSED_LENGTH = 192;
 
 /**
  * Domain separation tag of the Ethereum proof-of-possession ciphersuite. `@chainsafe/blst`

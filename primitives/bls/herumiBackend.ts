@@ -61,6 +61,10 @@ export function createHerumiBackend(herumi: HerumiModule): BlsBackend<PublicKey,
 
     signatureFromBytes,
 
+    signatureToUncompressed(signature) {
+      return signature.toBytes("uncompressed" as Parameters<Signature["toBytes"]>[0]);
+    },
+
     aggregatePublicKeys(publicKeys) {
       return herumi.PublicKey.aggregate(publicKeys);
     },

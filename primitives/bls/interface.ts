@@ -46,6 +46,14 @@ export interface IBlsVerifier {
   verifySignatureSets(sets: readonly SignatureSet[], opts?: VerifyOpts): Promise<boolean[]>;
 
   /**
+   * `verifySignatureSets` for callers that aggregate the valid signatures later (the readings
+   * pool, for a block's aggregate): resolves to each valid set's signature in the uncompressed
+   * form (192 bytes) the verifier decompressed and subgroup-checked anyway, and null for each
+   * invalid set. Aggregating those skips a second decompression (~30 µs a signature).
+   */
+  verifySignatureSetsUncompressed(sets: readonly SignatureSet[], opts?: VerifyOpts): Promise<(Uint8Array | null)[]>;
+
+  /**
    * Verifies many signers' signatures over one message (finality votes for one target),
    * with the cost of roughly one pairing for the whole group when all are valid. Resolves
    * to one boolean per set, in order.

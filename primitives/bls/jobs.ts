@@ -8,8 +8,8 @@ function chunk<T>(items: readonly T[], size: number): T[][] {
 }
 
 /** A `verifySignatureSets` call as jobs of at most `maxSetsPerJob` sets. */
-export function distinctJobs(sets: readonly SignatureSet[], maxSetsPerJob: number): VerifyJob[] {
-  return chunk(sets, maxSetsPerJob).map((part) => ({ kind: "distinct", sets: part }));
+export function distinctJobs(sets: readonly SignatureSet[], maxSetsPerJob: number, uncompressed = false): VerifyJob[] {
+  return chunk(sets, maxSetsPerJob).map((part) => ({ kind: "distinct", sets: part, uncompressed }));
 }
 
 /** A `verifySameMessage` call as jobs of at most `maxSetsPerJob` sets. */

@@ -16,8 +16,8 @@ import type { IBlsVerifier, SameMessageSet, SignatureSet, VerifyOpts } from "./i
 import { distinctJobs, sameMessageJobs } from "./jobs.ts";
 import type { BlsMetrics } from "./metrics.ts";
 import { epochMs, type WorkerInit, type WorkerMessage, type WorkRequest } from "./protocol.ts";
-import type { VerifyJob } from "./verifyJobs.ts";
-import { encodeJobs } from "./workCodec.ts";
+import type { JobResult, VerifyJob } from "./verifyJobs.ts";
+import { decodeResults, encodeJobs } from "./workCodec.ts";
 
 export interface BlsWorkerPoolOpts {
   /** The backend every worker loads; resolved once by `createBlsVerifier`. */
@@ -49,7 +49,7 @@ interface PendingJob {
   priority: boolean;
   enqueuedAt: number;
   attempts: number;
-  resolve: (results: boolean[]) => void;
+  resolve: (result: JobResult) => void;
   reject: (error: Error) => void;
 }
 
@@ -118,12 +118,16 @@ export class BlsWorkerPool implements IBlsVerifier {
     return this.started;
   }
 
-  verifySignatureSets(sets: readonly SignatureSet[], opts: VerifyOpts = {}): Promise<boolean[]> {
-    return this.submit(distinctJobs(sets, this.jobSize), opts);
+  async verifySignatureSets(sets: readonly SignatureSet[], opts: VerifyOpts = {}): Promise<boolean[]> {
+    return (await this.submit(distinctJobs(sets, this.jobSize), opts)).flatMap((r) => r.valid);
   }
 
-  verifySameMessage(sets: readonly SameMessageSet[], message: Uint8Array, opts: VerifyOpts = {}): Promise<boolean[]> {
-    return this.submit(sameMessageJobs(sets, message, MAX_SETS_PER_REQUEST), opts);
+  async verifySignatureSetsUncompressed(sets: readonly SignatureSet[], opts: VerifyOpts = {}): Promise<(Uint8Array | null)[]> {
+    return (await this.submit(distinctJobs(sets, this.jobSize, true), opts)).flatMap((r) => r.uncompressed ?? []);
+  }
+
+  async verifySameMessage(sets: readonly SameMessageSet[], message: Uint8Array, opts: VerifyOpts = {}): Promise<boolean[]> {
+    return (await this.submit(sameMessageJobs(sets, message, MAX_SETS_PER_REQUEST), opts)).flatMap((r) => r.valid);
   }
 
   canAcceptWork(): boolean {
@@ -146,7 +150,7 @@ export class BlsWorkerPool implements IBlsVerifier {
     await Promise.all(this.slots.map((slot) => slot?.worker.terminate()));
   }
 
-  private async submit(jobs: VerifyJob[], opts: VerifyOpts): Promise<boolean[]> {
+  private async submit(jobs: VerifyJob[], opts: VerifyOpts): Promise<JobResult[]> {
     if (this.closed) throw new BlsVerifierError({ code: "BLS_VERIFIER_CLOSED" });
     if (this.noWorkers !== null) throw this.noWorkers;
     if (jobs.length === 0) return [];
@@ -154,7 +158,7 @@ export class BlsWorkerPool implements IBlsVerifier {
     const pending: PendingJob[] = [];
     const promises = jobs.map(
       (job) =>
-        new Promise<boolean[]>((resolve, reject) => {
+        new Promise<JobResult>((resolve, reject) => {
           pending.push({ job, setCount: job.sets.length, priority: opts.priority === true, enqueuedAt: performance.now(), attempts: 0, resolve, reject });
         }),
     );
@@ -170,7 +174,7 @@ export class BlsWorkerPool implements IBlsVerifier {
     this.metrics?.queueLength.set(this.queue.length + this.buffered.length);
     this.dispatch();
 
-    return (await Promise.all(promises)).flat();
+    return Promise.all(promises);
   }
 
   private enqueue(jobs: PendingJob[]): void {
@@ -256,17 +260,17 @@ export class BlsWorkerPool implements IBlsVerifier {
     if (inFlight === null || inFlight.id !== message.id) return;
     const start = performance.now();
     slot.inFlight = null;
+    const results = decodeResults(
+      message.results,
+      inFlight.jobs.map((j) => ({ setCount: j.setCount, uncompressed: j.job.kind === "distinct" && j.job.uncompressed === true })),
+    );
     let offset = 0;
     let invalid = 0;
-    for (const job of inFlight.jobs) {
-      const results = new Array<boolean>(job.setCount);
-      for (let i = 0; i < job.setCount; i++) {
-        results[i] = message.results[offset + i] === 1;
-        if (!results[i]) invalid++;
-      }
+    inFlight.jobs.forEach((job, j) => {
       offset += job.setCount;
-      job.resolve(results);
-    }
+      invalid += results[j].valid.filter((ok) => !ok).length;
+      job.resolve(results[j]);
+    });
     const m = this.metrics;
     if (m) {
       m.latencyToWorkerSeconds.observe(Math.max(0, message.startedAt - inFlight.sentAt) / 1000);

@@ -1,6 +1,7 @@
 /** Messages between the pool (main thread) and its workers. Times are epoch milliseconds
  * (`performance.timeOrigin + performance.now()`), comparable across threads. */
 import type { BlsBackendName } from "./backend.ts";
+import type { EncodedResults } from "./workCodec.ts";
 
 export interface WorkerInit {
   backend: BlsBackendName;
@@ -21,8 +22,8 @@ export type WorkerMessage =
   | {
       type: "done";
       id: number;
-      /** `encodeResults` output, transferred. */
-      results: Uint8Array;
+      /** `encodeResults` output, both buffers transferred. */
+      results: EncodedResults;
       batchSizes: number[];
       retries: number;
       startedAt: number;

@@ -6,7 +6,7 @@ import type { IBlsVerifier, SameMessageSet, SignatureSet } from "./interface.ts"
 import { sameMessageJobs } from "./jobs.ts";
 import type { BlsMetrics } from "./metrics.ts";
 import { PublicKeyCache } from "./publicKeyCache.ts";
-import { verifyJobs, type VerificationContext, type VerifyJob, type VerifyStats } from "./verifyJobs.ts";
+import { verifyJobs, type JobResult, type VerificationContext, type VerifyJob, type VerifyStats } from "./verifyJobs.ts";
 
 export interface BlsSingleThreadVerifierOpts {
   /** Largest random-linear-combination batch. */
@@ -39,11 +39,15 @@ export class BlsSingleThreadVerifier implements IBlsVerifier {
   }
 
   async verifySignatureSets(sets: readonly SignatureSet[]): Promise<boolean[]> {
-    return this.run([{ kind: "distinct", sets }]);
+    return this.run([{ kind: "distinct", sets }]).flatMap((r) => r.valid);
+  }
+
+  async verifySignatureSetsUncompressed(sets: readonly SignatureSet[]): Promise<(Uint8Array | null)[]> {
+    return this.run([{ kind: "distinct", sets, uncompressed: true }]).flatMap((r) => r.uncompressed ?? []);
   }
 
   async verifySameMessage(sets: readonly SameMessageSet[], message: Uint8Array): Promise<boolean[]> {
-    return this.run(sameMessageJobs(sets, message, MAX_SETS_PER_REQUEST));
+    return this.run(sameMessageJobs(sets, message, MAX_SETS_PER_REQUEST)).flatMap((r) => r.valid);
   }
 
   canAcceptWork(): boolean {
@@ -54,11 +58,12 @@ export class BlsSingleThreadVerifier implements IBlsVerifier {
     this.closed = true;
   }
 
-  private run(jobs: VerifyJob[]): boolean[] {
+  private run(jobs: VerifyJob[]): JobResult[] {
     if (this.closed) throw new BlsVerifierError({ code: "BLS_VERIFIER_CLOSED" });
     const start = performance.now();
     const stats: VerifyStats = { batchSizes: [], retries: 0 };
-    const results = verifyJobs(this.ctx, jobs, stats).flat();
+    const jobResults = verifyJobs(this.ctx, jobs, stats);
+    const results = jobResults.flatMap((r) => r.valid);
     const m = this.metrics;
     if (m) {
       m.mainThreadSeconds.observe((performance.now() - start) / 1000);
@@ -68,6 +73,6 @@ export class BlsSingleThreadVerifier implements IBlsVerifier {
       m.batchRetries.inc(stats.retries);
       m.invalidSets.inc(results.filter((ok) => !ok).length);
     }
-    return results;
+    return jobResults;
   }
 }

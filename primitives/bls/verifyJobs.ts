@@ -11,8 +11,15 @@ import type { SameMessageSet, SignatureSet } from "./interface.ts";
 import type { PublicKeyCache } from "./publicKeyCache.ts";
 
 export type VerifyJob =
-  | { kind: "distinct"; sets: readonly SignatureSet[] }
+  /** `uncompressed`: also answer each valid signature in uncompressed form (see `JobResult`). */
+  | { kind: "distinct"; sets: readonly SignatureSet[]; uncompressed?: boolean }
   | { kind: "same"; message: Uint8Array; sets: readonly SameMessageSet[] };
+
+/** One job's answer: one boolean per set; for a distinct job that asked, each valid signature uncompressed (null when invalid). */
+export interface JobResult {
+  valid: boolean[];
+  uncompressed: (Uint8Array | null)[] | null;
+}
 
 export interface VerifyStats {
   /** Size of each batch tried first (bisection retries not included). */
@@ -68,12 +75,9 @@ function bisect<T>(
 }
 
 /** Verifies one batch, bisecting it if it fails; returns whether the first try failed. */
-function verifyBatchWithBisection<T>(entries: Entry<T>[], test: (items: T[]) => boolean, results: boolean[][], stats: VerifyStats): boolean {
+function verifyBatchWithBisection<T>(entries: Entry<T>[], test: (items: T[]) => boolean, markValid: (valid: Entry<T>[]) => void, stats: VerifyStats): boolean {
   if (entries.length === 0) return false;
   stats.batchSizes.push(entries.length);
-  const markValid = (valid: Entry<T>[]): void => {
-    for (const e of valid) results[e.job][e.index] = true;
-  };
   if (test(entries.map((e) => e.item))) {
     markValid(entries);
     return false;
@@ -94,10 +98,23 @@ function resolvePublicKey<PK>(publicKeys: PublicKeyCache<PK>, backend: BlsBacken
   return keys.length === 1 ? keys[0] : backend.aggregatePublicKeys(keys);
 }
 
-/** Verifies jobs together (distinct-message sets of all jobs share batches); one boolean per set. */
-export function verifyJobs<PK, SIG>(ctx: VerificationContext<PK, SIG>, jobs: readonly VerifyJob[], stats: VerifyStats): boolean[][] {
+/** Verifies jobs together (distinct-message sets of all jobs share batches); one result per job. */
+export function verifyJobs<PK, SIG>(ctx: VerificationContext<PK, SIG>, jobs: readonly VerifyJob[], stats: VerifyStats): JobResult[] {
   const { backend, publicKeys } = ctx;
-  const results = jobs.map((job) => new Array<boolean>(job.sets.length).fill(false));
+  const results: JobResult[] = jobs.map((job) => ({
+    valid: new Array<boolean>(job.sets.length).fill(false),
+    uncompressed: job.kind === "distinct" && job.uncompressed === true ? new Array<Uint8Array | null>(job.sets.length).fill(null) : null,
+  }));
+  const markValid = <T>(valid: Entry<T>[]): void => {
+    for (const e of valid) results[e.job].valid[e.index] = true;
+  };
+  const markValidDistinct = (valid: Entry<PreparedSet<PK, SIG>>[]): void => {
+    for (const e of valid) {
+      const { valid: flags, uncompressed } = results[e.job];
+      flags[e.index] = true;
+      if (uncompressed !== null) uncompressed[e.index] = backend.signatureToUncompressed(e.item.signature);
+    }
+  };
 
   const distinct: Entry<PreparedSet<PK, SIG>>[] = [];
   jobs.forEach((job, jobIndex) => {
@@ -117,7 +134,7 @@ export function verifyJobs<PK, SIG>(ctx: VerificationContext<PK, SIG>, jobs: rea
     const size = ctx.batchSize.current;
     // Rather than a full batch and a tiny one, two halves: a batch's fixed cost is ~1.4 sets'.
     const take = remaining <= size ? remaining : remaining < 2 * size ? Math.ceil(remaining / 2) : size;
-    const failed = verifyBatchWithBisection(distinct.slice(start, start + take), testDistinct, results, stats);
+    const failed = verifyBatchWithBisection(distinct.slice(start, start + take), testDistinct, markValidDistinct, stats);
     ctx.batchSize.record(failed);
     start += take;
   }
@@ -135,7 +152,7 @@ export function verifyJobs<PK, SIG>(ctx: VerificationContext<PK, SIG>, jobs: rea
       const signature = backend.signatureFromBytes(items[0].signature);
       return signature !== null && backend.verify(job.message, items[0].publicKey, signature);
     };
-    verifyBatchWithBisection(entries, testSame, results, stats);
+    verifyBatchWithBisection(entries, testSame, markValid, stats);
   });
 
   return results;

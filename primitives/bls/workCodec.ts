@@ -5,15 +5,18 @@
  * its own length, so truncated or oversized keys and signatures arrive exactly as the
  * caller gave them and are judged by the worker.
  *
- * Layout (little-endian): u32 jobCount, then per job: u8 kind; for a same-message job the
- * message; u32 setCount; per set: distinct: u8 keyForm (0 one key, 1 list) [u32 keyCount],
- * keys, message, signature; same: key, signature. A byte field is u32 length + bytes.
+ * Layout (little-endian): u32 jobCount, then per job: u8 kind (0 distinct, 1 same message,
+ * 2 distinct answering uncompressed signatures); for a same-message job the message; u32
+ * setCount; per set: distinct: u8 keyForm (0 one key, 1 list) [u32 keyCount], keys, message,
+ * signature; same: key, signature. A byte field is u32 length + bytes.
  */
+import { SIGNATURE_UNCOMPRESSED_LENGTH } from "./encoding.ts";
 import type { SignatureSet } from "./interface.ts";
-import type { VerifyJob } from "./verifyJobs.ts";
+import type { JobResult, VerifyJob } from "./verifyJobs.ts";
 
 const KIND_DISTINCT = 0;
 const KIND_SAME = 1;
+const KIND_DISTINCT_UNCOMPRESSED = 2;
 const KEY_SINGLE = 0;
 const KEY_LIST = 1;
 
@@ -64,7 +67,7 @@ export function encodeJobs(jobs: readonly VerifyJob[]): ArrayBuffer {
   u32(jobs.length);
   for (const job of jobs) {
     if (job.kind === "distinct") {
-      u8(KIND_DISTINCT);
+      u8(job.uncompressed === true ? KIND_DISTINCT_UNCOMPRESSED : KIND_DISTINCT);
       u32(job.sets.length);
       for (const set of job.sets) {
         if (set.publicKey instanceof Uint8Array) {
@@ -111,7 +114,8 @@ export function decodeJobs(buffer: ArrayBuffer): VerifyJob[] {
   const jobs: VerifyJob[] = [];
   const jobCount = u32();
   for (let j = 0; j < jobCount; j++) {
-    if (u8() === KIND_DISTINCT) {
+    const kind = u8();
+    if (kind !== KIND_SAME) {
       const sets: SignatureSet[] = [];
       const count = u32();
       for (let i = 0; i < count; i++) {
@@ -126,7 +130,7 @@ export function decodeJobs(buffer: ArrayBuffer): VerifyJob[] {
         }
         sets.push({ publicKey, message: field(), signature: field() });
       }
-      jobs.push({ kind: "distinct", sets });
+      jobs.push({ kind: "distinct", sets, uncompressed: kind === KIND_DISTINCT_UNCOMPRESSED });
     } else {
       const message = field();
       const count = u32();
@@ -138,10 +142,47 @@ export function decodeJobs(buffer: ArrayBuffer): VerifyJob[] {
   return jobs;
 }
 
-/** Per-set results of all jobs of a message, one byte each (1 valid), in job order. */
-export function encodeResults(results: readonly boolean[][]): Uint8Array<ArrayBuffer> {
-  const out = new Uint8Array(results.reduce((n, r) => n + r.length, 0));
+/**
+ * The answer to one message: `valid`, one byte per set of every job in order (1 valid);
+ * `uncompressed`, the uncompressed signatures of the valid sets of the jobs that asked for them,
+ * in the same order, 192 bytes each.
+ */
+export interface EncodedResults {
+  valid: Uint8Array<ArrayBuffer>;
+  uncompressed: Uint8Array<ArrayBuffer>;
+}
+
+export function encodeResults(results: readonly JobResult[]): EncodedResults {
+  const valid = new Uint8Array(results.reduce((n, r) => n + r.valid.length, 0));
+  const signatures: Uint8Array[] = [];
   let i = 0;
-  for (const job of results) for (const ok of job) out[i++] = ok ? 1 : 0;
-  return out;
+  for (const job of results) {
+    job.valid.forEach((ok, index) => {
+      valid[i++] = ok ? 1 : 0;
+      const signature = job.uncompressed?.[index];
+      if (ok && signature) signatures.push(signature);
+    });
+  }
+  const uncompressed = new Uint8Array(signatures.length * SIGNATURE_UNCOMPRESSED_LENGTH);
+  signatures.forEach((signature, k) => uncompressed.set(signature, k * SIGNATURE_UNCOMPRESSED_LENGTH));
+  return { valid, uncompressed };
+}
+
+/** Splits `encodeResults` output back into one result per job sent (its set count, whether it asked for uncompressed signatures). */
+export function decodeResults(encoded: EncodedResults, jobs: readonly { setCount: number; uncompressed: boolean }[]): JobResult[] {
+  let offset = 0;
+  let signatureOffset = 0;
+  return jobs.map(({ setCount, uncompressed }) => {
+    const valid = new Array<boolean>(setCount);
+    const signatures = uncompressed ? new Array<Uint8Array | null>(setCount).fill(null) : null;
+    for (let i = 0; i < setCount; i++) {
+      valid[i] = encoded.valid[offset + i] === 1;
+      if (valid[i] && signatures !== null) {
+        signatures[i] = encoded.uncompressed.subarray(signatureOffset, signatureOffset + SIGNATURE_UNCOMPRESSED_LENGTH);
+        signatureOffset += SIGNATURE_UNCOMPRESSED_LENGTH;
+      }
+    }
+    offset += setCount;
+    return { valid, uncompressed: signatures };
+  });
 }

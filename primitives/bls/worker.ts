@@ -34,7 +34,7 @@ port.on("message", (request: WorkRequest) => {
     startedAt,
     finishedAt: epochMs(),
   };
-  port.postMessage(reply, [results.buffer]);
+  port.postMessage(reply, [results.valid.buffer, results.uncompressed.buffer]);
 });
 
 port.postMessage({ type: "ready" } satisfies WorkerMessage);

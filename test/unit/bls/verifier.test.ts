@@ -76,6 +76,19 @@ for (const impl of implementations) {
       assert.deepEqual(invalidIndices(results), Object.keys(bad).map(Number));
     });
 
+    it("hands back valid signatures uncompressed (null for invalid ones), ready to aggregate", async function () {
+      const sets = validSets(40, 900);
+      sets[3] = corrupted(903, { message: message(1) });
+      sets[37] = corrupted(937, { signature: badSignatures.notInSubgroup });
+      const results = await verifier.verifySignatureSetsUncompressed(sets, { batchable: true });
+      assert.equal(results.length, 40);
+      results.forEach((uncompressed, i) => {
+        if (i === 3 || i === 37) return assert.equal(uncompressed, null);
+        assert.ok(uncompressed, `set ${i}`);
+        assert.deepEqual(bls12_381.G2.Point.fromBytes(uncompressed).toBytes(true), sets[i].signature);
+      });
+    });
+
     it("rejects both halves of a pair of signatures that cancel out in a plain sum", async function () {
       const sets = validSets(6, 600);
       const [a, b] = cancellingPair(sets[1].signature, sets[4].signature);
