@@ -42,6 +42,9 @@ interface PendingCommand {
 
 /** Readings per pog_submitReadings call: far below the node's 10,000 limit, small enough to stream. */
 const SUBMIT_CHUNK = 1000;
+/** Keys per state_queryStorageAt and devices per control_subscribePending: the node's maximum of both. */
+const QUERY_KEYS_PER_CALL = 1000;
+const WATCHED_DEVICES_PER_SUBSCRIPTION = 1000;
 
 /**
  * Registers N simulated solar meters of one owner (countersigned by a registrar) and streams
@@ -69,6 +72,17 @@ export class Simulation {
     return raw === null ? null : fromHex(raw);
   }
 
+  /** Values of many keys at the best block, a node's per-call maximum of keys at a time (one call, not one per device). */
+  private async storageMany(keys: Uint8Array[]): Promise<(Uint8Array | null)[]> {
+    const values: (Uint8Array | null)[] = [];
+    for (let i = 0; i < keys.length; i += QUERY_KEYS_PER_CALL) {
+      const chunk = keys.slice(i, i + QUERY_KEYS_PER_CALL).map(toHex);
+      const [changeSet] = await this.deps.client.call<Array<{ changes: [string, string | null][] }>>("state_queryStorageAt", [chunk]);
+      for (const [, value] of changeSet.changes) values.push(value === null ? null : fromHex(value));
+    }
+    return values;
+  }
+
   get intervalSecs(): number {
     return (this.config as PogConfigType).readingIntervalSecs;
   }
@@ -84,12 +98,11 @@ export class Simulation {
     const config = await this.storage(PogConfig.key);
     if (!config) throw new Error("the node's chain has no pog config");
     this.config = pogConfigCodec.decode(config);
+    const idKeys = (devices: SolarDevice[]): Uint8Array[] => devices.map((d) => DeviceIdByKey.key(d.keys.publicKey));
     const missing: SolarDevice[] = [];
-    for (const d of this.devices) {
-      const id = await this.storage(DeviceIdByKey.key(d.keys.publicKey));
-      if (id) await this.adopt(d, bytesToU32(id));
-      else missing.push(d);
-    }
+    const known: Array<[SolarDevice, number]> = [];
+    (await this.storageMany(idKeys(this.devices))).forEach((id, i) => (id ? known.push([this.devices[i], bytesToU32(id)]) : missing.push(this.devices[i])));
+    await this.adopt(known);
     if (missing.length > 0) {
       log(`Registering ${missing.length} devices (owner ${toHex(owner.publicKey).slice(0, 10)}…, registrar ${toHex(registrar.publicKey).slice(0, 10)}…)`);
       let nonce = await client.call<number>("system_accountNextIndex", [toHex(owner.publicKey)]);
@@ -108,35 +121,40 @@ export class Simulation {
       }
     }
     const deadline = this.deps.now() + timeoutMs;
-    for (const d of missing) {
-      for (;;) {
-        const id = await this.storage(DeviceIdByKey.key(d.keys.publicKey));
-        if (id) {
-          await this.adopt(d, bytesToU32(id));
-          break;
-        }
-        if (this.deps.now() > deadline) throw new Error("devices were not registered in time (is the registrar known to the chain?)");
-        await new Promise((r) => setTimeout(r, 500));
+    while (missing.length > 0) {
+      const registered: Array<[SolarDevice, number]> = [];
+      const ids = await this.storageMany(idKeys(missing));
+      for (let i = ids.length - 1; i >= 0; i--) {
+        const id = ids[i];
+        if (id) registered.push(...missing.splice(i, 1).map((d): [SolarDevice, number] => [d, bytesToU32(id)]));
       }
+      await this.adopt(registered);
+      if (missing.length === 0) break;
+      if (this.deps.now() > deadline) throw new Error("devices were not registered in time (is the registrar known to the chain?)");
+      await new Promise((r) => setTimeout(r, 500));
     }
     log(`${this.devices.length} devices registered: ids ${this.devices[0]?.deviceId}…${this.devices[this.devices.length - 1]?.deviceId}`);
   }
 
-  /** Takes over a registered device, continuing its meter from its last credited reading. */
-  private async adopt(d: SolarDevice, deviceId: number): Promise<void> {
-    d.deviceId = deviceId;
-    const last = await this.storage(LastReading.key(deviceId));
-    if (last) {
-      const record = lastReadingRecordCodec.decode(last);
-      d.cumulativeWh = record.cumulativeWh;
-      d.lastInterval = record.interval;
-    }
+  /** Takes over registered devices, continuing each meter from its last credited reading. */
+  private async adopt(devices: Array<[SolarDevice, number]>): Promise<void> {
+    const lasts = await this.storageMany(devices.map(([, deviceId]) => LastReading.key(deviceId)));
+    devices.forEach(([d, deviceId], i) => {
+      d.deviceId = deviceId;
+      const last = lasts[i];
+      if (last) {
+        const record = lastReadingRecordCodec.decode(last);
+        d.cumulativeWh = record.cumulativeWh;
+        d.lastInterval = record.interval;
+      }
+    });
   }
 
-  /** Subscribes to each device's pending downlink commands (`control_subscribePending`). */
+  /** Subscribes to the devices' pending downlink commands (`control_subscribePending`, 1,000 devices a subscription). */
   async watchCommands(): Promise<void> {
-    for (const d of this.devices) {
-      await this.deps.client.subscribe("control_subscribePending", [d.deviceId], (list) => {
+    for (let i = 0; i < this.devices.length; i += WATCHED_DEVICES_PER_SUBSCRIPTION) {
+      const deviceIds = this.devices.slice(i, i + WATCHED_DEVICES_PER_SUBSCRIPTION).map((d) => d.deviceId);
+      await this.deps.client.subscribe("control_subscribePending", [deviceIds], (list) => {
         for (const c of list as PendingCommand[]) {
           if (!this.commands.has(c.id) && !this.acknowledging.has(c.id)) {
             this.commands.set(c.id, c);

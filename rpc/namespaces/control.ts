@@ -15,6 +15,14 @@ import { expectArray, expectNumber } from "../server/params.ts";
 import { positional, stateAtParam } from "./params.ts";
 
 const U32 = { integer: true, min: 0, max: 0xffffffff };
+/** Devices one pending-commands subscription may watch: each is a state read on every new best block. */
+const MAX_WATCHED_DEVICES = 1000;
+
+function expectDeviceIds(param: unknown): number[] {
+  if (!Array.isArray(param)) return [expectNumber(param, "deviceId", U32)];
+  if (param.length === 0 || param.length > MAX_WATCHED_DEVICES) throw invalidParams(`deviceIds: expected 1 to ${MAX_WATCHED_DEVICES} device ids`);
+  return param.map((id, i) => expectNumber(id, `deviceIds[${i}]`, U32));
+}
 
 const STATUS_NAMES: Readonly<Record<number, string>> = {
   [CommandStatus.Pending]: "Pending",
@@ -85,18 +93,20 @@ export function registerControlRpc(server: RpcServer, api: RpcNodeApi): void {
   });
 
   /**
-   * `control_subscribePending(deviceId)`: the device's pending list now, then again on each new
-   * best block that changes it (a new command, a receipt, a cancellation, an expiry, a reorg).
+   * `control_subscribePending(deviceId | [deviceId, …])`: the device's pending list now, then
+   * again on each new best block that changes it (a new command, a receipt, a cancellation, an
+   * expiry, a reorg). A gateway passes its devices' ids (up to 1,000) to watch them all in one
+   * subscription; the list is then theirs together, each command naming its device.
    */
   server.addSubscription({
     subscribe: "control_subscribePending",
     notification: "control_pendingCommands",
     unsubscribe: "control_unsubscribePending",
     start: (params, sink) => {
-      const deviceId = expectNumber(expectArray(params, 1)[0], "deviceId", U32);
+      const deviceIds = expectDeviceIds(expectArray(params, 1)[0]);
       let last: string | null = null;
       const send = (state: IterableStateReader): void => {
-        const list = pendingJson(state, deviceId, ss58);
+        const list = deviceIds.flatMap((deviceId) => pendingJson(state, deviceId, ss58));
         const text = JSON.stringify(list);
         if (text === last) return;
         last = text;

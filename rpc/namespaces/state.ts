@@ -5,8 +5,15 @@ import type { RpcServer } from "../server/index.ts";
 import { expectHex } from "../server/params.ts";
 import { positional, stateAtParam } from "./params.ts";
 
-/** Keys per read proof: each costs a trie walk, and the proof grows with every key. */
-const MAX_PROOF_KEYS = 1000;
+/** Keys per read proof or multi-key query: each costs a trie walk, and the answer grows with every key. */
+const MAX_KEYS = 1000;
+
+function expectKeys(keys: unknown): Uint8Array[] {
+  if (!Array.isArray(keys) || keys.length === 0 || keys.length > MAX_KEYS) {
+    throw invalidParams(`keys: expected an array of 1 to ${MAX_KEYS} hex keys`);
+  }
+  return keys.map((k, i) => expectHex(k, `keys[${i}]`, { maxLength: 1024 }));
+}
 
 export function registerStateRpc(server: RpcServer, api: RpcNodeApi): void {
   server.addMethod("state_getStorage", {
@@ -17,13 +24,23 @@ export function registerStateRpc(server: RpcServer, api: RpcNodeApi): void {
       return value === undefined ? null : toHex(value);
     },
   });
+  // Substrate's shape: one change set at the block, each key with its value or null.
+  server.addMethod("state_queryStorageAt", {
+    handler: (params) => {
+      const [keys, at] = positional(params, 2);
+      const storageKeys = expectKeys(keys);
+      const { hash, state } = stateAtParam(api, at);
+      const changes = storageKeys.map((key) => {
+        const value = state.get(key);
+        return [toHex(key), value === undefined ? null : toHex(value)];
+      });
+      return [{ block: toHex(hash), changes }];
+    },
+  });
   server.addMethod("state_getReadProof", {
     handler: (params) => {
       const [keys, at] = positional(params, 2);
-      if (!Array.isArray(keys) || keys.length === 0 || keys.length > MAX_PROOF_KEYS) {
-        throw invalidParams(`keys: expected an array of 1 to ${MAX_PROOF_KEYS} hex keys`);
-      }
-      const storageKeys = keys.map((k, i) => expectHex(k, `keys[${i}]`, { maxLength: 1024 }));
+      const storageKeys = expectKeys(keys);
       const { hash, state } = stateAtParam(api, at);
       return { at: toHex(hash), proof: state.prove(storageKeys).map(toHex) };
     },

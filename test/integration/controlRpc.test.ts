@@ -130,5 +130,18 @@ describe("control RPC (in-process dev node): control_pending, control_get, contr
     assert.equal((await rpcError(client.call("control_get", [-1]))).code, -32602);
     assert.equal((await rpcError(client.call("control_pending", [deviceId, "0x" + "00".repeat(32)]))).code, 4003);
     assert.equal((await rpcError(client.subscribe("control_subscribePending", [deviceId + 1000], () => {}))).code, -32602);
+    assert.equal((await rpcError(client.subscribe("control_subscribePending", [[deviceId, deviceId + 1000]], () => {}))).code, -32602);
+    assert.equal((await rpcError(client.subscribe("control_subscribePending", [[]], () => {}))).code, -32602);
+    assert.equal((await rpcError(client.subscribe("control_subscribePending", [new Array(1001).fill(deviceId)], () => {}))).code, -32602);
+  });
+
+  it("watches a gateway's devices in one subscription (a list of ids)", async () => {
+    const lists: CommandJson[][] = [];
+    await client.subscribe("control_subscribePending", [[deviceId]], (r) => lists.push(r as CommandJson[]));
+    await waitFor(() => lists.length >= 1, 5000, "the initial list");
+    const from = await best();
+    await submitCommand(from, from + 200, 42);
+    await waitFor(() => lists.some((l) => l.some((c) => c.command?.kind === "curtail" && (c.command as { percent: number }).percent === 42)), 5000, "the command");
+    assert.ok(lists[lists.length - 1].every((c) => c.deviceId === deviceId));
   });
 });

@@ -95,6 +95,18 @@ describe("devices JSON-RPC (in-process dev node)", function () {
     }
   });
 
+  it("state_queryStorageAt reads many keys at one block, null for absent ones, and refuses too many", async () => {
+    const at = await call<string>("chain_getBlockHash", []);
+    const [present, absent] = [Devices.key(1), Devices.key(99)].map(toHex);
+    const [changeSet] = await call<Array<{ block: string; changes: [string, string | null][] }>>("state_queryStorageAt", [[present, absent], at]);
+    assert.equal(changeSet.block, at);
+    assert.deepEqual(changeSet.changes.map(([key]) => key), [present, absent]);
+    assert.equal(changeSet.changes[0][1], await call<string>("state_getStorage", [present, at]));
+    assert.equal(changeSet.changes[1][1], null);
+    const tooMany = await httpRpc(t.httpUrl, "state_queryStorageAt", [Array.from({ length: 1001 }, () => present)]);
+    assert.equal(tooMany.error?.code, -32602);
+  });
+
   it("state_getReadProof proves a device record against the block's state root", async () => {
     const at = await call<string>("chain_getBlockHash", []);
     const header = await call<{ stateRoot: string }>("chain_getHeader", [at]);
