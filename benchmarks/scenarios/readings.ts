@@ -21,7 +21,7 @@ import { Simulation } from "../../cli/simulator/simulation.ts";
 import { ProcessScope } from "../../test/utils/process.ts";
 import type { BenchRow, Scenario } from "../harness.ts";
 
-const DEVICES = 1000;
+const DEVICES = 2000;
 /** Intervals each device reports (inside the dev chain's 60-interval acceptance window). */
 const INTERVALS = 30;
 const CHUNK = 500;
