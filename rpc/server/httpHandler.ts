@@ -5,7 +5,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Logger } from "../../primitives/logger.ts";
 import { RpcErrorCode } from "../errors.ts";
-import type { RpcDispatcher } from "./dispatcher.ts";
+import { bodyBytes, type RpcDispatcher } from "./dispatcher.ts";
 import type { RpcMetrics } from "./metrics.ts";
 import { isLoopbackAddress } from "./options.ts";
 import type { CallRateLimiter } from "./rateLimit.ts";
@@ -140,9 +140,12 @@ export class HttpHandler {
     this.json(res, 413, JSON.stringify({ jsonrpc: "2.0", id: null, error }));
   }
 
-  private json(res: ServerResponse, status: number, body: string): void {
+  private json(res: ServerResponse, status: number, body: string | readonly string[]): void {
     if (res.headersSent || res.destroyed) return;
-    res.writeHead(status, { "Content-Type": "application/json; charset=utf-8", "Content-Length": Buffer.byteLength(body) }).end(body);
+    res.writeHead(status, { "Content-Type": "application/json; charset=utf-8", "Content-Length": bodyBytes(body) });
+    if (typeof body === "string") return void res.end(body);
+    for (const piece of body) res.write(piece);
+    res.end();
   }
 
   private text(res: ServerResponse, status: number, body: string): void {

@@ -140,7 +140,7 @@ export class WsConnection {
     else if (!hold && socket.isPaused) socket.resume();
   }
 
-  private send(text: string): void {
+  private send(text: string | readonly string[]): void {
     const { socket } = this.deps;
     if (socket.readyState !== WebSocket.OPEN) return;
     if (socket.bufferedAmount > this.opts.maxBufferedBytes) {
@@ -152,6 +152,8 @@ export class WsConnection {
       socket.terminate();
       return;
     }
-    socket.send(text);
+    if (typeof text === "string") return socket.send(text);
+    // A batch's answer in pieces: fragments of one text message.
+    text.forEach((piece, i) => socket.send(piece, { fin: i === text.length - 1 }));
   }
 }

@@ -11,6 +11,7 @@ class SampleDomainError extends ArkreenError<{ code: "SAMPLE_NOT_FOUND"; item: n
 
 function register(server: RpcServer): void {
   server.addMethod("test_echo", { handler: (params) => params });
+  server.addMethod("test_repeat", { handler: (params) => "é€".repeat((params as number[])[0]) });
   server.addMethod("test_add", {
     handler: (params) => {
       const [a, b] = expectArray(params, 2);
@@ -131,6 +132,21 @@ describe("rpc server over HTTP", function () {
       assert.deepEqual((await call("test_domainError", [])).error, { code: 4004, message: "Not found", data: { code: "SAMPLE_NOT_FOUND", item: 7 } });
     } finally {
       unregister();
+    }
+  });
+
+  it("answers a batch of several pieces (>32 K characters, multi-byte text) with one body of the right length", async () => {
+    const server = await startServer({}, register);
+    try {
+      const text = "é€".repeat(1000); // 2,000 characters, 5,000 bytes
+      const res = await post(server.url, JSON.stringify(Array.from({ length: 40 }, (_, i) => ({ jsonrpc: "2.0", id: i, method: "test_repeat", params: [1000] }))));
+      assert.equal(res.status, 200);
+      assert.equal(Number(res.headers.get("content-length")), Buffer.byteLength(res.text));
+      const answers = res.json as RpcMessage[];
+      assert.equal(answers.length, 40);
+      for (const a of answers) assert.equal(a.result, text);
+    } finally {
+      await server.server.close();
     }
   });
 

@@ -16,6 +16,7 @@ class Ticker {
 function register(ticker: Ticker, gate: { release: () => void; wait: Promise<void> | null }) {
   return (server: RpcServer): void => {
     server.addMethod("test_add", { handler: (params) => (params as number[])[0] + (params as number[])[1] });
+    server.addMethod("test_repeat", { handler: (params) => "x".repeat((params as number[])[0]) });
     server.addSubscription({
       subscribe: "tick_subscribe",
       notification: "tick_event",
@@ -88,6 +89,16 @@ describe("rpc server over WebSocket", function () {
     assert.equal(batch.find((m) => m.id === 7)?.result, 4);
     assert.equal(batch.find((m) => m.id === 8)?.error?.code, -32601);
     assert.equal((await client.call("rpc_methods", [])).error, undefined);
+  });
+
+  it("answers a batch too large for one piece (>32 K characters) as one message, then the next call", async () => {
+    // 60 answers of 2,000 characters and one of 40,000: several pieces, one of them a single long answer.
+    const length = (i: number): number => (i === 30 ? 40_000 : 2_000);
+    client.send(JSON.stringify(Array.from({ length: 61 }, (_, i) => ({ jsonrpc: "2.0", id: i, method: "test_repeat", params: [length(i)] }))));
+    const batch = await client.next<RpcMessage[]>();
+    assert.equal(batch.length, 61);
+    for (const answer of batch) assert.equal(answer.result, "x".repeat(length(answer.id as number)));
+    assert.deepEqual(await client.call("test_add", [1, 2]), { jsonrpc: "2.0", id: 1, result: 3 });
   });
 
   it("sends no frame for notifications, and parse errors with id null", async () => {
