@@ -2,7 +2,7 @@
  * The per-connection call budget behind `--rpc-rate-limit`: a token bucket holding a minute's
  * worth of calls and refilled continuously at `perMinute / 60` calls a second — the quota shape
  * of Substrate's limiter (governor's `Quota::per_minute`), so the same flag value means the same
- * thing. Every call takes one token, each call of a batch included; a call that finds the bucket
+ * thing — except that a new connection starts with 10 seconds' worth (`FRESH_CONNECTION_SECONDS`). Every call takes one token, each call of a batch included; a call that finds the bucket
  * empty is refused (-32999) without running. Unlike Substrate, which first delays such a call up
  * to ten times, it is refused at once: a waiting call would hold memory and a slot for nothing.
  *
@@ -23,20 +23,33 @@ import { createIpMatcher, proxiedAddress } from "./clientAddress.ts";
  */
 const MAX_BACKOFF_MS = 1000;
 
+/**
+ * A new connection starts with 10 seconds of calls (1,000 at the default 6,000/min; at least
+ * `FRESH_CONNECTION_MIN_CALLS`, at most the whole bucket), not a full minute's bucket, and earns
+ * the rest at the rate. Otherwise every (re)connection is a fresh minute of calls at once: 64
+ * connections opened to flood with batches got 384,000 calls in their first second, which held
+ * the node for seconds (normal clients' p99 4.4× idle). A client that stays connected gets
+ * Substrate's full per-minute burst once it has been quiet; low limits (under 600/min) start full.
+ */
+const FRESH_CONNECTION_SECONDS = 10;
+const FRESH_CONNECTION_MIN_CALLS = 100;
+
 export class CallRateLimiter {
   private readonly capacity: number;
   private readonly perMs: number;
   private readonly now: () => number;
+  private readonly random: () => number;
   private tokens: number;
   private last: number;
   /** Calls refused since the last `backoffMs()`. */
   private refused = 0;
 
-  constructor(perMinute: number, now: () => number = () => performance.now()) {
+  constructor(perMinute: number, now: () => number = () => performance.now(), random: () => number = Math.random) {
     this.capacity = perMinute;
     this.perMs = perMinute / 60_000;
     this.now = now;
-    this.tokens = perMinute;
+    this.random = random;
+    this.tokens = Math.min(perMinute, Math.max(FRESH_CONNECTION_MIN_CALLS, Math.floor((perMinute * FRESH_CONNECTION_SECONDS) / 60)));
     this.last = now();
   }
 
@@ -53,11 +66,18 @@ export class CallRateLimiter {
     return true;
   }
 
-  /** How long to stop reading the connection for the calls refused since the last call: their refill time, capped. */
+  /**
+   * How long to stop reading the connection for the calls refused since the last call: their
+   * refill time, capped, then scaled by a random factor in [0.5, 1). Without the spread, clients
+   * refused together (a flood's connections) come back together: 64 keep-alive connections
+   * resuming in the same millisecond held the event loop 4–8 ms once a second reading their
+   * batches, and every other client waited that long.
+   */
   backoffMs(): number {
+    if (this.refused === 0) return 0;
     const ms = Math.min(MAX_BACKOFF_MS, Math.ceil(this.refused / this.perMs));
     this.refused = 0;
-    return ms;
+    return Math.max(1, Math.round(ms * (0.5 + this.random() / 2)));
   }
 }
 

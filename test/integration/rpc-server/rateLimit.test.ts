@@ -82,18 +82,19 @@ describe("rpc server rate limit", function () {
   });
 
   it("stops reading a connection whose calls were refused for as long as they take to refill", async () => {
-    // 600 a minute: 10 a second, so 3 refused calls earn a 300 ms backoff
+    // 600 a minute: 10 a second, and a new connection starts with 100 calls; so 8 refused calls
+    // earn an 800 ms backoff, spread to between 400 and 800 ms
     s = await startServer({ rateLimitPerMinute: 600 }, register);
     const flooder = await WsClient.connect(s.wsUrl);
     const polite = await WsClient.connect(s.wsUrl);
     try {
-      flooder.send(batch(603));
-      assert.equal(refused(await flooder.next<RpcMessage[]>()), 3);
+      flooder.send(batch(108));
+      assert.equal(refused(await flooder.next<RpcMessage[]>()), 8);
       const sent = performance.now();
       const late = flooder.call("test_count");
       assert.equal(typeof (await polite.call("test_count")).result, "number", "other connections are read meanwhile");
       await late;
-      assert.ok(performance.now() - sent >= 250, `the next message waited ${(performance.now() - sent).toFixed(0)} ms`);
+      assert.ok(performance.now() - sent >= 350, `the next message waited ${(performance.now() - sent).toFixed(0)} ms`);
     } finally {
       await flooder.close();
       await polite.close();
@@ -139,14 +140,31 @@ describe("CallRateLimiter", () => {
     assert.ok(!limiter.tryTake());
   });
 
-  it("asks for a backoff as long as the refused calls take to refill, at most a second", () => {
-    const limiter = new CallRateLimiter(600, () => 0);
-    for (let i = 0; i < 600; i++) limiter.tryTake();
+  it("starts a new connection with 10 seconds of calls (at least 100) and fills up to a minute's worth", () => {
+    let now = 0;
+    const limiter = new CallRateLimiter(6000, () => now);
+    for (let i = 0; i < 1000; i++) assert.ok(limiter.tryTake(), `call ${i}`);
+    assert.ok(!limiter.tryTake());
+    now += 120_000;
+    for (let i = 0; i < 6000; i++) assert.ok(limiter.tryTake(), "a quiet connection earns the full burst");
+    assert.ok(!limiter.tryTake());
+    const small = new CallRateLimiter(600, () => 0);
+    for (let i = 0; i < 100; i++) assert.ok(small.tryTake());
+    assert.ok(!small.tryTake());
+  });
+
+  it("asks for a backoff as long as the refused calls take to refill, at most a second, spread over its second half", () => {
+    let random = 0;
+    const limiter = new CallRateLimiter(600, () => 0, () => random);
+    for (let i = 0; i < 100; i++) limiter.tryTake();
     assert.equal(limiter.backoffMs(), 0);
-    for (let i = 0; i < 3; i++) assert.ok(!limiter.tryTake());
-    assert.equal(limiter.backoffMs(), 300);
+    for (let i = 0; i < 4; i++) assert.ok(!limiter.tryTake());
+    assert.equal(limiter.backoffMs(), 200, "400 ms of refill, times 0.5");
     assert.equal(limiter.backoffMs(), 0, "reported once");
+    random = 0.999;
+    for (let i = 0; i < 4; i++) limiter.tryTake();
+    assert.equal(limiter.backoffMs(), 400);
     for (let i = 0; i < 50; i++) limiter.tryTake();
-    assert.equal(limiter.backoffMs(), 1000);
+    assert.equal(limiter.backoffMs(), 1000, "capped at a second");
   });
 });
