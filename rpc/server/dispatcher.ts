@@ -73,6 +73,8 @@ const INVALID_REQUEST: RpcErrorObject = { code: RpcErrorCode.InvalidRequest, mes
 const INTERNAL_ERROR: RpcErrorObject = { code: RpcErrorCode.InternalError, message: "Internal error" };
 // Substrate's answer to a call over the rate limit, code and message alike.
 const RATE_LIMITED: RpcErrorObject = { code: RpcErrorCode.RateLimited, message: "RPC rate limit exceeded" };
+/** `errorBody(id, RATE_LIMITED)` after the id, built once: a batch flood is refused a million calls a minute. */
+const RATE_LIMITED_TAIL = errorBody(null, RATE_LIMITED).slice(`{"jsonrpc":"2.0","id":null`.length);
 const METHOD_NOT_FOUND = (): RpcError => new RpcError(RpcErrorCode.MethodNotFound, "Method not found");
 // Substrate's refusal of an unsafe method, code and message alike, so clients recognise it.
 const UNSAFE_REFUSED = (): RpcError => new RpcError(RpcErrorCode.MethodNotFound, "RPC call is unsafe to be called externally");
@@ -169,6 +171,8 @@ export class RpcDispatcher {
   private readonly opts: RpcDispatcherOpts;
   private readonly deps: RpcDispatcherDeps;
   private readonly entries = new Map<string, Entry>();
+  /** Calls refused by the rate limit since the metric was last updated (once per message, not per call). */
+  private rateLimited = 0;
 
   constructor(opts: RpcDispatcherOpts, deps: RpcDispatcherDeps) {
     this.opts = opts;
@@ -199,7 +203,12 @@ export class RpcDispatcher {
 
   /** Processes one message (an HTTP body or a WebSocket frame); null when nothing is to be sent back. */
   async handle(bytes: Uint8Array, session: RpcSession): Promise<RpcReply | null> {
-    return bytes.length > BULK_BYTES ? this.deps.scheduler.bulk((release) => this.process(bytes, session, release)) : this.process(bytes, session);
+    try {
+      return await (bytes.length > BULK_BYTES ? this.deps.scheduler.bulk((release) => this.process(bytes, session, release)) : this.process(bytes, session));
+    } finally {
+      if (this.rateLimited > 0) this.deps.metrics?.rejected.inc({ reason: "rate_limited" }, this.rateLimited);
+      this.rateLimited = 0;
+    }
   }
 
   /** `releaseBulk`: gives a bulk place back once a single call is dispatched (see FairScheduler.bulk). */
@@ -295,8 +304,8 @@ export class RpcDispatcher {
     // A subscription nobody can learn the id of would only leak.
     if (isNotification && entry?.kind === "subscribe") return null;
     if (session.rateLimit && !session.rateLimit.tryTake()) {
-      this.deps.metrics?.rejected.inc({ reason: "rate_limited" });
-      return isNotification ? null : errorBody(id, RATE_LIMITED);
+      this.rateLimited++;
+      return isNotification ? null : `{"jsonrpc":"2.0","id":${JSON.stringify(id)}${RATE_LIMITED_TAIL}`;
     }
 
     const metrics = this.deps.metrics?.forCall(session.ctx.transport, entry ? method : "unknown");

@@ -17,9 +17,10 @@ import { performance } from "node:perf_hooks";
 import { createIpMatcher, proxiedAddress } from "./clientAddress.ts";
 
 /**
- * Longest read pause after refused calls: a 1,024-call batch refused at 100 calls/s would earn
- * 10 s, but a paused HTTP keep-alive connection is closed by the idle timeout (5 s) and would come
- * back with a fresh budget; 1 s slows such a client 50-fold and keeps it on its spent budget.
+ * Longest read pause after refused calls (before the spread of `backoffMs`, up to 1.5 s): a
+ * 1,024-call batch refused at 100 calls/s would earn 10 s, but a paused HTTP keep-alive connection
+ * is closed by the idle timeout (5 s) and would come back with a fresh budget; 1 s slows such a
+ * client 50-fold and keeps it on its spent budget.
  */
 const MAX_BACKOFF_MS = 1000;
 
@@ -68,7 +69,7 @@ export class CallRateLimiter {
 
   /**
    * How long to stop reading the connection for the calls refused since the last call: their
-   * refill time, capped, then scaled by a random factor in [0.5, 1). Without the spread, clients
+   * refill time, capped, then stretched by a random factor in [1, 1.5). Without the spread, clients
    * refused together (a flood's connections) come back together: 64 keep-alive connections
    * resuming in the same millisecond held the event loop 4–8 ms once a second reading their
    * batches, and every other client waited that long.
@@ -77,7 +78,7 @@ export class CallRateLimiter {
     if (this.refused === 0) return 0;
     const ms = Math.min(MAX_BACKOFF_MS, Math.ceil(this.refused / this.perMs));
     this.refused = 0;
-    return Math.max(1, Math.round(ms * (0.5 + this.random() / 2)));
+    return Math.round(ms * (1 + this.random() / 2));
   }
 }
 

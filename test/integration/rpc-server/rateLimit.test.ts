@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
 import { Agent, request } from "node:http";
+import { Registry } from "prom-client";
+import { createRpcMetrics } from "../../../rpc/server/index.ts";
 import { CallRateLimiter } from "../../../rpc/server/rateLimit.ts";
 import type { RpcServer } from "../../../rpc/server/index.ts";
 import { rpc, startServer, WsClient } from "./helpers.ts";
@@ -48,7 +50,8 @@ describe("rpc server rate limit", function () {
   });
 
   it("counts each call of a batch on an HTTP keep-alive connection and refuses the excess with -32999 without running it", async () => {
-    s = await startServer({ rateLimitPerMinute: 5 }, register);
+    const registry = new Registry();
+    s = await startServer({ rateLimitPerMinute: 5 }, register, createRpcMetrics(registry));
     const agent = newAgent();
     const first = (await postOn(agent, s.url, batch(3))) as RpcMessage[];
     assert.equal(refused(first), 0);
@@ -56,6 +59,8 @@ describe("rpc server rate limit", function () {
     assert.equal(refused(second), 2, "5 calls a minute: the 6th and 7th calls are refused");
     assert.deepEqual(second.find((a) => a.error)?.error, RATE_LIMITED);
     assert.equal(runs, 5, "refused calls never reach the handler");
+    const rejected = (await registry.getSingleMetric("arkreen_rpc_rejected_total")?.get())?.values.find((v) => v.labels.reason === "rate_limited");
+    assert.equal(rejected?.value, 2, "each refused call is counted");
 
     // another connection has its own budget
     const other = (await postOn(newAgent(), s.url, batch(5))) as RpcMessage[];
@@ -83,7 +88,7 @@ describe("rpc server rate limit", function () {
 
   it("stops reading a connection whose calls were refused for as long as they take to refill", async () => {
     // 600 a minute: 10 a second, and a new connection starts with 100 calls; so 8 refused calls
-    // earn an 800 ms backoff, spread to between 400 and 800 ms
+    // earn an 800 ms backoff, spread to between 800 and 1,200 ms
     s = await startServer({ rateLimitPerMinute: 600 }, register);
     const flooder = await WsClient.connect(s.wsUrl);
     const polite = await WsClient.connect(s.wsUrl);
@@ -94,7 +99,7 @@ describe("rpc server rate limit", function () {
       const late = flooder.call("test_count");
       assert.equal(typeof (await polite.call("test_count")).result, "number", "other connections are read meanwhile");
       await late;
-      assert.ok(performance.now() - sent >= 350, `the next message waited ${(performance.now() - sent).toFixed(0)} ms`);
+      assert.ok(performance.now() - sent >= 750, `the next message waited ${(performance.now() - sent).toFixed(0)} ms`);
     } finally {
       await flooder.close();
       await polite.close();
@@ -153,18 +158,18 @@ describe("CallRateLimiter", () => {
     assert.ok(!small.tryTake());
   });
 
-  it("asks for a backoff as long as the refused calls take to refill, at most a second, spread over its second half", () => {
+  it("asks for a backoff as long as the refused calls take to refill, at most a second, stretched by up to half", () => {
     let random = 0;
     const limiter = new CallRateLimiter(600, () => 0, () => random);
     for (let i = 0; i < 100; i++) limiter.tryTake();
     assert.equal(limiter.backoffMs(), 0);
     for (let i = 0; i < 4; i++) assert.ok(!limiter.tryTake());
-    assert.equal(limiter.backoffMs(), 200, "400 ms of refill, times 0.5");
+    assert.equal(limiter.backoffMs(), 400, "400 ms of refill, times 1");
     assert.equal(limiter.backoffMs(), 0, "reported once");
-    random = 0.999;
+    random = 0.5;
     for (let i = 0; i < 4; i++) limiter.tryTake();
-    assert.equal(limiter.backoffMs(), 400);
+    assert.equal(limiter.backoffMs(), 500);
     for (let i = 0; i < 50; i++) limiter.tryTake();
-    assert.equal(limiter.backoffMs(), 1000, "capped at a second");
+    assert.equal(limiter.backoffMs(), 1250, "capped at a second before the stretch");
   });
 });
