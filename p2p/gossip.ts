@@ -109,6 +109,11 @@ export class GossipRouter {
     return this.deps.pubsub.getMeshPeers(gossipTopic(this.deps.genesisHash, kind));
   }
 
+  /** Whether any connected peer subscribes to the kind's topic (anyone to publish to). */
+  hasSubscribers(kind: GossipKind): boolean {
+    return this.deps.pubsub.getSubscribers(gossipTopic(this.deps.genesisHash, kind)).length > 0;
+  }
+
   unsubscribe(kind: GossipKind): void {
     this.validators.delete(kind);
     this.deps.pubsub.unsubscribe(gossipTopic(this.deps.genesisHash, kind));

@@ -284,6 +284,11 @@ export class NetworkHost extends EventEmitter<NetworkHostEvents> {
     return this.gossip().meshPeers(kind);
   }
 
+  /** Whether any connected peer subscribes to a kind's topic. */
+  hasSubscribers(kind: GossipKind): boolean {
+    return this.gossip().hasSubscribers(kind);
+  }
+
   /** Publishes to a gossip topic; returns the number of peers it went to. */
   publish(kind: GossipKind, data: Uint8Array): Promise<number> {
     return this.gossip().publish(kind, data);

@@ -49,8 +49,16 @@ describe("e2e: faults on 4 validators — a 2/2 partition, then the heal", funct
     assert.equal(r.observed.side1FinalityAdvanceAfterSettle, 0, "nor Charlie and Dave's");
     assert.ok(r.blocksDuringFault >= 4, `both sides keep authoring (${r.blocksDuringFault} blocks)`);
     assertInvariants(r);
+    // Readings go to one node per tick and reach the others (and so every author) by gossip.
+    const gossiped = await Promise.all([0, 1, 2, 3].map(async (i) => readingsReceivedByGossip(await (await fetch(h.net.node(i).metricsUrl)).text())));
+    assert.ok(gossiped.filter((n) => n > 0).length >= 3, `readings accepted from gossip on at least 3 nodes: ${gossiped.join(", ")}`);
   });
 });
+
+function readingsReceivedByGossip(metrics: string): number {
+  const line = metrics.split("\n").find((l) => l.startsWith('arkreen_p2p_gossip_received_total{kind="readings",result="accept"}'));
+  return line === undefined ? 0 : Number(line.slice(line.lastIndexOf(" ") + 1));
+}
 
 describe("e2e: fault scenarios on 4 validators under load @slow", function () {
   this.timeout(300_000);
