@@ -11,6 +11,18 @@ export class RpcClientError extends Error {
   }
 }
 
+/** The node's answer to a call over its connection's rate limit (Substrate's code). */
+const RATE_LIMITED = -32999;
+/**
+ * Waits before re-sending a refused call: doubling from 250 ms to 2 s, 30 times at most (about a
+ * minute), as the node refills a connection's budget continuously (100 calls a second by default).
+ * The CLI's long runs (`device simulate` registering thousands of devices) slow down to the
+ * node's limit instead of failing on it.
+ */
+const RATE_LIMIT_RETRY_FIRST_MS = 250;
+const RATE_LIMIT_RETRY_MAX_MS = 2000;
+const RATE_LIMIT_RETRIES = 30;
+
 interface Pending {
   resolve(result: unknown): void;
   reject(error: Error): void;
@@ -42,7 +54,19 @@ export class WsRpcClient {
     });
   }
 
-  call<T = unknown>(method: string, params: unknown[] = []): Promise<T> {
+  /** Calls `method`; a call refused by the node's rate limit (-32999) is sent again after a pause. */
+  async call<T = unknown>(method: string, params: unknown[] = []): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.callOnce<T>(method, params);
+      } catch (error) {
+        if (!(error instanceof RpcClientError) || error.code !== RATE_LIMITED || attempt >= RATE_LIMIT_RETRIES) throw error;
+        await new Promise((resolve) => setTimeout(resolve, Math.min(RATE_LIMIT_RETRY_MAX_MS, RATE_LIMIT_RETRY_FIRST_MS * 2 ** attempt)));
+      }
+    }
+  }
+
+  private callOnce<T>(method: string, params: unknown[]): Promise<T> {
     const id = this.nextId++;
     return new Promise<T>((resolve, reject) => {
       this.pending.set(id, { resolve: resolve as (r: unknown) => void, reject });

@@ -3,6 +3,7 @@ import { Agent, request } from "node:http";
 import { Registry } from "prom-client";
 import { createRpcMetrics } from "../../../rpc/server/index.ts";
 import { CallRateLimiter } from "../../../rpc/server/rateLimit.ts";
+import { WsRpcClient } from "../../../cli/rpcClient.ts";
 import type { RpcServer } from "../../../rpc/server/index.ts";
 import { rpc, startServer, WsClient } from "./helpers.ts";
 import type { RpcMessage, Started } from "./helpers.ts";
@@ -120,6 +121,20 @@ describe("rpc server rate limit", function () {
     // without trust, the header is the client's word and changes nothing
     s = await startServer({ rateLimitPerMinute: 1, rateLimitWhitelistedIps: ["10.0.0.0/8"] }, register);
     assert.equal(refused((await postOn(newAgent(), s.url, batch(4), { "x-real-ip": "10.1.2.3" })) as RpcMessage[]), 3);
+  });
+
+  it("the CLI's client (device simulate, tx) slows down to the limit: refused calls are retried until they pass", async () => {
+    s = await startServer({ rateLimitPerMinute: 1200 }, register); // a new connection has 200 calls, then 20 a second
+    const client = await WsRpcClient.connect(s.wsUrl);
+    try {
+      const started = performance.now();
+      const results = await Promise.all(Array.from({ length: 230 }, () => client.call<number>("test_count")));
+      assert.equal(new Set(results).size, 230, "every call ran exactly once");
+      assert.equal(runs, 230);
+      assert.ok(performance.now() - started >= 1000, "the 30 over the budget waited for it to refill");
+    } finally {
+      client.close();
+    }
   });
 
   it("is off with rateLimitPerMinute null", async () => {
