@@ -1,6 +1,6 @@
 import { bytesToBigint, bigintToBytes, concatBytes, utf8, u32ToBytes, bytesToU32 } from "../../primitives/bytes.ts";
 import { blake2b128 } from "../../primitives/hash.ts";
-import type { MessageCodec } from "../../primitives/codec/index.ts";
+import { MessageCodec } from "../../primitives/codec/index.ts";
 import type { State, StateReader } from "./state.ts";
 
 /** How a storage value is turned into bytes. */
@@ -14,6 +14,14 @@ export const bigintCodec: ValueCodec<bigint> = { encode: bigintToBytes, decode: 
 export const bytesCodec: ValueCodec<Uint8Array> = { encode: (v) => v, decode: (b) => b };
 export function messageCodec<T extends object>(codec: MessageCodec<T>): ValueCodec<T> {
   return codec;
+}
+
+/**
+ * A stored value, decoded. Storage holds only what the runtime encoded (blocks are executed here,
+ * genesis is built here), so protobuf values skip the canonical-form check that untrusted bytes need.
+ */
+function decodeStored<T>(codec: ValueCodec<T>, raw: Uint8Array): T {
+  return codec instanceof MessageCodec ? (codec.decodeTrusted(raw) as T) : codec.decode(raw);
 }
 
 /**
@@ -68,7 +76,7 @@ export class StorageValue<T> {
 
   get(state: StateReader): T {
     const raw = state.get(this.key);
-    return raw === undefined ? this.defaultValue() : this.codec.decode(raw);
+    return raw === undefined ? this.defaultValue() : decodeStored(this.codec, raw);
   }
 
   exists(state: StateReader): boolean {
@@ -105,12 +113,12 @@ export class StorageMap<K, V> {
   }
 
   decodeValue(raw: Uint8Array): V {
-    return this.valueCodec.decode(raw);
+    return decodeStored(this.valueCodec, raw);
   }
 
   get(state: StateReader, k: K): V | undefined {
     const raw = state.get(this.key(k));
-    return raw === undefined ? undefined : this.valueCodec.decode(raw);
+    return raw === undefined ? undefined : decodeStored(this.valueCodec, raw);
   }
 
   contains(state: StateReader, k: K): boolean {
@@ -158,12 +166,12 @@ export class StorageDoubleMap<K1, K2, V> {
   }
 
   decodeValue(raw: Uint8Array): V {
-    return this.valueCodec.decode(raw);
+    return decodeStored(this.valueCodec, raw);
   }
 
   get(state: StateReader, k1: K1, k2: K2): V | undefined {
     const raw = state.get(this.key(k1, k2));
-    return raw === undefined ? undefined : this.valueCodec.decode(raw);
+    return raw === undefined ? undefined : decodeStored(this.valueCodec, raw);
   }
 
   contains(state: StateReader, k1: K1, k2: K2): boolean {
