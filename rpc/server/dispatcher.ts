@@ -132,10 +132,10 @@ function resultBody(id: RpcId, result: unknown): string | null {
 /**
  * Characters per piece of a batch's answer: below V8's large-object threshold (128 KiB). Joined
  * into one string, a maximum-length batch of headers (~600 KB) is allocated in the large-object
- * space, old generation from birth: a batch flood made ~100 MB/s of old-generation garbage and a
- * full mark-compact several times a second (6–14 ms pauses for every client). Pieces of 32 K
- * characters are young-generation garbage, collected by cheap scavenges; the transports write
- * them one after the other (HTTP: one body; WebSocket: fragments of one message).
+ * space, old generation from birth, which only a full mark-compact (a pause of 6–14 ms for every
+ * client, measured under the batch flood) frees. Pieces of 32 K characters are young-generation
+ * garbage that cheap scavenges collect; the transports write them one after the other (HTTP: one
+ * body; WebSocket: fragments of one message).
  */
 const BATCH_PIECE_CHARS = 32 * 1024;
 

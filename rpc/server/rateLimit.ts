@@ -2,8 +2,9 @@
  * The per-connection call budget behind `--rpc-rate-limit`: a token bucket holding a minute's
  * worth of calls and refilled continuously at `perMinute / 60` calls a second — the quota shape
  * of Substrate's limiter (governor's `Quota::per_minute`), so the same flag value means the same
- * thing — except that a new connection starts with 10 seconds' worth (`FRESH_CONNECTION_SECONDS`). Every call takes one token, each call of a batch included; a call that finds the bucket
- * empty is refused (-32999) without running. Unlike Substrate, which first delays such a call up
+ * thing, except that a new connection starts with 10 seconds' worth (`FRESH_CONNECTION_SECONDS`).
+ * Every call takes one token, each call of a batch included; a call that finds the bucket empty is
+ * refused (-32999) without running. Unlike Substrate, which first delays such a call up
  * to ten times, it is refused at once: a waiting call would hold memory and a slot for nothing.
  *
  * Refusing is cheap but not free (the message is still parsed and answered call by call), so a
