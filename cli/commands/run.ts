@@ -17,7 +17,7 @@ import {
 } from "../../rpc/server/index.ts";
 import { parseNodeKeyHex } from "../../p2p/index.ts";
 import { ArkreenNode } from "../../node/service.ts";
-import type { DatabaseError } from "../../node/db/database.ts";
+import { DatabaseError } from "../../node/db/database.ts";
 import { clockOffsetFromEnv } from "../../node/clock.ts";
 import { selectBasePath, selectChainSpec } from "../chainSelection.ts";
 
@@ -176,6 +176,13 @@ function authoringSeed(flags: RunFlags): Uint8Array | null {
 
 /** Exit status after a failed database write such as a full disk (sysexits.h EX_IOERR). */
 export const EXIT_DATABASE_WRITE_FAILED = 74;
+
+/** The exit status for an error that ended a command: 74 for a full disk or a failed write, also during start-up. */
+export function exitStatusFor(error: unknown): number {
+  if (error instanceof DatabaseError && (error.code === "DISK_FULL" || error.code === "WRITE_FAILED")) return EXIT_DATABASE_WRITE_FAILED;
+  if ((error as NodeJS.ErrnoException | null)?.code === "ENOSPC") return EXIT_DATABASE_WRITE_FAILED;
+  return 1;
+}
 
 /** Starts the node and keeps it running until SIGINT/SIGTERM, or until a database write fails. */
 export async function runNode(flags: RunFlags): Promise<void> {

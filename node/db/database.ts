@@ -45,8 +45,11 @@ export class Database {
     try {
       await database.db.open();
     } catch (e) {
-      const cause = (e as { cause?: Error }).cause;
-      throw new DatabaseError({ code: "OPEN_FAILED", path, reason: (cause ?? (e as Error)).message }, `cannot open database at ${path}: ${(cause ?? (e as Error)).message}`);
+      const reason = ((e as { cause?: Error }).cause ?? (e as Error)).message;
+      // Opening writes (the log, the manifest): on a full disk that is a full disk, not a bad database.
+      const full = writeError(path, reason);
+      if (full.code === "DISK_FULL") throw full;
+      throw new DatabaseError({ code: "OPEN_FAILED", path, reason }, `cannot open database at ${path}: ${reason}`);
     }
     return database;
   }

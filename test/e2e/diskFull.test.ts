@@ -33,7 +33,15 @@ cp -a "$disk/base" "$moved" || exit 98
 exit $status
 `;
 
-/** The `unshare` flags that can mount a tmpfs here (root: -m; otherwise a user namespace: -rm), or why none can. */
+/** The same small disk, full before the node starts (its base path and database cannot be created). */
+const WRAPPER_FULL_AT_START = `
+disk="$1"; shift
+mount -t tmpfs -o size=1m tmpfs "$disk" || exit 97
+dd if=/dev/zero of="$disk/filler" bs=64k 2>/dev/null
+"$@"
+`;
+
+/** The \`unshare\` flags that can mount a tmpfs here (root: -m; otherwise a user namespace: -rm), or why none can. */
 function mountNamespace(dir: string): string[] | string {
   const reasons: string[] = [];
   for (const flags of [["-m"], ["-rm"]]) {
@@ -145,5 +153,24 @@ describe("e2e: a full disk stops the node with a clear error; its data, moved to
     const total = accounts.reduce((sum, a) => sum + (a ? a.free + a.reserved : 0n), 0n);
     assert.equal(total, await totalIssuanceAt(restarted, bestHash), "the best block's state is whole: balances sum to the total issuance");
     await waitUntil(async () => (await heads(restarted)).finalized.number >= best + 2, 10 * SLOT_MS, "production and finality to resume on the larger disk");
+  });
+
+  it("exits 74 naming the full disk when the disk is full before the node has written anything", async function () {
+    const dir = scope.tempDir("disk-full-at-start");
+    const disk = join(dir, "disk");
+    mkdirSync(disk);
+    const unshare = mountNamespace(disk);
+    if (typeof unshare === "string") {
+      console.log(`      skipped: cannot mount a small tmpfs (${unshare})`);
+      this.skip();
+    }
+    const spec = writeFastDevSpec(dir, SLOT_MS);
+    const [rpcPort, p2pPort] = await freePorts(2);
+    const nodeArgs = ["--chain", spec, "--base-path", join(disk, "base"), "--alice", "--rpc-port", String(rpcPort), "--port", String(p2pPort), "--listen-addr", "127.0.0.1", "--no-prometheus"];
+    const node = new WrappedNode(["unshare", ...unshare, "sh", "-c", WRAPPER_FULL_AT_START, "sh", disk, process.execPath, CLI_BIN, ...nodeArgs], { ...process.env, XDG_DATA_HOME: scope.tempDir("xdg") });
+    const status = await node.exited;
+    assert.deepEqual(status, { code: EXIT_DATABASE_WRITE_FAILED, signal: null }, `exit status\n${node.output.slice(-3000)}`);
+    assert.match(node.stderr, /no space left on device|ENOSPC/i, "the error names the full disk");
+    assert.doesNotMatch(node.output, /Imported #|Prepared block/, "nothing was produced");
   });
 });
