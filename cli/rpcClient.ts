@@ -30,6 +30,7 @@ interface Pending {
 
 /** A minimal JSON-RPC 2.0 client over WebSocket, with Substrate-style subscriptions. */
 export class WsRpcClient {
+  readonly url: string;
   private readonly ws: WebSocket;
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
@@ -37,7 +38,8 @@ export class WsRpcClient {
   /** Notifications that arrived before their subscription id was known to us. */
   private readonly early = new Map<string, unknown[]>();
 
-  private constructor(ws: WebSocket) {
+  private constructor(url: string, ws: WebSocket) {
+    this.url = url;
     this.ws = ws;
     ws.on("message", (data) => this.onMessage(data.toString()));
     ws.on("close", () => {
@@ -49,7 +51,7 @@ export class WsRpcClient {
   static connect(url: string): Promise<WsRpcClient> {
     return new Promise((resolve, reject) => {
       const ws = new WebSocket(url);
-      ws.once("open", () => resolve(new WsRpcClient(ws)));
+      ws.once("open", () => resolve(new WsRpcClient(url, ws)));
       ws.once("error", (e) => reject(new Error(`cannot connect to ${url}: ${e.message}`)));
     });
   }
@@ -67,6 +69,8 @@ export class WsRpcClient {
   }
 
   private callOnce<T>(method: string, params: unknown[]): Promise<T> {
+    // Closed while a refused call waited to be retried: nothing would ever answer it.
+    if (this.ws.readyState !== WebSocket.OPEN) return Promise.reject(new Error("connection closed"));
     const id = this.nextId++;
     return new Promise<T>((resolve, reject) => {
       this.pending.set(id, { resolve: resolve as (r: unknown) => void, reject });

@@ -67,6 +67,7 @@ async function simulate(flags: SimulateFlags): Promise<void> {
       await new Promise((r) => setTimeout(r, 1000));
     }
   } finally {
+    sim.close();
     client.close();
   }
 }

@@ -11,7 +11,7 @@ import { signExtrinsic } from "../../runtime/extrinsic.ts";
 import { acknowledgeArgs } from "../../runtime/modules/control/calls.ts";
 import { controlReceiptMessage } from "../../runtime/modules/control/receipt.ts";
 import { ReceiptStatus } from "../../runtime/modules/control/types.ts";
-import type { WsRpcClient } from "../rpcClient.ts";
+import { WsRpcClient } from "../rpcClient.ts";
 import { SolarDevice } from "./solarDevice.ts";
 
 export interface SimulationOpts {
@@ -42,9 +42,10 @@ interface PendingCommand {
 
 /** Readings per pog_submitReadings call: far below the node's 10,000 limit, small enough to stream. */
 const SUBMIT_CHUNK = 1000;
-/** Keys per state_queryStorageAt and devices per control_subscribePending: the node's maximum of both. */
+/** Keys per state_queryStorageAt: the node's maximum. */
 const QUERY_KEYS_PER_CALL = 1000;
-const WATCHED_DEVICES_PER_SUBSCRIPTION = 1000;
+/** Devices whose pending commands one connection may watch (the node's maximum): one subscription each. */
+const WATCHED_DEVICES_PER_CONNECTION = 1024;
 
 /**
  * Registers N simulated solar meters of one owner (countersigned by a registrar) and streams
@@ -60,6 +61,8 @@ export class Simulation {
   /** Commands received from the chain and not yet acknowledged, by id. */
   private readonly commands = new Map<number, PendingCommand>();
   private readonly acknowledging = new Set<number>();
+  /** Connections opened by `watchCommands` beyond the simulator's own. */
+  private readonly watchers: WsRpcClient[] = [];
 
   constructor(opts: SimulationOpts, deps: SimulationDeps) {
     this.opts = opts;
@@ -150,11 +153,17 @@ export class Simulation {
     });
   }
 
-  /** Subscribes to the devices' pending downlink commands (`control_subscribePending`, 1,000 devices a subscription). */
+  /**
+   * Subscribes to the devices' pending downlink commands (`control_subscribePending`): 1,024
+   * devices per subscription, the first on the simulator's connection, the others each on a
+   * connection of its own (the node's per-connection limit); `close()` closes those.
+   */
   async watchCommands(): Promise<void> {
-    for (let i = 0; i < this.devices.length; i += WATCHED_DEVICES_PER_SUBSCRIPTION) {
-      const deviceIds = this.devices.slice(i, i + WATCHED_DEVICES_PER_SUBSCRIPTION).map((d) => d.deviceId);
-      await this.deps.client.subscribe("control_subscribePending", [deviceIds], (list) => {
+    for (let i = 0; i < this.devices.length; i += WATCHED_DEVICES_PER_CONNECTION) {
+      const deviceIds = this.devices.slice(i, i + WATCHED_DEVICES_PER_CONNECTION).map((d) => d.deviceId);
+      const client = i === 0 ? this.deps.client : await WsRpcClient.connect(this.deps.client.url);
+      if (client !== this.deps.client) this.watchers.push(client);
+      await client.subscribe("control_subscribePending", [deviceIds], (list) => {
         for (const c of list as PendingCommand[]) {
           if (!this.commands.has(c.id) && !this.acknowledging.has(c.id)) {
             this.commands.set(c.id, c);
@@ -163,6 +172,11 @@ export class Simulation {
         }
       });
     }
+  }
+
+  /** Closes the connections `watchCommands` opened (the simulator's own is the caller's). */
+  close(): void {
+    for (const watcher of this.watchers.splice(0)) watcher.close();
   }
 
   /**

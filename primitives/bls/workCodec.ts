@@ -159,8 +159,11 @@ export function encodeResults(results: readonly JobResult[]): EncodedResults {
   for (const job of results) {
     job.valid.forEach((ok, index) => {
       valid[i++] = ok ? 1 : 0;
-      const signature = job.uncompressed?.[index];
-      if (ok && signature) signatures.push(signature);
+      if (!ok || job.uncompressed === null) return;
+      const signature = job.uncompressed[index];
+      // The decoder pairs signatures with valid sets by position: one missing would shift the rest.
+      if (signature?.length !== SIGNATURE_UNCOMPRESSED_LENGTH) throw new Error(`valid set ${index} has no ${SIGNATURE_UNCOMPRESSED_LENGTH}-byte uncompressed signature`);
+      signatures.push(signature);
     });
   }
   const uncompressed = new Uint8Array(signatures.length * SIGNATURE_UNCOMPRESSED_LENGTH);
@@ -178,7 +181,9 @@ export function decodeResults(encoded: EncodedResults, jobs: readonly { setCount
     for (let i = 0; i < setCount; i++) {
       valid[i] = encoded.valid[offset + i] === 1;
       if (valid[i] && signatures !== null) {
-        signatures[i] = encoded.uncompressed.subarray(signatureOffset, signatureOffset + SIGNATURE_UNCOMPRESSED_LENGTH);
+        // A copy, not a view: a view would keep the whole message's buffer alive for as long as
+        // any one of its readings waits in the pool.
+        signatures[i] = encoded.uncompressed.slice(signatureOffset, signatureOffset + SIGNATURE_UNCOMPRESSED_LENGTH);
         signatureOffset += SIGNATURE_UNCOMPRESSED_LENGTH;
       }
     }

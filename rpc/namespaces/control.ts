@@ -10,18 +10,26 @@ import { BlockNumber } from "../../runtime/modules/system/storage.ts";
 import type { HeadInfo } from "../../node/chain/types.ts";
 import { invalidParams } from "../errors.ts";
 import type { RpcNodeApi } from "../nodeApi.ts";
-import type { RpcServer } from "../server/index.ts";
+import type { RpcCallContext, RpcServer } from "../server/index.ts";
 import { expectArray, expectNumber } from "../server/params.ts";
 import { positional, stateAtParam } from "./params.ts";
 
 const U32 = { integer: true, min: 0, max: 0xffffffff };
-/** Devices one pending-commands subscription may watch: each is a state read on every new best block. */
-const MAX_WATCHED_DEVICES = 1000;
+/**
+ * Devices one connection may watch for pending commands, over all its subscriptions: each is a
+ * device check and a prefix scan on every new best block, inside block import. 1,024 is what a
+ * connection could watch before lists existed (1,024 subscriptions of one device), so the worst
+ * case is unchanged; a gateway with more devices opens more connections.
+ */
+const MAX_WATCHED_DEVICES_PER_CONNECTION = 1024;
 
+/** The ids of a `control_subscribePending` call, without repeats. */
 function expectDeviceIds(param: unknown): number[] {
   if (!Array.isArray(param)) return [expectNumber(param, "deviceId", U32)];
-  if (param.length === 0 || param.length > MAX_WATCHED_DEVICES) throw invalidParams(`deviceIds: expected 1 to ${MAX_WATCHED_DEVICES} device ids`);
-  return param.map((id, i) => expectNumber(id, `deviceIds[${i}]`, U32));
+  if (param.length === 0 || param.length > MAX_WATCHED_DEVICES_PER_CONNECTION) {
+    throw invalidParams(`deviceIds: expected 1 to ${MAX_WATCHED_DEVICES_PER_CONNECTION} device ids`);
+  }
+  return [...new Set(param.map((id, i) => expectNumber(id, `deviceIds[${i}]`, U32)))];
 }
 
 const STATUS_NAMES: Readonly<Record<number, string>> = {
@@ -92,37 +100,61 @@ export function registerControlRpc(server: RpcServer, api: RpcNodeApi): void {
     },
   });
 
+  /** Devices watched per connection (its call context), for MAX_WATCHED_DEVICES_PER_CONNECTION. */
+  const watchedDevices = new WeakMap<RpcCallContext, number>();
+  /** Each device's pending list at the latest new best block, shared by every subscription. */
+  let listsAt: { hash: string; lists: Map<number, CommandJson[]> } = { hash: "", lists: new Map() };
+  const pendingAt = (state: IterableStateReader, at: string | null, deviceId: number): CommandJson[] => {
+    if (at === null) return pendingJson(state, deviceId, ss58);
+    if (listsAt.hash !== at) listsAt = { hash: at, lists: new Map() };
+    let list = listsAt.lists.get(deviceId);
+    if (list === undefined) {
+      list = pendingJson(state, deviceId, ss58);
+      listsAt.lists.set(deviceId, list);
+    }
+    return list;
+  };
+
   /**
    * `control_subscribePending(deviceId | [deviceId, …])`: the device's pending list now, then
    * again on each new best block that changes it (a new command, a receipt, a cancellation, an
-   * expiry, a reorg). A gateway passes its devices' ids (up to 1,000) to watch them all in one
-   * subscription; the list is then theirs together, each command naming its device.
+   * expiry, a reorg). A gateway passes its devices' ids to watch them all in one subscription
+   * (the list is then theirs together, each command naming its device), up to 1,024 devices per
+   * connection. Each device's list is worked out once per block, however many subscriptions watch it.
    */
   server.addSubscription({
     subscribe: "control_subscribePending",
     notification: "control_pendingCommands",
     unsubscribe: "control_unsubscribePending",
-    start: (params, sink) => {
+    start: (params, sink, ctx) => {
       const deviceIds = expectDeviceIds(expectArray(params, 1)[0]);
+      const used = watchedDevices.get(ctx) ?? 0;
+      if (used + deviceIds.length > MAX_WATCHED_DEVICES_PER_CONNECTION) {
+        throw invalidParams(`this connection already watches ${used} devices; at most ${MAX_WATCHED_DEVICES_PER_CONNECTION} per connection`);
+      }
       let last: string | null = null;
-      const send = (state: IterableStateReader): void => {
-        const list = deviceIds.flatMap((deviceId) => pendingJson(state, deviceId, ss58));
+      const send = (state: IterableStateReader, at: string | null): void => {
+        const list = deviceIds.flatMap((deviceId) => pendingAt(state, at, deviceId));
         const text = JSON.stringify(list);
         if (text === last) return;
         last = text;
         sink.notify(list);
       };
-      send(api.chain.stateAt());
+      send(api.chain.stateAt(), null);
+      watchedDevices.set(ctx, used + deviceIds.length);
       const listener = (head: HeadInfo): void => {
         // Runs inside the chain's block import: a failure here ends this subscription, never the import.
         try {
-          send(api.chain.stateAt(head.hash));
+          send(api.chain.stateAt(head.hash), toHex(head.hash));
         } catch {
           sink.close();
         }
       };
       api.chain.on("newBest", listener);
-      return () => api.chain.off("newBest", listener);
+      return () => {
+        api.chain.off("newBest", listener);
+        watchedDevices.set(ctx, (watchedDevices.get(ctx) ?? deviceIds.length) - deviceIds.length);
+      };
     },
   });
 }

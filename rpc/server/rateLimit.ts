@@ -31,7 +31,7 @@ const MAX_BACKOFF_MS = 1000;
  * the rest at the rate. Otherwise every (re)connection is a fresh minute of calls at once: 64
  * connections opened to flood with batches got 384,000 calls in their first second, which held
  * the node for seconds (normal clients' p99 4.4× idle). A client that stays connected gets
- * Substrate's full per-minute burst once it has been quiet; low limits (under 600/min) start full.
+ * Substrate's full per-minute burst once it has been quiet; limits of up to 100/min start full.
  */
 const FRESH_CONNECTION_SECONDS = 10;
 const FRESH_CONNECTION_MIN_CALLS = 100;

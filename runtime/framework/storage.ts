@@ -17,8 +17,10 @@ export function messageCodec<T extends object>(codec: MessageCodec<T>): ValueCod
 }
 
 /**
- * A stored value, decoded. Storage holds only what the runtime encoded (blocks are executed here,
- * genesis is built here), so protobuf values skip the canonical-form check that untrusted bytes need.
+ * A stored value, decoded. Storage holds what this runtime wrote while executing blocks and what
+ * the genesis (built by it, or a raw chain spec every node of the chain shares) put there — never
+ * bytes from a peer or a client — so protobuf values skip the canonical-form check that untrusted
+ * bytes need: re-encoding to compare was a third of a storage read. Decoding stays deterministic.
  */
 function decodeStored<T>(codec: ValueCodec<T>, raw: Uint8Array): T {
   return codec instanceof MessageCodec ? (codec.decodeTrusted(raw) as T) : codec.decode(raw);
