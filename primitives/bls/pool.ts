@@ -16,7 +16,7 @@ import type { IBlsVerifier, SameMessageSet, SignatureSet, VerifyOpts } from "./i
 import { distinctJobs, sameMessageJobs } from "./jobs.ts";
 import type { BlsMetrics } from "./metrics.ts";
 import { epochMs, type WorkerInit, type WorkerMessage, type WorkRequest } from "./protocol.ts";
-import type { JobResult, VerifyJob } from "./verifyJobs.ts";
+import { wantsUncompressed, type JobResult, type VerifyJob } from "./verifyJobs.ts";
 import { decodeResults, encodeJobs } from "./workCodec.ts";
 
 export interface BlsWorkerPoolOpts {
@@ -262,7 +262,7 @@ export class BlsWorkerPool implements IBlsVerifier {
     slot.inFlight = null;
     const results = decodeResults(
       message.results,
-      inFlight.jobs.map((j) => ({ setCount: j.setCount, uncompressed: j.job.kind === "distinct" && j.job.uncompressed === true })),
+      inFlight.jobs.map((j) => ({ setCount: j.setCount, uncompressed: wantsUncompressed(j.job) })),
     );
     let offset = 0;
     let invalid = 0;

@@ -21,6 +21,11 @@ export interface JobResult {
   uncompressed: (Uint8Array | null)[] | null;
 }
 
+/** Whether a job asked for the valid signatures back uncompressed. */
+export function wantsUncompressed(job: VerifyJob): boolean {
+  return job.kind === "distinct" && job.uncompressed === true;
+}
+
 export interface VerifyStats {
   /** Size of each batch tried first (bisection retries not included). */
   batchSizes: number[];
@@ -103,7 +108,7 @@ export function verifyJobs<PK, SIG>(ctx: VerificationContext<PK, SIG>, jobs: rea
   const { backend, publicKeys } = ctx;
   const results: JobResult[] = jobs.map((job) => ({
     valid: new Array<boolean>(job.sets.length).fill(false),
-    uncompressed: job.kind === "distinct" && job.uncompressed === true ? new Array<Uint8Array | null>(job.sets.length).fill(null) : null,
+    uncompressed: wantsUncompressed(job) ? new Array<Uint8Array | null>(job.sets.length).fill(null) : null,
   }));
   const markValid = <T>(valid: Entry<T>[]): void => {
     for (const e of valid) results[e.job].valid[e.index] = true;

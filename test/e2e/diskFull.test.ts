@@ -90,25 +90,39 @@ describe("e2e: a full disk stops the node with a clear error; its data, moved to
     await scope.dispose();
   });
 
-  it("exits 74 with 'no space left on device' and no block or vote after it; restarts at the last imported block with every block and a whole state", async function () {
-    const dir = scope.tempDir("disk-full");
+  /**
+   * A temporary directory with a mount point for the small disk and a dev node's arguments on it
+   * (base path on the disk); skips the test where no tmpfs can be mounted. `wrap` starts the node
+   * under `script` (with the mount point, then `scriptArgs`) and kills it when the suite ends.
+   */
+  async function smallDisk(test: Mocha.Context, name: string) {
+    const dir = scope.tempDir(name);
     const disk = join(dir, "disk");
     mkdirSync(disk);
     const unshare = mountNamespace(disk);
     if (typeof unshare === "string") {
       console.log(`      skipped: cannot mount a small tmpfs (${unshare})`);
-      this.skip();
+      test.skip();
     }
+    const flags = unshare as string[];
     const spec = writeFastDevSpec(dir, SLOT_MS);
-    const trigger = join(dir, "fill");
-    const moved = join(dir, "moved");
     const [rpcPort, p2pPort] = await freePorts(2);
     const nodeArgs = ["--chain", spec, "--base-path", join(disk, "base"), "--alice", "--rpc-port", String(rpcPort), "--port", String(p2pPort), "--listen-addr", "127.0.0.1", "--no-prometheus"];
-    wrapped = new WrappedNode(["unshare", ...unshare, "sh", "-c", WRAPPER, "sh", disk, trigger, moved, process.execPath, CLI_BIN, ...nodeArgs], {
-      ...process.env,
-      XDG_DATA_HOME: scope.tempDir("xdg"),
-    });
-    const node = wrapped;
+    const wrap = (script: string, scriptArgs: string[]): WrappedNode => {
+      wrapped = new WrappedNode(["unshare", ...flags, "sh", "-c", script, "sh", disk, ...scriptArgs, process.execPath, CLI_BIN, ...nodeArgs], {
+        ...process.env,
+        XDG_DATA_HOME: scope.tempDir("xdg"),
+      });
+      return wrapped;
+    };
+    return { dir, disk, spec, rpcPort, wrap };
+  }
+
+  it("exits 74 with 'no space left on device' and no block or vote after it; restarts at the last imported block with every block and a whole state", async function () {
+    const { dir, disk, spec, rpcPort, wrap } = await smallDisk(this, "disk-full");
+    const trigger = join(dir, "fill");
+    const moved = join(dir, "moved");
+    const node = wrap(WRAPPER, [trigger, moved]);
     let status: ExitStatus | null = null;
     void node.exited.then((s) => (status = s));
     await waitUntil(() => status !== null || /Imported #3 /.test(node.stderr), 15_000, "block #3 on the small disk");
@@ -156,18 +170,8 @@ describe("e2e: a full disk stops the node with a clear error; its data, moved to
   });
 
   it("exits 74 naming the full disk when the disk is full before the node has written anything", async function () {
-    const dir = scope.tempDir("disk-full-at-start");
-    const disk = join(dir, "disk");
-    mkdirSync(disk);
-    const unshare = mountNamespace(disk);
-    if (typeof unshare === "string") {
-      console.log(`      skipped: cannot mount a small tmpfs (${unshare})`);
-      this.skip();
-    }
-    const spec = writeFastDevSpec(dir, SLOT_MS);
-    const [rpcPort, p2pPort] = await freePorts(2);
-    const nodeArgs = ["--chain", spec, "--base-path", join(disk, "base"), "--alice", "--rpc-port", String(rpcPort), "--port", String(p2pPort), "--listen-addr", "127.0.0.1", "--no-prometheus"];
-    const node = new WrappedNode(["unshare", ...unshare, "sh", "-c", WRAPPER_FULL_AT_START, "sh", disk, process.execPath, CLI_BIN, ...nodeArgs], { ...process.env, XDG_DATA_HOME: scope.tempDir("xdg") });
+    const { wrap } = await smallDisk(this, "disk-full-at-start");
+    const node = wrap(WRAPPER_FULL_AT_START, []);
     const status = await node.exited;
     assert.deepEqual(status, { code: EXIT_DATABASE_WRITE_FAILED, signal: null }, `exit status\n${node.output.slice(-3000)}`);
     assert.match(node.stderr, /no space left on device|ENOSPC/i, "the error names the full disk");
