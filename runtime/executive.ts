@@ -49,11 +49,15 @@ export interface TransactionValidity {
 /** Nonces are u32 on the wire: an account that used them all can sign no more (a wrap would re-enable old extrinsics). */
 const MAX_NONCE = 0xffffffff;
 
-/** `ExtrinsicFailed`'s fields: the module and error, then the error's own scalar data (which slot, which REC…). */
+/**
+ * `ExtrinsicFailed`'s fields: the module and error, then the error's own scalar data (which slot,
+ * which REC…). Not `reason`: its text may come from a library (see `DispatchErrorType`), and
+ * events are state.
+ */
 function failureDetails(e: DispatchError): EventData {
   const data: EventData = { module: e.type.module, error: e.type.code };
   for (const [k, v] of Object.entries(e.type)) {
-    if (k === "module" || k === "code" || k in data) continue;
+    if (k === "module" || k === "code" || k === "reason" || k in data) continue;
     if (v === null || ["string", "number", "bigint", "boolean"].includes(typeof v) || v instanceof Uint8Array) data[k] = v as EventData[string];
   }
   return data;

@@ -2,9 +2,12 @@ import { ArkreenError } from "../../primitives/errors.ts";
 
 /**
  * A call failed: its writes are rolled back, but the fee stays paid and the nonce bumped
- * (Substrate's `DispatchError::Module`). `module` + `code` name the error in events.
+ * (Substrate's `DispatchError::Module`). `module` + `code` name the error in events, with the
+ * error's scalar data. `reason` is free text for logs and RPC answers only: it may quote a
+ * library's message (a protobufjs decode error), which another version of that library words
+ * differently, so it never reaches state — nodes must agree on every byte of the events.
  */
-export type DispatchErrorType = { code: string; module: string } & Record<string, unknown>;
+export type DispatchErrorType = { code: string; module: string; reason?: string } & Record<string, unknown>;
 
 export class DispatchError extends ArkreenError<DispatchErrorType> {}
 

@@ -7,7 +7,7 @@ import { devKeypair } from "../../../primitives/keys/devAccounts.ts";
 import { keypairFromSeed } from "../../../primitives/keys/ed25519.ts";
 import { applyStateChanges } from "../../../node/chain/chain.ts";
 import { computeFee, signExtrinsic } from "../../../runtime/extrinsic.ts";
-import { amountArgsCodec } from "../../../runtime/modules/staking/types.ts";
+import { amountArgsCodec, reportEquivocationArgsCodec } from "../../../runtime/modules/staking/types.ts";
 import { findCall } from "../../../runtime/runtime.ts";
 import { InvalidTransaction, type InvalidTransactionType } from "../../../runtime/framework/errors.ts";
 import type { ApplyOutcome } from "../../../runtime/executive.ts";
@@ -330,5 +330,17 @@ describe("executive: block execution", () => {
       "1:transactionPayment.TransactionFeePaid",
       "1:system.ExtrinsicSuccess",
     ]);
+  });
+
+  it("ExtrinsicFailed stores the module and the error code, never the error's free-text reason", () => {
+    const chain = new TestChain();
+    // Bytes protobufjs cannot decode: the module's error carries the decoder's error as its reason,
+    // text that another library version may word differently, so it must stay out of the events (state).
+    const malformed = { module: "staking", method: "reportEquivocation", args: reportEquivocationArgsCodec.encode({ proof: fromHex("0xff01") }) };
+    const outcome = expectApplied(chain.produceBlock([chain.sign("Bob", malformed, { nonce: 0 })]).results[0]);
+    assert.equal(outcome.error?.type.code, "MalformedProof");
+    assert.match(String(outcome.error?.type.reason), /./, "the reason is still there for logs");
+    const failed = chain.events().filter((e) => e.name === "ExtrinsicFailed");
+    assert.deepEqual(failed.map((e) => e.data), [{ module: "staking", error: "MalformedProof" }]);
   });
 });
