@@ -14,7 +14,9 @@ export function elect(state: IterableStateReader, config: StakingConfig): Electe
   for (const [key, raw] of state.entries(Candidates.prefix)) {
     const account = Candidates.decodeKey(key);
     const stake = Ledger.get(state, account)?.active ?? 0n;
-    if (stake < config.minValidatorBond || stake === 0n) continue;
+    // `validate` and `unbond` keep every candidate at the minimum (a slash chills): this only
+    // restates the rule where the set is chosen.
+    if (stake < config.minValidatorBond) continue;
     eligible.push({ account, ...Candidates.decodeValue(raw), stake });
   }
   eligible.sort((a, b) => (a.stake !== b.stake ? (a.stake > b.stake ? -1 : 1) : compareBytes(a.account, b.account)));

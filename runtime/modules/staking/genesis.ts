@@ -26,12 +26,22 @@ function readValidator(entry: unknown, field: string): ElectedValidator {
   return { account: read.account(v[0], `${field}[0]`), stake: read.amount(v[1], `${field}[1]`), authoringKey: read.account(v[2], `${field}[2]`), finalityKey: fromHex(finalityHex) };
 }
 
+/**
+ * At least 1 unit: every candidate keeps `minValidatorBond` at stake, which is what bounds the
+ * candidates an election reads (total issuance ÷ `minValidatorBond`); at 0, dust would do.
+ */
+function readMinValidatorBond(value: unknown): bigint {
+  const min = read.amount(value, "staking.minValidatorBond");
+  if (min === 0n) throw new GenesisConfigError("staking.minValidatorBond", "must be at least 1");
+  return min;
+}
+
 function readConfig(s: Record<string, unknown>): StakingConfig {
   return {
     sessionLengthBlocks: read.uint(s.sessionLengthBlocks, "staking.sessionLengthBlocks", { min: 1 }),
     bondingPeriodSessions: read.uint(s.bondingPeriodSessions, "staking.bondingPeriodSessions", { min: MIN_BONDING_PERIOD_SESSIONS }),
     maxValidators: read.uint(s.maxValidators, "staking.maxValidators", { min: 1, max: MAX_VALIDATORS }),
-    minValidatorBond: read.amount(s.minValidatorBond, "staking.minValidatorBond"),
+    minValidatorBond: readMinValidatorBond(s.minValidatorBond),
     slashPercent: read.uint(s.slashPercent, "staking.slashPercent", { max: 100 }),
   };
 }
@@ -57,7 +67,7 @@ export const stakingGenesis: ModuleGenesis = {
 
     validators.forEach((v, i) => {
       const field = `staking.validators[${i}]`;
-      if (v.stake < config.minValidatorBond || v.stake === 0n) throw new GenesisConfigError(`${field}[1]`, "the bond is below minValidatorBond");
+      if (v.stake < config.minValidatorBond) throw new GenesisConfigError(`${field}[1]`, "the bond is below minValidatorBond");
       if (Ledger.contains(state, v.account)) throw new GenesisConfigError(`${field}[0]`, "the account is listed twice");
       for (const key of [v.authoringKey, v.finalityKey]) {
         if (KeyOwner.contains(state, key)) throw new GenesisConfigError(field, `the key ${toHex(key)} is listed twice`);

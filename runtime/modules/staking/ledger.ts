@@ -36,11 +36,18 @@ export function bondExtra(ctx: BlockContext, stash: Uint8Array, amount: bigint):
 /**
  * `unbond(amount)`: moves `amount` out of the active bond into a chunk that `withdrawUnbonded`
  * releases `bondingPeriodSessions` sessions later; until then it stays reserved and slashable.
+ * A candidate may not go below `minValidatorBond` (it chills first): every candidate keeps at
+ * least that much at stake, so the candidates the session hook reads each session are bounded
+ * by total issuance ÷ `minValidatorBond` — a candidate left with dust would stay in that list for
+ * nothing, and a few bonded accounts could grow it without bound.
  */
 export function unbond(ctx: BlockContext, config: StakingConfig, stash: Uint8Array, amount: bigint): void {
   const ledger = Ledger.get(ctx.state, stash);
   if (!ledger) throw new StakingError("NotBonded");
   if (amount > ledger.active) throw new StakingError("InsufficientBond", { active: ledger.active, amount });
+  if (Candidates.contains(ctx.state, stash) && ledger.active - amount < config.minValidatorBond) {
+    throw new StakingError("InsufficientBond", { active: ledger.active, amount, minValidatorBond: config.minValidatorBond });
+  }
   if (ledger.unlocking.length >= MAX_UNLOCKING_CHUNKS) throw new StakingError("NoMoreChunks", { max: MAX_UNLOCKING_CHUNKS });
   const unlockSession = CurrentSession.get(ctx.state) + config.bondingPeriodSessions;
   Ledger.set(ctx.state, stash, { active: ledger.active - amount, unlocking: [...ledger.unlocking, { value: amount, unlockSession }] });
@@ -49,7 +56,8 @@ export function unbond(ctx: BlockContext, config: StakingConfig, stash: Uint8Arr
 
 /**
  * `withdrawUnbonded()`: releases every chunk whose session has come. A stash left with nothing
- * bonded loses its ledger and its candidacy.
+ * bonded loses its ledger (it cannot be a candidate: a candidate's active bond stays at
+ * `minValidatorBond` or more).
  */
 export function withdrawUnbonded(ctx: BlockContext, stash: Uint8Array): void {
   const ledger = Ledger.get(ctx.state, stash);
@@ -60,14 +68,7 @@ export function withdrawUnbonded(ctx: BlockContext, stash: Uint8Array): void {
   const amount = ripe.reduce((sum, c) => sum + c.value, 0n);
   unreserve(ctx, stash, amount);
   const rest = { active: ledger.active, unlocking: ledger.unlocking.filter((c) => c.unlockSession > session) };
-  if (totalBonded(rest) === 0n) {
-    Ledger.remove(ctx.state, stash);
-    if (Candidates.contains(ctx.state, stash)) {
-      Candidates.remove(ctx.state, stash);
-      ctx.events.deposit("staking", "Chilled", { stash });
-    }
-  } else {
-    Ledger.set(ctx.state, stash, rest);
-  }
+  if (totalBonded(rest) === 0n) Ledger.remove(ctx.state, stash);
+  else Ledger.set(ctx.state, stash, rest);
   ctx.events.deposit("staking", "Withdrawn", { stash, amount });
 }
