@@ -10,7 +10,7 @@ export type StakingErrorCode =
   | "NothingToWithdraw" // no unlocking chunk has reached its session
   | "InvalidKey" // an authoring key that is not 32 bytes, or a finality key that is not a valid BLS key
   | "KeyInUse" // the session key belongs to another stash
-  | "BadProofOfPossession" // the finality key did not sign the proof-of-possession message
+  | "BadProofOfPossession" // the authoring or finality key (`kind`) did not sign its proof-of-possession message for this stash
   | "NotValidating" // `chill` by a stash that is not a candidate
   | "MalformedProof" // the equivocation proof does not decode (or a header has no seal or no slot)
   | "NotEquivocation" // the two votes do not conflict (isEquivocation is false); the two headers are one, or differ in slot or author

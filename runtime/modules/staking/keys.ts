@@ -2,8 +2,10 @@ import { concatBytes, utf8 } from "../../../primitives/bytes.ts";
 import { blsKeypairFromSeed, blsSign, blsVerify, type BlsKeypair } from "../../../primitives/blsKeys.ts";
 import { blake2b256 } from "../../../primitives/hash.ts";
 import { devKeypair } from "../../../primitives/keys/devAccounts.ts";
+import { sign, verify, type Ed25519Keypair } from "../../../primitives/keys/ed25519.ts";
 
 const POP_DOMAIN = utf8("arkreen/finality-pop/v1");
+const AUTHORING_POP_DOMAIN = utf8("arkreen/authoring-pop/v1");
 const DEV_FINALITY_DOMAIN = "arkreen/dev-finality-key/v1/";
 
 /**
@@ -21,6 +23,25 @@ export function signFinalityPop(keypair: BlsKeypair, genesisHash: Uint8Array, st
 
 export function verifyFinalityPop(genesisHash: Uint8Array, stash: Uint8Array, finalityKey: Uint8Array, proof: Uint8Array): boolean {
   return blsVerify(finalityKey, finalityPopMessage(genesisHash, stash, finalityKey), proof);
+}
+
+/**
+ * What an authoring key signs (ed25519) to prove it is held by the stash that registers it:
+ * without it, a bonded account that sees a `validate` in the pool could register the victim's
+ * authoring key for its own stash first, and `KeyOwner` would keep it from the victim for good.
+ * The domain comes first, as in every other message an ed25519 key signs here (extrinsics, seals),
+ * so no signature over one can pass for another.
+ */
+export function authoringPopMessage(genesisHash: Uint8Array, stash: Uint8Array, authoringKey: Uint8Array): Uint8Array {
+  return concatBytes(AUTHORING_POP_DOMAIN, genesisHash, stash, authoringKey);
+}
+
+export function signAuthoringPop(keypair: Ed25519Keypair, genesisHash: Uint8Array, stash: Uint8Array): Uint8Array {
+  return sign(keypair.secretSeed, authoringPopMessage(genesisHash, stash, keypair.publicKey));
+}
+
+export function verifyAuthoringPop(genesisHash: Uint8Array, stash: Uint8Array, authoringKey: Uint8Array, proof: Uint8Array): boolean {
+  return verify(authoringKey, authoringPopMessage(genesisHash, stash, authoringKey), proof);
 }
 
 /**

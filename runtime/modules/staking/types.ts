@@ -71,6 +71,7 @@ export interface StakingValidateArgs {
   authoringKey: Uint8Array;
   finalityKey: Uint8Array;
   finalityKeyProof: Uint8Array;
+  authoringKeyProof: Uint8Array;
 }
 
 export interface StakingReportEquivocationArgs {

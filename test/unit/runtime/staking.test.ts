@@ -8,7 +8,10 @@ import { encodeAddress } from "../../../primitives/keys/ss58.ts";
 import { ChainSpecError, type ChainSpec, type RuntimeGenesisConfig } from "../../../genesis/chainSpec.ts";
 import { devChainSpec, localChainSpec } from "../../../genesis/presets.ts";
 import { Authorities } from "../../../runtime/modules/aura/storage.ts";
-import { devFinalityKeypair, finalityPopMessage, signFinalityPop, validatorStakes } from "../../../runtime/modules/staking/index.ts";
+import { authoringPopMessage, devFinalityKeypair, finalityPopMessage, signAuthoringPop, signFinalityPop, validatorStakes } from "../../../runtime/modules/staking/index.ts";
+import { KeyOwner } from "../../../runtime/modules/staking/storage.ts";
+import { keypairFromSuri } from "../../../primitives/keys/suri.ts";
+import { verify, type Ed25519Keypair } from "../../../primitives/keys/ed25519.ts";
 import { CurrentSession, CurrentSetId, FinalityAuthorities, Ledger, Offences, PlannedSets, SetHistory } from "../../../runtime/modules/staking/storage.ts";
 import { amountArgsCodec, noArgsCodec, reportEquivocationArgsCodec, validateArgsCodec } from "../../../runtime/modules/staking/types.ts";
 import { AKRE, expectApplied, TestChain, type DecodedEvent } from "../../utils/runtime.ts";
@@ -55,10 +58,28 @@ const unbond = (value: bigint): Call => ({ module: "staking", method: "unbond", 
 const withdraw = (): Call => ({ module: "staking", method: "withdrawUnbonded", args: noArgsCodec.encode({}) });
 const chill = (): Call => ({ module: "staking", method: "chill", args: noArgsCodec.encode({}) });
 
-function validate(chain: TestChain, name: Name, opts: { keys?: BlsKeypair; proof?: Uint8Array; authoringKey?: Uint8Array } = {}): Call {
+interface ValidateOpts {
+  keys?: BlsKeypair;
+  proof?: Uint8Array;
+  /** The authoring keypair (default: the stash's own account key), which signs `authoringProof`. */
+  authoring?: Ed25519Keypair;
+  /** A key to claim without holding it (its proof then defaults to 64 zero bytes). */
+  authoringKey?: Uint8Array;
+  authoringProof?: Uint8Array;
+}
+
+/** `validate` by stash `name`, with proofs of possession made for that stash unless given. */
+function validateArgs(chain: TestChain, name: Name, opts: ValidateOpts = {}): Uint8Array {
   const keys = opts.keys ?? finality(name);
   const proof = opts.proof ?? signFinalityPop(keys, chain.genesis.hash, account(name));
-  return { module: "staking", method: "validate", args: validateArgsCodec.encode({ authoringKey: opts.authoringKey ?? account(name), finalityKey: keys.publicKey, finalityKeyProof: proof }) };
+  const authoring = opts.authoring ?? devKeypair(name);
+  const authoringKey = opts.authoringKey ?? authoring.publicKey;
+  const authoringProof = opts.authoringProof ?? (opts.authoringKey ? new Uint8Array(64) : signAuthoringPop(authoring, chain.genesis.hash, account(name)));
+  return validateArgsCodec.encode({ authoringKey, finalityKey: keys.publicKey, finalityKeyProof: proof, authoringKeyProof: authoringProof });
+}
+
+function validate(chain: TestChain, name: Name, opts: ValidateOpts = {}): Call {
+  return { module: "staking", method: "validate", args: validateArgs(chain, name, opts) };
 }
 
 function report(proof: Uint8Array): Call {
@@ -280,6 +301,48 @@ describe("staking", () => {
       const events = ok(chain, "Bob", validate(chain, "Bob"));
       assert.deepEqual(staking(events, "Validating"), [{ stash: toHex(account("Bob")), authoringKey: toHex(account("Bob")), finalityKey: toHex(finality("Bob").publicKey) }]);
       fails(chain, "Charlie", chill(), "NotValidating");
+    });
+
+    it("a bonded front-runner cannot claim a pending validate's authoring key for his own stash", () => {
+      const chain = new TestChain(stakingSpec(["Alice"]));
+      // Bob's validator runs with a fresh authoring key; his validate waits in the pool, where
+      // Mallory (Charlie, bonded) reads its arguments before it is included.
+      const bobAuthoring = keypairFromSuri("//Bob//validator-key");
+      okInOneBlock(chain, [["Bob", bond(MIN_BOND)], ["Charlie", bond(MIN_BOND)]]);
+      const pending = validateArgsCodec.decode(validateArgs(chain, "Bob", { authoring: bobAuthoring }));
+
+      // The whole call copied: both proofs name Bob's stash.
+      const copied = { module: "staking", method: "validate", args: validateArgsCodec.encode(pending) };
+      fails(chain, "Charlie", copied, "BadProofOfPossession");
+      // Bob's authoring key with Charlie's own finality key: the authoring proof still names Bob.
+      fails(chain, "Charlie", validate(chain, "Charlie", { authoringKey: pending.authoringKey, authoringProof: pending.authoringKeyProof }), "BadProofOfPossession");
+      // Or no proof at all.
+      fails(chain, "Charlie", validate(chain, "Charlie", { authoringKey: pending.authoringKey }), "BadProofOfPossession");
+      assert.equal(KeyOwner.get(chain.state(), pending.authoringKey), undefined, "the key is nobody's yet");
+
+      const events = ok(chain, "Bob", { module: "staking", method: "validate", args: validateArgsCodec.encode(pending) });
+      assert.deepEqual(staking(events, "Validating"), [{ stash: toHex(account("Bob")), authoringKey: toHex(bobAuthoring.publicKey), finalityKey: toHex(finality("Bob").publicKey) }]);
+      assert.equal(toHex(KeyOwner.get(chain.state(), bobAuthoring.publicKey) as Uint8Array), toHex(account("Bob")));
+      // Charlie validates with keys he holds.
+      ok(chain, "Charlie", validate(chain, "Charlie"));
+    });
+
+    it("the authoring key's proof is refused for another stash, another chain, or signed by another key", () => {
+      const chain = new TestChain(stakingSpec(["Alice"]));
+      ok(chain, "Bob", bond(MIN_BOND));
+      const other = new Uint8Array(32).fill(9);
+      for (const authoringProof of [
+        signAuthoringPop(devKeypair("Bob"), chain.genesis.hash, account("Charlie")),
+        signAuthoringPop(devKeypair("Bob"), other, account("Bob")),
+        signAuthoringPop(devKeypair("Charlie"), chain.genesis.hash, account("Bob")),
+      ]) {
+        const r = submit(chain, "Bob", validate(chain, "Bob", { authoringProof }));
+        assert.equal(r.error, "BadProofOfPossession");
+        assert.deepEqual(r.events.find((e) => e.name === "ExtrinsicFailed")?.data, { module: "staking", error: "BadProofOfPossession", kind: "authoring" });
+      }
+      const message = authoringPopMessage(chain.genesis.hash, account("Bob"), account("Bob"));
+      assert.ok(verify(account("Bob"), message, signAuthoringPop(devKeypair("Bob"), chain.genesis.hash, account("Bob"))));
+      assert.equal(Buffer.from(message.subarray(0, 24)).toString(), "arkreen/authoring-pop/v1", "the domain comes first");
     });
 
     it("the proof of possession signs the domain, genesis hash, stash and key", () => {
