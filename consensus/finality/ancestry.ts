@@ -7,22 +7,17 @@ import { isSupermajority } from "./weight.ts";
  * support any block, is a supermajority: weight counts for a block when the vote's target is the
  * block or one of its descendants (GRANDPA's GHOST). Blocks with a supermajority form one chain,
  * since two conflicting ones would need more weight than exists; null when not even `base` has one.
- * Targets unknown to the chain or off `base`'s chain count for nothing.
+ * Targets unknown to the chain, off `base`'s chain, or naming a number that is not their block's
+ * count for nothing.
  */
-export function supermajorityHead(
-  chain: ChainView,
-  base: BlockRef,
-  votes: ReadonlyArray<{ hash: Uint8Array; weight: bigint }>,
-  extra: bigint,
-  total: bigint,
-): BlockRef | null {
+export function supermajorityHead(chain: ChainView, base: BlockRef, votes: ReadonlyArray<BlockRef & { weight: bigint }>, extra: bigint, total: bigint): BlockRef | null {
   const support = new Map<string, { ref: BlockRef; weight: bigint }>();
   let baseWeight = extra;
-  for (const { hash, weight } of votes) {
-    if (!chain.isDescendant(base.hash, hash)) continue;
+  for (const { hash, number, weight } of votes) {
+    let header = chain.header(hash);
+    if (header === undefined || header.number !== number || !chain.isDescendant(base.hash, hash)) continue;
     baseWeight += weight;
     let cursor = hash;
-    let header = chain.header(cursor);
     while (header !== undefined && header.number > base.number) {
       const id = toHex(cursor);
       const entry = support.get(id);

@@ -2,10 +2,10 @@ import { SecretKey } from "@chainsafe/blst";
 import type { IBlsVerifier } from "../../primitives/bls/interface.ts";
 import { blsSign } from "../../primitives/blsKeys.ts";
 import { bytesEqual, toHex } from "../../primitives/bytes.ts";
-import { VoteStage, voteSigningRoot, type FinalityVote, type SignedFinalityVote } from "../../primitives/finality/vote.ts";
+import { VoteStage, voteSigningRoot, type FinalityJustification, type FinalityVote, type SignedFinalityVote } from "../../primitives/finality/vote.ts";
 import type { Logger } from "../../primitives/logger.ts";
 import { sameBlock, supermajorityHead } from "./ancestry.ts";
-import { buildJustification } from "./justification.ts";
+import { buildJustification, verifyJustification } from "./justification.ts";
 import type { FinalityMetrics } from "./metrics.ts";
 import { StageVotes } from "./stageVotes.ts";
 import type { BlockRef, ChainView, EquivocationHandler, FinalityClock, FinalizeFn, RoundBase, TimerHandle, VoteNetwork, VoterSet, VoterSetProvider, VoteStore } from "./types.ts";
@@ -371,10 +371,10 @@ export class FinalityGadget {
       supermajorityHead(this.deps.chain, this.lastFinalized, state.precommits.singleVotes(), this.total - state.precommits.singleVoteWeight, this.total) ??
       this.lastFinalized;
     this.deps.metrics?.roundsCompleted.inc();
-    if (final !== null && final.ref.number > this.lastFinalized.number) {
+    const justification = final !== null && final.ref.number > this.lastFinalized.number ? this.justify(state.round, final.votes) : null;
+    if (final !== null && justification !== null) {
       this.lastFinalized = final.ref;
       this.deps.metrics?.finalizedNumber.set(final.ref.number);
-      const justification = buildJustification(final.votes, this.set.authorities.length);
       this.log.debug("Round finalized", { round: state.round, number: final.ref.number, hash: final.ref.hash });
       this.deps.finalize(final.ref, justification).catch((error: unknown) => this.log.error("Finalizing failed", { number: final.ref.number }, error));
       const next = this.deps.voterSets.voterSetAt(final.ref.hash);
@@ -389,10 +389,26 @@ export class FinalityGadget {
     return true;
   }
 
+  /**
+   * The justification of `votes`, checked as any importer will check it before it is stored and
+   * served: a justification that fails here (which verified votes should never give) would make
+   * every syncing node refuse the block and penalise the peers serving it. Null, logged, then.
+   */
+  private justify(round: number, votes: SignedFinalityVote[]): FinalityJustification | null {
+    const justification = buildJustification(votes, this.set.authorities.length);
+    try {
+      verifyJustification(justification, this.set, this.opts.genesisHash);
+      return justification;
+    } catch (error) {
+      this.log.error("Built a justification that does not verify; not finalizing with it", { round, number: justification.targetNumber }, error);
+      return null;
+    }
+  }
+
   /** The block whose exact precommits hold a supermajority in this round, if it is known and on our finalized chain. */
   private finalTarget(state: RoundState): { ref: BlockRef; votes: SignedFinalityVote[] } | null {
     for (const candidate of state.precommits.targets()) {
-      const votes = state.precommits.votesFor(candidate.vote.targetHash);
+      const votes = state.precommits.votesFor(candidate.vote);
       let weight = 0n;
       for (const v of votes) weight += this.set.authorities[v.signer].weight;
       if (!isSupermajority(weight, this.total)) continue;
@@ -430,7 +446,7 @@ export class FinalityGadget {
     // reaching a supermajority and the round would never complete.
     const known = prevotes
       .singleVotes()
-      .map((v) => (this.deps.chain.header(v.hash) === undefined ? { hash: this.lastFinalized.hash, weight: v.weight } : v));
+      .map((v) => (this.deps.chain.header(v.hash) === undefined ? { ...this.lastFinalized, weight: v.weight } : v));
     const ghost = supermajorityHead(this.deps.chain, this.lastFinalized, known, prevotes.equivocatorWeight, this.total);
     if (ghost === null) return;
     const everyone = prevotes.voterCount === this.set.authorities.length;

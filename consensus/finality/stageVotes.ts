@@ -1,6 +1,6 @@
-import { bytesEqual } from "../../primitives/bytes.ts";
-import type { EquivocationProof, SignedFinalityVote } from "../../primitives/finality/vote.ts";
-import type { VoterSet } from "./types.ts";
+import { toHex } from "../../primitives/bytes.ts";
+import { sameTarget, type EquivocationProof, type FinalityVote, type SignedFinalityVote } from "../../primitives/finality/vote.ts";
+import type { BlockRef, VoterSet } from "./types.ts";
 
 export type AddVoteResult = { kind: "added" } | { kind: "duplicate" } | { kind: "equivocation"; proof: EquivocationProof };
 
@@ -8,7 +8,8 @@ export type AddVoteResult = { kind: "added" } | { kind: "duplicate" } | { kind: 
  * The verified votes of one stage (prevote or precommit) of one round. A signer's first vote
  * counts; a second, different one makes it an equivocator, whose weight the round then treats as
  * able to support any block (as GRANDPA does). Further votes of an equivocator are dropped, so a
- * signer costs at most two entries.
+ * signer costs at most two entries. A target is a (hash, number) pair, as signed: a vote for the
+ * right hash with another number is a different vote, never counted or aggregated with the others.
  */
 export class StageVotes {
   private readonly set: VoterSet;
@@ -23,7 +24,7 @@ export class StageVotes {
   /** True when the vote adds nothing (already held, or the signer already equivocated). */
   isKnown(vote: SignedFinalityVote): boolean {
     const held = this.bySigner.get(vote.signer);
-    return held !== undefined && (held.length > 1 || held.some((v) => bytesEqual(v.vote.targetHash, vote.vote.targetHash)));
+    return held !== undefined && (held.length > 1 || held.some((v) => sameTarget(v.vote, vote.vote)));
   }
 
   add(vote: SignedFinalityVote): AddVoteResult {
@@ -56,31 +57,31 @@ export class StageVotes {
   }
 
   /** Targets and weights of the signers with exactly one vote. */
-  singleVotes(): Array<{ hash: Uint8Array; weight: bigint }> {
-    const out: Array<{ hash: Uint8Array; weight: bigint }> = [];
+  singleVotes(): Array<BlockRef & { weight: bigint }> {
+    const out: Array<BlockRef & { weight: bigint }> = [];
     for (const [signer, votes] of this.bySigner) {
-      if (votes.length === 1) out.push({ hash: votes[0].vote.targetHash, weight: this.set.authorities[signer].weight });
+      if (votes.length === 1) out.push({ hash: votes[0].vote.targetHash, number: votes[0].vote.targetNumber, weight: this.set.authorities[signer].weight });
     }
     return out;
   }
 
-  /** Every held vote (both of an equivocator's) for exactly `targetHash`, ascending by signer. */
-  votesFor(targetHash: Uint8Array): SignedFinalityVote[] {
+  /** Every held vote (both of an equivocator's) for exactly this target (hash and number), ascending by signer. */
+  votesFor(target: FinalityVote): SignedFinalityVote[] {
     const out: SignedFinalityVote[] = [];
     for (const votes of this.bySigner.values()) {
-      const v = votes.find((x) => bytesEqual(x.vote.targetHash, targetHash));
+      const v = votes.find((x) => sameTarget(x.vote, target));
       if (v) out.push(v);
     }
     return out.sort((a, b) => a.signer - b.signer);
   }
 
-  /** Distinct targets voted for, in arrival order. */
+  /** Distinct targets (hash, number) voted for, in arrival order. */
   targets(): SignedFinalityVote[] {
     const seen = new Set<string>();
     const out: SignedFinalityVote[] = [];
     for (const votes of this.bySigner.values()) {
       for (const v of votes) {
-        const key = Buffer.from(v.vote.targetHash).toString("hex");
+        const key = `${toHex(v.vote.targetHash)}/${v.vote.targetNumber}`;
         if (!seen.has(key)) {
           seen.add(key);
           out.push(v);

@@ -10,7 +10,9 @@ import { ChainViewAdapter } from "./chainView.ts";
 import { EquivocationReporter, type EquivocationReportPool } from "./equivocationReporter.ts";
 import { FinalitySetError } from "./errors.ts";
 import { PreverifiedVerifier } from "./preverifiedVerifier.ts";
-import { GossipVoteNetwork } from "./voteGossip.ts";
+import { createFinalityServiceMetrics, type FinalityServiceMetrics } from "./metrics.ts";
+import { SeenVotes } from "./seenVotes.ts";
+import { GossipVoteNetwork, openVoteMessage } from "./voteGossip.ts";
 import { finalitySetAt, StakingVoterSets } from "./voterSets.ts";
 
 export { applyJustification } from "./applyJustification.ts";
@@ -40,7 +42,7 @@ export interface FinalityServiceDeps {
   db: Database;
   verifier: IBlsVerifier;
   pool: EquivocationReportPool;
-  /** Publishes an encoded `SignedFinalityVote` on the "votes" gossip topic. */
+  /** Publishes a vote gossip message (voteGossip.ts) on the "votes" gossip topic. */
   broadcastVote(bytes: Uint8Array): void;
   logger: Logger;
   registry: Registry | null;
@@ -62,6 +64,9 @@ export class FinalityService {
   private readonly verifier: PreverifiedVerifier;
   private readonly voterSets: StakingVoterSets;
   private readonly reporter: EquivocationReporter;
+  private readonly now: () => number;
+  private readonly seen = new SeenVotes();
+  private readonly metrics: FinalityServiceMetrics | null;
   private gadget: FinalityGadget | null = null;
   /** The set of the gadget's current set id, read once per set id. */
   private currentSet: VoterSet | null = null;
@@ -70,7 +75,9 @@ export class FinalityService {
     this.opts = opts;
     this.deps = deps;
     this.log = deps.logger.child("finality");
-    this.network = new GossipVoteNetwork((bytes) => deps.broadcastVote(bytes));
+    this.now = deps.now ?? Date.now;
+    this.metrics = deps.registry && createFinalityServiceMetrics(deps.registry);
+    this.network = new GossipVoteNetwork((bytes) => deps.broadcastVote(bytes), this.now);
     this.verifier = new PreverifiedVerifier(deps.verifier);
     this.voterSets = new StakingVoterSets(deps.chain);
     this.reporter = new EquivocationReporter({ genesisHash: opts.genesisHash, accountSeed: opts.accountSeed }, { chain: deps.chain, pool: deps.pool, logger: this.log });
@@ -105,7 +112,7 @@ export class FinalityService {
         verifier: this.verifier,
         finalize: (block, j) => chain.finalize(block.hash, { engine: BLS_FINALITY_ENGINE, data: finalityJustificationCodec.encode(j) }),
         onEquivocation: (proof) => this.reporter.report(proof),
-        clock: this.deps.now ? { ...systemClock, now: this.deps.now } : systemClock,
+        clock: { ...systemClock, now: this.now },
         logger: this.deps.logger,
         metrics: this.deps.registry && createFinalityMetrics(this.deps.registry),
       },
@@ -130,9 +137,12 @@ export class FinalityService {
    * a round outside the window we track. `accept`: verified and handed to the gadget (which then
    * does not verify it again), and forwarded by gossip.
    */
-  async onGossipVote(bytes: Uint8Array): Promise<GossipVerdict> {
+  async onGossipVote(data: Uint8Array): Promise<GossipVerdict> {
     const gadget = this.gadget;
     if (gadget === null) return "ignore";
+    const bytes = openVoteMessage(data, this.now());
+    if (bytes === "malformed") return "reject";
+    if (bytes === "stale") return "ignore";
     let signed: SignedFinalityVote;
     try {
       signed = signedFinalityVoteCodec.decode(bytes);
@@ -145,15 +155,22 @@ export class FinalityService {
     if (set === null || vote.setId !== set.setId) return "ignore";
     if (vote.round < gadget.currentRound - GOSSIP_ROUNDS_BEHIND || vote.round > gadget.currentRound + GOSSIP_ROUNDS_AHEAD) return "ignore";
     if (!Number.isInteger(signed.signer) || signed.signer < 0 || signed.signer >= set.authorities.length) return "reject";
+    this.seen.prune(gadget.currentRound - GOSSIP_ROUNDS_BEHIND);
+    const seen = this.seen.check(signed);
+    this.metrics?.gossipVotes.inc({ result: seen });
+    if (seen !== "verify") return "ignore";
+    const pending = this.seen.begin(signed);
     const message = voteSigningRoot(this.opts.genesisHash, vote);
     const entry = { publicKey: set.authorities[signed.signer].finalityKey, signature: signed.signature };
     let valid: boolean;
     try {
       [valid] = await this.deps.verifier.verifySameMessage([entry], message, { batchable: true });
     } catch (error) {
+      pending.settle(false);
       this.log.debug("Vote verification unavailable", { error: (error as Error).message });
       return "ignore";
     }
+    pending.settle(valid);
     if (!valid) return "reject";
     if (this.gadget !== gadget) return "ignore";
     this.verifier.remember(message, entry);
@@ -166,6 +183,7 @@ export class FinalityService {
     if (this.currentSet?.setId === gadget.currentSetId) return this.currentSet;
     const set = finalitySetAt(this.deps.chain, this.deps.chain.finalized.hash);
     if (set === null || set.setId !== gadget.currentSetId) return null;
+    this.seen.clear();
     this.currentSet = set;
     return set;
   }

@@ -1,5 +1,4 @@
 import type { Registry } from "prom-client";
-import { concatBytes } from "../../primitives/bytes.ts";
 import { codecs } from "../../primitives/codec/index.ts";
 import { ArkreenError } from "../../primitives/errors.ts";
 import type { Logger } from "../../primitives/logger.ts";
@@ -21,15 +20,6 @@ import { DatabaseError } from "../db/database.ts";
 import type { ReadingsPool } from "../readings/readingsPool.ts";
 import type { TxPool } from "../txpool/index.ts";
 import { validateGossipBlock, validateGossipExtrinsic, validateGossipReading } from "./gossipValidation.ts";
-
-/**
- * Votes travel as the signed vote followed by an 8-byte sequence number. Gossip message ids are
- * content hashes and gossipsub drops a message it has seen in the last minutes, so without it the
- * gadget's periodic re-broadcast — what lets a peer that connected or restarted after a vote was
- * first sent still receive it — would never leave the node. The vote itself is deduplicated by
- * the gadget.
- */
-const VOTE_SEQUENCE_BYTES = 8;
 
 export interface NetworkServiceOpts {
   /** p2p TCP port (`--port`, Substrate's 30333; 0 picks one). */
@@ -66,8 +56,6 @@ export class NetworkService {
   private readonly deps: NetworkServiceDeps;
   private voteHandler: ((data: Uint8Array) => Promise<GossipValidationResult>) | null = null;
   private justificationHandler: JustificationHandler | null = null;
-  /** Starts at the wall clock so a restarted node does not repeat its earlier sequence numbers. */
-  private voteSequence = BigInt(Date.now()) * 1000n;
 
   constructor(opts: NetworkServiceOpts, deps: NetworkServiceDeps) {
     this.deps = deps;
@@ -102,10 +90,7 @@ export class NetworkService {
     this.host.subscribe("blocks", (data) => validateGossipBlock(chain, data, () => this.sync.trigger(), (m) => logger.debug(m)));
     this.host.subscribe("extrinsics", async (data) => validateGossipExtrinsic(pool, data));
     this.host.subscribe("readings", (data) => validateGossipReading(readings, data));
-    this.host.subscribe("votes", (data) => {
-      if (data.length <= VOTE_SEQUENCE_BYTES) return Promise.resolve("reject");
-      return this.voteHandler ? this.voteHandler(data.subarray(0, data.length - VOTE_SEQUENCE_BYTES)) : Promise.resolve("ignore");
-    });
+    this.host.subscribe("votes", (data) => (this.voteHandler ? this.voteHandler(data) : Promise.resolve("ignore")));
     chain.on("imported", (block) => {
       // Announce what this node authored; blocks from the network are forwarded by gossipsub.
       if (block.origin !== "own") return;
@@ -141,19 +126,12 @@ export class NetworkService {
   }
 
   announce(kind: "blocks" | "extrinsics" | "readings" | "votes", data: Uint8Array): void {
-    const message = kind === "votes" ? concatBytes(data, this.nextVoteSequence()) : data;
-    this.host.publish(kind, message).then(
+    this.host.publish(kind, data).then(
       () => {
         if (kind === "votes") crashPoint("vote.after-broadcast");
       },
       (e: unknown) => this.deps.logger.debug("Gossip publish failed", { kind, error: (e as Error).message }),
     );
-  }
-
-  private nextVoteSequence(): Uint8Array {
-    const out = new Uint8Array(VOTE_SEQUENCE_BYTES);
-    new DataView(out.buffer).setBigUint64(0, this.voteSequence++);
-    return out;
   }
 
   peers(): PeerInfo[] {

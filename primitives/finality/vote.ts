@@ -52,13 +52,16 @@ export function voteSigningRoot(genesisHash: Uint8Array, vote: FinalityVote): Ui
   return blake2b256(concatBytes(VOTE_DOMAIN, genesisHash, finalityVoteCodec.encode(vote)));
 }
 
-/** Two votes equivocate when one signer signed different targets for the same set, round and stage. */
+/**
+ * True when two votes name one target: the same block hash *and* the same block number. A vote is
+ * signed over both, so a vote for the right hash with another number is another vote: it must
+ * never be counted, aggregated or deduplicated with the votes for (hash, number).
+ */
+export function sameTarget(a: FinalityVote, b: FinalityVote): boolean {
+  return a.targetNumber === b.targetNumber && Buffer.compare(a.targetHash, b.targetHash) === 0;
+}
+
+/** Two votes equivocate when one signer signed different targets (hash or number) for the same set, round and stage. */
 export function isEquivocation(a: SignedFinalityVote, b: SignedFinalityVote): boolean {
-  return (
-    a.signer === b.signer &&
-    a.vote.setId === b.vote.setId &&
-    a.vote.round === b.vote.round &&
-    a.vote.stage === b.vote.stage &&
-    Buffer.compare(a.vote.targetHash, b.vote.targetHash) !== 0
-  );
+  return a.signer === b.signer && a.vote.setId === b.vote.setId && a.vote.round === b.vote.round && a.vote.stage === b.vote.stage && !sameTarget(a.vote, b.vote);
 }

@@ -10,6 +10,7 @@ import {
   VoteStage,
   voteSigningRoot,
   type FinalityVote,
+  type SignedFinalityVote,
 } from "../../../primitives/finality/vote.ts";
 import { devKeypair } from "../../../primitives/keys/devAccounts.ts";
 import { BLS_FINALITY_ENGINE, verifyJustification } from "../../../consensus/finality/index.ts";
@@ -18,14 +19,32 @@ import { headerHash } from "../../../node/chain/chain.ts";
 import { VoteRepository } from "../../../node/db/voteRepository.ts";
 import { ApplyJustificationError } from "../../../node/finality/errors.ts";
 import { applyJustification, usesFinalityGadget } from "../../../node/finality/finalityService.ts";
+import { encodeVoteMessage } from "../../../node/finality/voteGossip.ts";
 import { finalitySetAt } from "../../../node/finality/voterSets.ts";
 import { reportEquivocationArgsCodec } from "../../../runtime/modules/staking/types.ts";
 import { devFinalityKeypair } from "../../../runtime/modules/staking/keys.ts";
 import { Offences } from "../../../runtime/modules/staking/storage.ts";
 import { fastDevSpec } from "../../utils/devNode.ts";
-import { BlockAuthor, buildGenesisBlock, localSpec, openNode, openValidator, VALIDATORS, VoteHub, waitFor, type ChainNode, type Validator } from "./harness.ts";
+import { BlockAuthor, buildGenesisBlock, localSpec, openNode, openValidator, VALIDATORS, verifier, VoteHub, waitFor, type ChainNode, type Validator } from "./harness.ts";
 
 const genesis = buildGenesisBlock(localSpec());
+const gossiped = (vote: SignedFinalityVote): Uint8Array => encodeVoteMessage(vote, Date.now());
+
+/** Counts the same-message signature checks of the verifier every validator of the harness shares. */
+function countSignatureChecks(): { count: number; restore(): void } {
+  const original = verifier.verifySameMessage;
+  const counter = {
+    count: 0,
+    restore: () => {
+      verifier.verifySameMessage = original;
+    },
+  };
+  verifier.verifySameMessage = (...args) => {
+    counter.count++;
+    return original.apply(verifier, args);
+  };
+  return counter;
+}
 
 describe("finality service: four validators on LevelDB chains", function () {
   this.timeout(30_000);
@@ -179,12 +198,49 @@ describe("finality service: four validators on LevelDB chains", function () {
     const forged = { vote, signer: 1, signature: blsSign(devFinalityKeypair("Dave").secretKey, voteSigningRoot(genesis.hash, vote)) };
     const otherSet = { ...vote, setId: position.setId + 1 };
     assert.equal(await service.onGossipVote(Uint8Array.of(0xff, 0x01, 0x02)), "reject");
-    assert.equal(await service.onGossipVote(signedFinalityVoteCodec.encode(forged)), "reject", "Dave's signature under Bob's index");
-    assert.equal(await service.onGossipVote(signedFinalityVoteCodec.encode({ ...forged, signer: 7 })), "reject", "a signer outside the set");
+    assert.equal(await service.onGossipVote(gossiped(forged)), "reject", "Dave's signature under Bob's index");
+    assert.equal(await service.onGossipVote(gossiped({ ...forged, signer: 7 })), "reject", "a signer outside the set");
     assert.equal(
-      await service.onGossipVote(signedFinalityVoteCodec.encode({ vote: otherSet, signer: 3, signature: blsSign(devFinalityKeypair("Dave").secretKey, voteSigningRoot(genesis.hash, otherSet)) })),
+      await service.onGossipVote(gossiped({ vote: otherSet, signer: 3, signature: blsSign(devFinalityKeypair("Dave").secretKey, voteSigningRoot(genesis.hash, otherSet)) })),
       "ignore",
     );
+  });
+
+  it("1,000 replays of one vote under fresh envelopes cost one signature check: one accept, the rest ignored", async () => {
+    const alice = validators[0].service;
+    const position = alice.position!;
+    const target = validators[0].chain.best;
+    const vote: FinalityVote = { setId: position.setId, round: position.round + 3, stage: VoteStage.Prevote, targetHash: target.hash, targetNumber: target.number };
+    const signed = { vote, signer: 3, signature: blsSign(devFinalityKeypair("Dave").secretKey, voteSigningRoot(genesis.hash, vote)) };
+    const checks = countSignatureChecks();
+    try {
+      // Every stamp the tolerance allows, and the same bytes again: all arrive at once.
+      const now = Date.now();
+      const envelopes = Array.from({ length: 1000 }, (_, i) => encodeVoteMessage(signed, now + ((i % 61) - 30) * 1000));
+      const verdicts = await Promise.all(envelopes.map((e) => alice.onGossipVote(e)));
+      assert.equal(verdicts.filter((v) => v === "accept").length, 1, "accepted (and so forwarded) once");
+      assert.equal(verdicts.filter((v) => v === "ignore").length, 999);
+      assert.equal(checks.count, 1, "one signature check");
+    } finally {
+      checks.restore();
+    }
+  });
+
+  it("ignores, unverified, a vote stamped out of tolerance; rejects a vote without a stamp", async () => {
+    const alice = validators[0].service;
+    const position = alice.position!;
+    const target = validators[0].chain.best;
+    const right: FinalityVote = { setId: position.setId, round: position.round + 2, stage: VoteStage.Precommit, targetHash: target.hash, targetNumber: target.number };
+    const good = { vote: right, signer: 3, signature: blsSign(devFinalityKeypair("Dave").secretKey, voteSigningRoot(genesis.hash, right)) };
+    const checks = countSignatureChecks();
+    try {
+      assert.equal(await alice.onGossipVote(encodeVoteMessage(good, Date.now() - 31_000)), "ignore", "stamped 31 s ago");
+      assert.equal(await alice.onGossipVote(encodeVoteMessage(good, Date.now() + 31_000)), "ignore", "stamped 31 s ahead");
+      assert.equal(checks.count, 0, "no signature checked");
+      assert.equal(await alice.onGossipVote(signedFinalityVoteCodec.encode(good).subarray(0, 8)), "reject", "too short for a stamp");
+    } finally {
+      checks.restore();
+    }
   });
 
   it("an equivocating voter is reported with a staking.reportEquivocation extrinsic, which slashes it in the next block", async () => {
@@ -198,7 +254,7 @@ describe("finality service: four validators on LevelDB chains", function () {
       const vote: FinalityVote = { setId: position.setId, round, stage: VoteStage.Precommit, targetHash: t.hash, targetNumber: t.number };
       return { vote, signer: 3, signature: blsSign(dave.secretKey, voteSigningRoot(genesis.hash, vote)) };
     });
-    for (const v of votes) assert.equal(await alice.service.onGossipVote(signedFinalityVoteCodec.encode(v)), "accept");
+    for (const v of votes) assert.equal(await alice.service.onGossipVote(gossiped(v)), "accept");
     await waitFor(() => alice.pool.pending().length > 0, 5000, "an equivocation report in Alice's pool");
 
     const [tx] = alice.pool.pending();

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { bytesEqual, toHex } from "../../../../primitives/bytes.ts";
 import { isEquivocation, VoteStage, voteSigningRoot, type FinalityVote, type SignedFinalityVote } from "../../../../primitives/finality/vote.ts";
 import { blsSign } from "../../../../primitives/blsKeys.ts";
+import { decodeSigners } from "../../../../consensus/finality/bitfield.ts";
 import { verifyJustification } from "../../../../consensus/finality/justification.ts";
 import type { BlockRef } from "../../../../consensus/finality/types.ts";
 import { BlockTree, createNode, GENESIS, MemoryHub, MemoryVoteStore, sleep, TEST_TIMINGS, TreeChainView, validatorKey, voterSet, waitFor, type TestNode } from "./harness.ts";
@@ -148,6 +149,60 @@ describe("finality gadget", function () {
       assert.ok(bytesEqual(n.chain.finalized.hash, main[1].hash));
     }
     assertConsistent(honest, tree);
+  });
+
+  for (const byzantine of [0, 3]) {
+    it(`a validator (index ${byzantine}) precommitting the right hash under another number: every justification verifies and leaves it out`, async () => {
+      const tree = new BlockTree();
+      const hub = new MemoryHub();
+      const honestIndexes = [0, 1, 2, 3].filter((i) => i !== byzantine);
+      nodes = honestIndexes.map((i) => createNode(hub, tree, SET, i));
+      const chain = tree.extend(GENESIS, 6, "a");
+      setBest(nodes, chain[1]);
+      for (const n of nodes) await n.gadget.start();
+      // Each round, before the honest precommits: a valid prevote for the best block, and a
+      // validly signed precommit for its hash with the number one higher.
+      let sentRound = 0;
+      const sendWrongNumber = setInterval(() => {
+        const round = nodes[0].gadget.currentRound;
+        if (round === sentRound) return;
+        sentRound = round;
+        const best = nodes[0].chain.best;
+        hub.deliver(99, sign(byzantine, { setId: 0, round, stage: VoteStage.Prevote, targetHash: best.hash, targetNumber: best.number }));
+        hub.deliver(99, sign(byzantine, { setId: 0, round, stage: VoteStage.Precommit, targetHash: best.hash, targetNumber: best.number + 1 }));
+      }, 5);
+      try {
+        await waitFor(() => nodes.every((n) => finalizedNumber(n) === 2), 5000, "honest finalize #2");
+        setBest(nodes, chain[3]);
+        await waitFor(() => nodes.every((n) => finalizedNumber(n) === 4), 5000, "honest finalize #4");
+        setBest(nodes, chain[5]);
+        await waitFor(() => nodes.every((n) => finalizedNumber(n) === 6), 5000, "honest finalize #6");
+      } finally {
+        clearInterval(sendWrongNumber);
+      }
+      assertConsistent(nodes, tree);
+      for (const n of nodes) {
+        for (const { justification } of n.finalized) assert.ok(!decodeSigners(justification.signers, 4)!.includes(byzantine), "the wrong-number precommit is in no justification");
+        assert.equal(n.equivocations.length, 0, "one vote per stage is no equivocation");
+      }
+    });
+  }
+
+  it("a signer's two precommits for one hash under two numbers are an equivocation, reported", async () => {
+    const tree = new BlockTree();
+    const hub = new MemoryHub();
+    nodes = [0, 1, 2].map((i) => createNode(hub, tree, SET, i));
+    const chain = tree.extend(GENESIS, 3, "a");
+    // Best is #1: the wrong number names no block we hold under that hash... until it does not matter.
+    setBest(nodes, chain[0]);
+    for (const n of nodes) await n.gadget.start();
+    const round = nodes[0].gadget.currentRound + 1;
+    const target = chain[2];
+    for (const number of [target.number, target.number + 1]) {
+      hub.deliver(99, sign(3, { setId: 0, round, stage: VoteStage.Precommit, targetHash: target.hash, targetNumber: number }));
+    }
+    await waitFor(() => nodes.every((n) => n.equivocations.length === 1), 2000, "equivocations reported");
+    for (const n of nodes) assert.ok(isEquivocation(n.equivocations[0].first, n.equivocations[0].second));
   });
 
   it("ignores votes of another set, of non-authorities and with bad signatures", async () => {
