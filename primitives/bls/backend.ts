@@ -37,4 +37,10 @@ export interface BlsBackend<PK = unknown, SIG = unknown> {
    * fails to deserialise makes the result false.
    */
   verifySameMessage(message: Uint8Array, publicKeys: PK[], signatures: Uint8Array[]): boolean;
+  /**
+   * True when `signature` is the aggregate of one signature per (publicKeys[i], messages[i]):
+   * e(g₁, signature) = Π e(pkᵢ, H(mᵢ)), one multi-pairing (AggregateVerify). No blinding is
+   * needed: there is one signature, so nothing can cancel out.
+   */
+  aggregateVerify(messages: Uint8Array[], publicKeys: PK[], signature: SIG): boolean;
 }

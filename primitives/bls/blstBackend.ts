@@ -57,6 +57,14 @@ export function createBlstBackend(blst: BlstModule): BlsBackend<Blst.PublicKey, 
       }
     },
 
+    aggregateVerify(messages, publicKeys, signature) {
+      try {
+        return blst.aggregateVerify(messages, publicKeys, signature, false, false);
+      } catch {
+        return false;
+      }
+    },
+
     verifySameMessage(message, publicKeys, signatures) {
       try {
         const blinded = blst.aggregateWithRandomness(publicKeys.map((pk, i) => ({ pk, sig: signatures[i] })));

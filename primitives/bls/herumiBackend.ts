@@ -72,6 +72,14 @@ export function createHerumiBackend(herumi: HerumiModule): BlsBackend<PublicKey,
     verify,
     verifyBatch,
 
+    aggregateVerify(messages, publicKeys, signature) {
+      try {
+        return signature.verifyMultiple(publicKeys, messages);
+      } catch {
+        return false;
+      }
+    },
+
     verifySameMessage(message, publicKeys, signatures) {
       const sets: PreparedSet<PublicKey, Signature>[] = [];
       for (let i = 0; i < publicKeys.length; i++) {

@@ -3,13 +3,13 @@
  * Everything else in the node reaches it through `IBlsVerifier` and `createBlsVerifier`.
  */
 import type { Logger } from "../logger.ts";
-import type { IBlsVerifier } from "./interface.ts";
+import type { BlsVerifier } from "./interface.ts";
 import { loadBlsBackend, type BlsBackendChoice, type LoadBlsBackendDeps } from "./loadBackend.ts";
 import type { BlsMetrics } from "./metrics.ts";
 import { BlsWorkerPool, type BlsWorkerPoolOpts } from "./pool.ts";
 import { BlsSingleThreadVerifier } from "./singleThread.ts";
 
-export type { IBlsVerifier, SameMessageSet, SignatureSet, VerifyOpts } from "./interface.ts";
+export type { AggregatePart, BlsVerifier, IBlsAggregateVerifier, IBlsVerifier, SameMessageSet, SignatureSet, VerifyOpts } from "./interface.ts";
 export type { BlsBackendName } from "./backend.ts";
 export type { BlsBackendChoice } from "./loadBackend.ts";
 export type { BlsMetrics } from "./metrics.ts";
@@ -32,7 +32,7 @@ export interface CreateBlsVerifierDeps extends Pick<LoadBlsBackendDeps, "importN
 }
 
 /** Picks the backend, starts the verifier, and resolves once it can verify. */
-export async function createBlsVerifier(opts: CreateBlsVerifierOpts, deps: CreateBlsVerifierDeps): Promise<IBlsVerifier> {
+export async function createBlsVerifier(opts: CreateBlsVerifierOpts, deps: CreateBlsVerifierDeps): Promise<BlsVerifier> {
   const backend = await loadBlsBackend(opts.backend ?? "auto", deps);
   if (opts.mode === "single-thread") {
     deps.logger.info("BLS verifier ready", { backend: backend.name, mode: "single-thread" });

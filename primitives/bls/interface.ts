@@ -26,6 +26,12 @@ export interface SameMessageSet {
   signature: Uint8Array;
 }
 
+/** One (key, message) pair of an aggregate over distinct messages (`verifyAggregate`). */
+export interface AggregatePart {
+  publicKey: Uint8Array;
+  message: Uint8Array;
+}
+
 export interface VerifyOpts {
   /**
    * Work that can wait a little to be verified together with other work (gossip). It is
@@ -66,3 +72,21 @@ export interface IBlsVerifier {
   /** Rejects queued and in-flight work with `BLS_VERIFIER_CLOSED` and releases workers. */
   close(): Promise<void>;
 }
+
+/**
+ * Verifies one aggregate signature over distinct messages: a block's readings aggregate, one
+ * signature standing for thousands of readings. Separate from `IBlsVerifier` so that verifiers
+ * which only wrap votes need not implement it; the node's pool and the single-thread verifier
+ * implement both.
+ */
+export interface IBlsAggregateVerifier {
+  /**
+   * True when `signature` (96-byte compressed G2) is the aggregate of one valid signature per
+   * part: e(g₁, signature) = Π e(pkᵢ, H(mᵢ)), one multi-pairing. False for no parts or any
+   * malformed key or signature; rejects only like `verifySignatureSets` (closed, no workers).
+   */
+  verifyAggregate(parts: readonly AggregatePart[], signature: Uint8Array, opts?: VerifyOpts): Promise<boolean>;
+}
+
+/** What `createBlsVerifier` returns. */
+export type BlsVerifier = IBlsVerifier & IBlsAggregateVerifier;

@@ -12,11 +12,11 @@ import {
   MAX_SETS_PER_REQUEST,
 } from "./defaults.ts";
 import { BlsVerifierError } from "./errors.ts";
-import type { IBlsVerifier, SameMessageSet, SignatureSet, VerifyOpts } from "./interface.ts";
-import { distinctJobs, sameMessageJobs } from "./jobs.ts";
+import type { AggregatePart, BlsVerifier, SameMessageSet, SignatureSet, VerifyOpts } from "./interface.ts";
+import { aggregateJob, distinctJobs, sameMessageJobs } from "./jobs.ts";
 import type { BlsMetrics } from "./metrics.ts";
 import { epochMs, type WorkerInit, type WorkerMessage, type WorkRequest } from "./protocol.ts";
-import { wantsUncompressed, type JobResult, type VerifyJob } from "./verifyJobs.ts";
+import { resultCount, wantsUncompressed, type JobResult, type VerifyJob } from "./verifyJobs.ts";
 import { decodeResults, encodeJobs } from "./workCodec.ts";
 
 export interface BlsWorkerPoolOpts {
@@ -72,7 +72,7 @@ const spawnDefault = (init: WorkerInit): Worker => new Worker(new URL("./worker.
  * transferred buffer, and verifies all the distinct-message sets it got in adaptive
  * random-linear-combination batches.
  */
-export class BlsWorkerPool implements IBlsVerifier {
+export class BlsWorkerPool implements BlsVerifier {
   private readonly init: WorkerInit;
   private readonly jobSize: number;
   private readonly bufferWaitMs: number;
@@ -128,6 +128,12 @@ export class BlsWorkerPool implements IBlsVerifier {
 
   async verifySameMessage(sets: readonly SameMessageSet[], message: Uint8Array, opts: VerifyOpts = {}): Promise<boolean[]> {
     return (await this.submit(sameMessageJobs(sets, message, MAX_SETS_PER_REQUEST), opts)).flatMap((r) => r.valid);
+  }
+
+  async verifyAggregate(parts: readonly AggregatePart[], signature: Uint8Array, opts: VerifyOpts = {}): Promise<boolean> {
+    if (parts.length === 0) return false;
+    const [result] = await this.submit([aggregateJob(parts, signature)], opts);
+    return result.valid[0];
   }
 
   canAcceptWork(): boolean {
@@ -262,7 +268,7 @@ export class BlsWorkerPool implements IBlsVerifier {
     slot.inFlight = null;
     const results = decodeResults(
       message.results,
-      inFlight.jobs.map((j) => ({ setCount: j.setCount, uncompressed: wantsUncompressed(j.job) })),
+      inFlight.jobs.map((j) => ({ setCount: resultCount(j.job), uncompressed: wantsUncompressed(j.job) })),
     );
     let offset = 0;
     let invalid = 0;

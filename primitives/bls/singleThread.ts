@@ -2,8 +2,8 @@ import type { BlsBackend } from "./backend.ts";
 import { AdaptiveBatchSize } from "./batchSize.ts";
 import { DEFAULT_PUBLIC_KEY_CACHE_SIZE, MAX_BATCH_SIZE, MAX_SETS_PER_REQUEST, MIN_BATCH_SIZE } from "./defaults.ts";
 import { BlsVerifierError } from "./errors.ts";
-import type { IBlsVerifier, SameMessageSet, SignatureSet } from "./interface.ts";
-import { sameMessageJobs } from "./jobs.ts";
+import type { AggregatePart, BlsVerifier, SameMessageSet, SignatureSet } from "./interface.ts";
+import { aggregateJob, sameMessageJobs } from "./jobs.ts";
 import type { BlsMetrics } from "./metrics.ts";
 import { PublicKeyCache } from "./publicKeyCache.ts";
 import { verifyJobs, type JobResult, type VerificationContext, type VerifyJob, type VerifyStats } from "./verifyJobs.ts";
@@ -24,7 +24,7 @@ export interface BlsSingleThreadVerifierDeps {
  * for tools, tests and machines where worker threads are not worth it. Options for
  * batching and priority are accepted and have nothing to act on.
  */
-export class BlsSingleThreadVerifier implements IBlsVerifier {
+export class BlsSingleThreadVerifier implements BlsVerifier {
   private readonly ctx: VerificationContext<unknown, unknown>;
   private readonly metrics: BlsMetrics | null;
   private closed = false;
@@ -48,6 +48,11 @@ export class BlsSingleThreadVerifier implements IBlsVerifier {
 
   async verifySameMessage(sets: readonly SameMessageSet[], message: Uint8Array): Promise<boolean[]> {
     return this.run(sameMessageJobs(sets, message, MAX_SETS_PER_REQUEST)).flatMap((r) => r.valid);
+  }
+
+  async verifyAggregate(parts: readonly AggregatePart[], signature: Uint8Array): Promise<boolean> {
+    if (parts.length === 0) return false;
+    return this.run([aggregateJob(parts, signature)])[0].valid[0];
   }
 
   canAcceptWork(): boolean {

@@ -7,15 +7,22 @@
 import type { BlsBackend, PreparedSet } from "./backend.ts";
 import type { AdaptiveBatchSize } from "./batchSize.ts";
 import { isCompressedPointEncoding, SIGNATURE_LENGTH } from "./encoding.ts";
-import type { SameMessageSet, SignatureSet } from "./interface.ts";
+import type { AggregatePart, SameMessageSet, SignatureSet } from "./interface.ts";
 import type { PublicKeyCache } from "./publicKeyCache.ts";
 
 export type VerifyJob =
   /** `uncompressed`: also answer each valid signature in uncompressed form (see `JobResult`). */
   | { kind: "distinct"; sets: readonly SignatureSet[]; uncompressed?: boolean }
-  | { kind: "same"; message: Uint8Array; sets: readonly SameMessageSet[] };
+  | { kind: "same"; message: Uint8Array; sets: readonly SameMessageSet[] }
+  /** One aggregate signature over distinct messages; every part answers the aggregate's verdict. */
+  | { kind: "aggregate"; sets: readonly AggregatePart[]; signature: Uint8Array };
 
-/** One job's answer: one boolean per set; for a distinct job that asked, each valid signature uncompressed (null when invalid). */
+/** Booleans a job answers: one per set, one for an aggregate (its parts are its work, not its answers). */
+export function resultCount(job: VerifyJob): number {
+  return job.kind === "aggregate" ? 1 : job.sets.length;
+}
+
+/** One job's answer: one boolean per set (one for an aggregate); for a distinct job that asked, each valid signature uncompressed (null when invalid). */
 export interface JobResult {
   valid: boolean[];
   uncompressed: (Uint8Array | null)[] | null;
@@ -103,11 +110,24 @@ function resolvePublicKey<PK>(publicKeys: PublicKeyCache<PK>, backend: BlsBacken
   return keys.length === 1 ? keys[0] : backend.aggregatePublicKeys(keys);
 }
 
+function verifyAggregateJob<PK, SIG>({ backend, publicKeys }: VerificationContext<PK, SIG>, parts: readonly AggregatePart[], signatureBytes: Uint8Array): boolean {
+  if (parts.length === 0 || !isCompressedPointEncoding(signatureBytes, SIGNATURE_LENGTH)) return false;
+  const signature = backend.signatureFromBytes(signatureBytes);
+  if (signature === null) return false;
+  const keys: PK[] = [];
+  for (const part of parts) {
+    const key = publicKeys.get(part.publicKey);
+    if (key === null) return false;
+    keys.push(key);
+  }
+  return backend.aggregateVerify(parts.map((p) => p.message), keys, signature);
+}
+
 /** Verifies jobs together (distinct-message sets of all jobs share batches); one result per job. */
 export function verifyJobs<PK, SIG>(ctx: VerificationContext<PK, SIG>, jobs: readonly VerifyJob[], stats: VerifyStats): JobResult[] {
   const { backend, publicKeys } = ctx;
   const results: JobResult[] = jobs.map((job) => ({
-    valid: new Array<boolean>(job.sets.length).fill(false),
+    valid: new Array<boolean>(resultCount(job)).fill(false),
     uncompressed: wantsUncompressed(job) ? new Array<Uint8Array | null>(job.sets.length).fill(null) : null,
   }));
   const markValid = <T>(valid: Entry<T>[]): void => {
@@ -158,6 +178,12 @@ export function verifyJobs<PK, SIG>(ctx: VerificationContext<PK, SIG>, jobs: rea
       return signature !== null && backend.verify(job.message, items[0].publicKey, signature);
     };
     verifyBatchWithBisection(entries, testSame, markValid, stats);
+  });
+
+  jobs.forEach((job, jobIndex) => {
+    if (job.kind !== "aggregate") return;
+    stats.batchSizes.push(job.sets.length);
+    results[jobIndex].valid[0] = verifyAggregateJob(ctx, job.sets, job.signature);
   });
 
   return results;

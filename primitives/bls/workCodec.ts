@@ -6,9 +6,10 @@
  * caller gave them and are judged by the worker.
  *
  * Layout (little-endian): u32 jobCount, then per job: u8 kind (0 distinct, 1 same message,
- * 2 distinct answering uncompressed signatures); for a same-message job the message; u32
- * setCount; per set: distinct: u8 keyForm (0 one key, 1 list) [u32 keyCount], keys, message,
- * signature; same: key, signature. A byte field is u32 length + bytes.
+ * 2 distinct answering uncompressed signatures, 3 aggregate); for a same-message job the
+ * message, for an aggregate its signature; u32 setCount; per set: distinct: u8 keyForm (0 one
+ * key, 1 list) [u32 keyCount], keys, message, signature; same: key, signature; aggregate: key,
+ * message. A byte field is u32 length + bytes.
  */
 import { SIGNATURE_UNCOMPRESSED_LENGTH } from "./encoding.ts";
 import type { SignatureSet } from "./interface.ts";
@@ -17,6 +18,7 @@ import type { JobResult, VerifyJob } from "./verifyJobs.ts";
 const KIND_DISTINCT = 0;
 const KIND_SAME = 1;
 const KIND_DISTINCT_UNCOMPRESSED = 2;
+const KIND_AGGREGATE = 3;
 const KEY_SINGLE = 0;
 const KEY_LIST = 1;
 
@@ -37,6 +39,9 @@ function encodedSize(jobs: readonly VerifyJob[]): number {
     size += 1 + 4;
     if (job.kind === "distinct") {
       for (const set of job.sets) size += keysSize(set.publicKey) + fieldSize(set.message) + fieldSize(set.signature);
+    } else if (job.kind === "aggregate") {
+      size += fieldSize(job.signature);
+      for (const set of job.sets) size += fieldSize(set.publicKey) + fieldSize(set.message);
     } else {
       size += fieldSize(job.message);
       for (const set of job.sets) size += fieldSize(set.publicKey) + fieldSize(set.signature);
@@ -81,6 +86,14 @@ export function encodeJobs(jobs: readonly VerifyJob[]): ArrayBuffer {
         field(set.message);
         field(set.signature);
       }
+    } else if (job.kind === "aggregate") {
+      u8(KIND_AGGREGATE);
+      field(job.signature);
+      u32(job.sets.length);
+      for (const set of job.sets) {
+        field(set.publicKey);
+        field(set.message);
+      }
     } else {
       u8(KIND_SAME);
       field(job.message);
@@ -115,7 +128,13 @@ export function decodeJobs(buffer: ArrayBuffer): VerifyJob[] {
   const jobCount = u32();
   for (let j = 0; j < jobCount; j++) {
     const kind = u8();
-    if (kind !== KIND_SAME) {
+    if (kind === KIND_AGGREGATE) {
+      const signature = field();
+      const count = u32();
+      const sets = [];
+      for (let i = 0; i < count; i++) sets.push({ publicKey: field(), message: field() });
+      jobs.push({ kind: "aggregate", signature, sets });
+    } else if (kind !== KIND_SAME) {
       const sets: SignatureSet[] = [];
       const count = u32();
       for (let i = 0; i < count; i++) {
@@ -171,7 +190,7 @@ export function encodeResults(results: readonly JobResult[]): EncodedResults {
   return { valid, uncompressed };
 }
 
-/** Splits `encodeResults` output back into one result per job sent (its set count, whether it asked for uncompressed signatures). */
+/** Splits `encodeResults` output back into one result per job sent (its `resultCount`, whether it asked for uncompressed signatures). */
 export function decodeResults(encoded: EncodedResults, jobs: readonly { setCount: number; uncompressed: boolean }[]): JobResult[] {
   let offset = 0;
   let signatureOffset = 0;
