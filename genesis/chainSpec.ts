@@ -5,10 +5,13 @@ import { ArkreenError } from "../primitives/errors.ts";
  * Chain spec in Substrate's JSON shape. Amounts are decimal strings in base units
  * (1 AKRE = 10^18), because JSON numbers cannot hold 18-decimal balances exactly.
  */
+/** Substrate's chain types. Only Development and Local chains let a validator use the dev keys, whose secrets are public. */
+export const CHAIN_TYPES = ["Development", "Local", "Live", "Custom"] as const;
+
 export interface ChainSpec {
   name: string;
   id: string;
-  chainType: "Development" | "Local" | "Live" | "Custom";
+  chainType: (typeof CHAIN_TYPES)[number];
   bootNodes: string[];
   telemetryEndpoints: null;
   protocolId: string;
@@ -71,6 +74,8 @@ export function validateChainSpec(json: unknown): ChainSpec {
   expectType(json, "object", "(root)");
   const spec = json as Record<string, unknown>;
   for (const f of ["name", "id", "chainType", "protocolId"]) expectType(spec[f], "string", f);
+  // A typo must not pass for some other type: the node decides from it whether dev keys may run.
+  if (!(CHAIN_TYPES as readonly unknown[]).includes(spec.chainType)) invalid("chainType", `expected one of ${CHAIN_TYPES.join(", ")}`);
   if (!Array.isArray(spec.bootNodes)) invalid("bootNodes", "expected an array");
   expectType(spec.properties, "object", "properties");
   const properties = spec.properties as Record<string, unknown>;

@@ -1,6 +1,7 @@
+import { bytesEqual } from "../bytes.ts";
 import type { Ed25519Keypair } from "./ed25519.ts";
 import { SecretUriError } from "./errors.ts";
-import { keypairFromSuri } from "./suri.ts";
+import { DEV_PHRASE, keypairFromSuri, parseSecretUri } from "./suri.ts";
 
 /**
  * Substrate's well-known development accounts: `//Alice` … `//Ferdie`, hard-derived from
@@ -31,4 +32,20 @@ export function devKeypair(name: string): Ed25519Keypair {
     keypairs.set(name, keypair);
   }
   return keypair;
+}
+
+/** The dev account whose public key `publicKey` is, if any. */
+export function devAccountOf(publicKey: Uint8Array): DevAccountName | undefined {
+  return DEV_ACCOUNT_NAMES.find((name) => bytesEqual(devKeypair(name).publicKey, publicKey));
+}
+
+/**
+ * Whether the key of `suri` (whose public key is `publicKey`) is one anyone can recompute: any
+ * path from the public `DEV_PHRASE` (`//Alice`, `//Alice//stash`, `//anything`, the phrase itself),
+ * or a dev account's key reached another way (its `0x` seed). Throws `SecretUriError` for a URI
+ * that does not parse.
+ */
+export function isDevSecret(suri: string, publicKey: Uint8Array): boolean {
+  const phrase = parseSecretUri(suri).phrase.trim().split(/\s+/).join(" ");
+  return phrase === DEV_PHRASE || devAccountOf(publicKey) !== undefined;
 }

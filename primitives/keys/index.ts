@@ -5,7 +5,7 @@ export { decodeAddress, decodeSs58, encodeAddress, isUsableSs58Prefix, networkNa
 export type { DecodedSs58 } from "./ss58.ts";
 export { DEV_PHRASE, deriveHardSeed, junctionChainCode, keypairFromSuri, miniSecretFromPhrase, parseSecretUri } from "./suri.ts";
 export type { DeriveJunction, SecretUri } from "./suri.ts";
-export { DEV_ACCOUNT_NAMES, devKeypair, isDevAccountName } from "./devAccounts.ts";
+export { DEV_ACCOUNT_NAMES, devAccountOf, devKeypair, isDevAccountName, isDevSecret } from "./devAccounts.ts";
 export type { DevAccountName } from "./devAccounts.ts";
 export { AddressError, SecretUriError } from "./errors.ts";
 export type { AddressErrorType, SecretUriErrorType } from "./errors.ts";

@@ -3,7 +3,16 @@ import { bond, bondExtra, chill, reportBlockEquivocation, reportEquivocation, un
 import { stakingGenesis } from "./genesis.ts";
 import { onFinalize } from "./session.ts";
 
-export { authoringPopMessage, devFinalityKeypair, finalityPopMessage, signAuthoringPop, signFinalityPop, verifyAuthoringPop, verifyFinalityPop } from "./keys.ts";
+export {
+  authoringPopMessage,
+  devFinalityKeypair,
+  finalityKeypairFromAuthoringSeed,
+  finalityPopMessage,
+  signAuthoringPop,
+  signFinalityPop,
+  verifyAuthoringPop,
+  verifyFinalityPop,
+} from "./keys.ts";
 export { currentFinalitySet, validatorStakes } from "./queries.ts";
 
 /**

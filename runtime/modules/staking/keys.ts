@@ -6,7 +6,7 @@ import { sign, verify, type Ed25519Keypair } from "../../../primitives/keys/ed25
 
 const POP_DOMAIN = utf8("arkreen/finality-pop/v1");
 const AUTHORING_POP_DOMAIN = utf8("arkreen/authoring-pop/v1");
-const DEV_FINALITY_DOMAIN = "arkreen/dev-finality-key/v1/";
+const FINALITY_KEY_DOMAIN = utf8("arkreen/finality-key/v1");
 
 /**
  * What a finality key signs to prove it is held by the stash that registers it. Binding the stash
@@ -45,11 +45,20 @@ export function verifyAuthoringPop(genesisHash: Uint8Array, stash: Uint8Array, a
 }
 
 /**
- * The BLS finality key of dev account `name` (`Alice` … `Ferdie`): derived from a hash of the name,
- * so anyone can recompute it — as public as the dev accounts' own keys, for dev and local chains only.
+ * A validator's BLS finality key, derived from the secret seed of its ed25519 authoring key (what
+ * its secret URI yields): EIP-2333 KeyGen over `blake2b256("arkreen/finality-key/v1" ++ seed)`.
+ * One secret then holds both session keys, and the domain keeps the BLS key from being any other
+ * function of the seed. Whoever holds the authoring secret holds the finality key too.
+ */
+export function finalityKeypairFromAuthoringSeed(authoringSeed: Uint8Array): BlsKeypair {
+  return blsKeypairFromSeed(blake2b256(concatBytes(FINALITY_KEY_DOMAIN, authoringSeed)));
+}
+
+/**
+ * The BLS finality key of dev account `name` (`Alice` … `Ferdie`): the one derived from its
+ * authoring seed, so as public as the dev accounts' own keys — for dev and local chains only.
  * Throws for a name that is not a dev account, as `devKeypair` does.
  */
 export function devFinalityKeypair(name: string): BlsKeypair {
-  devKeypair(name);
-  return blsKeypairFromSeed(blake2b256(utf8(DEV_FINALITY_DOMAIN + name)));
+  return finalityKeypairFromAuthoringSeed(devKeypair(name).secretSeed);
 }

@@ -71,6 +71,7 @@ const devSpecJson = (): Record<string, unknown> => JSON.parse(JSON.stringify(PRE
 const documentCases: Array<[string, string, () => unknown]> = [
   ["not an object", "(root)", () => "dev"],
   ["no name", "name", () => ({ ...devSpecJson(), name: undefined })],
+  ["an unknown chain type", "chainType", () => ({ ...devSpecJson(), chainType: "development" })],
   ["bootNodes not an array", "bootNodes", () => ({ ...devSpecJson(), bootNodes: "none" })],
   ["no properties", "properties", () => ({ ...devSpecJson(), properties: null })],
   ["a genesis neither raw nor runtimeGenesis", "genesis", () => ({ ...devSpecJson(), genesis: {} })],
