@@ -2,16 +2,20 @@ import { readFileSync, statSync } from "node:fs";
 import { Command, InvalidArgumentError, Option } from "commander";
 import { generateMnemonic } from "@scure/bip39";
 import { wordlist as english } from "@scure/bip39/wordlists/english.js";
+import { buildGenesisBlock } from "../../genesis/build.ts";
 import { fromHex, isHex, toHex } from "../../primitives/bytes.ts";
 import { keypairFromSeed } from "../../primitives/keys/ed25519.ts";
 import type { Ed25519Keypair } from "../../primitives/keys/ed25519.ts";
-import { decodeSs58, encodeAddress, isUsableSs58Prefix, networkName, SS58_DEFAULT_PREFIX, SS58_MAX_PREFIX, SS58_NETWORK_NAMES } from "../../primitives/keys/ss58.ts";
+import { decodeAddress, decodeSs58, encodeAddress, isUsableSs58Prefix, networkName, SS58_DEFAULT_PREFIX, SS58_MAX_PREFIX, SS58_NETWORK_NAMES } from "../../primitives/keys/ss58.ts";
 import type { DecodedSs58 } from "../../primitives/keys/ss58.ts";
 import { keypairFromSuri, miniSecretFromPhrase } from "../../primitives/keys/suri.ts";
+import { finalityKeypairFromAuthoringSeed, signAuthoringPop, signFinalityPop } from "../../runtime/modules/staking/keys.ts";
+import { selectChainSpec } from "../chainSelection.ts";
 
 /**
  * `arkreen-node key generate|inspect`: Substrate's `key` subcommands (sc-cli), same flags and the
- * same text and JSON layouts, for the one scheme Arkreen accounts use, ed25519.
+ * same text and JSON layouts, for the one scheme Arkreen accounts use, ed25519. `key session-keys`
+ * is Arkreen's own: a validator's two session keys and their proofs of possession.
  */
 
 export type OutputType = "text" | "json";
@@ -154,6 +158,44 @@ export function generateKeyOutput(opts: GenerateOptions): string {
   return inspectKeyOutput(phrase, { ...opts, public: false });
 }
 
+export interface SessionKeysOptions {
+  /** The account that will submit `staking.validate`; the key's own account when absent. */
+  stash?: Uint8Array;
+  /** The chain's genesis hash: the proofs are valid on that chain only. */
+  genesisHash: Uint8Array;
+  network?: number;
+  outputType: OutputType;
+  password?: string;
+}
+
+/**
+ * What `key session-keys <uri>` prints: the authoring key the URI names, the finality key derived
+ * from it (as the node derives it, `finalityKeypairFromAuthoringSeed`), and both proofs of
+ * possession for `stash` on the chain of `genesisHash` — `staking.validate`'s arguments. The JSON
+ * form is exactly those arguments, for `tx staking.validate --args`. Prints nothing secret, not
+ * even the URI.
+ */
+export function sessionKeysOutput(uri: string, opts: SessionKeysOptions): string {
+  const authoring = keypairFromSuri(uri, opts.password);
+  const stash = opts.stash ?? authoring.publicKey;
+  const finality = finalityKeypairFromAuthoringSeed(authoring.secretSeed);
+  const args = {
+    authoringKey: toHex(authoring.publicKey),
+    authoringKeyProof: toHex(signAuthoringPop(authoring, opts.genesisHash, stash)),
+    finalityKey: toHex(finality.publicKey),
+    finalityKeyProof: toHex(signFinalityPop(finality, opts.genesisHash, stash)),
+  };
+  if (opts.outputType === "json") return sortedJson(args);
+  const prefix = opts.network ?? SS58_DEFAULT_PREFIX;
+  return [
+    `Session keys for stash ${encodeAddress(stash, prefix)} on the chain with genesis ${toHex(opts.genesisHash)}:`,
+    `  Authoring key:       ${args.authoringKey} (${encodeAddress(authoring.publicKey, prefix)})`,
+    `  Authoring key proof: ${args.authoringKeyProof}`,
+    `  Finality key:        ${args.finalityKey}`,
+    `  Finality key proof:  ${args.finalityKeyProof}`,
+  ].join("\n");
+}
+
 function parseNetwork(value: string): number {
   for (const [prefix, name] of SS58_NETWORK_NAMES) if (name === value) return prefix;
   const prefix = /^[0-9]+$/.test(value) ? Number(value) : NaN;
@@ -200,6 +242,8 @@ interface ParsedOptions {
   password?: string;
   public?: boolean;
   words?: number;
+  stash?: string;
+  chain?: string;
 }
 
 function errorMessage(error: unknown): string {
@@ -240,5 +284,19 @@ export function keyCommand(io: KeyCommandIo = processIo): Command {
       );
     });
 
-  return key.addCommand(generate).addCommand(inspect);
+  const sessionKeys = commonOptions(new Command("session-keys"))
+    .description("Print a validator's authoring and finality keys and their proofs of possession: the arguments of staking.validate")
+    .argument("<uri>", "secret URI of the authoring key (the node's --authoring-key-file), or a file holding it")
+    .requiredOption("--chain <id-or-path>", "the chain the keys are for: dev, local, or a chain spec JSON file (the proofs sign its genesis hash)")
+    .option("--stash <address>", "the stash that submits staking.validate (default: the authoring key's own account)")
+    .configureOutput(output)
+    .action((uri: string, opts: ParsedOptions, command: Command) => {
+      run(command, () => {
+        const genesisHash = buildGenesisBlock(selectChainSpec({ chain: opts.chain })).hash;
+        const stash = opts.stash === undefined ? undefined : decodeAddress(opts.stash);
+        return sessionKeysOutput(readUri(uri), { stash, genesisHash, network: opts.network, outputType: opts.outputType, password: opts.password });
+      });
+    });
+
+  return key.addCommand(generate).addCommand(inspect).addCommand(sessionKeys);
 }

@@ -1,9 +1,10 @@
 import type { Command} from "commander";
 import { Option } from "commander";
-import { createLogger, type LogLevel } from "../../primitives/logger.ts";
-import { devKeypair, DEV_ACCOUNT_NAMES } from "../../primitives/keys/devAccounts.ts";
-import { keypairFromSuri } from "../../primitives/keys/suri.ts";
-import { devFinalityKeypair } from "../../runtime/modules/staking/keys.ts";
+import { toHex } from "../../primitives/bytes.ts";
+import { createLogger, type Logger, type LogLevel } from "../../primitives/logger.ts";
+import { DEV_ACCOUNT_NAMES } from "../../primitives/keys/devAccounts.ts";
+import { encodeAddress } from "../../primitives/keys/ss58.ts";
+import { currentFinalitySet } from "../../runtime/modules/staking/queries.ts";
 import {
   defaultRpcServerOpts,
   parseCors,
@@ -20,6 +21,7 @@ import { ArkreenNode } from "../../node/service.ts";
 import { DatabaseError } from "../../node/db/database.ts";
 import { clockOffsetFromEnv } from "../../node/clock.ts";
 import { selectBasePath, selectChainSpec } from "../chainSelection.ts";
+import { AUTHORING_KEY_ENV, selectValidatorKeys, type ValidatorKeys } from "../validatorKeys.ts";
 
 interface RunFlags {
   dev?: boolean;
@@ -29,6 +31,7 @@ interface RunFlags {
   name?: string;
   validator?: boolean;
   authoringKey?: string;
+  authoringKeyFile?: string;
   rpcPort: number;
   rpcExternal?: boolean;
   rpcMethods: "auto" | "safe" | "unsafe";
@@ -74,8 +77,9 @@ export function addRunOptions(program: Command): Command {
     .option("-d, --base-path <path>", "where the database and node data are stored")
     .option("--tmp", "use a temporary base path, removed when the node stops")
     .option("--name <name>", "the node's human-readable name")
-    .option("--validator", "author blocks (needs an authoring key: --alice… or --authoring-key)")
-    .option("--authoring-key <suri>", "secret URI of the ed25519 authoring key")
+    .option("--validator", `author blocks and vote on finality (needs an authoring key: --authoring-key-file, $${AUTHORING_KEY_ENV}, or --alice… on dev and local chains)`)
+    .option("--authoring-key-file <path>", "file (mode 600) holding the secret URI of the ed25519 authoring key; the BLS finality key is derived from it")
+    .option("--authoring-key <suri>", `secret URI of the authoring key, on the command line where any local user sees it: prefer --authoring-key-file or $${AUTHORING_KEY_ENV}`)
     .addOption(new Option("--port <port>", "p2p TCP port").default(30333).argParser(port))
     .option("--listen-addr <ip>", "p2p listen address (default 0.0.0.0)")
     .option("--bootnodes <multiaddr...>", "peers to connect to at start, /ip4/…/tcp/…/p2p/<peer id>")
@@ -91,7 +95,7 @@ export function addRunOptions(program: Command): Command {
     .option("--prometheus-external", "expose Prometheus on all interfaces")
     .addOption(new Option("-l, --log <level>", "log level").choices(["error", "warn", "info", "debug", "trace"]).default("info"))
     .addOption(new Option("--log-format <format>", "log line format").choices(["human", "json"]).default("human"));
-  for (const name of DEV_ACCOUNT_NAMES) program.option(`--${name.toLowerCase()}`, `shortcut for --validator with the //${name} authoring key`);
+  for (const name of DEV_ACCOUNT_NAMES) program.option(`--${name.toLowerCase()}`, `shortcut for --validator with the //${name} dev keys (Development and Local chains only)`);
   return program;
 }
 
@@ -162,16 +166,18 @@ function rpcOpts(flags: RunFlags): Partial<RpcServerOpts> {
   return opts;
 }
 
-function devAccountFlag(flags: RunFlags): string | undefined {
-  return DEV_ACCOUNT_NAMES.find((n) => flags[n.toLowerCase()] === true) ?? (flags.dev ? "Alice" : undefined);
-}
-
-function authoringSeed(flags: RunFlags): Uint8Array | null {
-  const devName = devAccountFlag(flags);
-  if (devName) return devKeypair(devName).secretSeed;
-  if (flags.authoringKey) return keypairFromSuri(flags.authoringKey).secretSeed;
-  if (flags.validator) throw new Error("--validator needs an authoring key: pass --alice (…--ferdie) or --authoring-key <suri>");
-  return null;
+/**
+ * Names the validator's keys (public halves only) and says whether the chain's current sets hold
+ * them: a validator that is not elected yet authors and votes once `staking.validate` makes it so.
+ */
+function logValidatorKeys(logger: Logger, keys: ValidatorKeys, node: ArkreenNode): void {
+  const authoring = encodeAddress(keys.authoring.publicKey);
+  const finality = toHex(keys.finalityPublicKey);
+  logger.info(`Validator keys from ${keys.source}: authoring ${authoring}, finality ${finality}`);
+  const set = currentFinalitySet(node.chain.stateAt());
+  if (set !== null && !set.authorities.some((a) => toHex(a.finalityKey) === finality)) {
+    logger.warn(`The finality key is not in the current finality set: this node votes once it is elected (register the keys with staking.validate; see \`arkreen-node key session-keys\`)`);
+  }
 }
 
 /** Exit status after a failed database write such as a full disk (sysexits.h EX_IOERR). */
@@ -190,14 +196,14 @@ export async function runNode(flags: RunFlags): Promise<void> {
   let onFatal: (error: DatabaseError) => void = () => undefined;
   const fatal = new Promise<DatabaseError>((resolve) => (onFatal = resolve));
   const spec = selectChainSpec(flags);
+  const keys = selectValidatorKeys(flags, spec.chainType, { env: process.env, warn: (message) => logger.warn(message) });
   const node = await ArkreenNode.start(
     {
       spec,
       basePath: selectBasePath(flags),
       name: flags.name ?? "arkreen-node",
-      validatorSeed: authoringSeed(flags),
-      // Dev validators vote with their deterministic dev finality keys (runtime/modules/staking/keys.ts).
-      finalitySecretKey: devAccountFlag(flags) ? devFinalityKeypair(devAccountFlag(flags) as string).secretKey : null,
+      validatorSeed: keys?.authoring.secretSeed ?? null,
+      finalitySecretKey: keys?.finalitySecretKey ?? null,
       rpc: rpcOpts(flags),
       prometheus: flags.prometheus ? { host: flags.prometheusExternal ? "0.0.0.0" : "127.0.0.1", port: flags.prometheusPort } : null,
       network: {
@@ -210,6 +216,7 @@ export async function runNode(flags: RunFlags): Promise<void> {
     },
     { logger, onFatal: (error) => onFatal(error) },
   );
+  if (keys !== null) logValidatorKeys(logger, keys, node);
   await new Promise<void>((resolve) => {
     let stopping = false;
     const shutdown = (reason: string): void => {

@@ -6,10 +6,10 @@ import { fileURLToPath } from "node:url";
 import { Command, Option } from "commander";
 import { loadChainSpecFile, type ChainSpec, type RuntimeGenesisConfig } from "../../genesis/chainSpec.ts";
 import { PRESETS } from "../../genesis/presets.ts";
-import { bytesEqual, fromHex, utf8 } from "../../primitives/bytes.ts";
+import { fromHex, utf8 } from "../../primitives/bytes.ts";
 import { ArkreenError } from "../../primitives/errors.ts";
 import { blake2b256 } from "../../primitives/hash.ts";
-import { devKeypair, DEV_ACCOUNT_NAMES, type DevAccountName } from "../../primitives/keys/devAccounts.ts";
+import { devAccountOf, DEV_ACCOUNT_NAMES, type DevAccountName } from "../../primitives/keys/devAccounts.ts";
 import { decodeAddress } from "../../primitives/keys/ss58.ts";
 import { nodeKeyHex, peerIdOfNodeKey } from "../../p2p/nodeKey.ts";
 import { defaultBasePath } from "../chainSelection.ts";
@@ -107,7 +107,7 @@ export function authorityNames(spec: ChainSpec, chain: string): DevAccountName[]
     } catch {
       throw new TestnetError({ code: "UNKNOWN_AUTHORITY", authority }, `authority ${authority} is not a valid address`);
     }
-    const name = DEV_ACCOUNT_NAMES.find((n) => bytesEqual(devKeypair(n).publicKey, key));
+    const name = devAccountOf(key);
     if (name === undefined) throw new TestnetError({ code: "UNKNOWN_AUTHORITY", authority }, `authority ${authority} is not a dev account (//Alice…//Ferdie): the testnet has no key for it`);
     return name;
   });

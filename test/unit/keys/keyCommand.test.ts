@@ -5,9 +5,15 @@ import { join } from "node:path";
 import type { Command } from "commander";
 import { CommanderError } from "commander";
 import { inspectKeyOutput, keyCommand } from "../../../cli/commands/key.ts";
-import { decodeSs58 } from "../../../primitives/keys/ss58.ts";
+import { callArgsFromJson } from "../../../cli/callArgs.ts";
+import { localChainSpec } from "../../../genesis/presets.ts";
+import { decodeSs58, encodeAddress } from "../../../primitives/keys/ss58.ts";
 import { keypairFromSuri } from "../../../primitives/keys/suri.ts";
-import { toHex } from "../../../primitives/bytes.ts";
+import { bigintToBytes, toHex } from "../../../primitives/bytes.ts";
+import { finalityKeypairFromAuthoringSeed } from "../../../runtime/modules/staking/keys.ts";
+import { Candidates } from "../../../runtime/modules/staking/storage.ts";
+import { amountArgsCodec, validateArgsCodec } from "../../../runtime/modules/staking/types.ts";
+import { AKRE, expectApplied, publicKeyOf, TestChain } from "../../utils/runtime.ts";
 
 const ALICE_TEXT = [
   "Secret Key URI `//Alice` is account:",
@@ -160,6 +166,42 @@ describe("arkreen-node key", () => {
       assert.equal((await runKey("generate", "--words", "13")).exitCode, 1);
       assert.equal((await runKey("generate", "--network", "46")).exitCode, 1);
       assert.equal((await runKey("generate", "--network", "atlantis")).exitCode, 1);
+    });
+  });
+
+  describe("session-keys", () => {
+    it("prints the keys and proofs a stash's staking.validate needs, and the chain accepts them", async () => {
+      const suri = "//Eve//validator";
+      const eve = publicKeyOf("Eve");
+      const run = await runKey("session-keys", suri, "--chain", "local", "--stash", encodeAddress(eve), "--output-type", "json");
+      assert.equal(run.exitCode, 0, run.err);
+      const json = JSON.parse(run.out) as Record<string, string>;
+      assert.deepEqual(Object.keys(json), ["authoringKey", "authoringKeyProof", "finalityKey", "finalityKeyProof"]);
+      const authoring = keypairFromSuri(suri);
+      assert.equal(json.authoringKey, toHex(authoring.publicKey));
+      assert.equal(json.finalityKey, toHex(finalityKeypairFromAuthoringSeed(authoring.secretSeed).publicKey), "the finality key the node derives");
+      assert.ok(!run.out.includes(suri) && !run.out.includes(toHex(authoring.secretSeed)), "nothing secret printed");
+
+      // What `tx staking.validate --signer <Eve> --args <that JSON>` submits.
+      const chain = new TestChain(localChainSpec());
+      const args = validateArgsCodec.type.encode(callArgsFromJson(validateArgsCodec.type, json)).finish();
+      const calls = [
+        { module: "staking", method: "bond", args: amountArgsCodec.encode({ value: bigintToBytes(20_000n * AKRE) }) },
+        { module: "staking", method: "validate", args },
+      ];
+      const results = chain.produceBlock(calls.map((call, nonce) => chain.sign("Eve", call, { nonce }))).results.map(expectApplied);
+      assert.deepEqual(results.map((r) => r.error?.type ?? "ok"), ["ok", "ok"]);
+      assert.equal(toHex(Candidates.get(chain.state(), eve)?.authoringKey ?? new Uint8Array()), json.authoringKey);
+    });
+
+    it("prints text without the URI, defaults the stash to the key's own account, and needs --chain", async () => {
+      const run = await runKey("session-keys", "//Bob", "--chain", "dev");
+      assert.equal(run.exitCode, 0, run.err);
+      const lines = run.out.trimEnd().split("\n");
+      assert.match(lines[0], new RegExp(`^Session keys for stash ${encodeAddress(publicKeyOf("Bob"))} on the chain with genesis 0x[0-9a-f]{64}:$`));
+      assert.deepEqual(lines.slice(1).map((l) => l.split(":")[0].trim()), ["Authoring key", "Authoring key proof", "Finality key", "Finality key proof"]);
+      assert.ok(!run.out.includes("//Bob"));
+      assert.equal((await runKey("session-keys", "//Bob")).exitCode, 1);
     });
   });
 });

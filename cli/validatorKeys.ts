@@ -1,0 +1,138 @@
+import { closeSync, fstatSync, openSync, readFileSync } from "node:fs";
+import type { ChainSpec } from "../genesis/chainSpec.ts";
+import { ArkreenError } from "../primitives/errors.ts";
+import { DEV_ACCOUNT_NAMES, isDevSecret } from "../primitives/keys/devAccounts.ts";
+import type { Ed25519Keypair } from "../primitives/keys/ed25519.ts";
+import { encodeAddress } from "../primitives/keys/ss58.ts";
+import { keypairFromSuri } from "../primitives/keys/suri.ts";
+import { finalityKeypairFromAuthoringSeed } from "../runtime/modules/staking/keys.ts";
+
+/**
+ * A validator's session keys, from one secret (docs/operating.md, "Validator keys"): the ed25519
+ * authoring key named by a secret URI, and the BLS finality key derived from it
+ * (`finalityKeypairFromAuthoringSeed`). Every validator therefore votes: there is no way to
+ * author without a finality key.
+ */
+
+/** The environment variable that may hold the authoring key's secret URI (read once, then removed from the environment). */
+export const AUTHORING_KEY_ENV = "ARKREEN_AUTHORING_KEY";
+
+/** Chain types on which the dev keys, whose secrets are public, may be used (any other, `Live` and `Custom`, refuses them). */
+const DEV_CHAIN_TYPES: ReadonlySet<ChainSpec["chainType"]> = new Set(["Development", "Local"]);
+
+export type ValidatorKeyErrorType =
+  | { code: "NO_AUTHORING_KEY" }
+  | { code: "CONFLICTING_KEY_SOURCES"; sources: string[] }
+  | { code: "DEV_KEY_REFUSED"; source: string; account: string; chainType: string }
+  | { code: "KEY_FILE_UNREADABLE"; path: string; reason: string }
+  | { code: "KEY_FILE_TOO_OPEN"; path: string; mode: string };
+
+/** Never carries a secret: these errors are printed and logged. */
+export class ValidatorKeyError extends ArkreenError<ValidatorKeyErrorType> {}
+
+export interface ValidatorKeyFlags {
+  dev?: boolean;
+  validator?: boolean;
+  authoringKey?: string;
+  authoringKeyFile?: string;
+  /** `--alice` … `--ferdie`. */
+  [devAccount: string]: unknown;
+}
+
+export interface ValidatorKeys {
+  /** Where the secret came from, as the operator wrote it: `--authoring-key-file`, `--alice`… */
+  source: string;
+  authoring: Ed25519Keypair;
+  finalitySecretKey: Uint8Array;
+  finalityPublicKey: Uint8Array;
+}
+
+interface Source {
+  name: string;
+  suri: () => string;
+}
+
+/**
+ * The secret URI in `path`, trailing whitespace trimmed. Refused, like ssh refuses a private key,
+ * if the file is not a regular file or if its group or others may read or write it. The mode is
+ * read from the open descriptor, so it is the mode of the file actually read.
+ */
+export function readAuthoringKeyFile(path: string): string {
+  let fd: number;
+  try {
+    fd = openSync(path, "r");
+  } catch (e) {
+    throw new ValidatorKeyError({ code: "KEY_FILE_UNREADABLE", path, reason: (e as NodeJS.ErrnoException).code ?? "open failed" }, `cannot open the authoring key file ${path}: ${(e as Error).message}`);
+  }
+  try {
+    const stat = fstatSync(fd);
+    if (!stat.isFile()) throw new ValidatorKeyError({ code: "KEY_FILE_UNREADABLE", path, reason: "not a regular file" }, `the authoring key file ${path} is not a regular file`);
+    const mode = (stat.mode & 0o777).toString(8).padStart(4, "0");
+    if ((stat.mode & 0o077) !== 0) {
+      throw new ValidatorKeyError(
+        { code: "KEY_FILE_TOO_OPEN", path, mode },
+        `permissions ${mode} for the authoring key file ${path} are too open: it must be readable by its owner only (chmod 600 ${path})`,
+      );
+    }
+    const suri = readFileSync(fd, "utf8").trimEnd();
+    if (suri === "") throw new ValidatorKeyError({ code: "KEY_FILE_UNREADABLE", path, reason: "empty" }, `the authoring key file ${path} is empty`);
+    return suri;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function sourcesOf(flags: ValidatorKeyFlags, env: NodeJS.ProcessEnv): Source[] {
+  const sources: Source[] = [];
+  for (const name of DEV_ACCOUNT_NAMES) {
+    if (flags[name.toLowerCase()] === true) sources.push({ name: `--${name.toLowerCase()}`, suri: () => `//${name}` });
+  }
+  const { authoringKey, authoringKeyFile } = flags;
+  if (authoringKey !== undefined) sources.push({ name: "--authoring-key", suri: () => authoringKey });
+  if (authoringKeyFile !== undefined) sources.push({ name: "--authoring-key-file", suri: () => readAuthoringKeyFile(authoringKeyFile) });
+  const fromEnv = env[AUTHORING_KEY_ENV];
+  if (fromEnv !== undefined && fromEnv !== "") sources.push({ name: AUTHORING_KEY_ENV, suri: () => fromEnv });
+  // `--dev` is `--alice` unless a key is named.
+  if (sources.length === 0 && flags.dev) sources.push({ name: "--dev", suri: () => "//Alice" });
+  return sources;
+}
+
+/**
+ * The validator keys the flags and environment name, or null for a node that only follows. At most
+ * one source: `--alice` … `--ferdie` (`--dev`: Alice), `--authoring-key-file <path>`,
+ * `$ARKREEN_AUTHORING_KEY`, or `--authoring-key <suri>` (`warn`ed about: any local user sees a
+ * command line). A key anyone can recompute — a dev account's, or any path from the dev phrase —
+ * is refused unless the chain is a Development or Local one. The environment variable is removed
+ * from `env` once read, so that processes the node starts do not inherit the secret.
+ */
+export function selectValidatorKeys(flags: ValidatorKeyFlags, chainType: ChainSpec["chainType"], deps: { env: NodeJS.ProcessEnv; warn(message: string): void }): ValidatorKeys | null {
+  const { env } = deps;
+  const sources = sourcesOf(flags, env);
+  if (sources.length > 1) {
+    const names = sources.map((s) => s.name);
+    throw new ValidatorKeyError({ code: "CONFLICTING_KEY_SOURCES", sources: names }, `the authoring key is named more than once (${names.join(", ")}): keep one`);
+  }
+  if (sources.length === 0) {
+    if (!flags.validator) return null;
+    throw new ValidatorKeyError(
+      { code: "NO_AUTHORING_KEY" },
+      `--validator needs an authoring key, from which its finality key is derived: --authoring-key-file <path> or $${AUTHORING_KEY_ENV} (a secret URI), or --alice … --ferdie on a dev or local chain`,
+    );
+  }
+  const [source] = sources;
+  if (source.name === "--authoring-key") {
+    deps.warn(`--authoring-key puts the secret on the command line, where any user of this machine can read it (ps, /proc/<pid>/cmdline): use --authoring-key-file <path> (mode 600) or $${AUTHORING_KEY_ENV}`);
+  }
+  const suri = source.suri();
+  if (source.name === AUTHORING_KEY_ENV) delete env[AUTHORING_KEY_ENV];
+  const authoring = keypairFromSuri(suri);
+  if (isDevSecret(suri, authoring.publicKey) && !DEV_CHAIN_TYPES.has(chainType)) {
+    const account = encodeAddress(authoring.publicKey);
+    throw new ValidatorKeyError(
+      { code: "DEV_KEY_REFUSED", source: source.name, account, chainType },
+      `the authoring key from ${source.name} (${account}) is a dev key, whose secret anyone can derive: refused on a ${chainType} chain (dev keys only run Development and Local chains). Generate a key with \`arkreen-node key generate\``,
+    );
+  }
+  const finality = finalityKeypairFromAuthoringSeed(authoring.secretSeed);
+  return { source: source.name, authoring, finalitySecretKey: finality.secretKey, finalityPublicKey: finality.publicKey };
+}
