@@ -27,6 +27,8 @@ export interface LocalNetOpts {
   logLevel?: string;
   /** Environment of every validator process (e.g. `ARKREEN_TEST_FAULTS=1`). */
   env?: Record<string, string>;
+  /** The plan indexes of the validators to start (all by default): a test may play the others itself. */
+  indexes?: number[];
 }
 
 /** Plans the `local` testnet in a fresh directory of `scope` and starts all its validators. */
@@ -68,7 +70,7 @@ export async function startLocalNet(scope: ProcessScope, opts: LocalNetOpts): Pr
       });
     },
   };
-  await Promise.all(plan.nodes.map((_, i) => net.start(i)));
+  await Promise.all((opts.indexes ?? plan.nodes.map((_, i) => i)).map((i) => net.start(i)));
   return net;
 }
 
