@@ -484,7 +484,6 @@ export class NetworkHost extends EventEmitter<NetworkHostEvents> {
   }
 
   private onDisconnect(peerId: string): void {
-    this.blockRequests.forget(peerId);
     if (!this.statuses.delete(peerId)) return;
     this.deps.metrics?.peers.set(this.statuses.size);
     this.emit("peer:disconnected", peerId);

@@ -2,6 +2,9 @@
  * Per-peer token buckets: each peer may make `burst` requests at once and `perSecond` on average.
  * The sync protocol uses it so that one peer cannot make a node read and send blocks in a loop.
  */
+/** Below this many buckets no sweep runs: a handful of peers is not worth a pass. */
+const MIN_SWEEP_SIZE = 64;
+
 export interface RateLimiterOpts {
   perSecond: number;
   burst: number;
@@ -11,6 +14,8 @@ export class PeerRateLimiter {
   private readonly opts: RateLimiterOpts;
   private readonly now: () => number;
   private readonly buckets = new Map<string, { tokens: number; at: number }>();
+  /** Size at which the next sweep runs; doubles with what a sweep keeps, so sweeps cost O(1) a call. */
+  private sweepAt = MIN_SWEEP_SIZE;
 
   constructor(opts: RateLimiterOpts, deps: { now: () => number }) {
     this.opts = opts;
@@ -21,15 +26,32 @@ export class PeerRateLimiter {
   take(peer: string): boolean {
     const now = this.now();
     const bucket = this.buckets.get(peer) ?? { tokens: this.opts.burst, at: now };
-    bucket.tokens = Math.min(this.opts.burst, bucket.tokens + ((now - bucket.at) / 1000) * this.opts.perSecond);
+    bucket.tokens = this.refilled(bucket, now);
     bucket.at = now;
     const allowed = bucket.tokens >= 1;
     if (allowed) bucket.tokens -= 1;
     this.buckets.set(peer, bucket);
+    if (this.buckets.size >= this.sweepAt) this.sweep(now);
     return allowed;
   }
 
-  forget(peer: string): void {
-    this.buckets.delete(peer);
+  /** Peers with a bucket: those that made a request recently enough for their bucket not to be full again. */
+  get size(): number {
+    return this.buckets.size;
+  }
+
+  private refilled(bucket: { tokens: number; at: number }, now: number): number {
+    return Math.min(this.opts.burst, bucket.tokens + ((now - bucket.at) / 1000) * this.opts.perSecond);
+  }
+
+  /**
+   * Drops every bucket that has filled up again: a full bucket is what an unknown peer gets, so
+   * forgetting it changes no answer. Memory then follows the peers that asked within the last
+   * `burst / perSecond` seconds, not every peer id ever seen (new ids cost an attacker nothing);
+   * and a peer that disconnects and reconnects keeps its bucket until it is full.
+   */
+  private sweep(now: number): void {
+    for (const [peer, bucket] of this.buckets) if (this.refilled(bucket, now) >= this.opts.burst) this.buckets.delete(peer);
+    this.sweepAt = Math.max(MIN_SWEEP_SIZE, 2 * this.buckets.size);
   }
 }
