@@ -9,7 +9,7 @@ import { buildJustification, verifyJustification } from "./justification.ts";
 import type { FinalityMetrics } from "./metrics.ts";
 import { StageVotes } from "./stageVotes.ts";
 import type { BlockRef, ChainView, EquivocationHandler, FinalityClock, FinalizeFn, RoundBase, TimerHandle, VoteNetwork, VoterSet, VoterSetProvider, VoteStore } from "./types.ts";
-import { isMoreThanThird, isSupermajority, totalWeight } from "./weight.ts";
+import { isSupermajority, totalWeight } from "./weight.ts";
 
 /**
  * Votes for rounds ahead of ours are kept (a voter that restarted or was cut off catches up by
@@ -240,8 +240,17 @@ export class FinalityGadget {
   private scheduleRebroadcast(): void {
     this.rebroadcastTimer = this.deps.clock.setTimeout(() => {
       if (!this.running) return;
-      for (const stage of [VoteStage.Prevote, VoteStage.Precommit]) {
-        const v = this.ownVotes.get(voteKey(this.set.setId, this.round, stage));
+      // Our votes of this round, and our precommit of the round we completed to enter it: a voter
+      // still in that round (restarted after a lost quorum, cut off, or just slow) completes it
+      // from these precommits, with an estimate that covers everything it could have finalized,
+      // and follows us into this round (GRANDPA's catch-up carries the same votes on request).
+      const own = [
+        voteKey(this.set.setId, this.round, VoteStage.Prevote),
+        voteKey(this.set.setId, this.round, VoteStage.Precommit),
+        voteKey(this.set.setId, this.round - 1, VoteStage.Precommit),
+      ];
+      for (const key of own) {
+        const v = this.ownVotes.get(key);
         if (v) this.deps.network.broadcast(v);
       }
       this.evaluate();
@@ -333,18 +342,6 @@ export class FinalityGadget {
     const ahead = [...this.rounds.keys()].filter((r) => r >= this.round).sort((a, b) => b - a);
     for (const r of ahead) {
       if (this.tryComplete(this.roundState(r))) return;
-    }
-    // Join voters who are ahead: prevotes of a later round from more than a third of the weight
-    // include an honest voter, who entered that round only after completing every round before
-    // it. Without this, voters restarted after a lost quorum resume at their old round while the
-    // others wait in a later one, and neither side can complete a round (GRANDPA's catch-up plays
-    // this part; it carries the completed round's votes, this relies on the same safety caveat
-    // as a restarted voter — see docs/consensus.md).
-    const joinable = ahead.find((r) => r > this.round && isMoreThanThird(this.roundState(r).prevotes.singleVoteWeight, this.total));
-    if (joinable !== undefined) {
-      this.log.debug("Joining voters ahead", { from: this.round, to: joinable });
-      this.startRound(joinable);
-      return;
     }
     const state = this.roundState(this.round);
     this.maybePrevote(state);

@@ -6,11 +6,6 @@ export function totalWeight(set: VoterSet): bigint {
   return total;
 }
 
-/** Strictly more than a third of `total`: such a group holds at least one honest voter when under a third is faulty. */
-export function isMoreThanThird(weight: bigint, total: bigint): boolean {
-  return 3n * weight > total;
-}
-
 /** Strictly more than two thirds of `total`: any two such quorums share more than a third of the weight. */
 export function isSupermajority(weight: bigint, total: bigint): boolean {
   return 3n * weight > 2n * total;

@@ -123,6 +123,40 @@ describe("finality gadget", function () {
     assertConsistent(all, tree);
   });
 
+  it("two validators restarted at an older round after a lost quorum complete it from the others' re-sent precommits, then finalize with them", async () => {
+    const tree = new BlockTree();
+    const hub = new MemoryHub();
+    const all = network(tree, hub);
+    const chain = tree.extend(GENESIS, 4, "a");
+    setBest(all, chain[1]);
+    for (const n of all) await n.gadget.start();
+    await waitFor(() => all.every((n) => finalizedNumber(n) === 2), 5000, "all finalize #2");
+    const completed = Math.max(...all.flatMap((n) => n.store.votes.filter((v) => bytesEqual(v.vote.targetHash, chain[1].hash)).map((v) => v.vote.round)));
+    // Validators 2 and 3 die having voted in the round that finalized #2 and no later one.
+    const stores = [2, 3].map((i) => {
+      all[i].gadget.stop();
+      const store = all[i].store;
+      store.votes.splice(0, store.votes.length, ...store.votes.filter((v) => v.vote.round <= completed));
+      store.bases.clear();
+      return store;
+    });
+    setBest(all.slice(0, 2), chain[3]);
+    await waitFor(() => all.slice(0, 2).every((n) => n.gadget.currentRound > completed && n.network.sent.some((v) => v.vote.round > completed)), 2000, "the two left enter the next round and prevote");
+    await sleep(300);
+    assert.ok(all.every((n) => finalizedNumber(n) === 2), "two of four finalize nothing");
+    const restarted = [2, 3].map((i, k) => {
+      const chainView = new TreeChainView(tree);
+      chainView.best = chain[3];
+      chainView.finalized = chain[1];
+      return createNode(hub, tree, SET, i, { store: stores[k], chain: chainView });
+    });
+    nodes = [all[0], all[1], ...restarted];
+    for (const n of restarted) await n.gadget.start();
+    assert.ok(restarted.every((n) => n.gadget.currentRound === completed), "the restarted resume in the older round");
+    await waitFor(() => nodes.every((n) => finalizedNumber(n) === 4), 5000, "all four finalize #4");
+    assertConsistent(nodes, tree);
+  });
+
   it("reports a validator that signs two conflicting votes in one round, and the honest ones still finalize", async () => {
     const tree = new BlockTree();
     const hub = new MemoryHub();
