@@ -1,10 +1,11 @@
 import { genesisStateReader, type GenesisBlock } from "../genesis/build.ts";
 import { AuraHeaderVerifier } from "../consensus/aura/verifier.ts";
+import { createBlsVerifier, type IBlsAggregateVerifier } from "../primitives/bls/index.ts";
 import type { Logger } from "../primitives/logger.ts";
 import type { RuntimeConfig } from "../runtime/config.ts";
 import { Executive } from "../runtime/executive.ts";
 import type { StateReader } from "../runtime/framework/state.ts";
-import { Authorities } from "../runtime/modules/aura/storage.ts";
+import { Authorities, CurrentSlot } from "../runtime/modules/aura/storage.ts";
 import { Config } from "../runtime/modules/system/storage.ts";
 import { Chain } from "./chain/chain.ts";
 import type { ChainMetrics } from "./chain/metrics.ts";
@@ -32,6 +33,12 @@ export interface OpenChainDeps {
   knownReadingSignature?: KnownReadingSignature;
   /** The wall clock for the future-slot check (node/clock.ts); Date.now by default. */
   now?: () => number;
+  /**
+   * Verifies blocks' readings aggregates: the node's BLS worker pool, so that a block's pairing
+   * (up to seconds) never runs on the main thread. Offline tools (import-blocks) leave it out and
+   * verify on their one thread.
+   */
+  blsVerifier?: IBlsAggregateVerifier;
 }
 
 export async function openChain(genesis: GenesisBlock, db: Database, deps: OpenChainDeps): Promise<OpenedChain> {
@@ -39,9 +46,10 @@ export async function openChain(genesis: GenesisBlock, db: Database, deps: OpenC
   const executive = new Executive(genesis.hash);
   const verifier = new AuraHeaderVerifier<StateReader>(
     { slotDurationMs: runtimeConfig.slotDurationMs, maxFutureSlots: MAX_FUTURE_SLOTS },
-    { authorities: (state) => Authorities.get(state), now: deps.now ?? Date.now },
+    { authorities: (state) => Authorities.get(state), parentSlot: (state) => CurrentSlot.get(state), now: deps.now ?? Date.now },
   );
-  const bodyVerifier = new BlockReadingsVerifier({ genesisHash: genesis.hash, knownSignature: deps.knownReadingSignature ?? (() => undefined) });
+  const blsVerifier = deps.blsVerifier ?? (await createBlsVerifier({ mode: "single-thread" }, { logger: deps.logger, metrics: null }));
+  const bodyVerifier = new BlockReadingsVerifier({ genesisHash: genesis.hash, knownSignature: deps.knownReadingSignature ?? (() => undefined), verifier: blsVerifier });
   const chain = await Chain.open({ db: new ChainDatabase(db), genesis, executive, verifier, bodyVerifier, logger: deps.logger, metrics: deps.metrics });
   return { chain, executive, runtimeConfig };
 }

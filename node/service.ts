@@ -25,7 +25,7 @@ import type { HeadInfo } from "./chain/types.ts";
 import { Database, type DatabaseError } from "./db/database.ts";
 import { Informant } from "./informant.ts";
 import { wallClock } from "./clock.ts";
-import { BlockEquivocationDetector, BlockEquivocationReporter, sealingAuthor } from "./chain/blockEquivocation.ts";
+import { BlockEquivocationReporter } from "./chain/blockEquivocation.ts";
 import { applyJustification, FinalityService, usesFinalityGadget } from "./finality/finalityService.ts";
 import { NetworkService } from "./network/networkService.ts";
 import { MetricsServer, type MetricsServerOpts } from "./metrics/server.ts";
@@ -140,6 +140,7 @@ export class ArkreenNode {
       metrics: createChainMetrics(register),
       knownReadingSignature: (deviceId, interval, encoded) => readings?.signatureOf(deviceId, interval, encoded),
       now,
+      blsVerifier: verifier,
     });
     closers.push(() => chain.idle());
     logger.info(`Best block: #${chain.best.number} (${shortHash(chain.best.hash)}), finalized #${chain.finalized.number}`);
@@ -152,13 +153,9 @@ export class ArkreenNode {
       pool.onBlockImported({ hash: block.hash, number: block.header.number, extrinsicHashes: block.extrinsics.map(extrinsicHash) });
       readingsPool.onBestBlock(block.readings.map((r) => readingCodec.decode(r)));
     });
-    // ── Block equivocation (two blocks by one author in one slot): detect on import, report to the pool ──
-    const blockEquivocations = new BlockEquivocationDetector({}, { authorOf: (header) => sealingAuthor(chain, header) });
+    // ── Block equivocation (two headers by one author in one slot): detected by import, reported to the pool ──
     const blockEquivocationReporter = new BlockEquivocationReporter({ genesisHash: genesis.hash, accountSeed: opts.validatorSeed }, { chain, pool, logger: logger.child("aura") });
-    chain.on("imported", (block) => {
-      const detected = blockEquivocations.onImported(block.header, block.hash);
-      if (detected) blockEquivocationReporter.report(detected);
-    });
+    chain.on("blockEquivocation", (detected) => blockEquivocationReporter.report(detected));
     // ── end block equivocation ──
     let lastFinalized = chain.finalized.number;
     chain.on("finalized", (head) => {

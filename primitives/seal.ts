@@ -17,7 +17,8 @@ export type SealErrorType =
   | { code: "MISSING_SLOT" }
   | { code: "NO_AUTHORITIES" }
   | { code: "BAD_SEAL"; slot: bigint }
-  | { code: "FUTURE_SLOT"; slot: bigint; currentSlot: bigint };
+  | { code: "FUTURE_SLOT"; slot: bigint; currentSlot: bigint }
+  | { code: "SLOT_NOT_INCREASING"; slot: bigint; previous: bigint };
 
 export class SealError extends ArkreenError<SealErrorType> {}
 

@@ -2,8 +2,6 @@ import { bytesEqual, toHex } from "../../primitives/bytes.ts";
 import { codecs, type Header } from "../../primitives/codec/index.ts";
 import { keypairFromSeed } from "../../primitives/keys/ed25519.ts";
 import type { Logger } from "../../primitives/logger.ts";
-import { sealedSlot, slotAuthorIndex } from "../../primitives/seal.ts";
-import { Authorities } from "../../runtime/modules/aura/storage.ts";
 import { signExtrinsic } from "../../runtime/extrinsic.ts";
 import { getAccount } from "../../runtime/modules/system/accounts.ts";
 import { blockEquivocationProofCodec, reportEquivocationArgsCodec, type BlockEquivocationProof } from "../../runtime/modules/staking/types.ts";
@@ -11,19 +9,16 @@ import type { EquivocationReportPool } from "../finality/equivocationReporter.ts
 import type { Chain } from "./chain.ts";
 
 /**
- * Slots remembered. At 6 s slots, 1,024 slots are 1 h 42 min: a fork's block arrives by gossip
- * or sync within seconds to minutes of its twin, and a report must land while the offender's
- * session is still kept (`bondingPeriodSessions − 2` sessions), far longer than this.
+ * Slots remembered below the highest slot seen. At 6 s slots, 1,024 slots are 1 h 42 min: a fork's
+ * block arrives by gossip or sync within seconds to minutes of its twin, and a report must land
+ * while the offender's session is still kept (`bondingPeriodSessions − 2` sessions), far longer
+ * than this. The highest slot seen is at most one slot ahead of the clock (import refuses future
+ * slots before it asks here), so the window cannot be pushed forward by sealing far-off slots.
  */
 export const DEFAULT_MAX_SLOTS = 1024;
 
 export interface BlockEquivocationDetectorOpts {
   maxSlots?: number;
-}
-
-export interface BlockEquivocationDetectorDeps {
-  /** The authoring key that sealed an imported header (its slot's author at its parent's state). */
-  authorOf(header: Header): Uint8Array;
 }
 
 /** A detected equivocation: the proof to report, its slot and the author's authoring key. */
@@ -33,64 +28,78 @@ export interface DetectedBlockEquivocation {
   author: Uint8Array;
 }
 
-/** The key that sealed an imported header: its slot's author in the Aura set at its parent's state. */
-export function sealingAuthor(chain: Pick<Chain, "stateAt">, header: Header): Uint8Array {
-  const authorities = Authorities.get(chain.stateAt(header.parentHash));
-  return authorities[slotAuthorIndex(sealedSlot(header), authorities.length)];
-}
+/** What the detector knows of a sealed header that import has just checked the seal of. */
+export type SealedHeaderVerdict =
+  /** The author's first header for this slot. */
+  | { kind: "first" }
+  /** The header seen before; `failed`: its verification then failed with a verdict on the block. */
+  | { kind: "again"; failed: boolean }
+  /** Another header by the same author for the same slot; `first`: the first such one for this (slot, author). */
+  | { kind: "equivocation"; detected: DetectedBlockEquivocation; first: boolean }
+  /** Below the window of remembered slots: nothing can be said, nothing is remembered. */
+  | { kind: "stale"; floor: bigint };
 
 interface SlotEntry {
   hash: string;
   author: Uint8Array;
   header: Header;
+  failed: boolean;
+  equivocated: boolean;
 }
 
 /**
- * Watches imported headers for two different blocks sealed by one author in one slot. Blocks of a
- * fork are imported too (gossip and sync deliver them), so both twins pass through here. Keeps, per
- * slot, the first header of each author, for the `maxSlots` highest slots seen.
+ * Remembers every sealed header import has checked the seal of — valid or not, before anything
+ * expensive is verified — per slot and author, for the slots from `highest − maxSlots` up.
+ * A second, different header by one author for one slot is an equivocation, whatever became of
+ * the first: an honest author seals one block per slot.
  */
 export class BlockEquivocationDetector {
   private readonly maxSlots: number;
-  private readonly deps: BlockEquivocationDetectorDeps;
   private readonly slots = new Map<bigint, SlotEntry[]>();
+  private highest: bigint | null = null;
 
-  constructor(opts: BlockEquivocationDetectorOpts, deps: BlockEquivocationDetectorDeps) {
+  constructor(opts: BlockEquivocationDetectorOpts) {
     this.maxSlots = opts.maxSlots ?? DEFAULT_MAX_SLOTS;
-    this.deps = deps;
   }
 
-  /** Records an imported, seal-verified header; returns a proof when its author sealed another header for its slot. */
-  onImported(header: Header, hash: Uint8Array): DetectedBlockEquivocation | null {
-    if (header.number === 0) return null;
-    const slot = sealedSlot(header);
-    const author = this.deps.authorOf(header);
+  /** Records a header whose seal by `author` for `slot` import verified. */
+  onSealed(header: Header, hash: Uint8Array, author: Uint8Array, slot: bigint): SealedHeaderVerdict {
+    if (this.highest !== null && slot < this.highest - BigInt(this.maxSlots)) return { kind: "stale", floor: this.highest - BigInt(this.maxSlots) };
     const hex = toHex(hash);
     const entries = this.slots.get(slot);
     if (entries === undefined) {
-      this.slots.set(slot, [{ hash: hex, author, header }]);
-      this.evict();
-      return null;
+      this.slots.set(slot, [{ hash: hex, author, header, failed: false, equivocated: false }]);
+      this.advance(slot);
+      return { kind: "first" };
     }
     const twin = entries.find((e) => bytesEqual(e.author, author));
     if (twin === undefined) {
-      entries.push({ hash: hex, author, header });
-      return null;
+      entries.push({ hash: hex, author, header, failed: false, equivocated: false });
+      return { kind: "first" };
     }
-    if (twin.hash === hex) return null;
-    return { proof: { firstHeader: codecs.header.encode(twin.header), secondHeader: codecs.header.encode(header) }, slot, author };
+    if (twin.hash === hex) return { kind: "again", failed: twin.failed };
+    const first = !twin.equivocated;
+    twin.equivocated = true;
+    return { kind: "equivocation", detected: { proof: { firstHeader: codecs.header.encode(twin.header), secondHeader: codecs.header.encode(header) }, slot, author }, first };
   }
 
-  /** Slots remembered now (at most `maxSlots`). */
+  /** The remembered header `hash` failed a check that is a verdict on the block itself. */
+  markFailed(slot: bigint, hash: Uint8Array): void {
+    const hex = toHex(hash);
+    const entry = this.slots.get(slot)?.find((e) => e.hash === hex);
+    if (entry) entry.failed = true;
+  }
+
+  /** Slots remembered now (at most `maxSlots + 1`). */
   get size(): number {
     return this.slots.size;
   }
 
-  private evict(): void {
-    if (this.slots.size <= this.maxSlots) return;
-    let lowest: bigint | null = null;
-    for (const slot of this.slots.keys()) if (lowest === null || slot < lowest) lowest = slot;
-    if (lowest !== null) this.slots.delete(lowest);
+  private advance(slot: bigint): void {
+    if (this.highest !== null && slot <= this.highest) return;
+    this.highest = slot;
+    const floor = slot - BigInt(this.maxSlots);
+    for (const remembered of this.slots.keys()) if (remembered < floor) this.slots.delete(remembered);
   }
 }
 

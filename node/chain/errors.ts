@@ -11,6 +11,16 @@ export type BlockImportErrorType =
   | { code: "FUTURE_BLOCK"; reason: string }
   | { code: "BAD_READINGS"; reason: string }
   | { code: "EXECUTION_FAILED"; reason: string }
+  /**
+   * From gossip: the slot's author already sealed another header for this slot. Reported as an
+   * equivocation and not verified; the relayer may be honest (it forwarded the variant it saw
+   * first), so gossip ignores it without penalty and does not forward it.
+   */
+  | { code: "SLOT_EQUIVOCATION"; slot: string; author: string }
+  /** From gossip: this header's one verification failed already (sync may still deliver it). */
+  | { code: "ALREADY_FAILED"; hash: string }
+  /** From gossip: a slot below the window of slots whose headers are remembered (sync may still deliver it). */
+  | { code: "STALE_SLOT"; slot: string; floor: string }
   | { code: "MALFORMED"; reason: string };
 
 export class BlockImportError extends ArkreenError<BlockImportErrorType> {}

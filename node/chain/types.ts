@@ -1,5 +1,6 @@
 import type { Block, Header, Justification } from "../../primitives/codec/index.ts";
 import type { StateReader } from "../../runtime/framework/state.ts";
+import type { DetectedBlockEquivocation } from "./blockEquivocation.ts";
 
 export interface HeadInfo {
   hash: Uint8Array;
@@ -7,8 +8,13 @@ export interface HeadInfo {
   header: Header;
 }
 
-/** Where a block came from: a block the node authored is not re-executed. */
-export type BlockOrigin = "own" | "network" | "file";
+/**
+ * Where a block came from. `own`: authored here, not re-executed. `gossip`: pushed to us by a
+ * peer — at most one verification per (author, slot), see `BlockImportError` `SLOT_EQUIVOCATION`.
+ * `network`: requested from a peer's chain (sync), verified whatever was seen before: the network
+ * may have built on a block this node first refused. `file`: import-blocks.
+ */
+export type BlockOrigin = "own" | "gossip" | "network" | "file";
 
 export interface ImportedBlock {
   hash: Uint8Array;
@@ -21,14 +27,26 @@ export interface ImportedBlock {
   isNewBest: boolean;
 }
 
-/** Checks a header's consensus seal against its parent's state (Aura in consensus/). */
+/** Checks a header's consensus seal and slot rules against its parent's state (Aura in consensus/); names who sealed it. */
 export interface HeaderVerifier {
-  verify(header: Header, parentState: StateReader): void;
+  verify(header: Header, parentState: StateReader): { slot: bigint; author: Uint8Array };
 }
 
-/** Checks a block's body beyond its extrinsics (its readings' root and aggregate signature). */
+/**
+ * Checks a block's body beyond its extrinsics: its readings' root, count, devices and aggregate
+ * signature. `check` does the cheap part against the parent state and hands back what is
+ * expensive — the aggregate's pairing — which import runs last, after the state root.
+ */
 export interface BlockBodyVerifier {
-  verify(block: Block, parentState: StateReader): void;
+  check(block: Block, parentState: StateReader): PendingSignatureCheck | null;
+}
+
+/** The expensive rest of a body check: one multi-pairing, off the main thread. */
+export interface PendingSignatureCheck {
+  /** Signatures it covers (one pairing each). */
+  readonly count: number;
+  /** Resolves when the signature is valid; rejects with a verdict on the block otherwise. */
+  verify(): Promise<void>;
 }
 
 /** The state writes of an already-executed block, so that authoring does not execute twice. */
@@ -40,6 +58,8 @@ export interface ExecutedBlock {
 
 export interface ChainEvents {
   imported: [ImportedBlock];
+  /** A second sealed header by one author for one slot, seen by import (once per slot and author). */
+  blockEquivocation: [DetectedBlockEquivocation];
   newBest: [HeadInfo];
   finalized: [HeadInfo, Justification | null];
 }

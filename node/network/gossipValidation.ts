@@ -11,7 +11,10 @@ import { TxPoolError, type TxPool } from "../txpool/index.ts";
  * How each gossip kind maps the node's own verdict to gossipsub's: `reject` (penalise the sender,
  * do not forward) only for what an honest peer never sends — bytes that do not decode, a bad
  * signature, a block that breaks a rule; `ignore` for what honest peers send too — duplicates,
- * stale or future items, a block on an unknown parent, a full pool.
+ * stale or future items, a block on an unknown parent, a full pool. A second header sealed by one
+ * author for one slot (`SLOT_EQUIVOCATION`) is ignored, not rejected: the equivocation is the
+ * author's, and an honest relayer forwards the one variant it saw first; ignored blocks are not
+ * forwarded, so the variants stop at the first honest node.
  */
 
 const BLOCK_REJECT_CODES = new Set<BlockImportError["code"]>(["BAD_NUMBER", "BAD_EXTRINSICS_ROOT", "BAD_STATE_ROOT", "CONSENSUS", "BAD_READINGS", "EXECUTION_FAILED", "MALFORMED"]);
@@ -24,7 +27,7 @@ export async function validateGossipBlock(chain: Chain, data: Uint8Array, onUnkn
     return "reject";
   }
   try {
-    const imported = await chain.importBlock(block, "network");
+    const imported = await chain.importBlock(block, "gossip");
     return imported ? "accept" : "ignore";
   } catch (e) {
     if (!(e instanceof BlockImportError)) throw e;

@@ -13,7 +13,7 @@ import { orderedTrieRoot } from "../../primitives/trie/trie.ts";
 import { slotAt } from "../../consensus/aura/slots.ts";
 import type { RuntimeGenesisConfig } from "../../genesis/chainSpec.ts";
 import { buildGenesisBlock } from "../../genesis/build.ts";
-import { BlockEquivocationDetector, BlockEquivocationReporter, sealingAuthor } from "../../node/chain/blockEquivocation.ts";
+import { BlockEquivocationReporter } from "../../node/chain/blockEquivocation.ts";
 import { applyStateChanges, type Chain } from "../../node/chain/chain.ts";
 import { Database } from "../../node/db/database.ts";
 import { openChain } from "../../node/openChain.ts";
@@ -76,13 +76,9 @@ describe("block equivocation on LevelDB: detected, reported, slashed", function 
   it("two blocks by Bob in one slot become a report in the pool; once included Bob is slashed and leaves the next set", async () => {
     const { chain, executive } = await openChain(genesis, db, { logger: nullLogger(), metrics: null });
     const pool = new TxPool({}, { validator: new RuntimeTxValidator({ chain, executive }), logger: nullLogger(), metrics: null });
-    // Wired as node/service.ts wires them; Alice's node reports from Alice's account.
-    const detector = new BlockEquivocationDetector({}, { authorOf: (header) => sealingAuthor(chain, header) });
+    // Wired as node/service.ts wires it; Alice's node reports from Alice's account.
     const reporter = new BlockEquivocationReporter({ genesisHash: genesis.hash, accountSeed: key("Alice").secretSeed }, { chain, pool, logger: nullLogger() });
-    chain.on("imported", (block) => {
-      const detected = detector.onImported(block.header, block.hash);
-      if (detected) reporter.report(detected);
-    });
+    chain.on("blockEquivocation", (detected) => reporter.report(detected));
 
     let slot = slotAt(Date.now(), 1000) - 1000n;
     if (slot % 2n === 0n) slot++;

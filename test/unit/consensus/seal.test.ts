@@ -109,7 +109,7 @@ describe("AuraHeaderVerifier", () => {
   const nowSlot = 1_000n;
   const verifier = new AuraHeaderVerifier<null>(
     { slotDurationMs, maxFutureSlots: 2 },
-    { authorities: () => authorities, now: () => Number(nowSlot) * slotDurationMs + 10 },
+    { authorities: () => authorities, parentSlot: () => nowSlot - 10n, now: () => Number(nowSlot) * slotDurationMs + 10 },
   );
   const sealedAt = (slot: bigint): Header => sealHeader(unsealed(slot), slot % 2n === 0n ? alice.secretSeed : bob.secretSeed);
 
@@ -124,5 +124,14 @@ describe("AuraHeaderVerifier", () => {
   it("rejects a badly sealed header before looking at the clock", () => {
     const wrong = sealHeader(unsealed(nowSlot), bob.secretSeed);
     assertSealError(() => verifier.verify(wrong, null), "BAD_SEAL");
+  });
+
+  it("rejects a slot not after the parent's with SLOT_NOT_INCREASING, before execution would", () => {
+    for (const slot of [nowSlot - 10n, nowSlot - 12n]) assertSealError(() => verifier.verify(sealedAt(slot), null), "SLOT_NOT_INCREASING");
+  });
+
+  it("names the slot and the author that sealed it", () => {
+    assert.deepEqual(verifier.verify(sealedAt(nowSlot + 1n), null), { slot: nowSlot + 1n, author: bob.publicKey });
+    assert.deepEqual(verifier.verify(sealedAt(nowSlot), null), { slot: nowSlot, author: alice.publicKey });
   });
 });
