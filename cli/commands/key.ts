@@ -217,8 +217,11 @@ function parseWords(value: string): number {
   return words;
 }
 
-/** sc-cli reads the URI from a file when the argument names one (keeps secrets out of shell history). */
-function readUri(uri: string): string {
+/**
+ * sc-cli reads the URI from a file when the argument names one (keeps secrets out of shell history
+ * and `ps`); `tx --signer` does too.
+ */
+export function readUri(uri: string): string {
   let isFile = false;
   try {
     isFile = statSync(uri).isFile();

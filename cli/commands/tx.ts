@@ -8,6 +8,7 @@ import { formatAmount, parseAmount } from "../amount.ts";
 import { callArgsFromJson } from "../callArgs.ts";
 import { WsRpcClient } from "../rpcClient.ts";
 import { submitCall } from "../submitCall.ts";
+import { readUri } from "./key.ts";
 
 const DECIMALS = 18;
 const DEFAULT_RPC = "ws://127.0.0.1:9944";
@@ -31,7 +32,7 @@ interface TransferFlags {
 }
 
 async function transfer(flags: TransferFlags): Promise<void> {
-  const signer = keypairFromSuri(flags.from);
+  const signer = keypairFromSuri(readUri(flags.from));
   const dest = decodeAddress(flags.to);
   const amount = parseAmount(flags.amount, DECIMALS);
   const call = { module: "balances", method: flags.keepAlive ? "transferKeepAlive" : "transfer", args: transferArgs.encode({ dest, value: bigintToBytes(amount) }) };
@@ -60,7 +61,7 @@ async function genericCall(name: string, flags: CallFlags): Promise<void> {
   }
   const args = def.args.type.encode(callArgsFromJson(def.args.type, json)).finish();
   def.args.decode(args); // the runtime will decode it the same way: fail here, not in a block
-  await withClient(flags.rpc, (client) => submitCall(client, keypairFromSuri(flags.signer), { module, method, args }, { tip: parseAmount(flags.tip, DECIMALS) }));
+  await withClient(flags.rpc, (client) => submitCall(client, keypairFromSuri(readUri(flags.signer)), { module, method, args }, { tip: parseAmount(flags.tip, DECIMALS) }));
   process.stdout.write(`${name} succeeded\n`);
 }
 
@@ -69,7 +70,7 @@ export function txCommand(): Command {
   const tx = new Command("tx")
     .description("sign and submit transactions to a node over JSON-RPC; exits non-zero unless the call succeeds in a block")
     .argument("[call]", "<module>.<call>, e.g. devices.register (see --help for the list)")
-    .option("--signer <suri>", "secret URI of the signer, e.g. //Alice")
+    .option("--signer <suri>", "secret URI of the signer, e.g. //Alice, or a file holding it (keeps it out of ps and shell history)")
     .option("--args <json>", "the call's arguments as a JSON object", "{}")
     .option("--tip <AKRE>", "tip for the block author", "0")
     .option("--rpc <url>", "node WebSocket RPC endpoint", DEFAULT_RPC)
@@ -82,7 +83,7 @@ export function txCommand(): Command {
     });
   tx.command("transfer")
     .description("transfer AKRE")
-    .requiredOption("--from <suri>", "secret URI of the sender, e.g. //Alice")
+    .requiredOption("--from <suri>", "secret URI of the sender, e.g. //Alice, or a file holding it")
     .requiredOption("--to <address>", "SS58 address or 0x account id of the recipient")
     .requiredOption("--amount <AKRE>", "amount in AKRE, e.g. 1.5")
     .option("--tip <AKRE>", "tip for the block author", "0")

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { formatAmount } from "../../cli/amount.ts";
 import { TREASURY_ACCOUNT } from "../../genesis/presets.ts";
@@ -47,6 +48,15 @@ describe("e2e: tx transfer (CLI against a running node)", function () {
     assert.equal(alice0.free - alice1.free, amount + fee);
     assert.equal(alice1.nonce, alice0.nonce + 1);
     assert.equal(bob1.free - bob0.free, amount);
+  });
+
+  it("reads the sender's secret URI from a file named by --from, keeping it off the command line", async () => {
+    const file = join(scope.tempDir("signer"), "dave.key");
+    writeFileSync(file, "//Dave\n", { mode: 0o600 });
+    const dave0 = await accountOf(node, "Dave");
+    const result = await transfer(file, "1");
+    assert.equal(result.code, 0, result.stdout + result.stderr);
+    assert.equal((await accountOf(node, "Dave")).nonce, dave0.nonce + 1);
   });
 
   it("charges a tip on top of the fee and pays it to the block author, the fee to treasury and burn", async () => {
