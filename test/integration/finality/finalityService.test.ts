@@ -104,7 +104,8 @@ describe("finality service: four validators on LevelDB chains", function () {
     // Finality keeps up as the chain grows.
     await produce(2);
     await waitFor(() => validators.every((v) => v.chain.finalized.number === 6), 15_000, "every validator finalizes #6");
-    assert.ok(validators.every((v) => v.verdicts.length > 0 && v.verdicts.every((x) => x === "accept")), "honest votes are all accepted");
+    // Each vote is accepted once; its re-broadcasts are duplicates, ignored without a signature check.
+    assert.ok(validators.every((v) => v.verdicts.includes("accept") && v.verdicts.every((x) => x === "accept" || x === "ignore")), "honest votes are accepted, never rejected");
   });
 
   it("applyJustification finalizes a fresh chain with a gadget justification and rejects tampered ones", async () => {
