@@ -24,16 +24,10 @@ import { readingCodec, type Reading } from "../../../runtime/modules/pog/types.t
 import { BlockOffences } from "../../../runtime/modules/staking/storage.ts";
 import { registerCall, TestDevice } from "../../utils/energy.ts";
 import { ProcessScope, sleep, waitUntil, type NodeProcess } from "../../utils/process.ts";
-import { startLocalNet, waitFinalized, type LocalNet } from "./localNet.ts";
+import { startLocalNet, waitFinalized, type LocalNet, metricSum } from "./localNet.ts";
 
 const SLOT_MS = 1000;
 const bob = devKeypair("Bob");
-
-async function metricSum(node: NodeProcess, name: string, labels: Record<string, string> = {}): Promise<number> {
-  const text = await (await fetch(node.metricsUrl)).text();
-  const match = (line: string): boolean => (line.startsWith(name + "{") || line.startsWith(name + " ")) && Object.entries(labels).every(([k, v]) => line.includes(`${k}="${v}"`));
-  return text.split("\n").filter(match).reduce((sum, line) => sum + Number(line.split(" ").pop()), 0);
-}
 
 async function heads(node: NodeProcess): Promise<{ best: number; finalized: number }> {
   const best = parseInt((await node.rpc<{ number: string }>("chain_getHeader")).number, 16);

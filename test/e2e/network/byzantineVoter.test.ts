@@ -7,17 +7,11 @@ import { NetworkHost, generateNodeKeySecret } from "../../../p2p/index.ts";
 import { encodeVoteMessage, openVoteMessage } from "../../../node/finality/voteGossip.ts";
 import { devFinalityKeypair } from "../../../runtime/modules/staking/keys.ts";
 import { ProcessScope, sleep, waitUntil, type NodeProcess } from "../../utils/process.ts";
-import { systemPeers, waitFinalized, startLocalNet, type LocalNet } from "./localNet.ts";
+import { systemPeers, waitFinalized, startLocalNet, type LocalNet, metricSum } from "./localNet.ts";
 
 const SLOT_MS = 1000;
 /** Dave's index in the `local` chain's authority set. */
 const DAVE = 3;
-
-async function metricSum(node: NodeProcess, name: string, labels: Record<string, string> = {}): Promise<number> {
-  const text = await (await fetch(node.metricsUrl)).text();
-  const match = (line: string): boolean => line.startsWith(name + (Object.keys(labels).length > 0 ? "{" : "")) && Object.entries(labels).every(([k, v]) => line.includes(`${k}="${v}"`));
-  return text.split("\n").filter(match).reduce((sum, line) => sum + Number(line.split(" ").pop()), 0);
-}
 
 async function finalizedNumber(node: NodeProcess): Promise<number> {
   const hash = await node.rpc<string>("chain_getFinalizedHead");

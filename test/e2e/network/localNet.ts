@@ -132,6 +132,13 @@ export async function waitForCommonChain(nodes: readonly NodeProcess[], minHeigh
 }
 
 /** The value of an unlabelled gauge in a Prometheus text exposition. */
+/** The sum of a Prometheus metric's samples on `node` whose labels include `labels` (every sample when none). */
+export async function metricSum(node: NodeProcess, name: string, labels: Record<string, string> = {}): Promise<number> {
+  const text = await (await fetch(node.metricsUrl)).text();
+  const match = (line: string): boolean => (line.startsWith(name + "{") || line.startsWith(name + " ")) && Object.entries(labels).every(([k, v]) => line.includes(`${k}="${v}"`));
+  return text.split("\n").filter(match).reduce((sum, line) => sum + Number(line.split(" ").pop()), 0);
+}
+
 export async function gaugeValue(metricsUrl: string, name: string): Promise<number | null> {
   const text = await (await fetch(metricsUrl)).text();
   const line = text.split("\n").find((l) => l.startsWith(name + " "));

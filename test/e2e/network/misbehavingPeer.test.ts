@@ -9,7 +9,7 @@ import { signExtrinsic } from "../../../runtime/extrinsic.ts";
 import { transferArgs } from "../../../runtime/modules/balances/calls.ts";
 import { fastDevSpec } from "../../utils/devNode.ts";
 import { ProcessScope, sleep, waitUntil, type NodeProcess } from "../../utils/process.ts";
-import { gaugeValue, systemPeers } from "./localNet.ts";
+import { gaugeValue, systemPeers, metricSum } from "./localNet.ts";
 
 const SLOT_MS = 1000;
 
@@ -31,12 +31,6 @@ async function bootnodeOf(node: NodeProcess): Promise<string> {
 
 async function isPeerOf(node: NodeProcess, peerId: string): Promise<boolean> {
   return (await systemPeers(node)).some((p) => p.peerId === peerId);
-}
-
-async function metricSum(node: NodeProcess, name: string, labels: Record<string, string>): Promise<number> {
-  const text = await (await fetch(node.metricsUrl)).text();
-  const match = (line: string): boolean => line.startsWith(name + "{") && Object.entries(labels).every(([k, v]) => line.includes(`${k}="${v}"`));
-  return text.split("\n").filter(match).reduce((sum, line) => sum + Number(line.split(" ").pop()), 0);
 }
 
 describe("e2e: a misbehaving peer against a node process (dev chain, 1 s slot)", function () {
