@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { createOriginMatcher } from "../../../rpc/server/cors.ts";
-import { exceedsJsonDepth } from "../../../rpc/server/jsonDepth.ts";
+import { jsonShapeProblem } from "../../../rpc/server/jsonDepth.ts";
 import { allowsUnsafe, DEFAULT_CORS, isLoopbackAddress, parseCors, parseRpcMethods, RpcServer } from "../../../rpc/server/index.ts";
 import { nullLogger } from "../../../primitives/logger.ts";
 
@@ -48,7 +48,8 @@ describe("rpc server options", () => {
     assert.ok(!createOriginMatcher([])("http://localhost:1"));
   });
 
-  it("exceedsJsonDepth counts brackets outside strings only", () => {
+  it("jsonShapeProblem counts brackets outside strings only", () => {
+    const exceedsJsonDepth = (text: string, maxDepth: number): boolean => jsonShapeProblem(text, { maxDepth, maxBatchLength: 1e9, maxValues: 1e9 }) === "depth";
     assert.ok(!exceedsJsonDepth("[[[]]]", 3));
     assert.ok(exceedsJsonDepth("[[[[]]]]", 3));
     assert.ok(exceedsJsonDepth('{"a":{"b":[{}]}}', 3));
@@ -58,6 +59,15 @@ describe("rpc server options", () => {
     assert.ok(!exceedsJsonDepth('["\\\\", [[]]]', 3));
     assert.ok(!exceedsJsonDepth('["unterminated [[[[[[', 1));
     assert.ok(exceedsJsonDepth("[".repeat(100_000), 128));
+  });
+
+  it("jsonShapeProblem counts a batch's calls and the message's values outside strings", () => {
+    const limits = { maxDepth: 128, maxBatchLength: 2, maxValues: 5 };
+    assert.equal(jsonShapeProblem("[{},{}]", limits), null);
+    assert.equal(jsonShapeProblem(" [{},{},{}]", limits), "batch");
+    assert.equal(jsonShapeProblem('{"params":[[1,2,3,4,5]]}', limits), "values");
+    assert.equal(jsonShapeProblem('{"params":["1,2,3,4,5,6,7,8"]}', limits), null, "commas in strings do not count");
+    assert.equal(jsonShapeProblem(`[${Array(3_000_000).fill("0").join(",")}]`, { maxDepth: 128, maxBatchLength: 1e9, maxValues: 100_000 }), "values");
   });
 
   it("refuses a method name registered twice", () => {
