@@ -1,7 +1,6 @@
 import { toHex } from "../../primitives/bytes.ts";
 import { encodeAddress } from "../../primitives/keys/ss58.ts";
-import { deviceIdsOfOwner } from "../../runtime/modules/devices/queries.ts";
-import { Devices, Registrars } from "../../runtime/modules/devices/storage.ts";
+import { Devices, DevicesByOwner, Registrars } from "../../runtime/modules/devices/storage.ts";
 import { deviceKindName, deviceStatusName, type DeviceRecord } from "../../runtime/modules/devices/types.ts";
 import type { RpcNodeApi } from "../nodeApi.ts";
 import type { RpcServer } from "../server/index.ts";
@@ -10,7 +9,9 @@ import { accountParam, positional, stateAtParam } from "./params.ts";
 
 /**
  * Devices per `device_listByOwner` page: an operator may hold many thousands; 1,000 records
- * keep a response near 300 KiB. Further pages start after the last id returned.
+ * keep a response near 300 KiB. Pages are in storage order (by the hash of the id); the next
+ * starts after the last id returned, where the owner index is entered directly (a page costs
+ * its own 1,000 lookups, not a walk of every device before it).
  */
 const MAX_DEVICES_PER_PAGE = 1000;
 
@@ -55,17 +56,14 @@ export function registerDevicesRpc(server: RpcServer, api: RpcNodeApi): void {
     },
   });
 
-  /** `device_listByOwner(address, at?, startAfter?)`: the owner's devices by ascending id, a page at a time. */
+  /** `device_listByOwner(address, at?, startAfter?)`: the owner's devices in storage order, a page at a time after the id `startAfter`. */
   server.addMethod("device_listByOwner", {
     handler: (params) => {
       const [address, at, startAfter] = positional(params, 3);
       const owner = accountParam(address, "address");
-      const after = startAfter === undefined || startAfter === null ? -1 : expectNumber(startAfter, "startAfter", DEVICE_ID);
+      const after = startAfter === undefined || startAfter === null ? undefined : expectNumber(startAfter, "startAfter", DEVICE_ID);
       const { state } = stateAtParam(api, at);
-      return deviceIdsOfOwner(state, owner)
-        .filter((id) => id > after)
-        .slice(0, MAX_DEVICES_PER_PAGE)
-        .map((id) => deviceJson(id, Devices.get(state, id) as DeviceRecord, ss58));
+      return DevicesByOwner.page(state, owner, MAX_DEVICES_PER_PAGE, after).map(([id]) => deviceJson(id, Devices.get(state, id) as DeviceRecord, ss58));
     },
   });
 

@@ -10,7 +10,7 @@ import { accountParam, positional, stateAtParam } from "./params.ts";
 
 /**
  * RECs per `rec_listByOwner` page: a trader may hold thousands of splits; 1,000 summaries keep a
- * response near 400 KiB. Further pages start after the last id returned.
+ * response near 400 KiB. Further pages start after the last id returned (storage order).
  */
 export const MAX_RECS_PER_PAGE = 1000;
 
@@ -80,18 +80,12 @@ export function recDetail(state: StateReader, id: number, ss58Format: number): R
 }
 
 /**
- * `rec_listByOwner`: the RECs `owner` holds or requested (cancelled ones excepted), by ascending
- * id after `startAfter`, at most `MAX_RECS_PER_PAGE`.
+ * `rec_listByOwner`: the RECs `owner` holds or requested (cancelled ones excepted), in storage
+ * order (by the hash of the id) after the id `startAfter`, at most `MAX_RECS_PER_PAGE`: the owner
+ * index is entered at `startAfter`, so a page costs its own size.
  */
-export function recsOfOwner(state: IterableStateReader, owner: Uint8Array, ss58Format: number, startAfter = -1): RecJson[] {
-  const prefix = RecsByOwner.prefixFor(owner);
-  const ids: number[] = [];
-  for (const [key] of state.entries(prefix)) ids.push(RecsByOwner.decodeKey2(key, prefix.length));
-  return ids
-    .filter((id) => id > startAfter)
-    .sort((a, b) => a - b)
-    .slice(0, MAX_RECS_PER_PAGE)
-    .map((id) => recSummary(state, id, ss58Format)!);
+export function recsOfOwner(state: IterableStateReader, owner: Uint8Array, ss58Format: number, startAfter?: number): RecJson[] {
+  return RecsByOwner.page(state, owner, MAX_RECS_PER_PAGE, startAfter).map(([id]) => recSummary(state, id, ss58Format)!);
 }
 
 export function retirement(state: StateReader, id: number, ss58Format: number): RetirementJson | null {
@@ -116,7 +110,7 @@ export function registerRecsRpc(server: RpcServer, api: RpcNodeApi): void {
   server.addMethod("rec_listByOwner", {
     handler: (params) => {
       const [owner, at, startAfter] = positional(params, 3);
-      const after = startAfter === undefined || startAfter === null ? -1 : idParam(startAfter, "startAfter");
+      const after = startAfter === undefined || startAfter === null ? undefined : idParam(startAfter, "startAfter");
       return recsOfOwner(stateAtParam(api, at).state, accountParam(owner, "owner"), ss58(), after);
     },
   });

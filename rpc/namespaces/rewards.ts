@@ -7,7 +7,7 @@ import { Config as PogConfig } from "../../runtime/modules/pog/storage.ts";
 import { epochOf } from "../../runtime/modules/pog/time.ts";
 import { epochEmission } from "../../runtime/modules/rewards/schedule.ts";
 import { Config, DeviceRewards, EpochRewards, PayoutCursor, PendingEmission, ValidatorRewards } from "../../runtime/modules/rewards/storage.ts";
-import { PayoutPhase, type DeviceReward, type PayoutPhaseValue } from "../../runtime/modules/rewards/types.ts";
+import { PayoutPhase, type PayoutPhaseValue } from "../../runtime/modules/rewards/types.ts";
 import { Config as SystemConfig } from "../../runtime/modules/system/storage.ts";
 import type { RpcNodeApi } from "../nodeApi.ts";
 import type { RpcServer } from "../server/index.ts";
@@ -16,7 +16,9 @@ import { positional, stateAtParam } from "./params.ts";
 
 /**
  * Device recipients per `rewards_epoch` page: an epoch pays every device that generated, up to
- * millions; 1,000 keep a response near 250 KiB. Further pages start after the last id returned.
+ * millions; 1,000 keep a response near 250 KiB. Pages are in storage order (by the hash of the
+ * device id); the next starts after the last id returned, where the epoch's entries are entered
+ * directly, so a page costs its own size however many devices the epoch paid.
  */
 export const MAX_DEVICE_RECIPIENTS = 1000;
 
@@ -53,12 +55,12 @@ export interface EpochRewardsJson {
   paidDevices: number;
   /** The block whose finalization completed the payout (paid the treasury), or null while under way. */
   completedAt: number | null;
-  /** Validators and the treasury in full, then devices by ascending id after `startAfter`, at most `MAX_DEVICE_RECIPIENTS`. */
+  /** Validators and the treasury in full, then devices in storage order after the id `startAfter`, at most `MAX_DEVICE_RECIPIENTS`. */
   recipients: RecipientJson[];
 }
 
 /** What `epoch` mints and to whom so far, or null if it has not ended in `state`. */
-export function epochRewardsJson(state: IterableStateReader, epoch: number, ss58Format: number, startAfter = -1): EpochRewardsJson | null {
+export function epochRewardsJson(state: IterableStateReader, epoch: number, ss58Format: number, startAfter?: number): EpochRewardsJson | null {
   const record = EpochRewards.get(state, epoch);
   if (!record) return null;
   const length = PogConfig.get(state).epochLengthBlocks;
@@ -66,16 +68,9 @@ export function epochRewardsJson(state: IterableStateReader, epoch: number, ss58
   const validators = [...state.entries(validatorsPrefix)]
     .map(([key, value]) => ({ who: ValidatorRewards.decodeKey2(key, validatorsPrefix.length), amount: ValidatorRewards.decodeValue(value) }))
     .sort((a, b) => compareBytes(a.who, b.who));
-  const devicesPrefix = DeviceRewards.prefixFor(epoch);
-  const devices: Array<[number, DeviceReward]> = [];
-  for (const [key, value] of state.entries(devicesPrefix)) {
-    const deviceId = DeviceRewards.decodeKey2(key, devicesPrefix.length);
-    if (deviceId > startAfter) devices.push([deviceId, DeviceRewards.decodeValue(value)]);
-  }
-  devices.sort((a, b) => a[0] - b[0]);
   const recipients: RecipientJson[] = validators.map((v) => ({ kind: "validator", who: encodeAddress(v.who, ss58Format), amount: v.amount.toString() }));
   if (record.toTreasury > 0n) recipients.push({ kind: "treasury", who: encodeAddress(Config.get(state).treasury, ss58Format), amount: record.toTreasury.toString() });
-  for (const [deviceId, d] of devices.slice(0, MAX_DEVICE_RECIPIENTS)) {
+  for (const [deviceId, d] of DeviceRewards.page(state, epoch, MAX_DEVICE_RECIPIENTS, startAfter)) {
     recipients.push({ kind: "device", deviceId, who: encodeAddress(d.owner, ss58Format), amount: d.amount.toString(), weight: d.weight.toString() });
   }
   return {
@@ -137,7 +132,7 @@ export function registerRewardsRpc(server: RpcServer, api: RpcNodeApi): void {
     handler: (params) => {
       const [n, at, startAfter] = positional(params, 3);
       const epoch = expectNumber(n, "epoch", U32);
-      const after = startAfter === undefined || startAfter === null ? -1 : expectNumber(startAfter, "startAfter", U32);
+      const after = startAfter === undefined || startAfter === null ? undefined : expectNumber(startAfter, "startAfter", U32);
       return epochRewardsJson(stateAtParam(api, at).state, epoch, ss58, after);
     },
   });

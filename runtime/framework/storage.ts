@@ -1,7 +1,7 @@
 import { bytesToBigint, bigintToBytes, concatBytes, utf8, u32ToBytes, bytesToU32 } from "../../primitives/bytes.ts";
 import { blake2b128 } from "../../primitives/hash.ts";
 import { MessageCodec } from "../../primitives/codec/index.ts";
-import type { State, StateReader } from "./state.ts";
+import type { IterableStateReader, State, StateReader } from "./state.ts";
 
 /** How a storage value is turned into bytes. */
 export interface ValueCodec<T> {
@@ -160,6 +160,23 @@ export class StorageDoubleMap<K1, K2, V> {
 
   key(k1: K1, k2: K2): Uint8Array {
     return concatBytes(this.prefix, hashedKeyPart(this.key1Codec, k1), hashedKeyPart(this.key2Codec, k2));
+  }
+
+  /**
+   * Up to `limit` entries under `k1` in storage order (by `blake2b128(k2)`, as Substrate's paged
+   * key listing), starting after `k2 = after` when given: the trie iteration descends straight to
+   * that key and stops once the page is full, so a page costs its own size whatever the map holds
+   * before or after it. `after` need not be in the map.
+   */
+  page(state: IterableStateReader, k1: K1, limit: number, after?: K2): Array<[K2, V]> {
+    const prefix = this.prefixFor(k1);
+    const out: Array<[K2, V]> = [];
+    if (limit <= 0) return out;
+    for (const [key, value] of state.entries(prefix, after === undefined ? undefined : this.key(k1, after))) {
+      out.push([this.decodeKey2(key, prefix.length), this.decodeValue(value)]);
+      if (out.length >= limit) break;
+    }
+    return out;
   }
 
   /** Recovers the second key from a full storage key under `prefixFor(k1)`. */

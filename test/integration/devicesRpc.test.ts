@@ -70,11 +70,11 @@ describe("devices JSON-RPC (in-process dev node)", function () {
     assert.equal(await call("device_get", [0, beforeRegistration]), null);
   });
 
-  it("device_listByOwner lists the owner's devices by id, pages with startAfter, and is empty for others", async () => {
+  it("device_listByOwner lists the owner's devices in storage order, pages after a returned id with startAfter, and is empty for others", async () => {
     const all = await call<Array<{ id: number; capacityW: number }>>("device_listByOwner", [encodeAddress(bob.publicKey)]);
-    assert.deepEqual(all.map((d) => [d.id, d.capacityW]), [[0, 4_000], [1, 4_001], [2, 4_002]]);
-    const page = await call<Array<{ id: number }>>("device_listByOwner", [toHex(bob.publicKey), null, 0]);
-    assert.deepEqual(page.map((d) => d.id), [1, 2]);
+    assert.deepEqual(all.map((d) => [d.id, d.capacityW]).sort((a, b) => a[0] - b[0]), [[0, 4_000], [1, 4_001], [2, 4_002]]);
+    const page = await call<Array<{ id: number }>>("device_listByOwner", [toHex(bob.publicKey), null, all[0].id]);
+    assert.deepEqual(page.map((d) => d.id), all.slice(1).map((d) => d.id));
     assert.deepEqual(await call("device_listByOwner", [encodeAddress(charlie.publicKey)]), []);
     assert.deepEqual(await call("device_listByOwner", [encodeAddress(bob.publicKey), beforeRegistration]), []);
   });
