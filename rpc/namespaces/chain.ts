@@ -7,6 +7,14 @@ import type { RpcNodeApi } from "../nodeApi.ts";
 import type { RpcServer } from "../server/index.ts";
 import { blockHashParam, positional } from "./params.ts";
 
+/**
+ * Block numbers per `chain_getBlockHash` list (Substrate takes a list of any length): each is a
+ * lookup in the canonical-chain index, and the answer ~70 bytes. 1,024, a batch's worth, keeps a
+ * call under a millisecond and its answer under 72 KB; an explorer wanting more sends more calls,
+ * each counted by the rate limit. The length is checked before any number is looked up.
+ */
+const MAX_BLOCK_NUMBERS = 1024;
+
 /** A block number as Substrate accepts it: a non-negative integer or a hex string. */
 function blockNumberParam(value: unknown): number {
   if (typeof value === "number" && Number.isSafeInteger(value) && value >= 0) return value;
@@ -36,7 +44,9 @@ export function registerChainRpc(server: RpcServer, api: RpcNodeApi): void {
         const hash = api.chain.hashAt(blockNumberParam(n));
         return hash ? toHex(hash) : null;
       };
-      return Array.isArray(p) ? p.map(hashOf) : hashOf(p);
+      if (!Array.isArray(p)) return hashOf(p);
+      if (p.length > MAX_BLOCK_NUMBERS) throw invalidParams(`block numbers: expected at most ${MAX_BLOCK_NUMBERS}, got ${p.length}`);
+      return p.map(hashOf);
     },
   });
   server.addMethod("chain_getFinalizedHead", { handler: () => toHex(api.chain.finalized.hash) });

@@ -3,21 +3,40 @@ import type { ReadingsPool } from "../../node/readings/readingsPool.ts";
 import type { ReadingSubmission } from "../../node/readings/types.ts";
 import { Generation } from "../../runtime/modules/pog/storage.ts";
 import { signedReadingCodec, type SignedReading } from "../../runtime/modules/pog/types.ts";
-import { invalidParams } from "../errors.ts";
+import { invalidParams, RpcError, RpcErrorCode } from "../errors.ts";
 import type { RpcNodeApi } from "../nodeApi.ts";
-import type { RpcServer } from "../server/index.ts";
+import type { RpcCallContext, RpcServer } from "../server/index.ts";
 import { expectArray, expectNumber } from "../server/params.ts";
 import { positional, stateAtParam } from "./params.ts";
 
 /**
- * Readings per `pog_submitReadings` call: a gateway batches its devices' readings; 10,000 keeps
- * one call's verification under ~5 s of one core and its body under ~2 MiB.
+ * Readings per `pog_submitReadings` call: a gateway batches its devices' readings, and the device
+ * simulator sends 1,000 at a time. Each reading costs one call of the connection's rate-limit
+ * budget, and a new connection starts with 1,000 calls, so a full call is what a fresh connection
+ * may send at once. 1,000 readings are ~0.05 s of the BLS core when their signatures are good and
+ * ~1.5 s of one worker when every one is bad (a failed batch is bisected): the most one
+ * connection can make the core do before its bad-signature allowance stops it (rateLimit.ts).
+ * (Was 10,000: one call could queue ten times the core's backlog bound and ~15 s of bisection.)
  */
-const MAX_READINGS_PER_CALL = 10_000;
+const MAX_READINGS_PER_CALL = 1000;
+/**
+ * Readings from RPC calls being checked and verified at once, over every connection: two full
+ * calls, which keep the BLS workers fed (one call verifies while the next is checked; the
+ * readings benchmark keeps 4 × 500 in flight). A call that would take the total past it is
+ * answered `Busy` for every reading before any of them is checked or queued, so a backlog never
+ * grows past what the core clears in about a second, and a call is never half queued.
+ */
+const MAX_READINGS_VERIFYING = 2 * MAX_READINGS_PER_CALL;
 /** Readings `pog_pendingReadings` lists (the oldest first): the pool holds up to 100,000. */
 const MAX_PENDING_LISTED = 1000;
-/** Intervals per `pog_generation` query. */
-const MAX_GENERATION_RANGE = 10_000;
+/**
+ * Intervals per `pog_generation` query. `Generation` is keyed by the hash of the interval, so a
+ * range is one storage lookup per interval, found or not (the device's entries cannot be walked
+ * in interval order): 10,000 took 20–37 ms a call on the 2-core machine, 1,440 take ~7 ms. 1,440
+ * is a day of the dev chain's 60 s intervals, what a dashboard shows at once; longer spans are
+ * several calls, each counted by the rate limit.
+ */
+const MAX_GENERATION_RANGE = 1440;
 
 const U32 = { integer: true, min: 0, max: 0xffffffff };
 
@@ -50,7 +69,7 @@ function parseReading(value: unknown): SignedReading | null {
   }
 }
 
-async function submit(pool: ReadingsPool, values: unknown[]): Promise<ReadingSubmission[]> {
+async function checkAndVerify(pool: ReadingsPool, values: unknown[]): Promise<ReadingSubmission[]> {
   const parsed = values.map(parseReading);
   const valid = parsed.filter((p): p is SignedReading => p !== null);
   const results = await pool.submit(valid);
@@ -58,15 +77,49 @@ async function submit(pool: ReadingsPool, values: unknown[]): Promise<ReadingSub
   return parsed.map((p) => (p === null ? { accepted: false, reason: "Malformed" } : results[next++]));
 }
 
+const BUSY: ReadingSubmission = { accepted: false, reason: "Busy" };
+
 export function registerPogRpc(server: RpcServer, api: RpcNodeApi): void {
+  /** Readings of RPC calls under way (MAX_READINGS_VERIFYING). */
+  let verifying = 0;
+
+  /**
+   * Checks and verifies the readings of one call for the connection `ctx`: refused (-32999) while
+   * the connection's bad signatures are over its allowance; all `Busy` when the call does not fit
+   * under MAX_READINGS_VERIFYING; refused (-32999) when the connection's budget does not hold one
+   * call per reading; otherwise checked, and each reading answered BadSignature counted against
+   * the allowance.
+   */
+  const submit = async (values: unknown[], ctx: RpcCallContext): Promise<ReadingSubmission[]> => {
+    const wait = ctx.budget?.badSignatureWaitMs() ?? 0;
+    if (wait > 0) {
+      throw new RpcError(RpcErrorCode.RateLimited, "RPC rate limit exceeded", `too many bad signatures from this connection: readings are taken again in ${Math.ceil(wait / 1000)} s`);
+    }
+    if (verifying + values.length > MAX_READINGS_VERIFYING) return values.map(() => BUSY);
+    // The call itself took one unit of the budget; its other readings are paid before any is checked.
+    if (ctx.budget && !ctx.budget.tryCharge(values.length - 1)) {
+      throw new RpcError(RpcErrorCode.RateLimited, "RPC rate limit exceeded", `${values.length} readings cost ${values.length} calls of this connection's budget`);
+    }
+    verifying += values.length;
+    let answers: ReadingSubmission[];
+    try {
+      answers = await checkAndVerify(api.readings, values);
+    } finally {
+      verifying -= values.length;
+    }
+    const bad = answers.filter((a) => !a.accepted && a.reason === "BadSignature").length;
+    if (bad > 0) ctx.budget?.chargeBadSignatures(bad);
+    return answers;
+  };
+
   server.addMethod("pog_submitReading", {
-    handler: async (params) => (await submit(api.readings, [expectArray(params, 1)[0]]))[0],
+    handler: async (params, ctx) => (await submit([expectArray(params, 1)[0]], ctx))[0],
   });
   server.addMethod("pog_submitReadings", {
-    handler: async (params) => {
+    handler: (params, ctx) => {
       const list = expectArray(params, 1)[0];
       if (!Array.isArray(list) || list.length > MAX_READINGS_PER_CALL) throw invalidParams(`expected an array of at most ${MAX_READINGS_PER_CALL} readings`);
-      return submit(api.readings, list);
+      return submit(list, ctx);
     },
   });
   server.addMethod("pog_pendingReadings", {

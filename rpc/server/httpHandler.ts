@@ -88,8 +88,8 @@ export class HttpHandler {
     const body = await this.readBody(req, res);
     if (body === null) return;
     const remoteAddress = req.socket.remoteAddress ?? "";
-    const ctx = { transport: "http" as const, remoteAddress, isLocal: isLoopbackAddress(remoteAddress) };
     const rateLimit = this.deps.rateLimitFor(req);
+    const ctx = { transport: "http" as const, remoteAddress, isLocal: isLoopbackAddress(remoteAddress), budget: rateLimit };
     const reply = await this.deps.dispatcher.handle(body, { ctx, connection: req.socket, subscriptions: null, rateLimit });
     // Only notifications: nothing to answer, but HTTP needs a response (200, empty body).
     this.json(res, 200, reply ? reply.body : "");

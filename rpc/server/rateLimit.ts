@@ -11,6 +11,11 @@
  * client that ignores -32999 would make the node refuse at wire speed. After a message with
  * refused calls the connection is therefore not read for as long as those calls would have
  * taken to be allowed, up to `MAX_BACKOFF_MS`: TCP backpressure then slows the client instead.
+ *
+ * Handlers see the limiter as the call's `ctx.budget` (`ConnectionBudget`): a call that carries
+ * many items of work (`pog_submitReadings`) costs one call per item (`tryCharge`), and readings whose
+ * signature fails draw on a separate allowance (`chargeBadSignatures`) that gates only reading
+ * submissions, so a flood of bad signatures is throttled without cutting the connection's queries.
  */
 import type { IncomingMessage } from "node:http";
 import type { Socket } from "node:net";
@@ -36,7 +41,36 @@ const MAX_BACKOFF_MS = 1000;
 const FRESH_CONNECTION_SECONDS = 10;
 const FRESH_CONNECTION_MIN_CALLS = 100;
 
-export class CallRateLimiter {
+/**
+ * Bad signatures a connection may have answered before its reading submissions are refused
+ * (-32999), and the rate at which that allowance comes back. Each bad signature costs the BLS core
+ * about three verifications (the failed batch, then the bisection that finds it), ~1.5 ms of a
+ * worker, against ~0.05 ms for a good reading verified in a batch. Honest gateways send a bad
+ * signature only from a faulty device (a wrong key, a corrupted store): a burst of 100 and one a
+ * second sustained is far above that. A connection flooding bad signatures gets one verified a
+ * second once it has spent them; 100 such connections (`maxConnections`) cost the core ~0.15 s of
+ * one worker a second, and leave the rest to every other submitter. Each burst is bounded by
+ * the 1,000 readings a call may carry (`rpc/namespaces/pog.ts`); the debt it leaves is capped at one
+ * allowance, so a gateway whose device was misconfigured recovers within 200 s of fixing it.
+ */
+const BAD_SIGNATURE_ALLOWANCE = 100;
+const BAD_SIGNATURES_PER_SECOND = 1;
+
+/** The connection's budget as method handlers see it (`ctx.budget`). */
+export interface ConnectionBudget {
+  /**
+   * Takes `units` more calls from the budget, for a call that carries that much more work, when
+   * the budget holds them (or is full, for work larger than the whole bucket, which then leaves it
+   * in debt); false, counted as refused for the read backoff, when it does not.
+   */
+  tryCharge(units: number): boolean;
+  /** Counts `count` readings answered BadSignature against the connection's bad-signature allowance. */
+  chargeBadSignatures(count: number): void;
+  /** Milliseconds until the bad-signature allowance is positive again; 0 when reading submissions may go on. */
+  badSignatureWaitMs(): number;
+}
+
+export class CallRateLimiter implements ConnectionBudget {
   private readonly capacity: number;
   private readonly perMs: number;
   private readonly now: () => number;
@@ -45,6 +79,9 @@ export class CallRateLimiter {
   private last: number;
   /** Calls refused since the last `backoffMs()`. */
   private refused = 0;
+  /** Bad signatures the connection may still have answered (negative: in debt), as of `badLast`. */
+  private badAllowance = BAD_SIGNATURE_ALLOWANCE;
+  private badLast: number;
 
   constructor(perMinute: number, now: () => number = () => performance.now(), random: () => number = Math.random) {
     this.capacity = perMinute;
@@ -53,19 +90,38 @@ export class CallRateLimiter {
     this.random = random;
     this.tokens = Math.min(perMinute, Math.max(FRESH_CONNECTION_MIN_CALLS, Math.floor((perMinute * FRESH_CONNECTION_SECONDS) / 60)));
     this.last = now();
+    this.badLast = this.last;
   }
 
   /** Takes one call from the budget; false when it is spent. */
   tryTake(): boolean {
-    const t = this.now();
-    this.tokens = Math.min(this.capacity, this.tokens + (t - this.last) * this.perMs);
-    this.last = t;
+    this.refill();
     if (this.tokens < 1) {
       this.refused++;
       return false;
     }
     this.tokens -= 1;
     return true;
+  }
+
+  tryCharge(units: number): boolean {
+    this.refill();
+    if (this.tokens < Math.min(units, this.capacity)) {
+      this.refused += units;
+      return false;
+    }
+    this.tokens -= units;
+    return true;
+  }
+
+  chargeBadSignatures(count: number): void {
+    this.refillBadSignatures();
+    this.badAllowance = Math.max(-BAD_SIGNATURE_ALLOWANCE, this.badAllowance - count);
+  }
+
+  badSignatureWaitMs(): number {
+    this.refillBadSignatures();
+    return this.badAllowance >= 1 ? 0 : Math.ceil(((1 - this.badAllowance) * 1000) / BAD_SIGNATURES_PER_SECOND);
   }
 
   /**
@@ -80,6 +136,18 @@ export class CallRateLimiter {
     const ms = Math.min(MAX_BACKOFF_MS, Math.ceil(this.refused / this.perMs));
     this.refused = 0;
     return Math.round(ms * (1 + this.random() / 2));
+  }
+
+  private refill(): void {
+    const t = this.now();
+    this.tokens = Math.min(this.capacity, this.tokens + (t - this.last) * this.perMs);
+    this.last = t;
+  }
+
+  private refillBadSignatures(): void {
+    const t = this.now();
+    this.badAllowance = Math.min(BAD_SIGNATURE_ALLOWANCE, this.badAllowance + ((t - this.badLast) * BAD_SIGNATURES_PER_SECOND) / 1000);
+    this.badLast = t;
   }
 }
 

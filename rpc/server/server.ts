@@ -231,6 +231,7 @@ export class RpcServer {
     this.wss.handleUpgrade(req, socket, head, (ws: WebSocket) => {
       if (this.state !== "listening") return ws.terminate();
       const remoteAddress = req.socket.remoteAddress ?? "";
+      const rateLimit = this.rateLimits.forRequest(req);
       const conn = new WsConnection(
         {
           maxInflightMessages: this.opts.maxInflightMessagesPerConnection,
@@ -240,8 +241,8 @@ export class RpcServer {
         },
         {
           socket: ws,
-          rateLimit: this.rateLimits.forRequest(req),
-          ctx: { transport: "ws", remoteAddress, isLocal: isLoopbackAddress(remoteAddress) },
+          rateLimit,
+          ctx: { transport: "ws", remoteAddress, isLocal: isLoopbackAddress(remoteAddress), budget: rateLimit },
           dispatcher: this.dispatcher,
           logger: this.logger,
           metrics: this.deps.metrics,

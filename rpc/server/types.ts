@@ -1,4 +1,5 @@
 /** The contract between the RPC server and the method namespaces registered on it. */
+import type { ConnectionBudget } from "./rateLimit.ts";
 
 export type RpcTransport = "http" | "ws";
 
@@ -9,6 +10,8 @@ export interface RpcCallContext {
   remoteAddress: string;
   /** True when the peer is on a loopback address. */
   isLocal: boolean;
+  /** The connection's rate-limit budget (`--rpc-rate-limit`), for calls that cost more than one call; null when it is not limited. */
+  budget: ConnectionBudget | null;
 }
 
 /**
