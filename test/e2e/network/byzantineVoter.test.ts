@@ -114,7 +114,7 @@ describe("e2e: a Byzantine validator and a replaying peer against three honest v
     for (let i = 0; i < honest.length; i++) {
       const checks = after[i][0] - before[i][0];
       const accepted = after[i][1] - before[i][1];
-      console.log("CHECKS", checks, accepted); assert.ok(checks < 60, `${net.plan.nodes[i].name}: ${checks} signature checks while 1,000 envelopes arrived`);
+      assert.ok(checks < 60, `${net.plan.nodes[i].name}: ${checks} signature checks while 1,000 envelopes arrived`);
       assert.ok(accepted < 60, `${net.plan.nodes[i].name}: ${accepted} votes accepted (and forwarded)`);
       const duplicates = await metricSum(honest[i], "arkreen_finality_gossip_votes_total", { result: "duplicate" });
       assert.ok(duplicates >= 50, `${net.plan.nodes[i].name}: ${duplicates} of the 60 replays within tolerance dropped unverified as duplicates`);
