@@ -37,6 +37,17 @@ const CLOSE_GRACE_MS = 1000;
 /** How long a connection beyond maxConnections may stay silent before it is closed without an answer. */
 const OVER_LIMIT_IDLE_MS = 5000;
 /**
+ * An idle keep-alive connection is closed `keepAliveTimeoutMs` (advertised as `Keep-Alive:
+ * timeout=5`) plus this many times that after the last answer was sent. The client's idle clock
+ * starts when it *reads* the answer, which is late by however long its event loop was busy: a
+ * gateway that signs its next batch while the previous one is in flight (~4 s of BLS) read an
+ * answer 4 s after it was sent, reused the connection inside undici's 3 s (timeout − 2 s) and got
+ * `UND_ERR_SOCKET other side closed` when Node's own 1 s margin ran out first (1 of 30 calls).
+ * Twice the advertised time (10 s) covers such a client; idle connections still free their slot
+ * within 15 s, and a client that wants to hold a slot can do so by calling anyway.
+ */
+const KEEP_ALIVE_GRACE_FACTOR = 2;
+/**
  * How often Node checks the headers and request timeouts (its default, 30 s, would let a slow
  * client overstay them by that much): a quarter of the headers timeout, so a client is cut
  * within 1.25 times its timeout, and at most once a second, which costs nothing at 100 slots.
@@ -130,6 +141,7 @@ export class RpcServer {
       headersTimeout: headersTimeoutMs,
       requestTimeout: requestTimeoutMs,
       keepAliveTimeout: keepAliveTimeoutMs,
+      keepAliveTimeoutBuffer: keepAliveTimeoutMs * KEEP_ALIVE_GRACE_FACTOR,
       connectionsCheckingInterval: timeoutCheckInterval(headersTimeoutMs),
     });
     server.on("connection", (socket: Socket) => this.onConnection(socket));

@@ -120,6 +120,25 @@ describe("rpc server and slow clients", function () {
     assert.ok(idleMs >= 100 && idleMs < 2500, `idle connection closed after ${idleMs.toFixed(0)} ms`);
   });
 
+  it("keeps an idle keep-alive connection open past its advertised timeout for a client that read the answer late", async () => {
+    s = await startServer({ ...TIMEOUTS, keepAliveTimeoutMs: 1000 }, register);
+    const client = await raw();
+    const body = rpc("system_name", []);
+    const request = `POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`;
+    client.socket.write(request);
+    await waitFor(() => client.received().includes("arkreen-node"));
+    assert.match(client.received(), /Keep-Alive: timeout=1\r\n/i);
+    // A client busy for 1.3 s when the answer came reads it then, and reuses the connection within
+    // the advertised second: 2.3 s after the server sent it (Node alone closes it at 2 s).
+    await new Promise((r) => setTimeout(r, 2300));
+    client.socket.write(request.replace('"id":1', '"id":2'));
+    await waitFor(() => client.received().includes('"id":2'), 1000);
+    const answeredAt = performance.now();
+    await client.closed;
+    const idleMs = performance.now() - answeredAt;
+    assert.ok(idleMs >= 2900 && idleMs < 4500, `idle connection closed after ${idleMs.toFixed(0)} ms`);
+  });
+
   it("closes a WebSocket handshake that trickles its headers after the headers timeout", async () => {
     s = await startServer({ ...TIMEOUTS }, register);
     const slow = await raw();
