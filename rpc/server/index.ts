@@ -9,4 +9,5 @@ export type { RpcMetrics } from "./metrics.ts";
 export { RpcServerError } from "./serverError.ts";
 export type { RpcServerErrorType } from "./serverError.ts";
 export type { RpcCallContext, RpcHandler, RpcMethodDef, RpcSubscriptionDef, RpcTransport, SubscriptionSink } from "./types.ts";
+export type { ConnectionBudget } from "./rateLimit.ts";
 export { expectArray, expectBoolean, expectHex, expectNumber, expectObject, expectString, optional } from "./params.ts";
