@@ -1,3 +1,5 @@
+import { TokenBucket, type TokenBucketOpts } from "../primitives/tokenBucket.ts";
+
 /**
  * Per-peer token buckets: each peer may make `burst` requests at once and `perSecond` on average.
  * The sync protocol uses it so that one peer cannot make a node read and send blocks in a loop.
@@ -11,26 +13,27 @@ export interface RateLimiterOpts {
 }
 
 export class PeerRateLimiter {
-  private readonly opts: RateLimiterOpts;
+  /** Shared by every peer's bucket. */
+  private readonly bucketOpts: TokenBucketOpts;
   private readonly now: () => number;
-  private readonly buckets = new Map<string, { tokens: number; at: number }>();
+  private readonly buckets = new Map<string, TokenBucket>();
   /** Size at which the next sweep runs; doubles with what a sweep keeps, so sweeps cost O(1) a call. */
   private sweepAt = MIN_SWEEP_SIZE;
 
   constructor(opts: RateLimiterOpts, deps: { now: () => number }) {
-    this.opts = opts;
+    this.bucketOpts = { capacity: opts.burst, perSecond: opts.perSecond };
     this.now = deps.now;
   }
 
   /** Takes one token for `peer`; false when the peer is over its rate. */
   take(peer: string): boolean {
     const now = this.now();
-    const bucket = this.buckets.get(peer) ?? { tokens: this.opts.burst, at: now };
-    bucket.tokens = this.refilled(bucket, now);
-    bucket.at = now;
-    const allowed = bucket.tokens >= 1;
-    if (allowed) bucket.tokens -= 1;
-    this.buckets.set(peer, bucket);
+    let bucket = this.buckets.get(peer);
+    if (bucket === undefined) {
+      bucket = new TokenBucket(this.bucketOpts, now);
+      this.buckets.set(peer, bucket);
+    }
+    const allowed = bucket.tryTake(1, now);
     if (this.buckets.size >= this.sweepAt) this.sweep(now);
     return allowed;
   }
@@ -40,10 +43,6 @@ export class PeerRateLimiter {
     return this.buckets.size;
   }
 
-  private refilled(bucket: { tokens: number; at: number }, now: number): number {
-    return Math.min(this.opts.burst, bucket.tokens + ((now - bucket.at) / 1000) * this.opts.perSecond);
-  }
-
   /**
    * Drops every bucket that has filled up again: a full bucket is what an unknown peer gets, so
    * forgetting it changes no answer. Memory then follows the peers that asked within the last
@@ -51,7 +50,7 @@ export class PeerRateLimiter {
    * and a peer that disconnects and reconnects keeps its bucket until it is full.
    */
   private sweep(now: number): void {
-    for (const [peer, bucket] of this.buckets) if (this.refilled(bucket, now) >= this.opts.burst) this.buckets.delete(peer);
+    for (const [peer, bucket] of this.buckets) if (bucket.isFull(now)) this.buckets.delete(peer);
     this.sweepAt = Math.max(MIN_SWEEP_SIZE, 2 * this.buckets.size);
   }
 }

@@ -20,6 +20,7 @@
 import type { IncomingMessage } from "node:http";
 import type { Socket } from "node:net";
 import { performance } from "node:perf_hooks";
+import { TokenBucket } from "../../primitives/tokenBucket.ts";
 import { createIpMatcher, proxiedAddress } from "./clientAddress.ts";
 
 /**
@@ -71,57 +72,42 @@ export interface ConnectionBudget {
 }
 
 export class CallRateLimiter implements ConnectionBudget {
-  private readonly capacity: number;
   private readonly perMs: number;
   private readonly now: () => number;
   private readonly random: () => number;
-  private tokens: number;
-  private last: number;
+  private readonly calls: TokenBucket;
+  /** Bad signatures the connection may still have answered (negative: in debt). */
+  private readonly badSignatures: TokenBucket;
   /** Calls refused since the last `backoffMs()`. */
   private refused = 0;
-  /** Bad signatures the connection may still have answered (negative: in debt), as of `badLast`. */
-  private badAllowance = BAD_SIGNATURE_ALLOWANCE;
-  private badLast: number;
 
   constructor(perMinute: number, now: () => number = () => performance.now(), random: () => number = Math.random) {
-    this.capacity = perMinute;
     this.perMs = perMinute / 60_000;
     this.now = now;
     this.random = random;
-    this.tokens = Math.min(perMinute, Math.max(FRESH_CONNECTION_MIN_CALLS, Math.floor((perMinute * FRESH_CONNECTION_SECONDS) / 60)));
-    this.last = now();
-    this.badLast = this.last;
+    const t = now();
+    const initial = Math.min(perMinute, Math.max(FRESH_CONNECTION_MIN_CALLS, Math.floor((perMinute * FRESH_CONNECTION_SECONDS) / 60)));
+    this.calls = new TokenBucket({ capacity: perMinute, perSecond: perMinute / 60, initial }, t);
+    this.badSignatures = new TokenBucket({ capacity: BAD_SIGNATURE_ALLOWANCE, perSecond: BAD_SIGNATURES_PER_SECOND, floor: -BAD_SIGNATURE_ALLOWANCE }, t);
   }
 
   /** Takes one call from the budget; false when it is spent. */
   tryTake(): boolean {
-    this.refill();
-    if (this.tokens < 1) {
-      this.refused++;
-      return false;
-    }
-    this.tokens -= 1;
-    return true;
+    return this.tryCharge(1);
   }
 
   tryCharge(units: number): boolean {
-    this.refill();
-    if (this.tokens < Math.min(units, this.capacity)) {
-      this.refused += units;
-      return false;
-    }
-    this.tokens -= units;
-    return true;
+    if (this.calls.tryTake(units, this.now())) return true;
+    this.refused += units;
+    return false;
   }
 
   chargeBadSignatures(count: number): void {
-    this.refillBadSignatures();
-    this.badAllowance = Math.max(-BAD_SIGNATURE_ALLOWANCE, this.badAllowance - count);
+    this.badSignatures.charge(count, this.now());
   }
 
   badSignatureWaitMs(): number {
-    this.refillBadSignatures();
-    return this.badAllowance >= 1 ? 0 : Math.ceil(((1 - this.badAllowance) * 1000) / BAD_SIGNATURES_PER_SECOND);
+    return this.badSignatures.msUntil(1, this.now());
   }
 
   /**
@@ -136,18 +122,6 @@ export class CallRateLimiter implements ConnectionBudget {
     const ms = Math.min(MAX_BACKOFF_MS, Math.ceil(this.refused / this.perMs));
     this.refused = 0;
     return Math.round(ms * (1 + this.random() / 2));
-  }
-
-  private refill(): void {
-    const t = this.now();
-    this.tokens = Math.min(this.capacity, this.tokens + (t - this.last) * this.perMs);
-    this.last = t;
-  }
-
-  private refillBadSignatures(): void {
-    const t = this.now();
-    this.badAllowance = Math.min(BAD_SIGNATURE_ALLOWANCE, this.badAllowance + ((t - this.badLast) * BAD_SIGNATURES_PER_SECOND) / 1000);
-    this.badLast = t;
   }
 }
 
