@@ -1,6 +1,6 @@
 import { EventEmitter } from "node:events";
 import { createLibp2p } from "libp2p";
-import type { Libp2p, PeerId, Stream } from "@libp2p/interface";
+import type { Libp2p } from "@libp2p/interface";
 import { tcp } from "@libp2p/tcp";
 import { noise } from "@chainsafe/libp2p-noise";
 import { yamux } from "@chainsafe/libp2p-yamux";
@@ -10,45 +10,23 @@ import { gossipsub, StrictNoSign } from "@libp2p/gossipsub";
 import { peerIdFromString } from "@libp2p/peer-id";
 import { multiaddr } from "@multiformats/multiaddr";
 import type { Multiaddr } from "@multiformats/multiaddr";
-import { bytesEqual } from "../primitives/bytes.ts";
 import type { Logger } from "../primitives/logger.ts";
+import { requestBlocks } from "./blockRequest.ts";
+import { BlockServer } from "./blockServer.ts";
+import type { BlockSource } from "./blockServer.ts";
 import { PeerDenySet, peerConnectionGater } from "./connectionGate.ts";
 import { NetworkError } from "./errors.ts";
 import { GossipRouter, gossipMessageId } from "./gossip.ts";
 import type { GossipValidator, ValidatingGossipSub } from "./gossip.ts";
 import type { NetworkMetrics } from "./metrics.ts";
 import { nodePrivateKey } from "./nodeKey.ts";
-import { PeerScoreBook } from "./peerScore.ts";
 import type { PenaltyReason } from "./peerScore.ts";
+import { PeerReputation } from "./peerReputation.ts";
 import { GOSSIP_KINDS, GOSSIP_MAX_BYTES, blocksProtocol, gossipTopic, statusProtocol } from "./protocols.ts";
 import type { GossipKind } from "./protocols.ts";
-import { PeerRateLimiter } from "./rateLimiter.ts";
-import { readRequest, sendRequest, writeResponse } from "./reqResp.ts";
-import {
-  BLOCKS_REQUEST_LENGTH,
-  STATUS_LENGTH,
-  decodeBlockItem,
-  decodeBlocksRequest,
-  decodeStatus,
-  encodeBlockItem,
-  encodeBlocksRequest,
-  encodeStatus,
-} from "./wire.ts";
-import type { BlockRef, BlockWithJustification, ChainStatusMessage } from "./wire.ts";
-
-/** What the host tells peers about our chain; read afresh for every handshake. */
-export interface ChainStatus {
-  readonly genesisHash: Uint8Array;
-  readonly best: BlockRef;
-  readonly finalized: BlockRef;
-}
-
-/** Serves block-range requests: canonical hashes by number, encoded blocks and justifications by hash. */
-export interface BlockSource {
-  hashAt(number: number): Uint8Array | undefined;
-  block(hash: Uint8Array): Uint8Array | undefined;
-  justification(hash: Uint8Array): Uint8Array | undefined;
-}
+import { StatusHandshake } from "./statusHandshake.ts";
+import type { ChainStatus, PeerInfo } from "./statusHandshake.ts";
+import type { BlockWithJustification, ChainStatusMessage } from "./wire.ts";
 
 export interface NetworkHostOpts {
   /** TCP port to listen on; 0 picks a free one (see `listenAddresses()`). Substrate's default is 30333. */
@@ -79,39 +57,11 @@ export interface NetworkHostDeps {
   now?: () => number;
 }
 
-/** A connected peer that completed the status handshake. */
-export interface PeerInfo {
-  peerId: string;
-  status: ChainStatusMessage;
-}
-
 export interface NetworkHostEvents {
   "peer:status": [peer: PeerInfo];
   "peer:disconnected": [peerId: string];
 }
 
-/** Most blocks one range request may ask for (Substrate's `MAX_BLOCKS_IN_RESPONSE`). */
-export const MAX_BLOCKS_PER_REQUEST = 128;
-/**
- * A response stops growing past 16 MiB (at least one block is always sent): two maximal blocks,
- * or all 128 blocks of an ordinary range, without letting one request pin hundreds of MiB.
- */
-export const MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
-/** A block item may carry a justification beside an 8 MiB block; these stay far below 1 MiB. */
-const MAX_BLOCK_ITEM_BYTES = GOSSIP_MAX_BYTES.blocks + 1024 * 1024;
-/**
- * Block-range requests per peer: a syncing peer asks for the next range as soon as it imported
- * the last, a few per second at most on this chain's block sizes; 10/s with a burst of 20 never
- * slows an honest sync and caps what one peer can make us read from disk.
- */
-const BLOCK_REQUESTS_PER_SECOND = 10;
-const BLOCK_REQUESTS_BURST = 20;
-/**
- * Status exchanges per peer: each side sends one on connect and one every `statusIntervalMs`
- * (10 s by default), so 1/s with a burst of 5 is ten times what an honest peer needs.
- */
-const STATUS_REQUESTS_PER_SECOND = 1;
-const STATUS_REQUESTS_BURST = 5;
 /**
  * Request streams one connection may have open per protocol. libp2p's default is 32; a syncing
  * peer has one block request in flight and a status exchange is one stream, so 4 leaves room for
@@ -130,18 +80,18 @@ const INBOUND_CONNECTIONS_PER_SECOND_PER_HOST = 5;
 const MAX_PENDING_INBOUND_CONNECTIONS = 10;
 
 /**
- * The node's libp2p host: TCP + Noise + Yamux with identify, ping and gossipsub; the status
- * handshake that keeps only peers of our chain; the block-range protocol, server and client; and
- * app-level peer scores that disconnect and ban misbehaving peers.
+ * The node's libp2p host: TCP + Noise + Yamux with identify, ping and gossipsub, bootnode dialling
+ * and the connection limits. It mounts the status handshake (statusHandshake.ts), which keeps only
+ * peers of our chain, and the block-range protocol (blockServer.ts, blockRequest.ts), and its
+ * peer reputation (peerReputation.ts) disconnects and bans misbehaving peers.
  */
 export class NetworkHost extends EventEmitter<NetworkHostEvents> {
   private readonly opts: NetworkHostOpts;
   private readonly deps: NetworkHostDeps;
   private readonly log: Logger;
-  private readonly scores: PeerScoreBook;
-  private readonly blockRequests: PeerRateLimiter;
-  private readonly statusRequests: PeerRateLimiter;
-  private readonly statuses = new Map<string, ChainStatusMessage>();
+  private readonly reputation: PeerReputation;
+  private readonly handshake: StatusHandshake;
+  private readonly blockServer: BlockServer;
   /** Test-only partitions (see connectionGate.ts); empty on a production node. */
   private readonly denied = new PeerDenySet();
   private readonly bootnodes: Multiaddr[];
@@ -155,9 +105,13 @@ export class NetworkHost extends EventEmitter<NetworkHostEvents> {
     this.deps = deps;
     this.log = deps.logger;
     const now = deps.now ?? Date.now;
-    this.scores = new PeerScoreBook({ banDurationMs: opts.banDurationMs }, { now });
-    this.blockRequests = new PeerRateLimiter({ perSecond: BLOCK_REQUESTS_PER_SECOND, burst: BLOCK_REQUESTS_BURST }, { now });
-    this.statusRequests = new PeerRateLimiter({ perSecond: STATUS_REQUESTS_PER_SECOND, burst: STATUS_REQUESTS_BURST }, { now });
+    const disconnect = (peerId: string): Promise<void> => this.disconnect(peerId);
+    this.reputation = new PeerReputation({ banDurationMs: opts.banDurationMs }, { logger: this.log, metrics: deps.metrics, now, disconnect });
+    this.handshake = new StatusHandshake(
+      { statusTimeoutMs: opts.statusTimeoutMs },
+      { chain: deps.chain, libp2p: () => this.node, reputation: this.reputation, disconnect, onStatus: (peer) => this.emit("peer:status", peer), logger: this.log, metrics: deps.metrics, now },
+    );
+    this.blockServer = new BlockServer({ blocksTimeoutMs: opts.blocksTimeoutMs }, { blocks: deps.blocks, reputation: this.reputation, logger: this.log, metrics: deps.metrics, now });
     this.bootnodes = opts.bootnodes.map((address) => {
       const addr = multiaddr(address);
       if (addr.getComponents().find((c) => c.name === "p2p") === undefined) {
@@ -196,7 +150,7 @@ export class NetworkHost extends EventEmitter<NetworkHostEvents> {
         inboundConnectionThreshold: INBOUND_CONNECTIONS_PER_SECOND_PER_HOST,
         maxIncomingPendingConnections: MAX_PENDING_INBOUND_CONNECTIONS,
       },
-      connectionGater: peerConnectionGater((peer) => this.scores.isBanned(peer) || this.denied.has(peer)),
+      connectionGater: peerConnectionGater((peer) => this.reputation.isBanned(peer) || this.denied.has(peer)),
       services: {
         identify: identify(),
         ping: ping(),
@@ -227,12 +181,12 @@ export class NetworkHost extends EventEmitter<NetworkHostEvents> {
       metrics: this.deps.metrics,
     });
     const streamLimits = { maxInboundStreams: MAX_INBOUND_REQUEST_STREAMS };
-    await node.handle(statusProtocol(genesisHash), (stream, connection) => this.serveStatus(stream, connection.remotePeer), streamLimits);
-    await node.handle(blocksProtocol(genesisHash), (stream, connection) => this.serveBlocks(stream, connection.remotePeer), streamLimits);
+    await node.handle(statusProtocol(genesisHash), (stream, connection) => this.handshake.serve(stream, connection.remotePeer), streamLimits);
+    await node.handle(blocksProtocol(genesisHash), (stream, connection) => this.blockServer.serve(stream, connection.remotePeer), streamLimits);
     node.addEventListener("peer:connect", (event) => {
       // A connection that passed the gater just before its peer was denied.
       if (this.denied.has(event.detail.toString())) void this.disconnect(event.detail.toString());
-      else void this.exchangeStatus(event.detail);
+      else void this.handshake.exchange(event.detail);
     });
     node.addEventListener("peer:disconnect", (event) => this.onDisconnect(event.detail.toString()));
     this.router.start();
@@ -241,8 +195,8 @@ export class NetworkHost extends EventEmitter<NetworkHostEvents> {
     for (const address of this.listenAddresses()) this.log.info("Listening for new connections", { address });
     this.dialBootnodes();
     this.timers.push(setInterval(() => this.dialBootnodes(), this.opts.bootnodeRedialMs ?? 5000));
-    this.timers.push(setInterval(() => this.refreshStatuses(), this.opts.statusIntervalMs ?? 10_000));
-    this.timers.push(setInterval(() => this.scores.prune(), 60_000));
+    this.timers.push(setInterval(() => this.handshake.refresh(), this.opts.statusIntervalMs ?? 10_000));
+    this.timers.push(setInterval(() => this.reputation.prune(), 60_000));
   }
 
   async stop(): Promise<void> {
@@ -252,26 +206,25 @@ export class NetworkHost extends EventEmitter<NetworkHostEvents> {
     await this.node?.stop();
     this.node = null;
     this.router = null;
-    this.statuses.clear();
-    this.deps.metrics?.peers.set(0);
+    this.handshake.clear();
   }
 
   /** Peers that completed the handshake, with their latest status. */
   peers(): PeerInfo[] {
-    return [...this.statuses].map(([peerId, status]) => ({ peerId, status }));
+    return this.handshake.peers();
   }
 
   peerStatus(peerId: string): ChainStatusMessage | undefined {
-    return this.statuses.get(peerId);
+    return this.handshake.peerStatus(peerId);
   }
 
   /** The app-level score of a peer (0 neutral, negative after penalties). */
   peerScore(peerId: string): number {
-    return this.scores.score(peerId);
+    return this.reputation.score(peerId);
   }
 
   isBanned(peerId: string): boolean {
-    return this.scores.isBanned(peerId);
+    return this.reputation.isBanned(peerId);
   }
 
   /** Registers the validator of a gossip kind and subscribes to its topic. */
@@ -317,39 +270,15 @@ export class NetworkHost extends EventEmitter<NetworkHostEvents> {
 
   /** Penalises a peer; one that falls below the ban threshold is disconnected and banned. */
   reportPeer(peerId: string, reason: PenaltyReason): void {
-    this.deps.metrics?.peerPenalties.inc({ reason });
-    const { score, banned } = this.scores.penalise(peerId, reason);
-    this.log.debug("Peer penalised", { peer: peerId, reason, score });
-    if (banned) {
-      this.deps.metrics?.peerBans.inc({ reason });
-      this.log.info("Banned peer", { peer: peerId, reason });
-      void this.disconnect(peerId);
-    }
+    this.reputation.report(peerId, reason);
   }
 
   /** Asks a peer for `count` canonical blocks from `from`; a bad answer or a timeout penalises the peer. */
-  async requestBlocks(peerId: string, from: number, count: number): Promise<BlockWithJustification[]> {
-    if (!Number.isInteger(count) || count < 1 || count > MAX_BLOCKS_PER_REQUEST) {
-      throw new NetworkError({ code: "BAD_REQUEST", reason: `count must be 1..${MAX_BLOCKS_PER_REQUEST}` });
-    }
-    const protocol = blocksProtocol(this.deps.chain.genesisHash);
-    try {
-      const frames = await sendRequest(this.libp2p, peerIdFromString(peerId), protocol, encodeBlocksRequest({ from, count }), {
-        timeoutMs: this.opts.blocksTimeoutMs ?? 10_000,
-        maxItems: count,
-        maxItemBytes: MAX_BLOCK_ITEM_BYTES,
-        maxTotalBytes: MAX_RESPONSE_BYTES + MAX_BLOCK_ITEM_BYTES,
-      });
-      const items = frames.map(decodeBlockItem);
-      items.forEach((item, i) => {
-        if (item.number !== from + i) throw new NetworkError({ code: "BAD_RESPONSE", peer: peerId, protocol, reason: `expected block #${from + i}, got #${item.number}` });
-      });
-      return items;
-    } catch (error) {
-      if (error instanceof NetworkError && error.type.code === "REQUEST_TIMEOUT") this.reportPeer(peerId, "request_timeout");
-      else this.reportPeer(peerId, "bad_sync_response");
-      throw error;
-    }
+  requestBlocks(peerId: string, from: number, count: number): Promise<BlockWithJustification[]> {
+    return requestBlocks(
+      { peerId, from, count },
+      { libp2p: () => this.libp2p, genesisHash: this.deps.chain.genesisHash, reputation: this.reputation, timeoutMs: this.opts.blocksTimeoutMs ?? 10_000 },
+    );
   }
 
   private gossip(): GossipRouter {
@@ -357,125 +286,14 @@ export class NetworkHost extends EventEmitter<NetworkHostEvents> {
     return this.router;
   }
 
-  private ourStatus(): ChainStatusMessage {
-    const { genesisHash, best, finalized } = this.deps.chain;
-    return { genesisHash, best, finalized };
-  }
-
   private dialBootnodes(): void {
     const node = this.node;
     if (node === null) return;
     for (const address of this.bootnodes) {
       const peer = address.getComponents().find((c) => c.name === "p2p")?.value as string;
-      if (peer === node.peerId.toString() || this.scores.isBanned(peer) || this.denied.has(peer) || node.getConnections(peerIdFromString(peer)).length > 0) continue;
+      if (peer === node.peerId.toString() || this.reputation.isBanned(peer) || this.denied.has(peer) || node.getConnections(peerIdFromString(peer)).length > 0) continue;
       node.dial(address).catch((error: unknown) => this.log.debug("Bootnode dial failed", { address: address.toString(), error: String(error) }));
     }
-  }
-
-  private refreshStatuses(): void {
-    for (const peerId of this.statuses.keys()) void this.exchangeStatus(peerIdFromString(peerId));
-  }
-
-  /** Sends our status and records the peer's answer; a peer that cannot answer is not on our chain. */
-  private async exchangeStatus(peer: PeerId): Promise<void> {
-    const node = this.node;
-    if (node === null) return;
-    try {
-      const frames = await sendRequest(node, peer, statusProtocol(this.deps.chain.genesisHash), encodeStatus(this.ourStatus()), {
-        timeoutMs: this.opts.statusTimeoutMs ?? 5000,
-        maxItems: 1,
-        maxItemBytes: STATUS_LENGTH,
-        maxTotalBytes: STATUS_LENGTH,
-      });
-      if (frames.length !== 1) throw new NetworkError({ code: "BAD_RESPONSE", peer: peer.toString(), protocol: "status", reason: "no status" });
-      this.recordStatus(peer.toString(), decodeStatus(frames[0]));
-    } catch (error) {
-      if (this.node === null || node.getConnections(peer).length === 0) return;
-      this.log.debug("Status handshake failed", { peer: peer.toString(), error: String(error) });
-      const code = error instanceof NetworkError ? error.type.code : "";
-      // Our status protocol id carries our genesis prefix: a peer that does not speak it is on
-      // another chain and will never be useful. A slow or broken handshake costs score and the
-      // connection; the peer may come back.
-      if (code === "PROTOCOL_UNSUPPORTED") this.reportPeer(peer.toString(), "wrong_genesis");
-      else this.reportPeer(peer.toString(), code === "REQUEST_TIMEOUT" ? "request_timeout" : "bad_status");
-      void this.disconnect(peer.toString());
-    }
-  }
-
-  private async serveStatus(stream: Stream, peer: PeerId): Promise<void> {
-    if (!this.statusRequests.take(peer.toString())) {
-      stream.abort(new NetworkError({ code: "RATE_LIMITED", peer: peer.toString() }));
-      this.reportPeer(peer.toString(), "rate_limited");
-      return;
-    }
-    try {
-      const request = await readRequest(stream, STATUS_LENGTH, this.opts.statusTimeoutMs ?? 5000);
-      const status = decodeStatus(request);
-      if (!this.recordStatus(peer.toString(), status)) {
-        stream.abort(new Error("wrong genesis"));
-        return;
-      }
-      await writeResponse(stream, [encodeStatus(this.ourStatus())], this.opts.statusTimeoutMs ?? 5000);
-    } catch (error) {
-      stream.abort(error instanceof Error ? error : new Error(String(error)));
-      this.reportPeer(peer.toString(), "bad_status");
-      void this.disconnect(peer.toString());
-    }
-  }
-
-  /** Keeps the peer's status if it is on our chain; otherwise bans and disconnects it. */
-  private recordStatus(peerId: string, status: ChainStatusMessage): boolean {
-    if (!bytesEqual(status.genesisHash, this.deps.chain.genesisHash)) {
-      this.reportPeer(peerId, "wrong_genesis");
-      return false;
-    }
-    if (this.node === null || this.node.getConnections(peerIdFromString(peerId)).length === 0) return false;
-    const isNew = !this.statuses.has(peerId);
-    this.statuses.set(peerId, status);
-    this.deps.metrics?.peers.set(this.statuses.size);
-    if (isNew) this.log.debug("Peer connected", { peer: peerId, best: status.best.number, finalized: status.finalized.number });
-    this.emit("peer:status", { peerId, status });
-    return true;
-  }
-
-  private async serveBlocks(stream: Stream, peer: PeerId): Promise<void> {
-    const peerId = peer.toString();
-    const reading = readRequest(stream, BLOCKS_REQUEST_LENGTH, this.opts.blocksTimeoutMs ?? 10_000);
-    if (!this.blockRequests.take(peerId)) {
-      reading.catch(() => {});
-      stream.abort(new NetworkError({ code: "RATE_LIMITED", peer: peerId }));
-      this.deps.metrics?.blockRequestsServed.inc({ outcome: "rate_limited" });
-      this.reportPeer(peerId, "rate_limited");
-      return;
-    }
-    try {
-      const request = decodeBlocksRequest(await reading);
-      if (request.count < 1 || request.count > MAX_BLOCKS_PER_REQUEST) throw new NetworkError({ code: "BAD_REQUEST", reason: `count ${request.count}` });
-      await writeResponse(stream, this.collectBlocks(request.from, request.count), this.opts.blocksTimeoutMs ?? 10_000);
-      this.deps.metrics?.blockRequestsServed.inc({ outcome: "ok" });
-    } catch (error) {
-      stream.abort(error instanceof Error ? error : new Error(String(error)));
-      this.deps.metrics?.blockRequestsServed.inc({ outcome: "bad_request" });
-      this.log.debug("Block request failed", { peer: peerId, error: String(error) });
-      // A malformed or out-of-range request is the peer's fault; a stream that broke while we
-      // answered may be the network's, so only the former costs score.
-      if (error instanceof NetworkError && error.type.code === "BAD_REQUEST") this.reportPeer(peerId, "bad_request");
-    }
-  }
-
-  private collectBlocks(from: number, count: number): Uint8Array[] {
-    const items: Uint8Array[] = [];
-    let total = 0;
-    for (let number = from; number < from + count; number++) {
-      const hash = this.deps.blocks.hashAt(number);
-      const block = hash === undefined ? undefined : this.deps.blocks.block(hash);
-      if (hash === undefined || block === undefined) break;
-      const item = encodeBlockItem({ number, block, justification: this.deps.blocks.justification(hash) ?? null });
-      if (items.length > 0 && total + item.length > MAX_RESPONSE_BYTES) break;
-      items.push(item);
-      total += item.length;
-    }
-    return items;
   }
 
   private async disconnect(peerId: string): Promise<void> {
@@ -484,8 +302,6 @@ export class NetworkHost extends EventEmitter<NetworkHostEvents> {
   }
 
   private onDisconnect(peerId: string): void {
-    if (!this.statuses.delete(peerId)) return;
-    this.deps.metrics?.peers.set(this.statuses.size);
-    this.emit("peer:disconnected", peerId);
+    if (this.handshake.forget(peerId)) this.emit("peer:disconnected", peerId);
   }
 }

@@ -17,6 +17,16 @@ export const GOSSIP_MAX_BYTES: Readonly<Record<GossipKind, number>> = {
   votes: 1024 * 1024,
 };
 
+/** Most blocks one range request may ask for (Substrate's `MAX_BLOCKS_IN_RESPONSE`). */
+export const MAX_BLOCKS_PER_REQUEST = 128;
+/**
+ * A response stops growing past 16 MiB (at least one block is always sent): two maximal blocks,
+ * or all 128 blocks of an ordinary range, without letting one request pin hundreds of MiB.
+ */
+export const MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
+/** A block item may carry a justification beside an 8 MiB block; these stay far below 1 MiB. */
+export const MAX_BLOCK_ITEM_BYTES = GOSSIP_MAX_BYTES.blocks + 1024 * 1024;
+
 /** The first 8 hex characters of the genesis hash (no `0x`): names every topic and protocol of one chain. */
 export function genesisPrefix(genesisHash: Uint8Array): string {
   return toHex(genesisHash).slice(2, 10);

@@ -1,9 +1,9 @@
 import type { Logger } from "../primitives/logger.ts";
 import { NetworkError } from "./errors.ts";
 import type { NetworkMetrics } from "./metrics.ts";
-import { MAX_BLOCKS_PER_REQUEST } from "./host.ts";
-import type { ChainStatus, PeerInfo } from "./host.ts";
 import type { PenaltyReason } from "./peerScore.ts";
+import { MAX_BLOCKS_PER_REQUEST } from "./protocols.ts";
+import type { ChainStatus, PeerInfo } from "./statusHandshake.ts";
 import type { BlockWithJustification } from "./wire.ts";
 
 /** The parts of NetworkHost that sync uses. */
