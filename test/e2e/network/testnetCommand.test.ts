@@ -1,7 +1,11 @@
 import assert from "node:assert/strict";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { formatTestnetTable, planTestnet, testnetCommand, testnetNodeKey, TestnetError, TestnetSupervisor, type TestnetPlanOpts } from "../../../cli/commands/testnet.ts";
+import { testnetCommand } from "../../../cli/commands/testnet.ts";
+import { TestnetError } from "../../../cli/testnet/errors.ts";
+import { formatTestnetTable } from "../../../cli/testnet/output.ts";
+import { planTestnet, testnetNodeKey, type TestnetPlanOpts } from "../../../cli/testnet/plan.ts";
+import { TestnetSupervisor } from "../../../cli/testnet/supervisor.ts";
 import { localChainSpec } from "../../../genesis/presets.ts";
 import { peerIdOfNodeKey } from "../../../p2p/nodeKey.ts";
 import { freePorts, ProcessScope, waitUntil } from "../../utils/process.ts";

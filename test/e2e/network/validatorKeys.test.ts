@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { chmodSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { AUTHORING_KEY_ENV } from "../../../cli/validatorKeys.ts";
-import { testnetNodeKey } from "../../../cli/commands/testnet.ts";
+import { testnetNodeKey } from "../../../cli/testnet/plan.ts";
 import type { ChainSpec, RuntimeGenesisConfig } from "../../../genesis/chainSpec.ts";
 import { localChainSpec } from "../../../genesis/presets.ts";
 import { nodeKeyHex, peerIdOfNodeKey } from "../../../p2p/nodeKey.ts";
