@@ -25,9 +25,9 @@ import type { HeadInfo } from "./chain/types.ts";
 import { Database, type DatabaseError } from "./db/database.ts";
 import { Informant } from "./informant.ts";
 import { wallClock } from "./clock.ts";
-import { BlockEquivocationReporter } from "./chain/blockEquivocation.ts";
 import { applyJustification, FinalityService, usesFinalityGadget } from "./finality/finalityService.ts";
 import { NetworkService } from "./network/networkService.ts";
+import { OffenceReporter } from "./offences/offenceReporter.ts";
 import { MetricsServer, type MetricsServerOpts } from "./metrics/server.ts";
 import { openChain } from "./openChain.ts";
 import { createReadingsPoolMetrics } from "./readings/metrics.ts";
@@ -153,10 +153,10 @@ export class ArkreenNode {
       pool.onBlockImported({ hash: block.hash, number: block.header.number, extrinsicHashes: block.extrinsics.map(extrinsicHash) });
       readingsPool.onBestBlock(block.readings.map((r) => readingCodec.decode(r)));
     });
-    // ── Block equivocation (two headers by one author in one slot): detected by import, reported to the pool ──
-    const blockEquivocationReporter = new BlockEquivocationReporter({ genesisHash: genesis.hash, accountSeed: opts.validatorSeed }, { chain, pool, logger: logger.child("aura") });
-    chain.on("blockEquivocation", (detected) => blockEquivocationReporter.report(detected));
-    // ── end block equivocation ──
+    // Offences (block equivocations found by import, finality equivocations by the gadget) become
+    // reports in the pool, which the network announces like every local submission.
+    const offences = new OffenceReporter({ genesisHash: genesis.hash, accountSeed: opts.validatorSeed }, { chain, pool, logger: logger.child("offences") });
+    chain.on("blockEquivocation", (detected) => offences.report({ kind: "blockEquivocation", detected }));
     let lastFinalized = chain.finalized.number;
     chain.on("finalized", (head) => {
       // Every block between the previous finalized head and this one is final now.
@@ -215,8 +215,8 @@ export class ArkreenNode {
     if (usesFinalityGadget(chain)) {
       const gadgetNetwork = network;
       const finality = new FinalityService(
-        { genesisHash: genesis.hash, finalitySecretKey: opts.finalitySecretKey, accountSeed: opts.validatorSeed, slotDurationMs: runtimeConfig.slotDurationMs },
-        { chain, db, verifier, now, pool, broadcastVote: (bytes) => gadgetNetwork?.announce("votes", bytes), logger: logger.child("grandpa"), registry: register },
+        { genesisHash: genesis.hash, finalitySecretKey: opts.finalitySecretKey, slotDurationMs: runtimeConfig.slotDurationMs },
+        { chain, db, verifier, now, offences, broadcastVote: (bytes) => gadgetNetwork?.announceVote(bytes), logger: logger.child("grandpa"), registry: register },
       );
       network?.setVoteHandler((bytes) => finality.onGossipVote(bytes));
       chain.on("imported", () => finality.poke());
@@ -235,22 +235,11 @@ export class ArkreenNode {
         shouldHavePeers,
       });
       const rpc = new RpcServer(opts.rpc, { logger: logger.child("rpc"), metrics: createRpcMetrics(register), health });
-      const announced = network;
       registerNodeRpc(rpc, {
         chain,
-        // Extrinsics submitted over RPC are gossiped once the pool has accepted them.
-        pool: {
-          submit: (bytes) => {
-            const tx = pool.submit(bytes);
-            announced?.announceExtrinsic(bytes);
-            return tx;
-          },
-          watch: (hash, listener) => pool.watch(hash, listener),
-          pending: () => pool.pending(),
-          status: (hash) => pool.status(hash),
-          nextNonce: (sender, accountNonce) => pool.nextNonce(sender, accountNonce),
-        },
-        network: announced,
+        // What the pools accept from RPC is gossiped by the network's announcer.
+        pool,
+        network,
         readings: readingsPool,
         spec: opts.spec,
         runtimeConfig,

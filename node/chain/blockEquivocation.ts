@@ -1,12 +1,6 @@
 import { bytesEqual, toHex } from "../../primitives/bytes.ts";
 import { codecs, type Header } from "../../primitives/codec/index.ts";
-import { keypairFromSeed } from "../../primitives/keys/ed25519.ts";
-import type { Logger } from "../../primitives/logger.ts";
-import { signExtrinsic } from "../../runtime/extrinsic.ts";
-import { getAccount } from "../../runtime/modules/system/accounts.ts";
-import { blockEquivocationProofCodec, reportEquivocationArgsCodec, type BlockEquivocationProof } from "../../runtime/modules/staking/types.ts";
-import type { EquivocationReportPool } from "../finality/equivocationReporter.ts";
-import type { Chain } from "./chain.ts";
+import type { BlockEquivocationProof } from "../../runtime/modules/staking/types.ts";
 
 /**
  * Slots remembered below the highest slot seen. At 6 s slots, 1,024 slots are 1 h 42 min: a fork's
@@ -100,56 +94,5 @@ export class BlockEquivocationDetector {
     this.highest = slot;
     const floor = slot - BigInt(this.maxSlots);
     for (const remembered of this.slots.keys()) if (remembered < floor) this.slots.delete(remembered);
-  }
-}
-
-export interface BlockEquivocationReporterOpts {
-  genesisHash: Uint8Array;
-  /** ed25519 seed of the account that signs and pays for reports (the validator's account); null: only log. */
-  accountSeed: Uint8Array | null;
-}
-
-export interface BlockEquivocationReporterDeps {
-  chain: Chain;
-  pool: EquivocationReportPool;
-  logger: Logger;
-}
-
-/**
- * Submits `staking.reportBlockEquivocation` extrinsics to the pool, once per (slot, author) — the
- * runtime slashes an offence once. A report the pool refuses is logged and not retried.
- */
-export class BlockEquivocationReporter {
-  private readonly opts: BlockEquivocationReporterOpts;
-  private readonly deps: BlockEquivocationReporterDeps;
-  private readonly sender: Uint8Array | null;
-  private readonly reported = new Set<string>();
-
-  constructor(opts: BlockEquivocationReporterOpts, deps: BlockEquivocationReporterDeps) {
-    this.opts = opts;
-    this.deps = deps;
-    this.sender = opts.accountSeed === null ? null : keypairFromSeed(opts.accountSeed).publicKey;
-  }
-
-  report({ proof, slot, author }: DetectedBlockEquivocation): void {
-    const key = `${slot}/${toHex(author)}`;
-    if (this.reported.has(key)) return;
-    if (this.opts.accountSeed === null || this.sender === null) {
-      this.deps.logger.warn("Block equivocation not reported: the node has no account key", { slot, author });
-      return;
-    }
-    this.reported.add(key);
-    const call = { module: "staking", method: "reportBlockEquivocation", args: reportEquivocationArgsCodec.encode({ proof: blockEquivocationProofCodec.encode(proof) }) };
-    try {
-      const tx = this.deps.pool.submit(signExtrinsic(this.opts.genesisHash, this.opts.accountSeed, call, { nonce: this.nextNonce(this.sender) }));
-      this.deps.logger.info("Reported a block equivocation", { slot, author, tx: tx.hash });
-    } catch (error) {
-      this.deps.logger.warn("Block equivocation report refused by the pool", { slot, author }, error);
-    }
-  }
-
-  /** The account's next nonce counting its pooled transactions, as `system_accountNextIndex` answers. */
-  private nextNonce(account: Uint8Array): number {
-    return this.deps.pool.nextNonce(toHex(account), getAccount(this.deps.chain.stateAt(), account).nonce);
   }
 }

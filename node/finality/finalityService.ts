@@ -5,9 +5,9 @@ import type { Logger } from "../../primitives/logger.ts";
 import { BLS_FINALITY_ENGINE, createFinalityMetrics, FinalityGadget, systemClock, type VoterSet } from "../../consensus/finality/index.ts";
 import type { Chain } from "../chain/chain.ts";
 import type { Database } from "../db/database.ts";
+import type { OffenceSink } from "../offences/offenceReporter.ts";
 import { VoteRepository } from "../db/voteRepository.ts";
 import { ChainViewAdapter } from "./chainView.ts";
-import { EquivocationReporter, type EquivocationReportPool } from "./equivocationReporter.ts";
 import { FinalitySetError } from "./errors.ts";
 import { PreverifiedVerifier } from "./preverifiedVerifier.ts";
 import { createFinalityServiceMetrics, type FinalityServiceMetrics } from "./metrics.ts";
@@ -32,8 +32,6 @@ export interface FinalityServiceOpts {
   genesisHash: Uint8Array;
   /** This validator's serialized BLS finality secret key; null on a node that only follows finality. */
   finalitySecretKey: Uint8Array | null;
-  /** ed25519 seed of the account that signs equivocation reports; null: equivocations are only logged. */
-  accountSeed: Uint8Array | null;
   slotDurationMs: number;
 }
 
@@ -41,7 +39,8 @@ export interface FinalityServiceDeps {
   chain: Chain;
   db: Database;
   verifier: IBlsVerifier;
-  pool: EquivocationReportPool;
+  /** Where the gadget's equivocation proofs go (the node's offence reporter). */
+  offences: OffenceSink;
   /** Publishes a vote gossip message (voteGossip.ts) on the "votes" gossip topic. */
   broadcastVote(bytes: Uint8Array): void;
   logger: Logger;
@@ -53,7 +52,7 @@ export interface FinalityServiceDeps {
 /**
  * The BLS finality gadget wired to the node (docs/consensus.md, "The node's finality service"):
  * the chain, the staking module's authority sets, the votes gossip topic, the vote repository,
- * the transaction pool for equivocation reports. Run it only when `usesFinalityGadget(chain)`;
+ * the offence reporter for equivocations. Run it only when `usesFinalityGadget(chain)`;
  * a single-authority dev chain keeps instant finality.
  */
 export class FinalityService {
@@ -63,7 +62,6 @@ export class FinalityService {
   private readonly network: GossipVoteNetwork;
   private readonly verifier: PreverifiedVerifier;
   private readonly voterSets: StakingVoterSets;
-  private readonly reporter: EquivocationReporter;
   private readonly now: () => number;
   private readonly seen = new SeenVotes();
   private readonly metrics: FinalityServiceMetrics | null;
@@ -80,7 +78,6 @@ export class FinalityService {
     this.network = new GossipVoteNetwork((bytes) => deps.broadcastVote(bytes), this.now);
     this.verifier = new PreverifiedVerifier(deps.verifier);
     this.voterSets = new StakingVoterSets(deps.chain);
-    this.reporter = new EquivocationReporter({ genesisHash: opts.genesisHash, accountSeed: opts.accountSeed }, { chain: deps.chain, pool: deps.pool, logger: this.log });
   }
 
   /** The gadget's round and set; null before `start`. */
@@ -111,7 +108,7 @@ export class FinalityService {
         store: new VoteRepository(this.deps.db),
         verifier: this.verifier,
         finalize: (block, j) => chain.finalize(block.hash, { engine: BLS_FINALITY_ENGINE, data: finalityJustificationCodec.encode(j) }),
-        onEquivocation: (proof) => this.reporter.report(proof),
+        onEquivocation: (proof) => this.deps.offences.report({ kind: "finalityEquivocation", proof }),
         clock: { ...systemClock, now: this.now },
         logger: this.deps.logger,
         metrics: this.deps.registry && createFinalityMetrics(this.deps.registry),

@@ -41,7 +41,7 @@ export function openVoteMessage(data: Uint8Array, nowMs: number): Uint8Array | "
 
 /**
  * The gadget's `VoteNetwork` over the node's "votes" gossip topic: outgoing votes are stamped and
- * handed to `broadcastVote` (the node maps it to `network.announce("votes", …)`); incoming votes
+ * handed to `broadcastVote` (the node maps it to `network.announceVote(…)`); incoming votes
  * arrive through `deliver`, after the gossip validator checked them.
  */
 export class GossipVoteNetwork implements VoteNetwork {

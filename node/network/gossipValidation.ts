@@ -42,7 +42,7 @@ export async function validateGossipBlock(chain: Chain, data: Uint8Array, onUnkn
 
 export function validateGossipExtrinsic(pool: TxPool, data: Uint8Array): GossipValidationResult {
   try {
-    pool.submit(data);
+    pool.submit(data, { origin: "gossip" });
     return "accept";
   } catch (e) {
     if (!(e instanceof TxPoolError)) throw e;

@@ -19,6 +19,7 @@ import { BlockImportError } from "../chain/errors.ts";
 import { DatabaseError } from "../db/database.ts";
 import type { ReadingsPool } from "../readings/readingsPool.ts";
 import type { TxPool } from "../txpool/index.ts";
+import { Announcer } from "./announcer.ts";
 import { validateGossipBlock, validateGossipExtrinsic, validateGossipReading } from "./gossipValidation.ts";
 
 export interface NetworkServiceOpts {
@@ -47,13 +48,14 @@ export interface NetworkServiceDeps {
 /**
  * The node on the network: the libp2p host (gossip of blocks, extrinsics, readings and votes;
  * status handshake; block-range requests) and range sync, wired to the chain and the pools.
- * Blocks this node authors and items submitted to it over RPC are announced; what arrives by
- * gossip is validated by the same code paths as local submissions.
+ * What this node authors, votes and accepts locally (RPC, its own reports) goes out through one
+ * announcer; what arrives by gossip is validated by the same code paths as local submissions.
  */
 export class NetworkService {
   readonly host: NetworkHost;
   readonly sync: SyncService;
   private readonly deps: NetworkServiceDeps;
+  private readonly announcer: Announcer;
   private voteHandler: ((data: Uint8Array) => Promise<GossipValidationResult>) | null = null;
   private justificationHandler: JustificationHandler | null = null;
 
@@ -81,6 +83,7 @@ export class NetworkService {
         metrics,
       },
     );
+    this.announcer = new Announcer({ gossip: this.host, logger });
     this.sync = new SyncService({}, { network: this.host, chain, importBlock: (b, j) => this.importSynced(b, j), logger: logger.child("sync"), metrics });
   }
 
@@ -95,14 +98,10 @@ export class NetworkService {
       // Announce what this node authored; blocks from the network are forwarded by gossipsub.
       if (block.origin !== "own") return;
       crashPoint("authoring.after-import-before-announce");
-      this.announce("blocks", codecs.block.encode(chain.block(block.hash)!));
+      this.announcer.announce("blocks", codecs.block.encode(chain.block(block.hash)!));
     });
-    readings.onAccepted((accepted) => {
-      // Alone (a dev node, or before the first peer), nobody would receive them: ~10 µs a reading
-      // of encoding, hashing and gossipsub caches saved. A later peer gets them in blocks.
-      if (!this.host.hasSubscribers("readings")) return;
-      for (const r of accepted) this.announce("readings", signedReadingCodec.encode(r));
-    });
+    this.announcer.follow("extrinsics", pool, (tx) => tx.bytes);
+    this.announcer.follow("readings", readings, (r) => signedReadingCodec.encode(r));
     this.sync.start();
   }
 
@@ -120,18 +119,9 @@ export class NetworkService {
     this.justificationHandler = handler;
   }
 
-  /** An extrinsic submitted to this node over RPC: tell the network. */
-  announceExtrinsic(bytes: Uint8Array): void {
-    this.announce("extrinsics", bytes);
-  }
-
-  announce(kind: "blocks" | "extrinsics" | "readings" | "votes", data: Uint8Array): void {
-    this.host.publish(kind, data).then(
-      () => {
-        if (kind === "votes") crashPoint("vote.after-broadcast");
-      },
-      (e: unknown) => this.deps.logger.debug("Gossip publish failed", { kind, error: (e as Error).message }),
-    );
+  /** A finality vote of this node's (blocks go out when imported as "own", pooled items when accepted locally). */
+  announceVote(data: Uint8Array): void {
+    this.announcer.announce("votes", data);
   }
 
   peers(): PeerInfo[] {

@@ -1,6 +1,7 @@
 import { toHex } from "../../primitives/bytes.ts";
 import { blake2b256 } from "../../primitives/hash.ts";
 import type { Logger } from "../../primitives/logger.ts";
+import type { LocallyAccepted, SubmissionOrigin } from "../localAccepted.ts";
 import { BanList } from "./bans.ts";
 import { TxPoolError } from "./errors.ts";
 import { IndexedHeap } from "./heap.ts";
@@ -78,7 +79,7 @@ function worse(a: PoolEntry, b: PoolEntry): boolean {
  * nothing of the runtime; the node's `TxValidator` checks transactions against the best state.
  * All methods are synchronous; status listeners run after the pool is consistent again.
  */
-export class TxPool {
+export class TxPool implements LocallyAccepted<ValidTransaction> {
   private readonly opts: TxPoolOpts;
   private readonly validator: TxValidator;
   private readonly logger: Logger;
@@ -98,6 +99,7 @@ export class TxPool {
 
   private readonly watchers = new Map<string, Set<TxStatusListener>>();
   private readonly statusListeners = new Set<TxPoolStatusListener>();
+  private readonly acceptedListeners: Array<(txs: readonly ValidTransaction[]) => void> = [];
   /** Watched transactions included in a block not yet finalized, in inclusion order. */
   private readonly awaitingFinality = new Map<string, FinalityWait>();
   private readonly events: StatusEvent[] = [];
@@ -140,13 +142,15 @@ export class TxPool {
   /**
    * Validates and adds a transaction; throws `TxPoolError` when it is refused. A replacement
    * (same sender and nonce) needs a strictly higher priority; the replaced one is `usurped`.
+   * One that did not arrive by gossip is handed to the `onAccepted` listeners (the network
+   * announces it); gossipsub forwards gossiped ones itself.
    */
-  submit(bytes: Uint8Array): ValidTransaction {
+  submit(bytes: Uint8Array, opts: { origin?: SubmissionOrigin } = {}): ValidTransaction {
     this.metrics?.submitted.inc();
+    let tx: ValidTransaction;
     try {
-      const tx = this.admit(bytes);
+      tx = this.admit(bytes);
       this.logger.debug("Transaction submitted", { hash: tx.hash, sender: tx.sender, nonce: tx.nonce });
-      return tx;
     } catch (e) {
       if (e instanceof TxPoolError) {
         this.metrics?.rejected.inc({ code: e.code });
@@ -156,6 +160,8 @@ export class TxPool {
     } finally {
       this.flush();
     }
+    if (opts.origin !== "gossip") for (const listener of this.acceptedListeners) this.call(() => listener([tx]), toHex(tx.hash));
+    return tx;
   }
 
   /**
@@ -295,6 +301,11 @@ export class TxPool {
       this.watchers.delete(hashHex);
       this.awaitingFinality.delete(hashHex);
     };
+  }
+
+  /** Calls `listener` with each transaction accepted from a local origin (RPC, the node's own reports). */
+  onAccepted(listener: (txs: readonly ValidTransaction[]) => void): void {
+    this.acceptedListeners.push(listener);
   }
 
   /** Calls `listener` on every status of every transaction. */
@@ -521,7 +532,7 @@ export class TxPool {
     try {
       fn();
     } catch (e) {
-      this.logger.warn("Transaction status listener failed", { hash: hashHex }, e);
+      this.logger.warn("Transaction pool listener failed", { hash: hashHex }, e);
     }
   }
 }

@@ -1,13 +1,9 @@
 import { toHex } from "../../primitives/bytes.ts";
 import { getAccount } from "../../runtime/modules/system/accounts.ts";
+import { nextAccountNonce } from "../../node/accountNonce.ts";
 import type { RpcNodeApi } from "../nodeApi.ts";
 import type { RpcServer } from "../server/index.ts";
 import { accountParam, positional } from "./params.ts";
-
-/** The next nonce for `who`: the chain's, advanced past the sender's consecutive pool transactions. */
-function nextIndex(api: RpcNodeApi, who: Uint8Array): number {
-  return api.pool.nextNonce(toHex(who), getAccount(api.chain.stateAt(), who).nonce);
-}
 
 export function registerSystemRpc(server: RpcServer, api: RpcNodeApi): void {
   server.addMethod("system_name", { handler: () => api.nodeName });
@@ -28,7 +24,7 @@ export function registerSystemRpc(server: RpcServer, api: RpcNodeApi): void {
   server.addMethod("system_localPeerId", { handler: () => api.network?.host.peerId ?? null });
   server.addMethod("system_localListenAddresses", { handler: () => api.network?.host.listenAddresses() ?? [] });
   server.addMethod("system_accountNextIndex", {
-    handler: (params) => nextIndex(api, accountParam(positional(params, 1)[0])),
+    handler: (params) => nextAccountNonce(api, accountParam(positional(params, 1)[0])),
   });
   server.addMethod("system_account", {
     handler: (params) => {

@@ -13,9 +13,9 @@ import { orderedTrieRoot } from "../../primitives/trie/trie.ts";
 import { slotAt } from "../../consensus/aura/slots.ts";
 import type { RuntimeGenesisConfig } from "../../genesis/chainSpec.ts";
 import { buildGenesisBlock } from "../../genesis/build.ts";
-import { BlockEquivocationReporter } from "../../node/chain/blockEquivocation.ts";
 import { applyStateChanges, type Chain } from "../../node/chain/chain.ts";
 import { Database } from "../../node/db/database.ts";
+import { OffenceReporter } from "../../node/offences/offenceReporter.ts";
 import { openChain } from "../../node/openChain.ts";
 import { RuntimeTxValidator } from "../../node/txValidator.ts";
 import { TxPool } from "../../node/txpool/index.ts";
@@ -77,8 +77,8 @@ describe("block equivocation on LevelDB: detected, reported, slashed", function 
     const { chain, executive } = await openChain(genesis, db, { logger: nullLogger(), metrics: null });
     const pool = new TxPool({}, { validator: new RuntimeTxValidator({ chain, executive }), logger: nullLogger(), metrics: null });
     // Wired as node/service.ts wires it; Alice's node reports from Alice's account.
-    const reporter = new BlockEquivocationReporter({ genesisHash: genesis.hash, accountSeed: key("Alice").secretSeed }, { chain, pool, logger: nullLogger() });
-    chain.on("blockEquivocation", (detected) => reporter.report(detected));
+    const reporter = new OffenceReporter({ genesisHash: genesis.hash, accountSeed: key("Alice").secretSeed }, { chain, pool, logger: nullLogger() });
+    chain.on("blockEquivocation", (detected) => reporter.report({ kind: "blockEquivocation", detected }));
 
     let slot = slotAt(Date.now(), 1000) - 1000n;
     if (slot % 2n === 0n) slot++;

@@ -17,6 +17,7 @@ import { localChainSpec } from "../../../genesis/presets.ts";
 import { applyStateChanges, type Chain } from "../../../node/chain/chain.ts";
 import { Database } from "../../../node/db/database.ts";
 import { FinalityService, type GossipVerdict } from "../../../node/finality/finalityService.ts";
+import { OffenceReporter } from "../../../node/offences/offenceReporter.ts";
 import { openChain } from "../../../node/openChain.ts";
 import { RuntimeTxValidator } from "../../../node/txValidator.ts";
 import { TxPool } from "../../../node/txpool/index.ts";
@@ -105,9 +106,11 @@ export async function openValidator(genesis: GenesisBlock, name: string, hub: Vo
   const node = await openNode(genesis, dir);
   const pool = new TxPool({}, { validator: new RuntimeTxValidator({ chain: node.chain, executive: node.executive }), logger: nullLogger(), metrics: null });
   const validator: Validator = { ...node, name, pool, hub, verdicts: [], service: null as unknown as FinalityService };
+  // Wired as node/service.ts wires it: the validator's account reports what the gadget finds.
+  const offences = new OffenceReporter({ genesisHash: genesis.hash, accountSeed: devKeypair(name).secretSeed }, { chain: node.chain, pool, logger: nullLogger() });
   validator.service = new FinalityService(
-    { genesisHash: genesis.hash, finalitySecretKey: devFinalityKeypair(name).secretKey, accountSeed: devKeypair(name).secretSeed, slotDurationMs: GADGET_SLOT_MS },
-    { chain: node.chain, db: node.db, verifier, pool, broadcastVote: (bytes) => hub.broadcast(validator, bytes), logger: nullLogger(), registry: null },
+    { genesisHash: genesis.hash, finalitySecretKey: devFinalityKeypair(name).secretKey, slotDurationMs: GADGET_SLOT_MS },
+    { chain: node.chain, db: node.db, verifier, offences, broadcastVote: (bytes) => hub.broadcast(validator, bytes), logger: nullLogger(), registry: null },
   );
   node.chain.on("imported", () => validator.service.poke());
   hub.members.push(validator);
