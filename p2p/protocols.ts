@@ -32,7 +32,7 @@ export function genesisPrefix(genesisHash: Uint8Array): string {
   return toHex(genesisHash).slice(2, 10);
 }
 
-/** `/arkreen/<genesis prefix>/<kind>/proto` (DESIGN.md §5). */
+/** `/arkreen/<genesis prefix>/<kind>/proto` (docs/network.md#gossip). */
 export function gossipTopic(genesisHash: Uint8Array, kind: GossipKind): string {
   return `/arkreen/${genesisPrefix(genesisHash)}/${kind}/proto`;
 }

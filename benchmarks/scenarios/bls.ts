@@ -1,6 +1,6 @@
 /**
  * Scenario `bls`: the batch signature verification core against raw blst and the WASM
- * fallback (issue 3, DESIGN.md §6). Every row verifies at least 4,096 signatures, checks
+ * fallback (issue 3, docs/verification-core.md). Every row verifies at least 4,096 signatures, checks
  * that the results are right, and reports signatures per second.
  *
  * blst's Rust binding runs each call on a process-wide thread pool sized to the CPUs the

@@ -1,4 +1,4 @@
-/** The BLS finality gadget (DESIGN.md §5, docs/consensus.md): what the node wires and what import and sync verify with. */
+/** The BLS finality gadget (docs/consensus.md): what the node wires and what import and sync verify with. */
 export { FinalityGadget, type FinalityGadgetDeps, type FinalityGadgetOpts } from "./gadget.ts";
 export { BLS_FINALITY_ENGINE, buildJustification, verifyJustification } from "./justification.ts";
 export { JustificationError, type JustificationErrorType } from "./errors.ts";

@@ -1,5 +1,5 @@
 /**
- * The BLS batch signature verification core (DESIGN.md §6, docs/verification-core.md).
+ * The BLS batch signature verification core (docs/verification-core.md).
  * Everything else in the node reaches it through `IBlsVerifier` and `createBlsVerifier`.
  */
 import type { Logger } from "../logger.ts";

@@ -1,6 +1,6 @@
 /**
  * The one interface through which gossip validation, block import and the finality gadget
- * verify BLS12-381 signatures (DESIGN.md §6). Sets are plain data so that callers can build
+ * verify BLS12-381 signatures (docs/verification-core.md). Sets are plain data so that callers can build
  * them straight from untrusted wire bytes and so that they cross to worker threads cheaply;
  * every byte in them is treated as hostile: a malformed key or signature is an invalid
  * result, never an exception.

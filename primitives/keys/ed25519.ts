@@ -4,7 +4,7 @@ import { ed25519 } from "@noble/curves/ed25519.js";
 import { BoundedLru } from "../lru.ts";
 
 /**
- * ed25519 account keys (DESIGN.md §3): signing and key derivation with `@noble/curves`,
+ * ed25519 account keys (docs/keys.md#signatures): signing and key derivation with `@noble/curves`,
  * verification — the hot path of transaction import — through OpenSSL via `node:crypto`.
  *
  * The two agree on every honestly produced signature. On crafted edge cases (non-canonical

@@ -5,7 +5,7 @@ import { keypairFromSeed, sign } from "../../../primitives/keys/ed25519.ts";
 import { deviceRegistrationCodec, type DeviceRegistration, type DevicesRegisterArgs, type DevicesRotateKeyArgs } from "./types.ts";
 
 /**
- * The messages signed around a device's life (DESIGN.md §3): each starts with its own domain
+ * The messages signed around a device's life (docs/design.md#keys-and-signatures): each starts with its own domain
  * tag and the genesis hash, so that a signature made for one purpose or one chain is void for
  * any other. The runtime verifies them; registrar tools, firmware and the CLI produce them with
  * the helpers below.

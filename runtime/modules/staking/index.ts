@@ -16,7 +16,7 @@ export {
 export { currentFinalitySet, validatorStakes } from "./queries.ts";
 
 /**
- * Proof of stake (DESIGN.md §2, docs/staking.md): bonds, validator candidacy with session keys,
+ * Proof of stake (docs/staking.md): bonds, validator candidacy with session keys,
  * sessions whose validator set is elected two sessions ahead by stake, and slashing on proven
  * equivocations (two finality votes in one round, two blocks in one Aura slot). Rotates Aura's
  * authorities and the finality authority set.
