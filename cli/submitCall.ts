@@ -2,8 +2,7 @@ import { fromHex, toHex } from "../primitives/bytes.ts";
 import { codecs, type Call, type EventRecord } from "../primitives/codec/index.ts";
 import type { Ed25519Keypair } from "../primitives/keys/ed25519.ts";
 import { encodeAddress } from "../primitives/keys/ss58.ts";
-import { extrinsicHash, signExtrinsic } from "../runtime/extrinsic.ts";
-import { Events } from "../runtime/modules/system/storage.ts";
+import { extrinsicHash, signExtrinsic, system } from "../runtime/api.ts";
 import { formatAmount } from "./amount.ts";
 import type { WsRpcClient } from "./rpcClient.ts";
 
@@ -51,7 +50,7 @@ export async function submitCall(client: WsRpcClient, signer: Ed25519Keypair, ca
   const index = block.block.extrinsics.indexOf(toHex(xt));
   const number = parseInt(block.block.header.number, 16);
   log(`Included in block #${number} (${blockHash}) at index ${index}`);
-  const raw = await client.call<string | null>("state_getStorage", [toHex(Events.key), blockHash]);
+  const raw = await client.call<string | null>("state_getStorage", [toHex(system.EVENTS_STORAGE_KEY), blockHash]);
   const events = (raw ? codecs.eventList.decode(fromHex(raw)).events : []).filter((e) => e.phase === 0 && e.extrinsicIndex === index);
   const fee = events.find((e) => e.name === "TransactionFeePaid");
   if (fee) log(`Fee paid: ${formatAmount(BigInt(JSON.parse(fee.data).actualFee), DECIMALS)} AKRE`);

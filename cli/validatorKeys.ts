@@ -5,7 +5,7 @@ import { DEV_ACCOUNT_NAMES, isDevSecret } from "../primitives/keys/devAccounts.t
 import type { Ed25519Keypair } from "../primitives/keys/ed25519.ts";
 import { encodeAddress } from "../primitives/keys/ss58.ts";
 import { keypairFromSuri } from "../primitives/keys/suri.ts";
-import { finalityKeypairFromAuthoringSeed } from "../runtime/modules/staking/keys.ts";
+import { staking } from "../runtime/api.ts";
 
 /**
  * A validator's session keys, from one secret (docs/operating.md, "Validator keys"): the ed25519
@@ -133,6 +133,6 @@ export function selectValidatorKeys(flags: ValidatorKeyFlags, chainType: ChainSp
       `the authoring key from ${source.name} (${account}) is a dev key, whose secret anyone can derive: refused on a ${chainType} chain (dev keys only run Development and Local chains). Generate a key with \`arkreen-node key generate\``,
     );
   }
-  const finality = finalityKeypairFromAuthoringSeed(authoring.secretSeed);
+  const finality = staking.finalityKeypairFromAuthoringSeed(authoring.secretSeed);
   return { source: source.name, authoring, finalitySecretKey: finality.secretKey, finalityPublicKey: finality.publicKey };
 }

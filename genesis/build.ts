@@ -3,9 +3,7 @@ import { codecs, type Header } from "../primitives/codec/index.ts";
 import { blake2b256 } from "../primitives/hash.ts";
 import { EMPTY_TRIE_ROOT, MerkleTrie, orderedTrieRoot } from "../primitives/trie/trie.ts";
 import { MemoryNodeStore } from "../primitives/trie/nodeStore.ts";
-import { OverlayState, type StateChange } from "../runtime/framework/state.ts";
-import { buildRuntimeGenesis, type RuntimeGenesis } from "../runtime/genesis.ts";
-import { config, GenesisConfigError } from "../runtime/framework/genesisConfig.ts";
+import { buildRuntimeGenesis, genesisConfig as config, GenesisConfigError, OverlayState, type RuntimeGenesis, type StateChange } from "../runtime/api.ts";
 import { invalid, type ChainSpec, type RuntimeGenesisConfig } from "./chainSpec.ts";
 
 export interface GenesisBlock {

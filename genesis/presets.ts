@@ -1,15 +1,8 @@
 import { concatBytes, utf8 } from "../primitives/bytes.ts";
 import { devKeypair, DEV_ACCOUNT_NAMES } from "../primitives/keys/devAccounts.ts";
 import { encodeAddress } from "../primitives/keys/ss58.ts";
-import { controlDevSection } from "../runtime/modules/control/genesis.ts";
-import { devicesDevSection } from "../runtime/modules/devices/genesis.ts";
-import { pogDevSection, pogLiveSection } from "../runtime/modules/pog/genesis.ts";
-import { rewardsDevSection } from "../runtime/modules/rewards/genesis.ts";
-import { recsDevSection } from "../runtime/modules/recs/genesis.ts";
-import { stakingDevSection } from "../runtime/modules/staking/genesis.ts";
-import { devFinalityKeypair } from "../runtime/modules/staking/keys.ts";
-import { sudoDevSection } from "../runtime/modules/sudo/genesis.ts";
 import type { ChainSpec, RuntimeGenesisConfig } from "./chainSpec.ts";
+import { genesisPresets, staking } from "../runtime/api.ts";
 
 const AKRE = 10n ** 18n;
 const SS58_FORMAT = 42;
@@ -52,13 +45,13 @@ function runtimeConfig(validators: string[], slotDurationMs: number, sessionLeng
     },
     treasury: { account: encodeAddress(TREASURY_ACCOUNT, SS58_FORMAT) },
     aura: { authorities },
-    staking: stakingDevSection(validators.map((n) => ({ address: address(n), finalityKey: devFinalityKeypair(n).publicKey })), DEV_VALIDATOR_BOND, sessionLengthBlocks),
-    devices: devicesDevSection(address("Alice")),
-    sudo: sudoDevSection(address("Alice")),
+    staking: genesisPresets.stakingDevSection(validators.map((n) => ({ address: address(n), finalityKey: staking.devFinalityKeypair(n).publicKey })), DEV_VALIDATOR_BOND, sessionLengthBlocks),
+    devices: genesisPresets.devicesDevSection(address("Alice")),
+    sudo: genesisPresets.sudoDevSection(address("Alice")),
     pog,
-    rewards: rewardsDevSection(slotDurationMs * (pog.epochLengthBlocks as number)),
-    control: controlDevSection(),
-    recs: recsDevSection(address("Alice")),
+    rewards: genesisPresets.rewardsDevSection(slotDurationMs * (pog.epochLengthBlocks as number)),
+    control: genesisPresets.controlDevSection(),
+    recs: genesisPresets.recsDevSection(address("Alice")),
   };
 }
 
@@ -78,12 +71,12 @@ function spec(name: string, id: string, chainType: ChainSpec["chainType"], confi
 
 /** `--dev`: Alice alone authors and finalizes, with a short 2 s slot so a developer sees blocks quickly; 1-minute sessions. */
 export function devChainSpec(): ChainSpec {
-  return spec("Development", "dev", "Development", runtimeConfig(["Alice"], 2000, 30, pogDevSection()));
+  return spec("Development", "dev", "Development", runtimeConfig(["Alice"], 2000, 30, genesisPresets.pogDevSection()));
 }
 
 /** `--chain local`: Alice, Bob, Charlie and Dave take turns with the standard 6 s slot; 2-minute sessions. */
 export function localChainSpec(): ChainSpec {
-  return spec("Local Testnet", "local_testnet", "Local", runtimeConfig(["Alice", "Bob", "Charlie", "Dave"], 6000, 20, pogLiveSection()));
+  return spec("Local Testnet", "local_testnet", "Local", runtimeConfig(["Alice", "Bob", "Charlie", "Dave"], 6000, 20, genesisPresets.pogLiveSection()));
 }
 
 export const PRESETS: Record<string, () => ChainSpec> = { dev: devChainSpec, local: localChainSpec };

@@ -2,11 +2,7 @@ import { genesisStateReader, type GenesisBlock } from "../genesis/build.ts";
 import { AuraHeaderVerifier } from "../consensus/aura/verifier.ts";
 import { createBlsVerifier, type IBlsAggregateVerifier } from "../primitives/bls/index.ts";
 import type { Logger } from "../primitives/logger.ts";
-import type { RuntimeConfig } from "../runtime/config.ts";
-import { Executive } from "../runtime/executive.ts";
-import type { StateReader } from "../runtime/framework/state.ts";
-import { Authorities, CurrentSlot } from "../runtime/modules/aura/storage.ts";
-import { Config } from "../runtime/modules/system/storage.ts";
+import { aura, Executive, system, type RuntimeConfig, type StateReader } from "../runtime/api.ts";
 import { Chain } from "./chain/chain.ts";
 import type { ChainMetrics } from "./chain/metrics.ts";
 import type { Database } from "./db/database.ts";
@@ -42,11 +38,11 @@ export interface OpenChainDeps {
 }
 
 export async function openChain(genesis: GenesisBlock, db: Database, deps: OpenChainDeps): Promise<OpenedChain> {
-  const runtimeConfig = Config.get(genesisStateReader(genesis));
+  const runtimeConfig = system.runtimeConfig(genesisStateReader(genesis));
   const executive = new Executive(genesis.hash);
   const verifier = new AuraHeaderVerifier<StateReader>(
     { slotDurationMs: runtimeConfig.slotDurationMs, maxFutureSlots: MAX_FUTURE_SLOTS },
-    { authorities: (state) => Authorities.get(state), parentSlot: (state) => CurrentSlot.get(state), now: deps.now ?? Date.now },
+    { authorities: (state) => aura.authorities(state), parentSlot: (state) => aura.currentSlot(state), now: deps.now ?? Date.now },
   );
   const blsVerifier = deps.blsVerifier ?? (await createBlsVerifier({ mode: "single-thread" }, { logger: deps.logger, metrics: null }));
   const bodyVerifier = new BlockReadingsVerifier({ genesisHash: genesis.hash, knownSignature: deps.knownReadingSignature ?? (() => undefined), verifier: blsVerifier });

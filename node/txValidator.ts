@@ -1,7 +1,5 @@
 import { toHex } from "../primitives/bytes.ts";
-import type { Executive } from "../runtime/executive.ts";
-import { InvalidTransaction, type InvalidTransactionType } from "../runtime/framework/errors.ts";
-import { extrinsicHash } from "../runtime/extrinsic.ts";
+import { extrinsicHash, InvalidTransaction, type Executive, type InvalidTransactionType } from "../runtime/api.ts";
 import type { Chain } from "./chain/chain.ts";
 import { TxPoolError, type InvalidReason, type TxValidation, type TxValidator, type ValidTransaction } from "./txpool/index.ts";
 

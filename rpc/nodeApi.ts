@@ -3,7 +3,7 @@ import type { Chain } from "../node/chain/chain.ts";
 import type { NetworkService } from "../node/network/networkService.ts";
 import type { ReadingsPool } from "../node/readings/readingsPool.ts";
 import type { TxPool } from "../node/txpool/index.ts";
-import type { RuntimeConfig } from "../runtime/config.ts";
+import type { RuntimeConfig } from "../runtime/api.ts";
 
 /** What the RPC namespaces need from the node. */
 export interface RpcNodeApi {

@@ -9,7 +9,7 @@ import type { Ed25519Keypair } from "../../primitives/keys/ed25519.ts";
 import { decodeAddress, decodeSs58, encodeAddress, isUsableSs58Prefix, networkName, SS58_DEFAULT_PREFIX, SS58_MAX_PREFIX, SS58_NETWORK_NAMES } from "../../primitives/keys/ss58.ts";
 import type { DecodedSs58 } from "../../primitives/keys/ss58.ts";
 import { keypairFromSuri, miniSecretFromPhrase } from "../../primitives/keys/suri.ts";
-import { finalityKeypairFromAuthoringSeed, signAuthoringPop, signFinalityPop } from "../../runtime/modules/staking/keys.ts";
+import { staking } from "../../runtime/api.ts";
 import { selectChainSpec } from "../chainSelection.ts";
 
 /**
@@ -178,12 +178,12 @@ export interface SessionKeysOptions {
 export function sessionKeysOutput(uri: string, opts: SessionKeysOptions): string {
   const authoring = keypairFromSuri(uri, opts.password);
   const stash = opts.stash ?? authoring.publicKey;
-  const finality = finalityKeypairFromAuthoringSeed(authoring.secretSeed);
+  const finality = staking.finalityKeypairFromAuthoringSeed(authoring.secretSeed);
   const args = {
     authoringKey: toHex(authoring.publicKey),
-    authoringKeyProof: toHex(signAuthoringPop(authoring, opts.genesisHash, stash)),
+    authoringKeyProof: toHex(staking.signAuthoringPop(authoring, opts.genesisHash, stash)),
     finalityKey: toHex(finality.publicKey),
-    finalityKeyProof: toHex(signFinalityPop(finality, opts.genesisHash, stash)),
+    finalityKeyProof: toHex(staking.signFinalityPop(finality, opts.genesisHash, stash)),
   };
   if (opts.outputType === "json") return sortedJson(args);
   const prefix = opts.network ?? SS58_DEFAULT_PREFIX;

@@ -4,7 +4,7 @@ import { toHex } from "../../primitives/bytes.ts";
 import { createLogger, type Logger, type LogLevel } from "../../primitives/logger.ts";
 import { DEV_ACCOUNT_NAMES } from "../../primitives/keys/devAccounts.ts";
 import { encodeAddress } from "../../primitives/keys/ss58.ts";
-import { currentFinalitySet } from "../../runtime/modules/staking/queries.ts";
+import { staking } from "../../runtime/api.ts";
 import {
   defaultRpcServerOpts,
   parseCors,
@@ -174,7 +174,7 @@ function logValidatorKeys(logger: Logger, keys: ValidatorKeys, node: ArkreenNode
   const authoring = encodeAddress(keys.authoring.publicKey);
   const finality = toHex(keys.finalityPublicKey);
   logger.info(`Validator keys from ${keys.source}: authoring ${authoring}, finality ${finality}`);
-  const set = currentFinalitySet(node.chain.stateAt());
+  const set = staking.currentFinalitySet(node.chain.stateAt());
   if (set !== null && !set.authorities.some((a) => toHex(a.finalityKey) === finality)) {
     logger.warn(`The finality key is not in the current finality set: this node votes once it is elected (register the keys with staking.validate; see \`arkreen-node key session-keys\`)`);
   }

@@ -2,8 +2,7 @@ import { Command } from "commander";
 import { bigintToBytes } from "../../primitives/bytes.ts";
 import { keypairFromSuri } from "../../primitives/keys/suri.ts";
 import { decodeAddress, encodeAddress } from "../../primitives/keys/ss58.ts";
-import { transferArgs } from "../../runtime/modules/balances/calls.ts";
-import { callNames, findCall } from "../../runtime/runtime.ts";
+import { balances, callNames, findCall } from "../../runtime/api.ts";
 import { formatAmount, parseAmount } from "../amount.ts";
 import { callArgsFromJson } from "../callArgs.ts";
 import { WsRpcClient } from "../rpcClient.ts";
@@ -35,7 +34,7 @@ async function transfer(flags: TransferFlags): Promise<void> {
   const signer = keypairFromSuri(readUri(flags.from));
   const dest = decodeAddress(flags.to);
   const amount = parseAmount(flags.amount, DECIMALS);
-  const call = { module: "balances", method: flags.keepAlive ? "transferKeepAlive" : "transfer", args: transferArgs.encode({ dest, value: bigintToBytes(amount) }) };
+  const call = { module: "balances", method: flags.keepAlive ? "transferKeepAlive" : "transfer", args: balances.transferArgs.encode({ dest, value: bigintToBytes(amount) }) };
   process.stdout.write(`Transfer ${formatAmount(amount, DECIMALS)} AKRE from ${encodeAddress(signer.publicKey)} to ${encodeAddress(dest)}\n`);
   await withClient(flags.rpc, (client) => submitCall(client, signer, call, { tip: parseAmount(flags.tip, DECIMALS) }));
   process.stdout.write("Transfer succeeded\n");

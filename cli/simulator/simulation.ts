@@ -1,16 +1,7 @@
 import { fromHex, toHex, bytesToU32 } from "../../primitives/bytes.ts";
 import type { Ed25519Keypair } from "../../primitives/keys/ed25519.ts";
-import { registerArgsCodec } from "../../runtime/modules/devices/types.ts";
-import { DeviceKind } from "../../runtime/modules/devices/types.ts";
-import { DeviceIdByKey } from "../../runtime/modules/devices/storage.ts";
-import { signRegistration } from "../../runtime/modules/devices/signing.ts";
-import { Config as PogConfig, LastReading } from "../../runtime/modules/pog/storage.ts";
-import { lastReadingRecordCodec, pogConfigCodec, signedReadingCodec, type PogConfig as PogConfigType, type SignedReading } from "../../runtime/modules/pog/types.ts";
 import { blsSign } from "../../primitives/blsKeys.ts";
-import { signExtrinsic } from "../../runtime/extrinsic.ts";
-import { acknowledgeArgs } from "../../runtime/modules/control/calls.ts";
-import { controlReceiptMessage } from "../../runtime/modules/control/receipt.ts";
-import { ReceiptStatus } from "../../runtime/modules/control/types.ts";
+import { control as controlApi, devices as devicesApi, pog as pogApi, signExtrinsic } from "../../runtime/api.ts";
 import { WsRpcClient } from "../rpcClient.ts";
 import { SolarDevice } from "./solarDevice.ts";
 
@@ -56,7 +47,7 @@ export class Simulation {
   private readonly deps: SimulationDeps;
   readonly devices: SolarDevice[];
   private genesisHash: Uint8Array = new Uint8Array(32);
-  private config: PogConfigType | null = null;
+  private config: pogApi.PogConfig | null = null;
   readonly totals = { accepted: 0, rejected: 0, reasons: new Map<string, number>(), acknowledged: 0 };
   /** Commands received from the chain and not yet acknowledged, by id. */
   private readonly commands = new Map<number, PendingCommand>();
@@ -87,7 +78,7 @@ export class Simulation {
   }
 
   get intervalSecs(): number {
-    return (this.config as PogConfigType).readingIntervalSecs;
+    return (this.config as pogApi.PogConfig).readingIntervalSecs;
   }
 
   currentInterval(): number {
@@ -98,10 +89,10 @@ export class Simulation {
   async register(timeoutMs = 120_000): Promise<void> {
     const { client, owner, registrar, log } = this.deps;
     this.genesisHash = fromHex(await client.call<string>("chain_getBlockHash", [0]));
-    const config = await this.storage(PogConfig.key);
+    const config = await this.storage(pogApi.POG_CONFIG_STORAGE_KEY);
     if (!config) throw new Error("the node's chain has no pog config");
-    this.config = pogConfigCodec.decode(config);
-    const idKeys = (devices: SolarDevice[]): Uint8Array[] => devices.map((d) => DeviceIdByKey.key(d.keys.publicKey));
+    this.config = pogApi.pogConfigCodec.decode(config);
+    const idKeys = (devices: SolarDevice[]): Uint8Array[] => devices.map((d) => devicesApi.deviceIdStorageKey(d.keys.publicKey));
     const missing: SolarDevice[] = [];
     const known: Array<[SolarDevice, number]> = [];
     (await this.storageMany(idKeys(this.devices))).forEach((id, i) => (id ? known.push([this.devices[i], bytesToU32(id)]) : missing.push(this.devices[i])));
@@ -110,16 +101,16 @@ export class Simulation {
       log(`Registering ${missing.length} devices (owner ${toHex(owner.publicKey).slice(0, 10)}…, registrar ${toHex(registrar.publicKey).slice(0, 10)}…)`);
       let nonce = await client.call<number>("system_accountNextIndex", [toHex(owner.publicKey)]);
       for (const d of missing) {
-        const args = signRegistration({
+        const args = devicesApi.signRegistration({
           genesisHash: this.genesisHash,
           owner: owner.publicKey,
           device: d.keys,
-          kind: DeviceKind.SolarPv,
+          kind: devicesApi.DeviceKind.SolarPv,
           capacityW: d.capacityW,
           location: d.location,
           registrarSeed: registrar.secretSeed,
         });
-        const xt = signExtrinsic(this.genesisHash, owner.secretSeed, { module: "devices", method: "register", args: registerArgsCodec.encode(args) }, { nonce: nonce++ });
+        const xt = signExtrinsic(this.genesisHash, owner.secretSeed, { module: "devices", method: "register", args: devicesApi.registerArgsCodec.encode(args) }, { nonce: nonce++ });
         await client.call("author_submitExtrinsic", [toHex(xt)]);
       }
     }
@@ -141,12 +132,12 @@ export class Simulation {
 
   /** Takes over registered devices, continuing each meter from its last credited reading. */
   private async adopt(devices: Array<[SolarDevice, number]>): Promise<void> {
-    const lasts = await this.storageMany(devices.map(([, deviceId]) => LastReading.key(deviceId)));
+    const lasts = await this.storageMany(devices.map(([, deviceId]) => pogApi.lastReadingStorageKey(deviceId)));
     devices.forEach(([d, deviceId], i) => {
       d.deviceId = deviceId;
       const last = lasts[i];
       if (last) {
-        const record = lastReadingRecordCodec.decode(last);
+        const record = pogApi.lastReadingRecordCodec.decode(last);
         d.cumulativeWh = record.cumulativeWh;
         d.lastInterval = record.interval;
       }
@@ -193,9 +184,9 @@ export class Simulation {
       if (!device) continue;
       this.commands.delete(id);
       this.acknowledging.add(id);
-      const signature = blsSign(device.keys.secretKey, controlReceiptMessage(this.genesisHash, id, ReceiptStatus.Executed));
+      const signature = blsSign(device.keys.secretKey, controlApi.controlReceiptMessage(this.genesisHash, id, controlApi.ReceiptStatus.Executed));
       const nonce = await client.call<number>("system_accountNextIndex", [toHex(owner.publicKey)]);
-      const args = acknowledgeArgs.encode({ commandId: id, status: ReceiptStatus.Executed, signature });
+      const args = controlApi.acknowledgeArgs.encode({ commandId: id, status: controlApi.ReceiptStatus.Executed, signature });
       const xt = signExtrinsic(this.genesisHash, owner.secretSeed, { module: "control", method: "acknowledge", args }, { nonce });
       await client.call("author_submitExtrinsic", [toHex(xt)]);
       this.totals.acknowledged++;
@@ -204,11 +195,11 @@ export class Simulation {
   }
 
   /** Signed readings of every device for every completed interval it has not reported yet. */
-  due(): SignedReading[] {
-    const config = this.config as PogConfigType;
+  due(): pogApi.SignedReading[] {
+    const config = this.config as pogApi.PogConfig;
     const now = this.currentInterval();
     const first = Math.max(now - Math.min(this.opts.backfill, config.acceptanceWindowIntervals), 0);
-    const out: SignedReading[] = [];
+    const out: pogApi.SignedReading[] = [];
     for (const d of this.devices) {
       for (let interval = Math.max(d.lastInterval + 1, first); interval < now; interval++) out.push(d.read(this.genesisHash, interval, this.intervalSecs));
     }
@@ -216,11 +207,11 @@ export class Simulation {
   }
 
   /** Submits readings in chunks; tallies what the node accepted and why it refused the rest. */
-  async submit(readings: readonly SignedReading[]): Promise<{ accepted: number; rejected: number }> {
+  async submit(readings: readonly pogApi.SignedReading[]): Promise<{ accepted: number; rejected: number }> {
     let accepted = 0;
     let rejected = 0;
     for (let i = 0; i < readings.length; i += SUBMIT_CHUNK) {
-      const chunk = readings.slice(i, i + SUBMIT_CHUNK).map((r) => toHex(signedReadingCodec.encode(r)));
+      const chunk = readings.slice(i, i + SUBMIT_CHUNK).map((r) => toHex(pogApi.signedReadingCodec.encode(r)));
       const results = await this.deps.client.call<Submission[]>("pog_submitReadings", [chunk]);
       for (const r of results) {
         if (r.accepted) accepted++;

@@ -1,7 +1,7 @@
 import { concatBytes, u32ToBytes, utf8 } from "../../primitives/bytes.ts";
 import { blsKeypairFromSeed, blsSign, type BlsKeypair } from "../../primitives/blsKeys.ts";
 import { blake2b256 } from "../../primitives/hash.ts";
-import { readingSigningRoot, type Reading, type SignedReading } from "../../runtime/modules/pog/types.ts";
+import { pog } from "../../runtime/api.ts";
 import { encodeGeohash } from "./geohash.ts";
 
 /** A small deterministic PRNG (mulberry32) so that a simulation is reproducible from its seed. */
@@ -58,14 +58,14 @@ export class SolarDevice {
   }
 
   /** The signed reading for `interval` (of `intervalSecs`), advancing the meter. */
-  read(genesisHash: Uint8Array, interval: number, intervalSecs: number): SignedReading {
+  read(genesisHash: Uint8Array, interval: number, intervalSecs: number): pog.SignedReading {
     const midpoint = (interval + 0.5) * intervalSecs * 1000;
     const clouds = 0.6 + 0.4 * this.random();
     const power = this.capacityW * solarFraction(midpoint, this.longitude) * clouds;
     const energyWh = Math.floor((power * intervalSecs) / 3600);
     this.cumulativeWh += energyWh;
     this.lastInterval = interval;
-    const reading: Reading = { deviceId: this.deviceId ?? 0, interval, cumulativeWh: this.cumulativeWh, energyWh, peakW: Math.floor(power) };
-    return { reading, signature: blsSign(this.keys.secretKey, readingSigningRoot(genesisHash, reading)) };
+    const reading: pog.Reading = { deviceId: this.deviceId ?? 0, interval, cumulativeWh: this.cumulativeWh, energyWh, peakW: Math.floor(power) };
+    return { reading, signature: blsSign(this.keys.secretKey, pog.readingSigningRoot(genesisHash, reading)) };
   }
 }

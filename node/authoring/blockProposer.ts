@@ -5,10 +5,7 @@ import type { Logger } from "../../primitives/logger.ts";
 import { orderedTrieRoot } from "../../primitives/trie/trie.ts";
 import type { BlockProposer } from "../../consensus/aura/slotWorker.ts";
 import { sealHeader } from "../../consensus/aura/seal.ts";
-import type { Executive } from "../../runtime/executive.ts";
-import { InvalidTransaction } from "../../runtime/framework/errors.ts";
-import { Config as PogConfig } from "../../runtime/modules/pog/storage.ts";
-import { currentInterval } from "../../runtime/modules/pog/time.ts";
+import { InvalidTransaction, pog, type Executive } from "../../runtime/api.ts";
 import { applyStateChanges, shortHash, type Chain } from "../chain/chain.ts";
 import { crashPoint } from "../crashPoints.ts";
 import type { ReadingsPool } from "../readings/readingsPool.ts";
@@ -44,7 +41,7 @@ export class AuraBlockProposer implements BlockProposer {
     const parentState = chain.stateAt(parent.hash);
     const number = parent.number + 1;
     const ctx = executive.initializeBlock(parentState, { number, parentHash: parent.hash, digest: [auraPreDigest(slot)] });
-    const readings = this.deps.readings.take(PogConfig.get(parentState).maxReadingsPerBlock, currentInterval(ctx.state, PogConfig.get(parentState)), parentState);
+    const readings = this.deps.readings.take(pog.pogConfig(parentState).maxReadingsPerBlock, pog.currentInterval(ctx.state, pog.pogConfig(parentState)), parentState);
     const encodedReadings = readings.map((r) => r.encoded);
     executive.applyReadings(ctx, encodedReadings);
 

@@ -1,5 +1,5 @@
 import type { Block, Header, Justification } from "../../primitives/codec/index.ts";
-import type { StateReader } from "../../runtime/framework/state.ts";
+import type { StateReader } from "../../runtime/api.ts";
 import type { DetectedBlockEquivocation } from "./blockEquivocation.ts";
 
 export interface HeadInfo {

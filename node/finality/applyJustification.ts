@@ -3,7 +3,7 @@ import type { Justification } from "../../primitives/codec/index.ts";
 import { finalityJustificationCodec, type FinalityJustification } from "../../primitives/finality/vote.ts";
 import { BLS_FINALITY_ENGINE, JustificationError, verifyJustification, type VoterSet } from "../../consensus/finality/index.ts";
 import { INSTANT_FINALITY_ENGINE, verifyInstantJustification } from "../../consensus/instantFinality.ts";
-import { Authorities } from "../../runtime/modules/aura/storage.ts";
+import { aura } from "../../runtime/api.ts";
 import type { Chain } from "../chain/chain.ts";
 import { ChainViewAdapter } from "./chainView.ts";
 import { ApplyJustificationError } from "./errors.ts";
@@ -40,7 +40,7 @@ export async function applyJustification(chain: Chain, hash: Uint8Array, justifi
       throw e;
     }
   } else if (bytesEqual(justification.engine, INSTANT_FINALITY_ENGINE)) {
-    const authorities = Authorities.get(chain.stateAt(header.parentHash));
+    const authorities = aura.authorities(chain.stateAt(header.parentHash));
     if (authorities.length !== 1) throw new ApplyJustificationError({ code: "NOT_SINGLE_AUTHORITY", authorities: authorities.length });
     if (!verifyInstantJustification(authorities[0], genesisHash, hash, justification)) throw new ApplyJustificationError({ code: "BAD_INSTANT_SIGNATURE" });
   } else {

@@ -1,6 +1,6 @@
 import { toHex } from "../../primitives/bytes.ts";
 import type { VoterSet, VoterSetProvider } from "../../consensus/finality/types.ts";
-import { currentFinalitySet } from "../../runtime/modules/staking/queries.ts";
+import { staking } from "../../runtime/api.ts";
 import type { Chain } from "../chain/chain.ts";
 import { FinalitySetError } from "./errors.ts";
 
@@ -11,7 +11,7 @@ import { FinalitySetError } from "./errors.ts";
  * staking.
  */
 export function finalitySetAt(chain: Chain, hash: Uint8Array): VoterSet | null {
-  const set = currentFinalitySet(chain.stateAt(hash));
+  const set = staking.currentFinalitySet(chain.stateAt(hash));
   return set && { setId: set.setId, authorities: set.authorities.map((a) => ({ finalityKey: a.finalityKey, weight: a.weight })) };
 }
 

@@ -1,12 +1,6 @@
 import { toHex } from "../../primitives/bytes.ts";
 import { encodeAddress } from "../../primitives/keys/ss58.ts";
-import type { IterableStateReader } from "../../runtime/framework/state.ts";
-import { RECEIPT_STATUS_NAMES } from "../../runtime/modules/control/calls.ts";
-import { effectiveStatus, pendingCommands } from "../../runtime/modules/control/queries.ts";
-import { Commands } from "../../runtime/modules/control/storage.ts";
-import { CommandStatus, describeCommand, type CommandRecord, type CommandView, type ReceiptStatusValue } from "../../runtime/modules/control/types.ts";
-import { Devices } from "../../runtime/modules/devices/storage.ts";
-import { BlockNumber } from "../../runtime/modules/system/storage.ts";
+import { control, devices, system, type IterableStateReader } from "../../runtime/api.ts";
 import type { HeadInfo } from "../../node/chain/types.ts";
 import { invalidParams } from "../errors.ts";
 import type { RpcNodeApi } from "../nodeApi.ts";
@@ -33,16 +27,16 @@ function expectDeviceIds(param: unknown): number[] {
 }
 
 const STATUS_NAMES: Readonly<Record<number, string>> = {
-  [CommandStatus.Pending]: "Pending",
-  [CommandStatus.Acknowledged]: "Acknowledged",
-  [CommandStatus.Cancelled]: "Cancelled",
-  [CommandStatus.Expired]: "Expired",
+  [control.CommandStatus.Pending]: "Pending",
+  [control.CommandStatus.Acknowledged]: "Acknowledged",
+  [control.CommandStatus.Cancelled]: "Cancelled",
+  [control.CommandStatus.Expired]: "Expired",
 };
 
 export interface CommandJson {
   id: number;
   deviceId: number;
-  command: CommandView | null;
+  command: control.CommandView | null;
   /** Blocks: the device acts from `validFrom`; a receipt is accepted up to `validUntil` included. */
   validFrom: number;
   validUntil: number;
@@ -52,18 +46,18 @@ export interface CommandJson {
   receipt: { status: string; signature: string; block: number; submittedBy: string } | null;
 }
 
-function commandJson(id: number, r: CommandRecord, blockNumber: number, ss58Format: number): CommandJson {
+function commandJson(id: number, r: control.CommandRecord, blockNumber: number, ss58Format: number): CommandJson {
   return {
     id,
     deviceId: r.deviceId,
-    command: describeCommand(r.command),
+    command: control.describeCommand(r.command),
     validFrom: r.validFrom,
     validUntil: r.validUntil,
     submitter: encodeAddress(r.submitter, ss58Format),
     submittedAt: r.submittedAt,
-    status: STATUS_NAMES[effectiveStatus(r, blockNumber)],
+    status: STATUS_NAMES[control.effectiveStatus(r, blockNumber)],
     receipt: r.receipt && {
-      status: RECEIPT_STATUS_NAMES[r.receipt.status as ReceiptStatusValue] ?? String(r.receipt.status),
+      status: control.RECEIPT_STATUS_NAMES[r.receipt.status as control.ReceiptStatusValue] ?? String(r.receipt.status),
       signature: toHex(r.receipt.signature),
       block: r.receipt.block,
       submittedBy: encodeAddress(r.receipt.submittedBy, ss58Format),
@@ -72,9 +66,9 @@ function commandJson(id: number, r: CommandRecord, blockNumber: number, ss58Form
 }
 
 function pendingJson(state: IterableStateReader, deviceId: number, ss58Format: number): CommandJson[] {
-  if (!Devices.contains(state, deviceId)) throw invalidParams(`deviceId: no device ${deviceId}`);
-  const number = BlockNumber.get(state);
-  return pendingCommands(state, deviceId, number).map(([id, r]) => commandJson(id, r, number, ss58Format));
+  if (devices.device(state, deviceId) === undefined) throw invalidParams(`deviceId: no device ${deviceId}`);
+  const number = system.blockNumber(state);
+  return control.pendingCommands(state, deviceId, number).map(([id, r]) => commandJson(id, r, number, ss58Format));
 }
 
 export function registerControlRpc(server: RpcServer, api: RpcNodeApi): void {
@@ -86,8 +80,8 @@ export function registerControlRpc(server: RpcServer, api: RpcNodeApi): void {
       const [id, at] = positional(params, 2);
       const commandId = expectNumber(id, "commandId", U32);
       const { state } = stateAtParam(api, at);
-      const record = Commands.get(state, commandId);
-      return record === undefined ? null : commandJson(commandId, record, BlockNumber.get(state), ss58);
+      const record = control.command(state, commandId);
+      return record === undefined ? null : commandJson(commandId, record, system.blockNumber(state), ss58);
     },
   });
 

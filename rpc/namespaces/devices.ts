@@ -1,7 +1,6 @@
 import { toHex } from "../../primitives/bytes.ts";
 import { encodeAddress } from "../../primitives/keys/ss58.ts";
-import { Devices, DevicesByOwner, Registrars } from "../../runtime/modules/devices/storage.ts";
-import { deviceKindName, deviceStatusName, type DeviceRecord } from "../../runtime/modules/devices/types.ts";
+import { devices } from "../../runtime/api.ts";
 import type { RpcNodeApi } from "../nodeApi.ts";
 import type { RpcServer } from "../server/index.ts";
 import { expectNumber } from "../server/params.ts";
@@ -29,15 +28,15 @@ export interface DeviceJson {
   registeredAt: number;
 }
 
-function deviceJson(id: number, d: DeviceRecord, ss58Format: number): DeviceJson {
+function deviceJson(id: number, d: devices.DeviceRecord, ss58Format: number): DeviceJson {
   return {
     id,
     owner: encodeAddress(d.owner, ss58Format),
     blsKey: toHex(d.blsKey),
-    kind: deviceKindName(d.kind) ?? String(d.kind),
+    kind: devices.deviceKindName(d.kind) ?? String(d.kind),
     capacityW: d.capacityW,
     location: d.location,
-    status: deviceStatusName(d.status) ?? String(d.status),
+    status: devices.deviceStatusName(d.status) ?? String(d.status),
     registrar: encodeAddress(d.registrar, ss58Format),
     registeredAt: d.registeredAt,
   };
@@ -51,7 +50,7 @@ export function registerDevicesRpc(server: RpcServer, api: RpcNodeApi): void {
     handler: (params) => {
       const [id, at] = positional(params, 2);
       const deviceId = expectNumber(id, "id", DEVICE_ID);
-      const device = Devices.get(stateAtParam(api, at).state, deviceId);
+      const device = devices.device(stateAtParam(api, at).state, deviceId);
       return device === undefined ? null : deviceJson(deviceId, device, ss58);
     },
   });
@@ -63,7 +62,7 @@ export function registerDevicesRpc(server: RpcServer, api: RpcNodeApi): void {
       const owner = accountParam(address, "address");
       const after = startAfter === undefined || startAfter === null ? undefined : expectNumber(startAfter, "startAfter", DEVICE_ID);
       const { state } = stateAtParam(api, at);
-      return DevicesByOwner.page(state, owner, MAX_DEVICES_PER_PAGE, after).map(([id]) => deviceJson(id, Devices.get(state, id) as DeviceRecord, ss58));
+      return devices.deviceIdsOfOwnerPage(state, owner, MAX_DEVICES_PER_PAGE, after).map((id) => deviceJson(id, devices.device(state, id) as devices.DeviceRecord, ss58));
     },
   });
 
@@ -71,10 +70,7 @@ export function registerDevicesRpc(server: RpcServer, api: RpcNodeApi): void {
   server.addMethod("device_registrars", {
     handler: (params) => {
       const { state } = stateAtParam(api, positional(params, 1)[0]);
-      return [...state.entries(Registrars.prefix)].map(([key, value]) => ({
-        account: encodeAddress(Registrars.decodeKey(key), ss58),
-        name: Registrars.decodeValue(value).name,
-      }));
+      return devices.registrars(state).map(({ account, name }) => ({ account: encodeAddress(account, ss58), name }));
     },
   });
 }

@@ -1,8 +1,6 @@
 import { bytesToBigint } from "../../primitives/bytes.ts";
 import { encodeAddress } from "../../primitives/keys/ss58.ts";
-import type { IterableStateReader, StateReader } from "../../runtime/framework/state.ts";
-import { RecSlots, Recs, RecsByOwner, Retirements } from "../../runtime/modules/recs/storage.ts";
-import { REC_STATUS_NAMES, originOf, type RecSlot } from "../../runtime/modules/recs/types.ts";
+import { recs, type IterableStateReader, type StateReader } from "../../runtime/api.ts";
 import type { RpcNodeApi } from "../nodeApi.ts";
 import type { RpcServer } from "../server/index.ts";
 import { expectNumber } from "../server/params.ts";
@@ -35,7 +33,7 @@ export interface RecJson {
 
 export interface RecDetailJson extends RecJson {
   /** The (device, interval) slots behind it: its own, or its origin's for a split; [] once cancelled. */
-  slots: RecSlot[];
+  slots: recs.RecSlot[];
 }
 
 export interface RetirementJson {
@@ -50,13 +48,13 @@ export interface RetirementJson {
 
 /** A REC as `rec_listByOwner` shows it, or null if there is none with that id. */
 export function recSummary(state: StateReader, id: number, ss58Format: number): RecJson | null {
-  const rec = Recs.get(state, id);
+  const rec = recs.rec(state, id);
   if (!rec) return null;
-  const origin = rec.origin === 0 ? rec : Recs.get(state, rec.origin);
+  const origin = rec.origin === 0 ? rec : recs.rec(state, rec.origin);
   const decided = origin !== undefined && origin.decidedAt !== 0;
   return {
     id,
-    status: REC_STATUS_NAMES[rec.status],
+    status: recs.REC_STATUS_NAMES[rec.status],
     owner: encodeAddress(rec.owner, ss58Format),
     energyWh: rec.energyWh,
     retiredWh: rec.retiredWh,
@@ -75,8 +73,7 @@ export function recSummary(state: StateReader, id: number, ss58Format: number): 
 export function recDetail(state: StateReader, id: number, ss58Format: number): RecDetailJson | null {
   const summary = recSummary(state, id, ss58Format);
   if (!summary) return null;
-  const slots = RecSlots.get(state, originOf(id, Recs.get(state, id)!))?.slots ?? [];
-  return { ...summary, slots };
+  return { ...summary, slots: recs.recSlots(state, id) };
 }
 
 /**
@@ -85,11 +82,11 @@ export function recDetail(state: StateReader, id: number, ss58Format: number): R
  * index is entered at `startAfter`, so a page costs its own size.
  */
 export function recsOfOwner(state: IterableStateReader, owner: Uint8Array, ss58Format: number, startAfter?: number): RecJson[] {
-  return RecsByOwner.page(state, owner, MAX_RECS_PER_PAGE, startAfter).map(([id]) => recSummary(state, id, ss58Format)!);
+  return recs.recIdsOfOwnerPage(state, owner, MAX_RECS_PER_PAGE, startAfter).map((id) => recSummary(state, id, ss58Format)!);
 }
 
 export function retirement(state: StateReader, id: number, ss58Format: number): RetirementJson | null {
-  const r = Retirements.get(state, id);
+  const r = recs.retirement(state, id);
   if (!r) return null;
   return { id, recId: r.recId, owner: encodeAddress(r.owner, ss58Format), amountWh: r.amountWh, beneficiary: r.beneficiary, message: r.message, block: r.block };
 }

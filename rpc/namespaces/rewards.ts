@@ -1,14 +1,6 @@
-import { compareBytes } from "../../primitives/bytes.ts";
 import type { Header } from "../../primitives/codec/index.ts";
 import { encodeAddress } from "../../primitives/keys/ss58.ts";
-import type { IterableStateReader } from "../../runtime/framework/state.ts";
-import { TotalIssuance } from "../../runtime/modules/balances/storage.ts";
-import { Config as PogConfig } from "../../runtime/modules/pog/storage.ts";
-import { epochOf } from "../../runtime/modules/pog/time.ts";
-import { epochEmission } from "../../runtime/modules/rewards/schedule.ts";
-import { Config, DeviceRewards, EpochRewards, PayoutCursor, PendingEmission, ValidatorRewards } from "../../runtime/modules/rewards/storage.ts";
-import { PayoutPhase, type PayoutPhaseValue } from "../../runtime/modules/rewards/types.ts";
-import { Config as SystemConfig } from "../../runtime/modules/system/storage.ts";
+import { balances, pog, rewards, system, type IterableStateReader } from "../../runtime/api.ts";
 import type { RpcNodeApi } from "../nodeApi.ts";
 import type { RpcServer } from "../server/index.ts";
 import { expectNumber } from "../server/params.ts";
@@ -28,10 +20,10 @@ export type RecipientJson =
   | { kind: "validator" | "treasury"; who: string; amount: string }
   | { kind: "device"; deviceId: number; who: string; amount: string; weight: string };
 
-const PHASE_NAMES: Record<PayoutPhaseValue, EpochRewardsJson["phase"]> = {
-  [PayoutPhase.Weighing]: "weighing",
-  [PayoutPhase.Paying]: "paying",
-  [PayoutPhase.Complete]: "complete",
+const PHASE_NAMES: Record<rewards.PayoutPhaseValue, EpochRewardsJson["phase"]> = {
+  [rewards.PayoutPhase.Weighing]: "weighing",
+  [rewards.PayoutPhase.Paying]: "paying",
+  [rewards.PayoutPhase.Complete]: "complete",
 };
 
 export interface EpochRewardsJson {
@@ -61,16 +53,12 @@ export interface EpochRewardsJson {
 
 /** What `epoch` mints and to whom so far, or null if it has not ended in `state`. */
 export function epochRewardsJson(state: IterableStateReader, epoch: number, ss58Format: number, startAfter?: number): EpochRewardsJson | null {
-  const record = EpochRewards.get(state, epoch);
+  const record = rewards.epochRewards(state, epoch);
   if (!record) return null;
-  const length = PogConfig.get(state).epochLengthBlocks;
-  const validatorsPrefix = ValidatorRewards.prefixFor(epoch);
-  const validators = [...state.entries(validatorsPrefix)]
-    .map(([key, value]) => ({ who: ValidatorRewards.decodeKey2(key, validatorsPrefix.length), amount: ValidatorRewards.decodeValue(value) }))
-    .sort((a, b) => compareBytes(a.who, b.who));
-  const recipients: RecipientJson[] = validators.map((v) => ({ kind: "validator", who: encodeAddress(v.who, ss58Format), amount: v.amount.toString() }));
-  if (record.toTreasury > 0n) recipients.push({ kind: "treasury", who: encodeAddress(Config.get(state).treasury, ss58Format), amount: record.toTreasury.toString() });
-  for (const [deviceId, d] of DeviceRewards.page(state, epoch, MAX_DEVICE_RECIPIENTS, startAfter)) {
+  const length = pog.pogConfig(state).epochLengthBlocks;
+  const recipients: RecipientJson[] = rewards.validatorRewards(state, epoch).map((v) => ({ kind: "validator", who: encodeAddress(v.who, ss58Format), amount: v.amount.toString() }));
+  if (record.toTreasury > 0n) recipients.push({ kind: "treasury", who: encodeAddress(rewards.rewardsConfig(state).treasury, ss58Format), amount: record.toTreasury.toString() });
+  for (const [deviceId, d] of rewards.deviceRewardsPage(state, epoch, MAX_DEVICE_RECIPIENTS, startAfter)) {
     recipients.push({ kind: "device", deviceId, who: encodeAddress(d.owner, ss58Format), amount: d.amount.toString(), weight: d.weight.toString() });
   }
   return {
@@ -87,7 +75,7 @@ export function epochRewardsJson(state: IterableStateReader, epoch: number, ss58
     devicePool: record.devicePool.toString(),
     phase: PHASE_NAMES[record.phase],
     paidDevices: record.paidDevices,
-    completedAt: record.phase === PayoutPhase.Complete ? record.completedAt : null,
+    completedAt: record.phase === rewards.PayoutPhase.Complete ? record.completedAt : null,
     recipients,
   };
 }
@@ -109,18 +97,18 @@ export interface CurrentEpochJson {
 
 /** The epoch after block `number` in `state` (the state after that block). */
 export function currentEpochJson(state: IterableStateReader, number: number): CurrentEpochJson {
-  const pog = PogConfig.get(state);
-  const config = Config.get(state);
-  const epoch = epochOf(number + 1, pog);
-  const issued = TotalIssuance.get(state) + PendingEmission.get(state);
+  const pogConfig = pog.pogConfig(state);
+  const config = rewards.rewardsConfig(state);
+  const epoch = pog.epochOf(number + 1, pogConfig);
+  const issued = balances.totalIssuance(state) + rewards.pendingEmission(state);
   return {
     epoch,
-    firstBlock: epoch * pog.epochLengthBlocks,
-    lastBlock: epoch * pog.epochLengthBlocks + pog.epochLengthBlocks - 1,
-    scheduledEmission: epochEmission(config.schedule, SystemConfig.get(state).slotDurationMs, pog.epochLengthBlocks, epoch).toString(),
+    firstBlock: epoch * pogConfig.epochLengthBlocks,
+    lastBlock: epoch * pogConfig.epochLengthBlocks + pogConfig.epochLengthBlocks - 1,
+    scheduledEmission: rewards.epochEmission(config.schedule, system.runtimeConfig(state).slotDurationMs, pogConfig.epochLengthBlocks, epoch).toString(),
     remainingSupply: (config.maxSupply > issued ? config.maxSupply - issued : 0n).toString(),
-    lastRewardedEpoch: epoch > 0 && EpochRewards.contains(state, epoch - 1) ? epoch - 1 : null,
-    payingEpoch: PayoutCursor.exists(state) ? PayoutCursor.get(state).epoch : null,
+    lastRewardedEpoch: epoch > 0 && rewards.epochRewards(state, epoch - 1) !== undefined ? epoch - 1 : null,
+    payingEpoch: rewards.payoutCursor(state)?.epoch ?? null,
   };
 }
 

@@ -1,5 +1,5 @@
 import { toHex } from "../../primitives/bytes.ts";
-import { getAccount } from "../../runtime/modules/system/accounts.ts";
+import { system } from "../../runtime/api.ts";
 import { nextAccountNonce } from "../../node/accountNonce.ts";
 import type { RpcNodeApi } from "../nodeApi.ts";
 import type { RpcServer } from "../server/index.ts";
@@ -28,7 +28,7 @@ export function registerSystemRpc(server: RpcServer, api: RpcNodeApi): void {
   });
   server.addMethod("system_account", {
     handler: (params) => {
-      const account = getAccount(api.chain.stateAt(), accountParam(positional(params, 1)[0]));
+      const account = system.account(api.chain.stateAt(), accountParam(positional(params, 1)[0]));
       return { nonce: account.nonce.toString(), free: account.free.toString(), reserved: account.reserved.toString() };
     },
   });

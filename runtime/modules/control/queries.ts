@@ -1,4 +1,4 @@
-import type { IterableStateReader } from "../../framework/state.ts";
+import type { IterableStateReader, StateReader } from "../../framework/state.ts";
 import { Commands, PendingByDevice } from "./storage.ts";
 import { CommandStatus, type CommandRecord, type CommandStatusValue } from "./types.ts";
 
@@ -21,4 +21,8 @@ export function pendingCommands(state: IterableStateReader, deviceId: number, bl
     if (effectiveStatus(record, blockNumber) === CommandStatus.Pending) out.push([id, record]);
   }
   return out.sort((a, b) => a[0] - b[0]);
+}
+
+export function command(state: StateReader, commandId: number): CommandRecord | undefined {
+  return Commands.get(state, commandId);
 }

@@ -1,0 +1,15 @@
+import type { RuntimeConfig } from "../../config.ts";
+import type { StateReader } from "../../framework/state.ts";
+import { BlockNumber, Config, Events } from "./storage.ts";
+
+/** The number of the block whose state this is. */
+export function blockNumber(state: StateReader): number {
+  return BlockNumber.get(state);
+}
+
+export function runtimeConfig(state: StateReader): RuntimeConfig {
+  return Config.get(state);
+}
+
+/** The storage key of the block's events (`codecs.eventList`), for clients reading raw storage. */
+export const EVENTS_STORAGE_KEY: Uint8Array = Events.key;
