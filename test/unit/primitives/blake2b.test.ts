@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { toHex, utf8 } from "../../../primitives/bytes.ts";
 import { blake2b } from "@noble/hashes/blake2.js";
 import { blake2b128, blake2b256 } from "../../../primitives/blake2b.ts";
-import { Prng } from "../trie/helpers.ts";
+import { Prng } from "./trie/helpers.ts";
 
 const reference = (data: Uint8Array): Uint8Array => blake2b(data, { dkLen: 32 });
 
