@@ -1,18 +1,18 @@
 import assert from "node:assert/strict";
-import { fromHex, toHex } from "../../../primitives/bytes.ts";
-import { blsKeypairFromSeed } from "../../../primitives/blsKeys.ts";
-import type { Call } from "../../../primitives/codec/index.ts";
-import { devKeypair } from "../../../primitives/keys/devAccounts.ts";
-import type { Ed25519Keypair } from "../../../primitives/keys/ed25519.ts";
-import type { ChainSpec, RuntimeGenesisConfig } from "../../../genesis/chainSpec.ts";
-import { devChainSpec } from "../../../genesis/presets.ts";
-import { InvalidBlock } from "../../../runtime/framework/errors.ts";
-import { DeviceStatus, deviceIdArgsCodec } from "../../../runtime/modules/devices/types.ts";
-import { Devices } from "../../../runtime/modules/devices/storage.ts";
-import { Config as PogConfig, EpochEnergy, Generation, LastReading } from "../../../runtime/modules/pog/storage.ts";
-import { readingCodec, type Reading, type ReadingRejection } from "../../../runtime/modules/pog/types.ts";
-import { registerCall } from "../../utils/energy.ts";
-import { expectApplied, TestChain, type DecodedEvent } from "../../utils/runtime.ts";
+import { fromHex, toHex } from "../../../../../primitives/bytes.ts";
+import { blsKeypairFromSeed } from "../../../../../primitives/blsKeys.ts";
+import type { Call } from "../../../../../primitives/codec/index.ts";
+import { devKeypair } from "../../../../../primitives/keys/devAccounts.ts";
+import type { Ed25519Keypair } from "../../../../../primitives/keys/ed25519.ts";
+import type { ChainSpec, RuntimeGenesisConfig } from "../../../../../genesis/chainSpec.ts";
+import { devChainSpec } from "../../../../../genesis/presets.ts";
+import { InvalidBlock } from "../../../../../runtime/framework/errors.ts";
+import { DeviceStatus, deviceIdArgsCodec } from "../../../../../runtime/modules/devices/types.ts";
+import { Devices } from "../../../../../runtime/modules/devices/storage.ts";
+import { Config as PogConfig, EpochEnergy, Generation, LastReading } from "../../../../../runtime/modules/pog/storage.ts";
+import { readingCodec, type Reading, type ReadingRejection } from "../../../../../runtime/modules/pog/types.ts";
+import { registerCall } from "../../../../utils/energy.ts";
+import { expectApplied, TestChain, type DecodedEvent } from "../../../../utils/runtime.ts";
 
 const alice = devKeypair("Alice"); // the dev chain's registrar
 const bob = devKeypair("Bob"); // owns every device here
