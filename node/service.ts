@@ -15,7 +15,6 @@ import type { ChainSpec } from "../genesis/chainSpec.ts";
 import type { Executive } from "../runtime/executive.ts";
 import { extrinsicHash } from "../runtime/extrinsic.ts";
 import { Authorities } from "../runtime/modules/aura/storage.ts";
-import { readingCodec } from "../runtime/modules/pog/types.ts";
 import { createRpcMetrics, RpcServer, type RpcServerOpts } from "../rpc/server/index.ts";
 import { registerNodeRpc } from "../rpc/namespaces/index.ts";
 import { AuraBlockProposer } from "./authoring/blockProposer.ts";
@@ -32,6 +31,7 @@ import { MetricsServer, type MetricsServerOpts } from "./metrics/server.ts";
 import { openChain } from "./openChain.ts";
 import { createReadingsPoolMetrics } from "./readings/metrics.ts";
 import { ReadingsPool } from "./readings/readingsPool.ts";
+import { RuntimeReadingValidator } from "./readings/runtimeReadingValidator.ts";
 import { TxPool, createTxPoolMetrics } from "./txpool/index.ts";
 import { RuntimeTxValidator } from "./txValidator.ts";
 
@@ -146,12 +146,15 @@ export class ArkreenNode {
     logger.info(`Best block: #${chain.best.number} (${shortHash(chain.best.hash)}), finalized #${chain.finalized.number}`);
 
     const pool = new TxPool({}, { validator: new RuntimeTxValidator({ chain, executive }), logger: logger.child("txpool"), metrics: createTxPoolMetrics(register) });
-    const readingsPool = new ReadingsPool({}, { chain, verifier, logger: logger.child("readings"), metrics: createReadingsPoolMetrics(register), now });
+    const readingsPool = new ReadingsPool(
+      {},
+      { genesisHash: genesis.hash, validator: new RuntimeReadingValidator({ chain, executive, now }), verifier, logger: logger.child("readings"), metrics: createReadingsPoolMetrics(register) },
+    );
     readings = readingsPool;
     chain.on("imported", (block) => {
       if (!block.isNewBest) return;
       pool.onBlockImported({ hash: block.hash, number: block.header.number, extrinsicHashes: block.extrinsics.map(extrinsicHash) });
-      readingsPool.onBestBlock(block.readings.map((r) => readingCodec.decode(r)));
+      readingsPool.onBestBlock(block.readings.length);
     });
     // Offences (block equivocations found by import, finality equivocations by the gadget) become
     // reports in the pool, which the network announces like every local submission.

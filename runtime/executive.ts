@@ -2,7 +2,7 @@ import { isMinimalUint } from "../primitives/bytes.ts";
 import { codecs, type Block, type DigestItem, type SignedExtrinsic } from "../primitives/codec/index.ts";
 import { CodecError } from "../primitives/codec/index.ts";
 import type { RuntimeConfig } from "./config.ts";
-import { DispatchError, InvalidBlock, InvalidTransaction } from "./framework/errors.ts";
+import { DispatchError, InvalidTransaction } from "./framework/errors.ts";
 import { EventCollector, type EventData } from "./framework/events.ts";
 import type { BlockContext, CallDefinition } from "./framework/module.ts";
 import { OverlayState, type StateChange, type StateReader } from "./framework/state.ts";
@@ -10,8 +10,9 @@ import { computeFee, extrinsicTip, lastValidBlock, verifyExtrinsicSignature } fr
 import { burn, canWithdrawKeepAlive, credit, withdrawKeepAlive } from "./modules/balances/currency.ts";
 import { getAccount, putAccount } from "./modules/system/accounts.ts";
 import { applyReadings } from "./modules/pog/apply.ts";
-import { Config as PogConfig } from "./modules/pog/storage.ts";
-import { readingCodec } from "./modules/pog/types.ts";
+import { decodeBlockReadings } from "./modules/pog/blockReadings.ts";
+import type { Reading } from "./modules/pog/types.ts";
+import { validateReadings, type ReadingValidity } from "./modules/pog/validate.ts";
 import { storeEvents } from "./modules/system/hooks.ts";
 import { Config, ExtrinsicCount } from "./modules/system/storage.ts";
 import { RUNTIME_MODULES, findCall } from "./runtime.ts";
@@ -142,17 +143,15 @@ export class Executive {
    * checked against the chain's rules. Malformed or too many readings make the block invalid.
    */
   applyReadings(ctx: BlockContext, encoded: readonly Uint8Array[]): void {
-    if (encoded.length === 0) return;
-    const max = PogConfig.get(ctx.state).maxReadingsPerBlock;
-    if (encoded.length > max) throw new InvalidBlock({ code: "TOO_MANY_READINGS", count: encoded.length, max });
-    const readings = encoded.map((bytes, index) => {
-      try {
-        return readingCodec.decode(bytes);
-      } catch (e) {
-        throw new InvalidBlock({ code: "MALFORMED_READING", index, reason: (e as Error).message });
-      }
-    });
-    applyReadings(ctx, readings);
+    applyReadings(ctx, decodeBlockReadings(ctx.state, encoded));
+  }
+
+  /**
+   * The readings pool's question: would a block of `slot` on top of `state` credit these
+   * readings? The same rules as `applyReadings`, one verdict per reading, in order.
+   */
+  validateReadings(state: StateReader, readings: readonly Reading[], slot: bigint): ReadingValidity[] {
+    return validateReadings(state, readings, slot);
   }
 
   /** Runs the finalize hooks, stores the events, and returns the block's writes. */

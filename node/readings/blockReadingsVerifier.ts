@@ -4,21 +4,14 @@ import { blsAggregateSignatures } from "../../primitives/blsKeys.ts";
 import type { Block } from "../../primitives/codec/index.ts";
 import { ArkreenError } from "../../primitives/errors.ts";
 import { orderedTrieRoot } from "../../primitives/trie/trie.ts";
-import type { StateReader } from "../../runtime/framework/state.ts";
-import { Devices } from "../../runtime/modules/devices/storage.ts";
-import { Config as PogConfig } from "../../runtime/modules/pog/storage.ts";
-import { readingCodec, readingSigningRoot } from "../../runtime/modules/pog/types.ts";
+import { devices, pog, type StateReader } from "../../runtime/api.ts";
 import type { BlockBodyVerifier, PendingSignatureCheck } from "../chain/types.ts";
 
 /** The signature (compressed or uncompressed) of an encoded reading this node already verified, and the device key it verified it with. */
 export type KnownReadingSignature = (deviceId: number, interval: number, encoded: Uint8Array) => { signature: Uint8Array; publicKey: Uint8Array } | undefined;
 
-export type BlockReadingsErrorType =
-  | { code: "BAD_READINGS_ROOT" }
-  | { code: "MALFORMED_READING"; index: number }
-  | { code: "UNKNOWN_DEVICE"; index: number; deviceId: number }
-  | { code: "BAD_AGGREGATE_SIGNATURE" }
-  | { code: "TOO_MANY_READINGS"; count: number; max: number };
+/** What the body check refuses here; too many or malformed readings are the runtime's `InvalidBlock` (one decoder, blockReadings.ts). */
+export type BlockReadingsErrorType = { code: "BAD_READINGS_ROOT" } | { code: "UNKNOWN_DEVICE"; index: number; deviceId: number } | { code: "BAD_AGGREGATE_SIGNATURE" };
 
 export class BlockReadingsError extends ArkreenError<BlockReadingsErrorType> {}
 
@@ -50,18 +43,10 @@ export class BlockReadingsVerifier implements BlockBodyVerifier {
       return null;
     }
     if (!bytesEqual(root, orderedTrieRoot(encoded))) throw new BlockReadingsError({ code: "BAD_READINGS_ROOT" });
-    // Bounded before any pairing work: a block may not carry more readings than the runtime accepts.
-    const max = PogConfig.get(parentState).maxReadingsPerBlock;
-    if (encoded.length > max) throw new BlockReadingsError({ code: "TOO_MANY_READINGS", count: encoded.length, max });
-    const readings = encoded.map((bytes, index) => {
-      try {
-        return readingCodec.decode(bytes);
-      } catch {
-        throw new BlockReadingsError({ code: "MALFORMED_READING", index });
-      }
-    });
+    // The runtime's count limit and decoder, before any pairing work (throws InvalidBlock).
+    const readings = pog.decodeBlockReadings(parentState, encoded);
     const keys = readings.map((r, index) => {
-      const device = Devices.get(parentState, r.deviceId);
+      const device = devices.device(parentState, r.deviceId);
       if (!device) throw new BlockReadingsError({ code: "UNKNOWN_DEVICE", index, deviceId: r.deviceId });
       return device.blsKey;
     });
@@ -74,7 +59,7 @@ export class BlockReadingsVerifier implements BlockBodyVerifier {
       if (bytesEqual(blsAggregateSignatures(known.map((k) => (k as { signature: Uint8Array }).signature)), signature)) return null;
       throw new BlockReadingsError({ code: "BAD_AGGREGATE_SIGNATURE" });
     }
-    const parts = readings.map((r, i) => ({ publicKey: keys[i], message: readingSigningRoot(this.genesisHash, r) }));
+    const parts = readings.map((r, i) => ({ publicKey: keys[i], message: pog.readingSigningRoot(this.genesisHash, r) }));
     return {
       count: parts.length,
       verify: async () => {

@@ -1,12 +1,10 @@
 import type { IBlsVerifier, SignatureSet } from "../../primitives/bls/index.ts";
+import { bytesEqual } from "../../primitives/bytes.ts";
 import type { Logger } from "../../primitives/logger.ts";
-import { Devices } from "../../runtime/modules/devices/storage.ts";
-import { DeviceStatus } from "../../runtime/modules/devices/types.ts";
-import { Config as PogConfig, Generation } from "../../runtime/modules/pog/storage.ts";
-import { readingCodec, readingSigningRoot, type SignedReading } from "../../runtime/modules/pog/types.ts";
+import { devices, pog } from "../../runtime/api.ts";
 import type { Chain } from "../chain/chain.ts";
 import type { ReadingsPoolMetrics } from "./metrics.ts";
-import { readingKey, type PooledReading, type ReadingPoolRejection, type ReadingSubmission } from "./types.ts";
+import { readingKey, type PooledReading, type ReadingPoolRejection, type ReadingSubmission, type ReadingValidator } from "./types.ts";
 
 export interface ReadingsPoolOpts {
   /**
@@ -20,24 +18,27 @@ export interface ReadingsPoolOpts {
 export const defaultReadingsPoolOpts: ReadingsPoolOpts = { maxSize: 100_000 };
 
 export interface ReadingsPoolDeps {
-  chain: Chain;
+  genesisHash: Uint8Array;
+  /** The runtime's rules (RuntimeReadingValidator): the pool holds only what a block would credit. */
+  validator: ReadingValidator;
   verifier: IBlsVerifier;
   logger: Logger;
   metrics: ReadingsPoolMetrics | null;
-  now(): number;
 }
 
 interface Candidate {
   index: number;
-  signed: SignedReading;
+  signed: pog.SignedReading;
   key: string;
   publicKey: Uint8Array;
 }
 
 /**
- * Readings submitted by miners, checked cheaply against the best state (device active, interval
- * window, not yet credited or pooled), then signature-verified through the BLS core in batches,
- * and held — one per (device, interval) — until a block includes them (DESIGN.md §4).
+ * Readings submitted by miners, judged by the runtime against the best state (the rules a block
+ * credits them by: device active, interval window, not yet credited, meter, capacity) and refused
+ * when pooled already, then signature-verified through the BLS core in batches, and held — one
+ * per (device, interval) — until a block includes them (docs/readings.md). Every new best block
+ * judges the pool again: what the runtime would no longer credit leaves it.
  */
 export class ReadingsPool {
   private readonly opts: ReadingsPoolOpts;
@@ -46,7 +47,9 @@ export class ReadingsPool {
   private readonly readings = new Map<string, PooledReading>();
   /** Keys whose signature is being verified, so a concurrent duplicate is refused. */
   private readonly verifying = new Set<string>();
-  private readonly acceptedListeners: Array<(readings: SignedReading[]) => void> = [];
+  private readonly acceptedListeners: Array<(readings: pog.SignedReading[]) => void> = [];
+  /** Best blocks seen: a submission whose verification spanned one is judged again against the new state. */
+  private bestBlocks = 0;
 
   constructor(opts: Partial<ReadingsPoolOpts>, deps: ReadingsPoolDeps) {
     this.opts = { ...defaultReadingsPoolOpts, ...opts };
@@ -58,7 +61,7 @@ export class ReadingsPool {
   }
 
   /** Called with the readings a local submission (RPC) added, so the network can gossip them. */
-  onAccepted(listener: (readings: SignedReading[]) => void): void {
+  onAccepted(listener: (readings: pog.SignedReading[]) => void): void {
     this.acceptedListeners.push(listener);
   }
 
@@ -66,7 +69,7 @@ export class ReadingsPool {
    * Checks and verifies a batch of submissions; answers one result per reading, in order.
    * Readings that arrived by gossip are not announced again (gossipsub forwards them itself).
    */
-  async submit(batch: readonly SignedReading[], opts: { origin?: "local" | "gossip" } = {}): Promise<ReadingSubmission[]> {
+  async submit(batch: readonly pog.SignedReading[], opts: { origin?: "local" | "gossip" } = {}): Promise<ReadingSubmission[]> {
     const results: ReadingSubmission[] = batch.map(() => ({ accepted: true }));
     const reject = (i: number, reason: ReadingPoolRejection): void => {
       results[i] = { accepted: false, reason };
@@ -76,28 +79,38 @@ export class ReadingsPool {
       batch.forEach((_r, i) => reject(i, "Busy"));
       return results;
     }
-    const { chain } = this.deps;
-    const state = chain.stateAt();
-    const config = PogConfig.get(state);
-    const now = Math.floor(this.deps.now() / 1000 / config.readingIntervalSecs);
-    const candidates: Candidate[] = [];
+    const wellFormed: number[] = [];
     batch.forEach((signed, index) => {
-      const reason = this.precheck(signed, state, config.acceptanceWindowIntervals, now);
-      if (typeof reason === "string") return reject(index, reason);
+      if (!signed.reading || signed.signature.length !== 96) reject(index, "Malformed");
+      else wellFormed.push(index);
+    });
+    const bestBlocks = this.bestBlocks;
+    const verdicts = this.deps.validator.validate(wellFormed.map((i) => batch[i].reading));
+    const candidates: Candidate[] = [];
+    wellFormed.forEach((index, i) => {
+      const verdict = verdicts[i];
+      if (!verdict.ok) return reject(index, verdict.reason);
+      const signed = batch[index];
       const key = readingKey(signed.reading.deviceId, signed.reading.interval);
+      if (this.readings.has(key) || this.verifying.has(key)) return reject(index, "Duplicate");
       // Claimed at once, so a second reading for the same slot later in this batch is a Duplicate.
       this.verifying.add(key);
-      candidates.push({ index, signed, key, publicKey: reason });
+      candidates.push({ index, signed, key, publicKey: verdict.publicKey });
     });
     try {
-      const sets: SignatureSet[] = candidates.map((c) => ({ publicKey: c.publicKey, message: readingSigningRoot(chain.genesisHash, c.signed.reading), signature: c.signed.signature }));
+      const { genesisHash } = this.deps;
+      const sets: SignatureSet[] = candidates.map((c) => ({ publicKey: c.publicKey, message: pog.readingSigningRoot(genesisHash, c.signed.reading), signature: c.signed.signature }));
       const verified = sets.length > 0 ? await this.deps.verifier.verifySignatureSetsUncompressed(sets, { batchable: true }) : [];
-      const accepted: SignedReading[] = [];
+      // A new best block while the signatures were verified: judged again against its state, as the pool was.
+      const again = this.bestBlocks !== bestBlocks && candidates.length > 0 ? this.deps.validator.validate(candidates.map((c) => c.signed.reading)) : null;
+      const accepted: pog.SignedReading[] = [];
       candidates.forEach((c, i) => {
         const uncompressedSignature = verified[i];
         if (!uncompressedSignature) return reject(c.index, "BadSignature");
+        const verdict = again?.[i];
+        if (verdict && !verdict.ok) return reject(c.index, verdict.reason);
         if (this.readings.size >= this.opts.maxSize) return reject(c.index, "PoolFull");
-        this.readings.set(c.key, { reading: c.signed.reading, encoded: readingCodec.encode(c.signed.reading), signature: c.signed.signature, uncompressedSignature, publicKey: c.publicKey });
+        this.readings.set(c.key, { reading: c.signed.reading, encoded: pog.readingCodec.encode(c.signed.reading), signature: c.signed.signature, uncompressedSignature, publicKey: c.publicKey });
         accepted.push(c.signed);
       });
       this.deps.metrics?.accepted(accepted.length);
@@ -107,20 +120,6 @@ export class ReadingsPool {
     }
     this.deps.metrics?.setSize(this.readings.size);
     return results;
-  }
-
-  /** The cheap checks; returns the device's BLS key when the reading may be verified. */
-  private precheck(signed: SignedReading, state: ReturnType<Chain["stateAt"]>, window: number, now: number): ReadingPoolRejection | Uint8Array {
-    const r = signed.reading;
-    if (!r || signed.signature.length !== 96) return "Malformed";
-    const device = Devices.get(state, r.deviceId);
-    if (!device) return "UnknownDevice";
-    if (device.status !== DeviceStatus.Active) return "DeviceNotActive";
-    if (r.interval >= now) return "FutureInterval";
-    if (r.interval + window < now) return "IntervalTooOld";
-    const key = readingKey(r.deviceId, r.interval);
-    if (this.readings.has(key) || this.verifying.has(key) || Generation.contains(state, r.deviceId, r.interval)) return "Duplicate";
-    return device.blsKey;
   }
 
   /**
@@ -133,7 +132,7 @@ export class ReadingsPool {
     for (const r of this.readings.values()) {
       if (out.length >= max) break;
       if (r.reading.interval >= beforeInterval) continue;
-      const device = Devices.get(state, r.reading.deviceId);
+      const device = devices.device(state, r.reading.deviceId);
       if (!device || Buffer.compare(device.blsKey, r.publicKey) !== 0) continue;
       out.push(r);
     }
@@ -150,16 +149,21 @@ export class ReadingsPool {
     return pooled && Buffer.compare(pooled.encoded, encoded) === 0 ? { signature: pooled.uncompressedSignature, publicKey: pooled.publicKey } : undefined;
   }
 
-  /** After a new best block: drops what it included and what can no longer be credited. */
-  onBestBlock(included: readonly { deviceId: number; interval: number }[]): void {
-    for (const r of included) this.readings.delete(readingKey(r.deviceId, r.interval));
-    this.deps.metrics?.included(included.length);
-    const state = this.deps.chain.stateAt();
-    const config = PogConfig.get(state);
-    const now = Math.floor(this.deps.now() / 1000 / config.readingIntervalSecs);
-    for (const [key, { reading }] of this.readings) {
-      if (reading.interval + config.acceptanceWindowIntervals < now || Generation.contains(state, reading.deviceId, reading.interval)) this.readings.delete(key);
-    }
+  /**
+   * After a new best block (which carried `included` readings): judges every pooled reading again
+   * against its state, and drops those the runtime would no longer credit — the ones it credited
+   * (Duplicate), those past the window, those its meter moved past — and those whose device key
+   * changed since their signature was verified.
+   */
+  onBestBlock(included: number): void {
+    this.bestBlocks++;
+    this.deps.metrics?.included(included);
+    const pooled = [...this.readings.values()];
+    const verdicts = this.deps.validator.validate(pooled.map((p) => p.reading));
+    pooled.forEach((p, i) => {
+      const verdict = verdicts[i];
+      if (!verdict.ok || !bytesEqual(verdict.publicKey, p.publicKey)) this.readings.delete(readingKey(p.reading.deviceId, p.reading.interval));
+    });
     this.deps.metrics?.setSize(this.readings.size);
   }
 }

@@ -17,6 +17,7 @@ import { nullLogger } from "../../primitives/logger.ts";
 import { signExtrinsic } from "../../runtime/extrinsic.ts";
 import { readingSigningRoot, type Reading, type SignedReading } from "../../runtime/modules/pog/types.ts";
 import { ReadingsPool } from "../../node/readings/readingsPool.ts";
+import { RuntimeReadingValidator } from "../../node/readings/runtimeReadingValidator.ts";
 import { readingKey, type ReadingPoolRejection, type ReadingSubmission } from "../../node/readings/types.ts";
 import { registerCall, TestDevice } from "../utils/energy.ts";
 import { httpRpc, startDevNode, waitFor, type TestNode } from "../utils/devNode.ts";
@@ -25,6 +26,8 @@ import { fuzzParams, fuzzTimeout } from "./params.ts";
 /** The dev chain's reading interval and acceptance window. */
 const INTERVAL_MS = 60_000;
 const WINDOW = 60;
+/** The most energy a 5 kW device may report for one 60 s interval (10 % tolerance). */
+const MAX_INTERVAL_WH = 91;
 
 type Signature = "valid" | "flipped" | "otherDevice" | "otherChain" | "otherValues" | "random" | "short" | "long";
 
@@ -68,7 +71,8 @@ describe("fuzz: readings pool", function () {
     }
     await waitFor(async () => (await httpRpc(t.httpUrl, "device_get", [1])).result !== null, 10_000, "two registered devices");
     verifier = await createBlsVerifier({ mode: "single-thread" }, { logger: nullLogger(), metrics: null });
-    pool = new ReadingsPool({}, { chain: t.node.chain, verifier, logger: nullLogger(), metrics: null, now: Date.now });
+    const validator = new RuntimeReadingValidator({ chain: t.node.chain, executive: t.node.executive, now: Date.now });
+    pool = new ReadingsPool({}, { genesisHash, validator, verifier, logger: nullLogger(), metrics: null });
   });
   after(async () => {
     await verifier?.close();
@@ -97,13 +101,15 @@ describe("fuzz: readings pool", function () {
     return { signed, signatureOk: s.signature === "valid" && devices[deviceId] !== undefined };
   }
 
-  /** What the pool must answer, in its order of checks (readingsPool.ts `precheck`, then the signature). */
+  /** What the pool must answer, in its order of checks (the runtime's rules, then the pool's duplicates, then the signature). */
   function expected(s: SignedReading, now: number, signatureOk: boolean, seen: Set<string>): ReadingPoolRejection | null {
     const r = s.reading;
     if (!r || s.signature.length !== 96) return "Malformed";
     if (r.deviceId >= devices.length) return "UnknownDevice";
     if (r.interval >= now) return "FutureInterval";
     if (r.interval + WINDOW < now) return "IntervalTooOld";
+    // No reading of these devices is ever credited (this pool feeds no block): no meter rule applies.
+    if (r.energyWh > MAX_INTERVAL_WH) return "EnergyAboveCapacity";
     const key = readingKey(r.deviceId, r.interval);
     if (taken.has(key) || seen.has(key)) return "Duplicate";
     seen.add(key);

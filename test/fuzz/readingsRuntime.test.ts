@@ -14,7 +14,7 @@ import { devKeypair } from "../../primitives/keys/devAccounts.ts";
 import { InvalidBlock } from "../../runtime/framework/errors.ts";
 import { Devices } from "../../runtime/modules/devices/storage.ts";
 import { DeviceStatus, deviceIdArgsCodec } from "../../runtime/modules/devices/types.ts";
-import { maxIntervalEnergyWh } from "../../runtime/modules/pog/apply.ts";
+import { maxIntervalEnergyWh } from "../../runtime/modules/pog/rules.ts";
 import { Config as PogConfig, Generation } from "../../runtime/modules/pog/storage.ts";
 import { generationRecordCodec, readingCodec, type Reading, type ReadingRejection } from "../../runtime/modules/pog/types.ts";
 import { registerCall } from "../utils/energy.ts";

@@ -249,6 +249,41 @@ describe("readings over JSON-RPC (in-process dev node)", function () {
     assert.deepEqual([g.energyWh, g.cumulativeWh], [r.energyWh, r.cumulativeWh]);
   });
 
+  it("the runtime's meter and capacity rules: OutOfOrder, MeterBackwards, MeterInconsistent, EnergyAboveCapacity are refused with its reason and reach no block", async () => {
+    const now = currentInterval();
+    const last = batched.next(now - 15, 30);
+    assert.deepEqual(await submit(batched.json(genesisHash, last)), { accepted: true });
+    await credited(last.deviceId, last.interval);
+    const from = await bestNumber();
+    const at = (interval: number, cumulativeWh: number, energyWh: number, peakW = 1_000): Reading => ({ deviceId: batched.deviceId, interval, cumulativeWh, energyWh, peakW });
+    // 5 kW with 10 % tolerance: at most 91 Wh a 60 s interval and a 5,500 W peak.
+    const bad: Array<[string, Reading]> = [
+      ["OutOfOrder", at(now - 16, last.cumulativeWh + 10, 10)],
+      ["MeterBackwards", at(now - 14, last.cumulativeWh - 1, 5)],
+      ["MeterInconsistent", at(now - 14, last.cumulativeWh + 20, 25)], // the next interval: the meter must move by exactly its energy
+      ["MeterInconsistent", at(now - 12, last.cumulativeWh + 10, 20)], // after a gap: by at least its energy
+      ["EnergyAboveCapacity", at(now - 13, last.cumulativeWh + 92, 92)],
+      ["EnergyAboveCapacity", at(now - 11, last.cumulativeWh + 10, 10, 5_501)],
+    ];
+    const answers = await submitAll(bad.map(([, r]) => batched.json(genesisHash, r)));
+    assert.deepEqual(answers, bad.map(([reason]) => rejectedWith(reason)));
+    for (const [, r] of bad) refuse(r);
+    assert.deepEqual(await pending(), []);
+
+    // The device's next good reading is still taken and credited; no block carried a refused one.
+    const good = batched.next(now - 10, 20);
+    assert.deepEqual(await submit(batched.json(genesisHash, good)), { accepted: true });
+    await credited(good.deviceId, good.interval);
+    const refusedBytes = bad.map(([, r]) => readingCodec.encode(r));
+    for (let n = from; n <= (await bestNumber()); n++) {
+      const block = t.node.chain.block(fromHex(await call<string>("chain_getBlockHash", [n])));
+      assert.ok(block, `block ${n}`);
+      for (const bytes of block.readings ?? []) assert.ok(!refusedBytes.some((b) => bytesEqual(b, bytes)), `block ${n} carries a refused reading`);
+      const events = await blockEvents(toHex(headerHash(block.header)));
+      assert.deepEqual(events.filter((e) => e.name === "ReadingRejected"), [], `block ${n} rejected a reading`);
+    }
+  });
+
   it("none of the refused readings was ever credited", async () => {
     assert.ok(refused.length >= 6);
     const start = await bestNumber();

@@ -21,7 +21,7 @@ export function pogDevSection(): Record<string, unknown> {
   return { readingIntervalSecs: 60, acceptanceWindowIntervals: 60, tolerancePercent: 10, maxReadingsPerBlock: 10_000, epochLengthBlocks: 30 };
 }
 
-/** Live chains: hourly intervals (DESIGN.md §4), a day of acceptance window, hourly epochs at 6 s blocks. */
+/** Live chains: hourly intervals (docs/design.md, "Proof of generation"), a day of acceptance window, hourly epochs at 6 s blocks. */
 export function pogLiveSection(): Record<string, unknown> {
   return { readingIntervalSecs: 3600, acceptanceWindowIntervals: 24, tolerancePercent: 10, maxReadingsPerBlock: 10_000, epochLengthBlocks: 600 };
 }

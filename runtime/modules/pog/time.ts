@@ -8,12 +8,13 @@ import type { PogConfig } from "./types.ts";
  * importer checks against its own clock (a block at most one slot ahead). The current reading
  * interval follows from it, deterministically.
  */
-export function blockTimeMs(state: StateReader): bigint {
-  return CurrentSlot.get(state) * BigInt(SystemConfig.get(state).slotDurationMs);
+export function currentInterval(state: StateReader, config: PogConfig): number {
+  return intervalAtSlot(state, config, CurrentSlot.get(state));
 }
 
-export function currentInterval(state: StateReader, config: PogConfig): number {
-  return Number(blockTimeMs(state) / (BigInt(config.readingIntervalSecs) * 1000n));
+/** The reading interval that a block of `slot` falls in: the readings it may credit ended before it. */
+export function intervalAtSlot(state: StateReader, config: PogConfig, slot: bigint): number {
+  return Number((slot * BigInt(SystemConfig.get(state).slotDurationMs)) / (BigInt(config.readingIntervalSecs) * 1000n));
 }
 
 export function epochOf(blockNumber: number, config: PogConfig): number {

@@ -305,6 +305,56 @@ describe("pog: readings in the runtime", () => {
     });
   });
 
+  describe("Executive.validateReadings (the readings pool's question): the block's verdict, before the block", () => {
+    /** Each rule's reading, on a chain where device ACTIVE has a credited reading (NOW - 5, cumulative 10,000 Wh). */
+    const cases: Array<[ReadingRejection | "credited", Partial<Reading>]> = [
+      ["UnknownDevice", { deviceId: 77 }],
+      ["DeviceNotActive", { deviceId: SUSPENDED }],
+      ["DeviceNotActive", { deviceId: TERMINATED }],
+      ["FutureInterval", { deviceId: ACTIVE_2, interval: NOW }],
+      ["IntervalTooOld", { deviceId: ACTIVE_2, interval: NOW - 61 }],
+      ["Duplicate", { interval: NOW - 5, cumulativeWh: 10_080 }],
+      ["OutOfOrder", { interval: NOW - 6, cumulativeWh: 10_080 }],
+      ["MeterBackwards", { interval: NOW - 4, cumulativeWh: 9_999, energyWh: 0 }],
+      ["MeterInconsistent", { interval: NOW - 4, cumulativeWh: 10_050, energyWh: 80 }],
+      ["MeterInconsistent", { interval: NOW - 2, cumulativeWh: 10_050, energyWh: 80 }],
+      ["EnergyAboveCapacity", { deviceId: ACTIVE_2, energyWh: MAX_ENERGY_WH + 1 }],
+      ["EnergyAboveCapacity", { deviceId: ACTIVE_2, peakW: MAX_PEAK_W + 1 }],
+      ["credited", { interval: NOW - 4, cumulativeWh: 10_080, energyWh: 80 }],
+      ["credited", { deviceId: ACTIVE_2, energyWh: MAX_ENERGY_WH, peakW: MAX_PEAK_W }],
+    ];
+    for (const [verdict, over] of cases) {
+      it(`${verdict}: ${JSON.stringify(over)}`, () => {
+        const chain = setup();
+        creditFirst(chain);
+        const r = reading(over);
+        const slot = chain.head.slot + 1n > firstSlotOf(chain, NOW) ? chain.head.slot + 1n : firstSlotOf(chain, NOW);
+        const [validity] = chain.executive.validateReadings(chain.state(), [r], slot);
+        const key = Devices.get(chain.state(), r.deviceId)?.blsKey;
+        assert.deepEqual(validity, verdict === "credited" ? { ok: true, publicKey: key } : { ok: false, reason: verdict });
+        readingsBlock(chain, [r]);
+        const events = pogEvents(chain).map((e) => [e.name, e.name === "ReadingRejected" ? e.data.reason : e.data.count]);
+        assert.deepEqual(events, [verdict === "credited" ? ["ReadingsCredited", 1] : ["ReadingRejected", verdict]], "the block gives the same verdict");
+      });
+    }
+
+    it("judges each reading of a batch against the state alone, at the slot it is given", () => {
+      const chain = setup();
+      const first = firstSlotOf(chain, NOW);
+      const r = reading({ interval: NOW - 1 });
+      // The interval a block of that slot falls in must have ended: NOW - 1 is future to a slot of NOW - 1.
+      assert.deepEqual(chain.executive.validateReadings(chain.state(), [r], firstSlotOf(chain, NOW - 1)), [{ ok: false, reason: "FutureInterval" }]);
+      const key = Devices.get(chain.state(), ACTIVE)?.blsKey;
+      // Two readings of one device in one batch: neither sees the other (the second would be MeterInconsistent in one block).
+      const next = reading({ interval: NOW - 4, cumulativeWh: 10_000, energyWh: 80 });
+      assert.deepEqual(chain.executive.validateReadings(chain.state(), [reading(), next], first), [
+        { ok: true, publicKey: key },
+        { ok: true, publicKey: key },
+      ]);
+      assert.deepEqual(chain.executive.validateReadings(chain.state(), [], first), []);
+    });
+  });
+
   describe("invalid blocks", () => {
     /** Expects authoring a block with `readings` to throw InvalidBlock `code`, leaving the head where it was. */
     function assertInvalid(chain: TestChain, readings: Uint8Array[], expected: Record<string, unknown>): void {
