@@ -1,5 +1,5 @@
 import { toHex } from "../primitives/bytes.ts";
-import { getAccount } from "../runtime/modules/system/accounts.ts";
+import { system } from "../runtime/api.ts";
 import type { Chain } from "./chain/chain.ts";
 
 export interface AccountNonceSources {
@@ -13,5 +13,5 @@ export interface AccountNonceSources {
  * account's pooled transactions. `system_accountNextIndex` answers it; the node signs with it.
  */
 export function nextAccountNonce({ chain, pool }: AccountNonceSources, account: Uint8Array): number {
-  return pool.nextNonce(toHex(account), getAccount(chain.stateAt(), account).nonce);
+  return pool.nextNonce(toHex(account), system.account(chain.stateAt(), account).nonce);
 }

@@ -12,11 +12,7 @@ import { SlotWorker } from "../consensus/aura/slotWorker.ts";
 import { signInstantJustification } from "../consensus/instantFinality.ts";
 import { buildGenesisBlock, type GenesisBlock } from "../genesis/build.ts";
 import type { ChainSpec } from "../genesis/chainSpec.ts";
-import type { Executive } from "../runtime/executive.ts";
-import { extrinsicHash } from "../runtime/extrinsic.ts";
-import { Authorities } from "../runtime/modules/aura/storage.ts";
-import { createRpcMetrics, RpcServer, type RpcServerOpts } from "../rpc/server/index.ts";
-import { registerNodeRpc } from "../rpc/namespaces/index.ts";
+import { aura, extrinsicHash, type Executive, type RuntimeConfig } from "../runtime/api.ts";
 import { AuraBlockProposer } from "./authoring/blockProposer.ts";
 import { shortHash, type Chain } from "./chain/chain.ts";
 import { createChainMetrics } from "./chain/metrics.ts";
@@ -46,7 +42,6 @@ export interface NodeOpts {
   validatorSeed: Uint8Array | null;
   /** The validator's BLS finality key; null: the node follows finality without voting. */
   finalitySecretKey: Uint8Array | null;
-  rpc: Partial<RpcServerOpts> | null;
   prometheus: MetricsServerOpts | null;
   /** p2p networking; null runs the node alone (tests, offline tools). */
   network: { port: number; listenHost: string; bootnodes: string[]; nodeKey: Uint8Array | null } | null;
@@ -58,38 +53,69 @@ export function databasePath(basePath: string, spec: ChainSpec): string {
   return join(basePath, "chains", spec.id, "db");
 }
 
+/** What `GET /health` and `system_health` report. */
+export interface NodeHealth {
+  peers: number;
+  isSyncing: boolean;
+  shouldHavePeers: boolean;
+}
+
+interface NodeParts {
+  spec: ChainSpec;
+  name: string;
+  chain: Chain;
+  pool: TxPool;
+  readings: ReadingsPool;
+  network: NetworkService | null;
+  genesis: GenesisBlock;
+  executive: Executive;
+  runtimeConfig: RuntimeConfig;
+  register: Registry;
+  logger: Logger;
+  closers: Array<() => Promise<void> | void>;
+}
+
 /**
- * The node service: opens the database and chain, wires the pool, authoring, finality, RPC
- * and metrics, and stops them in reverse order.
+ * The node service: opens the database and chain, wires the pools, authoring, finality, the
+ * network and metrics, and stops them in reverse order. It serves no RPC: the composition root
+ * (cli/nodeService.ts) puts the JSON-RPC server on top of it, so that node/ never imports rpc/.
  */
 export class ArkreenNode {
+  readonly spec: ChainSpec;
+  readonly name: string;
   readonly chain: Chain;
   readonly pool: TxPool;
+  readonly readings: ReadingsPool;
+  /** Null when the node runs without networking. */
+  readonly network: NetworkService | null;
   readonly genesis: GenesisBlock;
   readonly executive: Executive;
+  readonly runtimeConfig: RuntimeConfig;
   readonly register: Registry;
-  readonly rpcAddress: { host: string; port: number } | null;
   private readonly logger: Logger;
   private readonly closers: Array<() => Promise<void> | void>;
 
-  private constructor(fields: {
-    chain: Chain;
-    pool: TxPool;
-    genesis: GenesisBlock;
-    executive: Executive;
-    register: Registry;
-    rpcAddress: { host: string; port: number } | null;
-    logger: Logger;
-    closers: Array<() => Promise<void> | void>;
-  }) {
-    this.chain = fields.chain;
-    this.pool = fields.pool;
-    this.genesis = fields.genesis;
-    this.executive = fields.executive;
-    this.register = fields.register;
-    this.rpcAddress = fields.rpcAddress;
-    this.logger = fields.logger;
-    this.closers = fields.closers;
+  private constructor(parts: NodeParts) {
+    this.spec = parts.spec;
+    this.name = parts.name;
+    this.chain = parts.chain;
+    this.pool = parts.pool;
+    this.readings = parts.readings;
+    this.network = parts.network;
+    this.genesis = parts.genesis;
+    this.executive = parts.executive;
+    this.runtimeConfig = parts.runtimeConfig;
+    this.register = parts.register;
+    this.logger = parts.logger;
+    this.closers = parts.closers;
+  }
+
+  health(): NodeHealth {
+    return {
+      peers: this.network?.peers().length ?? 0,
+      isSyncing: this.network?.isSyncing ?? false,
+      shouldHavePeers: this.spec.chainType !== "Development",
+    };
   }
 
   /**
@@ -174,7 +200,7 @@ export class ArkreenNode {
     if (opts.validatorSeed) {
       const seed = opts.validatorSeed;
       const authorityKey = keypairFromSeed(seed).publicKey;
-      const authorities = (): Uint8Array[] => Authorities.get(chain.stateAt());
+      const authorities = (): Uint8Array[] => aura.authorities(chain.stateAt());
       const isSoleAuthority = (): boolean => {
         const set = authorities();
         return set.length === 1 && bytesEqual(set[0], authorityKey);
@@ -229,30 +255,6 @@ export class ArkreenNode {
       logger.info(opts.finalitySecretKey ? "BLS finality gadget: voting" : "BLS finality gadget: following");
     }
 
-    let rpcAddress: { host: string; port: number } | null = null;
-    if (opts.rpc) {
-      const shouldHavePeers = opts.spec.chainType !== "Development";
-      const health = (): { peers: number; isSyncing: boolean; shouldHavePeers: boolean } => ({
-        peers: network?.peers().length ?? 0,
-        isSyncing: network?.isSyncing ?? false,
-        shouldHavePeers,
-      });
-      const rpc = new RpcServer(opts.rpc, { logger: logger.child("rpc"), metrics: createRpcMetrics(register), health });
-      registerNodeRpc(rpc, {
-        chain,
-        // What the pools accept from RPC is gossiped by the network's announcer.
-        pool,
-        network,
-        readings: readingsPool,
-        spec: opts.spec,
-        runtimeConfig,
-        nodeName: opts.name,
-        version: NODE_VERSION,
-        health,
-      });
-      rpcAddress = await rpc.listen();
-      closers.push(() => rpc.close());
-    }
     if (opts.prometheus) {
       const metricsServer = new MetricsServer(opts.prometheus, { register, logger });
       await metricsServer.listen();
@@ -275,10 +277,10 @@ export class ArkreenNode {
       onFatal?.(error);
     });
 
-    return new ArkreenNode({ chain, pool, genesis, executive, register, rpcAddress, logger, closers });
+    return new ArkreenNode({ spec: opts.spec, name: opts.name, chain, pool, readings: readingsPool, network, genesis, executive, runtimeConfig, register, logger, closers });
   }
 
-  /** Stops authoring, RPC and metrics, then closes the database (reverse start order). */
+  /** Stops authoring, finality, the network and metrics, then closes the database (reverse start order). */
   async stop(): Promise<void> {
     while (this.closers.length > 0) {
       const close = this.closers.pop() as () => Promise<void> | void;

@@ -17,7 +17,8 @@ import {
   type RpcServerOpts,
 } from "../../rpc/server/index.ts";
 import { parseNodeKeyHex } from "../../p2p/index.ts";
-import { ArkreenNode } from "../../node/service.ts";
+import type { ArkreenNode } from "../../node/service.ts";
+import { NodeService } from "../nodeService.ts";
 import { DatabaseError } from "../../node/db/database.ts";
 import { clockOffsetFromEnv } from "../../node/clock.ts";
 import { selectBasePath, selectChainSpec } from "../chainSelection.ts";
@@ -197,7 +198,7 @@ export async function runNode(flags: RunFlags): Promise<void> {
   const fatal = new Promise<DatabaseError>((resolve) => (onFatal = resolve));
   const spec = selectChainSpec(flags);
   const keys = selectValidatorKeys(flags, spec.chainType, { env: process.env, warn: (message) => logger.warn(message) });
-  const node = await ArkreenNode.start(
+  const service = await NodeService.start(
     {
       spec,
       basePath: selectBasePath(flags),
@@ -216,14 +217,14 @@ export async function runNode(flags: RunFlags): Promise<void> {
     },
     { logger, onFatal: (error) => onFatal(error) },
   );
-  if (keys !== null) logValidatorKeys(logger, keys, node);
+  if (keys !== null) logValidatorKeys(logger, keys, service.node);
   await new Promise<void>((resolve) => {
     let stopping = false;
     const shutdown = (reason: string): void => {
       if (stopping) return;
       stopping = true;
       logger.info(`${reason}, shutting down`);
-      node.stop().then(resolve, (e: unknown) => {
+      service.stop().then(resolve, (e: unknown) => {
         logger.error("Shutdown failed", {}, e);
         process.exitCode = 1;
         resolve();

@@ -1,6 +1,6 @@
 import { bytesEqual, toHex } from "../../primitives/bytes.ts";
 import { codecs, type Header } from "../../primitives/codec/index.ts";
-import type { BlockEquivocationProof } from "../../runtime/modules/staking/types.ts";
+import type { staking } from "../../runtime/api.ts";
 
 /**
  * Slots remembered below the highest slot seen. At 6 s slots, 1,024 slots are 1 h 42 min: a fork's
@@ -17,7 +17,7 @@ export interface BlockEquivocationDetectorOpts {
 
 /** A detected equivocation: the proof to report, its slot and the author's authoring key. */
 export interface DetectedBlockEquivocation {
-  proof: BlockEquivocationProof;
+  proof: staking.BlockEquivocationProof;
   slot: bigint;
   author: Uint8Array;
 }

@@ -1,6 +1,6 @@
 import { codecs, CodecError } from "../../primitives/codec/index.ts";
 import type { GossipValidationResult } from "../../p2p/index.ts";
-import { signedReadingCodec } from "../../runtime/modules/pog/types.ts";
+import { pog } from "../../runtime/api.ts";
 import { shortHash, headerHash, type Chain } from "../chain/chain.ts";
 import { BlockImportError } from "../chain/errors.ts";
 import type { ReadingsPool } from "../readings/readingsPool.ts";
@@ -56,7 +56,7 @@ const READING_REJECT_REASONS = new Set<ReadingPoolRejection>(["Malformed", "BadS
 export async function validateGossipReading(readings: ReadingsPool, data: Uint8Array): Promise<GossipValidationResult> {
   let signed;
   try {
-    signed = signedReadingCodec.decode(data);
+    signed = pog.signedReadingCodec.decode(data);
   } catch (e) {
     if (e instanceof CodecError) return "reject";
     throw e;

@@ -12,7 +12,7 @@ import {
   type GossipValidationResult,
   type PeerInfo,
 } from "../../p2p/index.ts";
-import { signedReadingCodec } from "../../runtime/modules/pog/types.ts";
+import { pog } from "../../runtime/api.ts";
 import { headerHash, type Chain } from "../chain/chain.ts";
 import { crashPoint } from "../crashPoints.ts";
 import { BlockImportError } from "../chain/errors.ts";
@@ -101,7 +101,7 @@ export class NetworkService {
       this.announcer.announce("blocks", codecs.block.encode(chain.block(block.hash)!));
     });
     this.announcer.follow("extrinsics", pool, (tx) => tx.bytes);
-    this.announcer.follow("readings", readings, (r) => signedReadingCodec.encode(r));
+    this.announcer.follow("readings", readings, (r) => pog.signedReadingCodec.encode(r));
     this.sync.start();
   }
 

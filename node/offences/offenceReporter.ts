@@ -2,8 +2,7 @@ import { toHex } from "../../primitives/bytes.ts";
 import { equivocationProofCodec, type EquivocationProof } from "../../primitives/finality/vote.ts";
 import { keypairFromSeed } from "../../primitives/keys/ed25519.ts";
 import type { Logger } from "../../primitives/logger.ts";
-import { signExtrinsic } from "../../runtime/extrinsic.ts";
-import { blockEquivocationProofCodec, reportEquivocationArgsCodec } from "../../runtime/modules/staking/types.ts";
+import { signExtrinsic, staking } from "../../runtime/api.ts";
 import { nextAccountNonce, type AccountNonceSources } from "../accountNonce.ts";
 import type { DetectedBlockEquivocation } from "../chain/blockEquivocation.ts";
 import type { ValidTransaction } from "../txpool/types.ts";
@@ -46,7 +45,7 @@ interface Report {
 function reportOf(offence: Offence): Report {
   if (offence.kind === "blockEquivocation") {
     const { proof, slot, author } = offence.detected;
-    return { key: `block/${slot}/${toHex(author)}`, method: "reportBlockEquivocation", proof: blockEquivocationProofCodec.encode(proof), what: "block equivocation", fields: { slot, author } };
+    return { key: `block/${slot}/${toHex(author)}`, method: "reportBlockEquivocation", proof: staking.blockEquivocationProofCodec.encode(proof), what: "block equivocation", fields: { slot, author } };
   }
   const { setId, round, stage } = offence.proof.first.vote;
   const signer = offence.proof.first.signer;
@@ -79,7 +78,7 @@ export class OffenceReporter implements OffenceSink {
       return;
     }
     this.reported.add(key);
-    const call = { module: "staking", method, args: reportEquivocationArgsCodec.encode({ proof }) };
+    const call = { module: "staking", method, args: staking.reportEquivocationArgsCodec.encode({ proof }) };
     try {
       const nonce = nextAccountNonce(this.deps, this.account);
       const tx = this.deps.pool.submit(signExtrinsic(this.opts.genesisHash, this.opts.accountSeed, call, { nonce }));

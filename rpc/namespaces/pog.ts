@@ -1,8 +1,7 @@
 import { fromHex, isHex, toHex } from "../../primitives/bytes.ts";
 import type { ReadingsPool } from "../../node/readings/readingsPool.ts";
 import type { ReadingSubmission } from "../../node/readings/types.ts";
-import { Generation } from "../../runtime/modules/pog/storage.ts";
-import { signedReadingCodec, type SignedReading } from "../../runtime/modules/pog/types.ts";
+import { pog } from "../../runtime/api.ts";
 import { invalidParams, RpcError, RpcErrorCode } from "../errors.ts";
 import type { RpcNodeApi } from "../nodeApi.ts";
 import type { ConnectionBudget, RpcCallContext, RpcServer } from "../server/index.ts";
@@ -51,9 +50,9 @@ const U32 = { integer: true, min: 0, max: 0xffffffff };
  * A reading as JSON `{deviceId, interval, cumulativeWh, energyWh, peakW, signature}` or as the
  * hex of a protobuf `SignedReading`. Malformed input is answered per reading, not as an error.
  */
-function parseReading(value: unknown): SignedReading | null {
+function parseReading(value: unknown): pog.SignedReading | null {
   try {
-    if (typeof value === "string" && isHex(value)) return signedReadingCodec.decode(fromHex(value));
+    if (typeof value === "string" && isHex(value)) return pog.signedReadingCodec.decode(fromHex(value));
     if (typeof value !== "object" || value === null) return null;
     const v = value as Record<string, unknown>;
     const num = (x: unknown, max: number): number => {
@@ -78,7 +77,7 @@ function parseReading(value: unknown): SignedReading | null {
 
 async function checkAndVerify(pool: ReadingsPool, values: unknown[]): Promise<ReadingSubmission[]> {
   const parsed = values.map(parseReading);
-  const valid = parsed.filter((p): p is SignedReading => p !== null);
+  const valid = parsed.filter((p): p is pog.SignedReading => p !== null);
   const results = await pool.submit(valid);
   let next = 0;
   return parsed.map((p) => (p === null ? { accepted: false, reason: "Malformed" } : results[next++]));
@@ -164,7 +163,7 @@ export function registerPogRpc(server: RpcServer, api: RpcNodeApi): void {
       const { state } = stateAtParam(api, at);
       const out: Array<{ interval: number; energyWh: number; cumulativeWh: number; peakW: number; block: number }> = [];
       for (let interval = first; interval <= last; interval++) {
-        const g = Generation.get(state, id, interval);
+        const g = pog.generation(state, id, interval);
         if (g) out.push({ interval, ...g });
       }
       return { deviceId: id, totalWh: out.reduce((a, g) => a + g.energyWh, 0), intervals: out };

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { generateKeyPair } from "@libp2p/crypto/keys";
 import { peerIdFromPrivateKey } from "@libp2p/peer-id";
 import { nullLogger } from "../../primitives/logger.ts";
-import { ArkreenNode } from "../../node/service.ts";
+import { NodeService } from "../../cli/nodeService.ts";
 import { TEST_FAULTS_ENV } from "../../rpc/namespaces/devFaults.ts";
 import { fastDevSpec, httpRpc } from "../utils/devNode.ts";
 
@@ -16,7 +16,7 @@ async function startNode(faults: string | undefined): Promise<{ url: string; sto
   if (faults === undefined) delete process.env[TEST_FAULTS_ENV];
   else process.env[TEST_FAULTS_ENV] = faults;
   try {
-    const node = await ArkreenNode.start(
+    const node = await NodeService.start(
       {
         spec: fastDevSpec(500),
         basePath,

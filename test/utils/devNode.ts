@@ -5,7 +5,8 @@ import { devChainSpec } from "../../genesis/presets.ts";
 import type { ChainSpec } from "../../genesis/chainSpec.ts";
 import { devKeypair } from "../../primitives/keys/devAccounts.ts";
 import { nullLogger } from "../../primitives/logger.ts";
-import { ArkreenNode } from "../../node/service.ts";
+import type { ArkreenNode } from "../../node/service.ts";
+import { NodeService } from "../../cli/nodeService.ts";
 import { RpcClientError } from "../../cli/rpcClient.ts";
 
 /**
@@ -33,7 +34,7 @@ export interface TestNode {
 /** An in-process dev node (Alice authoring) on a fresh LevelDB and an ephemeral RPC port. */
 export async function startDevNode(opts: { slotDurationMs?: number; basePath?: string; validator?: boolean; mint?: boolean; spec?: ChainSpec } = {}): Promise<TestNode> {
   const basePath = opts.basePath ?? mkdtempSync(join(tmpdir(), "arkreen-test-"));
-  const node = await ArkreenNode.start(
+  const service = await NodeService.start(
     {
       spec: opts.spec ?? fastDevSpec(opts.slotDurationMs ?? 500, { mint: opts.mint }),
       basePath,
@@ -46,14 +47,14 @@ export async function startDevNode(opts: { slotDurationMs?: number; basePath?: s
     },
     { logger: nullLogger() },
   );
-  const { port } = node.rpcAddress!;
+  const { port } = service.rpcAddress!;
   return {
-    node,
+    node: service.node,
     basePath,
     httpUrl: `http://127.0.0.1:${port}`,
     wsUrl: `ws://127.0.0.1:${port}`,
     stop: async (stopOpts) => {
-      await node.stop();
+      await service.stop();
       if (!stopOpts?.keepData) rmSync(basePath, { recursive: true, force: true });
     },
   };
