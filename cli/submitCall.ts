@@ -2,7 +2,7 @@ import { fromHex, toHex } from "../primitives/bytes.ts";
 import { codecs, type Call, type EventRecord } from "../primitives/codec/index.ts";
 import type { Ed25519Keypair } from "../primitives/keys/ed25519.ts";
 import { encodeAddress } from "../primitives/keys/ss58.ts";
-import { extrinsicHash, signExtrinsic, system } from "../runtime/api.ts";
+import { decodeEvent, extrinsicHash, signExtrinsic, system } from "../runtime/api.ts";
 import { formatAmount } from "./amount.ts";
 import type { WsRpcClient } from "./rpcClient.ts";
 
@@ -52,12 +52,15 @@ export async function submitCall(client: WsRpcClient, signer: Ed25519Keypair, ca
   log(`Included in block #${number} (${blockHash}) at index ${index}`);
   const raw = await client.call<string | null>("state_getStorage", [toHex(system.EVENTS_STORAGE_KEY), blockHash]);
   const events = (raw ? codecs.eventList.decode(fromHex(raw)).events : []).filter((e) => e.phase === 0 && e.extrinsicIndex === index);
-  const fee = events.find((e) => e.name === "TransactionFeePaid");
-  if (fee) log(`Fee paid: ${formatAmount(BigInt(JSON.parse(fee.data).actualFee), DECIMALS)} AKRE`);
-  for (const e of events) if (e.name !== "TransactionFeePaid" && e.name !== "ExtrinsicSuccess" && e.name !== "ExtrinsicFailed") log(`Event ${e.module}.${e.name} ${e.data}`);
-  const failed = events.find((e) => e.module === "system" && e.name === "ExtrinsicFailed");
-  if (failed) {
-    const { module, error, ...details } = JSON.parse(failed.data) as { module: string; error: string } & Record<string, unknown>;
+  const decoded = events.map(decodeEvent);
+  // The fee event comes first, then the call's own events, then system's outcome.
+  for (const [i, e] of decoded.entries()) {
+    if (e.module === "transactionPayment") log(`Fee paid: ${formatAmount(BigInt(e.data.actualFee), DECIMALS)} AKRE`);
+    else if (e.module !== "system") log(`Event ${e.module}.${e.name} ${events[i].data}`);
+  }
+  for (const e of decoded) {
+    if (e.module !== "system" || e.name !== "ExtrinsicFailed") continue;
+    const { module, error, ...details } = e.data;
     const extra = Object.entries(details).map(([k, v]) => `${k}=${String(v)}`).join(" ");
     throw new Error(`${call.module}.${call.method} failed: ${module}.${error}${extra ? ` (${extra})` : ""}`);
   }

@@ -11,6 +11,7 @@ export { callNames, findCall } from "./runtime.ts";
 export { InvalidTransaction, type InvalidTransactionType } from "./framework/errors.ts";
 export { OverlayState, type IterableStateReader, type StateChange, type StateReader } from "./framework/state.ts";
 export { buildRuntimeGenesis, type RuntimeGenesis } from "./genesis.ts";
+export { decodeEvent, EventDecodeError, type RuntimeEvent } from "./events.ts";
 export { config as genesisConfig, GenesisConfigError } from "./framework/genesisConfig.ts";
 export * as genesisPresets from "./genesisPresets.ts";
 

@@ -15,6 +15,7 @@ import type { ChainSpec } from "../../genesis/chainSpec.ts";
 import { devChainSpec } from "../../genesis/presets.ts";
 import { applyStateChanges, headerHash } from "../../node/chain/chain.ts";
 import type { RuntimeConfig } from "../../runtime/config.ts";
+import { decodeEvent } from "../../runtime/events.ts";
 import { Executive, type ApplyOutcome } from "../../runtime/executive.ts";
 import { signExtrinsic, type ExtrinsicParams } from "../../runtime/extrinsic.ts";
 import { InvalidTransaction } from "../../runtime/framework/errors.ts";
@@ -94,15 +95,9 @@ export class TestChain {
     return sum;
   }
 
-  /** The events of the head block. */
+  /** The events of the head block, each checked against its module's declaration (`decodeEvent` throws otherwise). */
   events(): DecodedEvent[] {
-    return Events.get(this.state()).map((e) => ({
-      phase: e.phase,
-      extrinsicIndex: e.extrinsicIndex,
-      module: e.module,
-      name: e.name,
-      data: JSON.parse(e.data) as Record<string, unknown>,
-    }));
+    return Events.get(this.state()).map((e) => ({ phase: e.phase, extrinsicIndex: e.extrinsicIndex, ...decodeEvent(e) }));
   }
 
   sign(signer: Ed25519Keypair | string, call: Call, params: ExtrinsicParams): Uint8Array {

@@ -3,6 +3,7 @@ import type { State } from "../../framework/state.ts";
 import { getAccount, putAccount } from "../system/accounts.ts";
 import { BalancesError } from "./errors.ts";
 import { TotalIssuance } from "./storage.ts";
+import { balancesEvents } from "./events.ts";
 
 export type Existence = "keepAlive" | "allowDeath";
 
@@ -20,7 +21,7 @@ export function transfer(ctx: BlockContext, from: Uint8Array, to: Uint8Array, am
   if (remaining + sender.reserved < ed && remaining + sender.reserved > 0n) {
     if (existence === "keepAlive") throw new BalancesError("Expendability");
     burn(ctx.state, remaining);
-    ctx.events.deposit("balances", "DustLost", { account: from, amount: remaining });
+    balancesEvents.deposit(ctx, "DustLost", { account: from, amount: remaining });
     remaining = 0n;
   }
   const recipient = getAccount(ctx.state, to);
@@ -28,8 +29,8 @@ export function transfer(ctx: BlockContext, from: Uint8Array, to: Uint8Array, am
   const created = recipient.free + recipient.reserved === 0n;
   putAccount(ctx.state, from, { ...sender, free: remaining });
   putAccount(ctx.state, to, { ...recipient, free: recipient.free + amount });
-  if (created) ctx.events.deposit("balances", "Endowed", { account: to, freeBalance: amount });
-  ctx.events.deposit("balances", "Transfer", { from, to, amount });
+  if (created) balancesEvents.deposit(ctx, "Endowed", { account: to, freeBalance: amount });
+  balancesEvents.deposit(ctx, "Transfer", { from, to, amount });
 }
 
 /** Whether `amount` can be taken from `account`'s free balance leaving free + reserved at or above the existential deposit. */
@@ -81,7 +82,7 @@ export function reserve(ctx: BlockContext, who: Uint8Array, amount: bigint): voi
   const account = getAccount(ctx.state, who);
   if (account.free < amount) throw new BalancesError("InsufficientBalance", { free: account.free, amount });
   putAccount(ctx.state, who, { ...account, free: account.free - amount, reserved: account.reserved + amount });
-  ctx.events.deposit("balances", "Reserved", { who, amount });
+  balancesEvents.deposit(ctx, "Reserved", { who, amount });
 }
 
 /** Moves `amount` back from `who`'s reserved balance to its free balance; fails if less is reserved. */
@@ -91,7 +92,7 @@ export function unreserve(ctx: BlockContext, who: Uint8Array, amount: bigint): v
   const account = getAccount(ctx.state, who);
   if (account.reserved < amount) throw new BalancesError("InsufficientReserved", { reserved: account.reserved, amount });
   putAccount(ctx.state, who, { ...account, free: account.free + amount, reserved: account.reserved - amount });
-  ctx.events.deposit("balances", "Unreserved", { who, amount });
+  balancesEvents.deposit(ctx, "Unreserved", { who, amount });
 }
 
 /**
@@ -113,5 +114,5 @@ export function repatriateReserved(ctx: BlockContext, from: Uint8Array, to: Uint
     putAccount(ctx.state, from, { ...source, reserved: source.reserved - amount });
     putAccount(ctx.state, to, { ...recipient, free: recipient.free + amount });
   }
-  ctx.events.deposit("balances", "ReserveRepatriated", { from, to, amount });
+  balancesEvents.deposit(ctx, "ReserveRepatriated", { from, to, amount });
 }

@@ -21,6 +21,7 @@ import {
   type ControlConfig,
   type ReceiptStatusValue,
 } from "./types.ts";
+import { controlEvents } from "./events.ts";
 
 export interface ControlSetOperator {
   deviceId: number;
@@ -129,12 +130,12 @@ export const setOperator: CallDefinition<ControlSetOperator> = {
     if (operator.length === 0) {
       if (!Operators.contains(ctx.state, deviceId)) throw new ControlError("NoOperator", { deviceId });
       Operators.remove(ctx.state, deviceId);
-      ctx.events.deposit("control", "OperatorRemoved", { deviceId, owner: who });
+      controlEvents.deposit(ctx, "OperatorRemoved", { deviceId, owner: who });
       return;
     }
     if (operator.length !== 32) throw new ControlError("InvalidAccount", { length: operator.length });
     Operators.set(ctx.state, deviceId, { operator, delegatedBy: who });
-    ctx.events.deposit("control", "OperatorSet", { deviceId, owner: who, operator });
+    controlEvents.deposit(ctx, "OperatorSet", { deviceId, owner: who, operator });
   },
 };
 
@@ -167,7 +168,7 @@ export const submit: CallDefinition<ControlSubmit> = {
     };
     openCommand(ctx.state, commandId, record);
     NextCommandId.set(ctx.state, commandId + 1);
-    ctx.events.deposit("control", "CommandSubmitted", {
+    controlEvents.deposit(ctx, "CommandSubmitted", {
       commandId,
       deviceId: args.deviceId,
       submitter: who,
@@ -200,7 +201,7 @@ export const acknowledge: CallDefinition<ControlAcknowledge> = {
       status: CommandStatus.Acknowledged,
       receipt: { status, signature, block: ctx.number, submittedBy: who },
     });
-    ctx.events.deposit("control", "CommandAcknowledged", { commandId, deviceId: record.deviceId, status: RECEIPT_STATUS_NAMES[status], by: who });
+    controlEvents.deposit(ctx, "CommandAcknowledged", { commandId, deviceId: record.deviceId, status: RECEIPT_STATUS_NAMES[status], by: who });
   },
 };
 
@@ -215,6 +216,6 @@ export const cancel: CallDefinition<ControlCancel> = {
       throw new ControlError("NotAuthorized", { commandId });
     }
     settleCommand(ctx.state, commandId, record, { status: CommandStatus.Cancelled });
-    ctx.events.deposit("control", "CommandCancelled", { commandId, deviceId: record.deviceId, by: who });
+    controlEvents.deposit(ctx, "CommandCancelled", { commandId, deviceId: record.deviceId, by: who });
   },
 };

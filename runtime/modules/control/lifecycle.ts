@@ -3,6 +3,7 @@ import type { State } from "../../framework/state.ts";
 import type { StorageMap } from "../../framework/storage.ts";
 import { Commands, ExpiryCount, ExpiryCursor, ExpiryQueue, PendingByDevice, PendingCount } from "./storage.ts";
 import { CommandStatus, type CommandRecord } from "./types.ts";
+import { controlEvents } from "./events.ts";
 
 /**
  * Most expiry steps the `onFinalize` hook takes per block, a step being one expired command or
@@ -62,7 +63,7 @@ export function expireDueCommands(ctx: BlockContext): void {
       for (const id of ids) {
         const record = Commands.get(ctx.state, id) as CommandRecord;
         settleCommand(ctx.state, id, record, { status: CommandStatus.Expired });
-        ctx.events.deposit("control", "CommandExpired", { commandId: id, deviceId: record.deviceId, validUntil: record.validUntil });
+        controlEvents.deposit(ctx, "CommandExpired", { commandId: id, deviceId: record.deviceId, validUntil: record.validUntil });
       }
       steps -= ids.length;
       if (ids.length < due) break;

@@ -26,6 +26,7 @@ import {
   type DevicesTransferOwnershipArgs,
   type DeviceStatusValue,
 } from "./types.ts";
+import { devicesEvents } from "./events.ts";
 
 /*
  * Weights are in the units of `balances.transfer` (50,000 for two account reads and writes),
@@ -93,7 +94,7 @@ export const register: CallDefinition<DevicesRegisterArgs> = {
     Devices.set(ctx.state, deviceId, record);
     DeviceIdByKey.set(ctx.state, args.blsKey, deviceId);
     DevicesByOwner.set(ctx.state, owner, deviceId, true);
-    ctx.events.deposit("devices", "Registered", {
+    devicesEvents.deposit(ctx, "Registered", {
       deviceId,
       owner,
       blsKey: args.blsKey,
@@ -107,7 +108,7 @@ export const register: CallDefinition<DevicesRegisterArgs> = {
 
 function setStatus(ctx: BlockContext, deviceId: number, record: DeviceRecord, to: DeviceStatusValue, by: Uint8Array | null): void {
   Devices.set(ctx.state, deviceId, { ...record, status: to });
-  ctx.events.deposit("devices", "StatusChanged", { deviceId, from: deviceStatusName(record.status) ?? null, to: deviceStatusName(to) ?? null, by });
+  devicesEvents.deposit(ctx, "StatusChanged", { deviceId, from: deviceStatusName(record.status) ?? null, to: deviceStatusName(to) ?? null, by });
 }
 
 /**
@@ -168,7 +169,7 @@ export const transferOwnership: CallDefinition<DevicesTransferOwnershipArgs> = {
     Devices.set(ctx.state, deviceId, { ...record, owner: newOwner });
     DevicesByOwner.remove(ctx.state, owner, deviceId);
     DevicesByOwner.set(ctx.state, newOwner, deviceId, true);
-    ctx.events.deposit("devices", "OwnershipTransferred", { deviceId, from: owner, to: newOwner });
+    devicesEvents.deposit(ctx, "OwnershipTransferred", { deviceId, from: owner, to: newOwner });
   },
 };
 
@@ -193,7 +194,7 @@ export const rotateKey: CallDefinition<DevicesRotateKeyArgs> = {
     if (!blsVerify(newKey, message, args.newKeySignature)) throw new DevicesError("BadNewKeySignature", { deviceId });
     Devices.set(ctx.state, deviceId, { ...record, blsKey: newKey });
     DeviceIdByKey.set(ctx.state, newKey, deviceId);
-    ctx.events.deposit("devices", "KeyRotated", { deviceId, oldKey: record.blsKey, newKey });
+    devicesEvents.deposit(ctx, "KeyRotated", { deviceId, oldKey: record.blsKey, newKey });
   },
 };
 
@@ -207,7 +208,7 @@ export const addRegistrar: CallDefinition<DevicesAddRegistrarArgs> = {
     if (name.length === 0 || name.length > MAX_REGISTRAR_NAME_LENGTH) throw new DevicesError("InvalidRegistrarName");
     if (Registrars.contains(ctx.state, account)) throw new DevicesError("RegistrarExists");
     Registrars.set(ctx.state, account, { name });
-    ctx.events.deposit("devices", "RegistrarAdded", { account, name });
+    devicesEvents.deposit(ctx, "RegistrarAdded", { account, name });
   },
 };
 
@@ -222,6 +223,6 @@ export const removeRegistrar: CallDefinition<DevicesRemoveRegistrarArgs> = {
     ensureRoot(origin);
     if (!Registrars.contains(ctx.state, account)) throw new DevicesError("RegistrarNotFound");
     Registrars.remove(ctx.state, account);
-    ctx.events.deposit("devices", "RegistrarRemoved", { account });
+    devicesEvents.deposit(ctx, "RegistrarRemoved", { account });
   },
 };

@@ -1,6 +1,5 @@
 import { bigintToBytes, bytesEqual, bytesToBigint, utf8 } from "../../../primitives/bytes.ts";
 import { MessageCodec } from "../../../primitives/codec/index.ts";
-import type { EventData } from "../../framework/events.ts";
 import type { BlockContext, CallDefinition, Origin } from "../../framework/module.ts";
 import { repatriateReserved, reserve, unreserve } from "../balances/currency.ts";
 import { Devices } from "../devices/storage.ts";
@@ -17,7 +16,8 @@ import {
   requestFee,
 } from "./config.ts";
 import { RecsError } from "./errors.ts";
-import { ClaimedSlots, Issuers, NextRecId, NextRetirementId, RecSlots, Recs, RecsByOwner, Retirements, SerialToRec, MODULE } from "./storage.ts";
+import { recsEvents } from "./events.ts";
+import { ClaimedSlots, Issuers, NextRecId, NextRetirementId, RecSlots, Recs, RecsByOwner, Retirements, SerialToRec } from "./storage.ts";
 import { RecStatus, recsProto, type RecRecord, type RecSlot } from "./types.ts";
 
 export interface RecsAddIssuerArgs {
@@ -89,10 +89,6 @@ const RETIRE_WEIGHT = 60_000n;
 
 const SERIAL_RE = /^[\x21-\x7e]+$/;
 
-function deposit(ctx: BlockContext, name: string, data: EventData): void {
-  ctx.events.deposit(MODULE, name, data);
-}
-
 function ensureIssuer(ctx: BlockContext, origin: Origin): Uint8Array {
   const who = ensureSigned(origin);
   if (!Issuers.contains(ctx.state, who)) throw new RecsError("NotIssuer");
@@ -138,7 +134,7 @@ export const addIssuer: CallDefinition<RecsAddIssuerArgs> = {
     if (length === 0 || length > MAX_ISSUER_NAME_BYTES) throw new RecsError("InvalidName", { max: MAX_ISSUER_NAME_BYTES });
     if (Issuers.contains(ctx.state, args.issuer)) throw new RecsError("AlreadyIssuer");
     Issuers.set(ctx.state, args.issuer, { name: args.name });
-    deposit(ctx, "IssuerAdded", { issuer: args.issuer, name: args.name });
+    recsEvents.deposit(ctx, "IssuerAdded", { issuer: args.issuer, name: args.name });
   },
 };
 
@@ -150,7 +146,7 @@ export const removeIssuer: CallDefinition<RecsRemoveIssuerArgs> = {
     ensureRoot(origin);
     if (!Issuers.contains(ctx.state, args.issuer)) throw new RecsError("UnknownIssuer");
     Issuers.remove(ctx.state, args.issuer);
-    deposit(ctx, "IssuerRemoved", { issuer: args.issuer });
+    recsEvents.deposit(ctx, "IssuerRemoved", { issuer: args.issuer });
   },
 };
 
@@ -216,7 +212,7 @@ export const request: CallDefinition<RecsRequestArgs> = {
       decidedAt: 0,
     });
     RecsByOwner.set(ctx.state, who, recId, true);
-    deposit(ctx, "Requested", { recId, owner: who, energyWh, slots: slots.length, fee });
+    recsEvents.deposit(ctx, "Requested", { recId, owner: who, energyWh, slots: slots.length, fee });
   },
 };
 
@@ -234,7 +230,7 @@ export const certify: CallDefinition<RecsCertifyArgs> = {
     SerialToRec.set(ctx.state, args.serial, args.recId);
     Recs.set(ctx.state, args.recId, { ...rec, status: RecStatus.Certified, issuer, serial: args.serial, decidedAt: ctx.number });
     repatriateReserved(ctx, rec.owner, issuer, bytesToBigint(rec.fee));
-    deposit(ctx, "Certified", { recId: args.recId, issuer, serial: args.serial, energyWh: rec.energyWh });
+    recsEvents.deposit(ctx, "Certified", { recId: args.recId, issuer, serial: args.serial, energyWh: rec.energyWh });
   },
 };
 
@@ -248,7 +244,7 @@ export const reject: CallDefinition<RecsRejectArgs> = {
     if (rec.status !== RecStatus.Pending) throw new RecsError("NotPending", { recId: args.recId, status: rec.status });
     if (byteLength(args.reason) > MAX_REASON_BYTES) throw new RecsError("ReasonTooLong", { max: MAX_REASON_BYTES });
     Recs.set(ctx.state, args.recId, { ...rec, status: RecStatus.Rejected, issuer, rejectReason: args.reason, decidedAt: ctx.number });
-    deposit(ctx, "Rejected", { recId: args.recId, issuer, reason: args.reason });
+    recsEvents.deposit(ctx, "Rejected", { recId: args.recId, issuer, reason: args.reason });
   },
 };
 
@@ -268,7 +264,7 @@ export const cancel: CallDefinition<RecsCancelArgs> = {
     Recs.set(ctx.state, args.recId, { ...rec, status: RecStatus.Cancelled });
     const fee = bytesToBigint(rec.fee);
     unreserve(ctx, who, fee);
-    deposit(ctx, "Cancelled", { recId: args.recId, owner: who, slotsReleased: slots.length, fee });
+    recsEvents.deposit(ctx, "Cancelled", { recId: args.recId, owner: who, slotsReleased: slots.length, fee });
   },
 };
 
@@ -290,7 +286,7 @@ export const transfer: CallDefinition<RecsTransferArgs> = {
       Recs.set(ctx.state, args.recId, { ...rec, owner: args.to });
       RecsByOwner.remove(ctx.state, who, args.recId);
       RecsByOwner.set(ctx.state, args.to, args.recId, true);
-      deposit(ctx, "Transferred", { recId: args.recId, from: who, to: args.to, energyWh: rec.energyWh });
+      recsEvents.deposit(ctx, "Transferred", { recId: args.recId, from: who, to: args.to, energyWh: rec.energyWh });
       return;
     }
     const newRecId = nextRecId(ctx);
@@ -310,7 +306,7 @@ export const transfer: CallDefinition<RecsTransferArgs> = {
       decidedAt: 0,
     });
     RecsByOwner.set(ctx.state, args.to, newRecId, true);
-    deposit(ctx, "Split", { recId: args.recId, newRecId, from: who, to: args.to, amountWh: args.amountWh });
+    recsEvents.deposit(ctx, "Split", { recId: args.recId, newRecId, from: who, to: args.to, amountWh: args.amountWh });
   },
 };
 
@@ -335,6 +331,6 @@ export const retire: CallDefinition<RecsRetireArgs> = {
     const retirementId = NextRetirementId.get(ctx.state);
     NextRetirementId.set(ctx.state, retirementId + 1);
     Retirements.set(ctx.state, retirementId, { recId: args.recId, owner: who, amountWh: args.amountWh, beneficiary: args.beneficiary, message: args.message, block: ctx.number });
-    deposit(ctx, "Retired", { recId: args.recId, retirementId, owner: who, amountWh: args.amountWh, beneficiary: args.beneficiary });
+    recsEvents.deposit(ctx, "Retired", { recId: args.recId, retirementId, owner: who, amountWh: args.amountWh, beneficiary: args.beneficiary });
   },
 };

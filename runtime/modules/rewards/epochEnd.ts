@@ -5,6 +5,7 @@ import { epochEmission } from "./schedule.ts";
 import { Config, EpochRewards, PayoutCursor, PendingEmission } from "./storage.ts";
 import { PayoutPhase } from "./types.ts";
 import { payValidators } from "./validators.ts";
+import { rewardsEvents } from "./events.ts";
 
 /**
  * Ends `epoch` in its last block's finalization, after that block's readings were credited: fixes
@@ -38,5 +39,5 @@ export function endEpoch(ctx: BlockContext, epoch: number, pog: PogConfig): void
   });
   PendingEmission.set(ctx.state, pending + emission - toValidators);
   if (!PayoutCursor.exists(ctx.state)) PayoutCursor.set(ctx.state, { epoch, lastKey: new Uint8Array(0) });
-  ctx.events.deposit("rewards", "EpochEnded", { epoch, scheduled, emission, toValidators, devicePool });
+  rewardsEvents.deposit(ctx, "EpochEnded", { epoch, scheduled, emission, toValidators, devicePool });
 }

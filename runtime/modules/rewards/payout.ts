@@ -9,6 +9,7 @@ import { mintReward } from "./mintReward.ts";
 import { Config, DeviceRewards, EpochRewards, PayoutCursor, PendingEmission } from "./storage.ts";
 import { PayoutPhase, type EpochRewardsRecord, type RewardsConfig } from "./types.ts";
 import { deviceWeight, weightParams, type WeightParams } from "./weight.ts";
+import { rewardsEvents } from "./events.ts";
 
 type Entry = [key: Uint8Array, value: Uint8Array];
 
@@ -46,7 +47,7 @@ function payChunk(ctx: BlockContext, epoch: number, record: EpochRewardsRecord, 
     const amount = (record.devicePool * weight) / record.totalWeight;
     if (amount === 0n || !mintReward(ctx, device.owner, amount)) continue;
     DeviceRewards.set(ctx.state, epoch, deviceId, { owner: device.owner, amount, weight });
-    ctx.events.deposit("rewards", "Minted", { epoch, who: device.owner, amount, kind: "device", deviceId });
+    rewardsEvents.deposit(ctx, "Minted", { epoch, who: device.owner, amount, kind: "device", deviceId });
     record.toDevices += amount;
     record.paidDevices++;
     minted += amount;
@@ -64,12 +65,12 @@ function complete(ctx: BlockContext, epoch: number, record: EpochRewardsRecord, 
   const toTreasury = record.emission - record.toValidators - record.toDevices;
   if (toTreasury > 0n) {
     mint(ctx.state, config.treasury, toTreasury);
-    ctx.events.deposit("rewards", "Minted", { epoch, who: config.treasury, amount: toTreasury, kind: "treasury" });
+    rewardsEvents.deposit(ctx, "Minted", { epoch, who: config.treasury, amount: toTreasury, kind: "treasury" });
   }
   EpochRewards.set(ctx.state, epoch, { ...record, toTreasury, phase: PayoutPhase.Complete, completedAt: ctx.number });
   PendingEmission.set(ctx.state, PendingEmission.get(ctx.state) - toTreasury);
   const { scheduled, emission, toValidators, toDevices, paidDevices } = record;
-  ctx.events.deposit("rewards", "EpochRewarded", { epoch, scheduled, emission, toValidators, toDevices, toTreasury, paidDevices });
+  rewardsEvents.deposit(ctx, "EpochRewarded", { epoch, scheduled, emission, toValidators, toDevices, toTreasury, paidDevices });
   if (EpochRewards.contains(ctx.state, epoch + 1)) PayoutCursor.set(ctx.state, { epoch: epoch + 1, lastKey: new Uint8Array(0) });
   else PayoutCursor.kill(ctx.state);
 }

@@ -4,6 +4,7 @@ import { Authorities } from "../aura/storage.ts";
 import { validatorStakes } from "../staking/queries.ts";
 import { mintReward } from "./mintReward.ts";
 import { ValidatorRewards } from "./storage.ts";
+import { rewardsEvents } from "./events.ts";
 
 /**
  * Who shares the validators' pool, and by what weight: the current session's set with the stake
@@ -31,7 +32,7 @@ export function payValidators(ctx: BlockContext, epoch: number, pool: bigint): b
     const amount = (pool * weight) / total;
     if (amount === 0n || !mintReward(ctx, who, amount)) continue;
     ValidatorRewards.set(ctx.state, epoch, who, (ValidatorRewards.get(ctx.state, epoch, who) ?? 0n) + amount);
-    ctx.events.deposit("rewards", "Minted", { epoch, who, amount, kind: "validator" });
+    rewardsEvents.deposit(ctx, "Minted", { epoch, who, amount, kind: "validator" });
     paid += amount;
   }
   return paid;

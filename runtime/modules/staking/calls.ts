@@ -19,6 +19,7 @@ import {
   type StakingReportEquivocationArgs,
   type StakingValidateArgs,
 } from "./types.ts";
+import { stakingEvents } from "./events.ts";
 
 // Weights in the runtime's units (1 ≈ 1 ns of execution, as a transfer's 50,000).
 /** A ledger read and write, an account read and write, an event. */
@@ -98,7 +99,7 @@ export const validate: CallDefinition<StakingValidateArgs> = {
     KeyOwner.set(ctx.state, args.authoringKey, stash);
     KeyOwner.set(ctx.state, args.finalityKey, stash);
     Candidates.set(ctx.state, stash, { authoringKey: args.authoringKey, finalityKey: args.finalityKey });
-    ctx.events.deposit("staking", "Validating", { stash, authoringKey: args.authoringKey, finalityKey: args.finalityKey });
+    stakingEvents.deposit(ctx, "Validating", { stash, authoringKey: args.authoringKey, finalityKey: args.finalityKey });
   },
 };
 
@@ -111,7 +112,7 @@ export const chill: CallDefinition<StakingNoArgs> = {
     const stash = ensureSigned(origin);
     if (!Candidates.contains(ctx.state, stash)) throw new StakingError("NotValidating");
     Candidates.remove(ctx.state, stash);
-    ctx.events.deposit("staking", "Chilled", { stash });
+    stakingEvents.deposit(ctx, "Chilled", { stash });
   },
 };
 

@@ -3,6 +3,7 @@ import { reserve, unreserve } from "../balances/currency.ts";
 import { StakingError } from "./errors.ts";
 import { Candidates, CurrentSession, Ledger } from "./storage.ts";
 import type { StakingConfig, StakingLedger } from "./types.ts";
+import { stakingEvents } from "./events.ts";
 
 /**
  * Unlocking chunks a stash may have waiting at once (Substrate's `MaxUnlockingChunks`): bounds
@@ -21,7 +22,7 @@ export function bond(ctx: BlockContext, stash: Uint8Array, amount: bigint): void
   if (Ledger.contains(ctx.state, stash)) throw new StakingError("AlreadyBonded");
   reserve(ctx, stash, amount);
   Ledger.set(ctx.state, stash, { active: amount, unlocking: [] });
-  ctx.events.deposit("staking", "Bonded", { stash, amount });
+  stakingEvents.deposit(ctx, "Bonded", { stash, amount });
 }
 
 /** `bondExtra(amount)`: adds to an existing bond. */
@@ -30,7 +31,7 @@ export function bondExtra(ctx: BlockContext, stash: Uint8Array, amount: bigint):
   if (!ledger) throw new StakingError("NotBonded");
   reserve(ctx, stash, amount);
   Ledger.set(ctx.state, stash, { ...ledger, active: ledger.active + amount });
-  ctx.events.deposit("staking", "Bonded", { stash, amount });
+  stakingEvents.deposit(ctx, "Bonded", { stash, amount });
 }
 
 /**
@@ -51,7 +52,7 @@ export function unbond(ctx: BlockContext, config: StakingConfig, stash: Uint8Arr
   if (ledger.unlocking.length >= MAX_UNLOCKING_CHUNKS) throw new StakingError("NoMoreChunks", { max: MAX_UNLOCKING_CHUNKS });
   const unlockSession = CurrentSession.get(ctx.state) + config.bondingPeriodSessions;
   Ledger.set(ctx.state, stash, { active: ledger.active - amount, unlocking: [...ledger.unlocking, { value: amount, unlockSession }] });
-  ctx.events.deposit("staking", "Unbonded", { stash, amount, unlockSession });
+  stakingEvents.deposit(ctx, "Unbonded", { stash, amount, unlockSession });
 }
 
 /**
@@ -70,5 +71,5 @@ export function withdrawUnbonded(ctx: BlockContext, stash: Uint8Array): void {
   const rest = { active: ledger.active, unlocking: ledger.unlocking.filter((c) => c.unlockSession > session) };
   if (totalBonded(rest) === 0n) Ledger.remove(ctx.state, stash);
   else Ledger.set(ctx.state, stash, rest);
-  ctx.events.deposit("staking", "Withdrawn", { stash, amount });
+  stakingEvents.deposit(ctx, "Withdrawn", { stash, amount });
 }

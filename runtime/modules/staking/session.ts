@@ -4,6 +4,7 @@ import { Authorities } from "../aura/storage.ts";
 import { elect } from "./election.ts";
 import { BlockOffences, CurrentSession, CurrentSetId, FinalityAuthorities, Offences, PastSessionAuthors, PlannedSets, SetHistory, stakingConfig } from "./storage.ts";
 import type { ElectedValidator, FinalityAuthority, StakingConfig } from "./types.ts";
+import { stakingEvents } from "./events.ts";
 
 /**
  * Sessions a finality set is kept after its last session, for equivocation reports against it.
@@ -51,12 +52,12 @@ function planSession(ctx: BlockContext, config: StakingConfig, session: number):
   if (elected.length === 0) {
     const previous = PlannedSets.get(ctx.state, session - 1) ?? [];
     PlannedSets.set(ctx.state, session, previous);
-    ctx.events.deposit("staking", "ElectionFallback", { session, validators: previous.length });
+    stakingEvents.deposit(ctx, "ElectionFallback", { session, validators: previous.length });
     return;
   }
   PlannedSets.set(ctx.state, session, elected);
   const stake = elected.reduce((sum, v) => sum + v.stake, 0n);
-  ctx.events.deposit("staking", "ValidatorsElected", { session, validators: elected.length, stake });
+  stakingEvents.deposit(ctx, "ValidatorsElected", { session, validators: elected.length, stake });
 }
 
 function startSession(ctx: BlockContext, session: number, depth: number): void {
@@ -75,8 +76,8 @@ function startSession(ctx: BlockContext, session: number, depth: number): void {
   FinalityAuthorities.set(ctx.state, next);
   CurrentSetId.set(ctx.state, next.setId);
   SetHistory.set(ctx.state, next.setId, next);
-  ctx.events.deposit("staking", "NewSession", { session, validators: set.length });
-  if (next.setId !== current.setId) ctx.events.deposit("staking", "NewAuthoritySet", { setId: next.setId, authorities: authorities.length, changedAt: ctx.number });
+  stakingEvents.deposit(ctx, "NewSession", { session, validators: set.length });
+  if (next.setId !== current.setId) stakingEvents.deposit(ctx, "NewAuthoritySet", { setId: next.setId, authorities: authorities.length, changedAt: ctx.number });
 }
 
 /** Drops the finality sets (and their offence records) last current more than `depth` sessions ago. */

@@ -8,6 +8,7 @@ import { StakingError } from "./errors.ts";
 import { totalBonded } from "./ledger.ts";
 import { Candidates, CurrentSession, Ledger, Offences, PlannedSets, SetHistory } from "./storage.ts";
 import type { FinalityAuthority, StakingConfig, StakingLedger } from "./types.ts";
+import { stakingEvents } from "./events.ts";
 
 /**
  * The reporter's share of a slash, in percent; the rest is burned. Enough that watching for
@@ -68,7 +69,7 @@ function slashLedger(ledger: StakingLedger, amount: bigint): StakingLedger {
 /** Who is slashed, and the offence's fields for the `Slashed` event (`setId`, or `slot`). */
 export interface Offence {
   stash: Uint8Array;
-  details: Record<string, unknown>;
+  details: { setId: number } | { slot: bigint };
 }
 
 /**
@@ -97,12 +98,12 @@ export function slash(ctx: BlockContext, config: StakingConfig, reporter: Uint8A
   burn(ctx.state, slashed - reward);
   // Paid out of the slash, which total issuance still counted.
   credit(ctx.state, reporter, reward, ctx.config.existentialDeposit);
-  ctx.events.deposit("staking", "Slashed", { stash, ...offence.details, amount: slashed });
-  if (reward > 0n) ctx.events.deposit("staking", "ReporterRewarded", { reporter, amount: reward });
+  stakingEvents.deposit(ctx, "Slashed", { stash, ...offence.details, amount: slashed });
+  if (reward > 0n) stakingEvents.deposit(ctx, "ReporterRewarded", { reporter, amount: reward });
 
   if (Candidates.contains(ctx.state, stash)) {
     Candidates.remove(ctx.state, stash);
-    ctx.events.deposit("staking", "Chilled", { stash });
+    stakingEvents.deposit(ctx, "Chilled", { stash });
   }
   const session = CurrentSession.get(ctx.state);
   for (const later of [session + 1, session + 2]) {
@@ -111,7 +112,7 @@ export function slash(ctx: BlockContext, config: StakingConfig, reporter: Uint8A
     const kept = planned.filter((v) => !bytesEqual(v.account, stash));
     if (kept.length === planned.length || kept.length === 0) continue;
     PlannedSets.set(ctx.state, later, kept);
-    ctx.events.deposit("staking", "RemovedFromSet", { stash, session: later });
+    stakingEvents.deposit(ctx, "RemovedFromSet", { stash, session: later });
   }
   return slashed;
 }

@@ -6,6 +6,7 @@ import { ensureSigned } from "../../framework/origin.ts";
 import { SudoError } from "./errors.ts";
 import { Key } from "./storage.ts";
 import { setKeyArgsCodec, sudoArgsCodec, type SudoSetKeyArgs, type SudoSudoArgs } from "./types.ts";
+import { sudoEvents } from "./events.ts";
 
 /** Looks a call up by name: the runtime's `findCall`, passed in so that this module need not import the runtime. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each call has its own argument type
@@ -61,11 +62,11 @@ export function sudoCall(resolve: CallResolver): CallDefinition<SudoSudoArgs> {
       const eventsBefore = ctx.events.records.length;
       try {
         ctx.state.transactional(() => definition.dispatch(ctx, { kind: "root" }, inner));
-        ctx.events.deposit("sudo", "Sudid", { call, result: "Ok", module: null, error: null });
+        sudoEvents.deposit(ctx, "Sudid", { call, result: "Ok", module: null, error: null });
       } catch (e) {
         if (!(e instanceof DispatchError)) throw e;
         ctx.events.truncate(eventsBefore);
-        ctx.events.deposit("sudo", "Sudid", { call, result: "Err", module: e.type.module, error: e.type.code });
+        sudoEvents.deposit(ctx, "Sudid", { call, result: "Err", module: e.type.module, error: e.type.code });
       }
     },
   };
@@ -79,6 +80,6 @@ export const setKey: CallDefinition<SudoSetKeyArgs> = {
     const old = ensureSudo(ctx, origin);
     if (newKey.length !== 32) throw new SudoError("InvalidAccount");
     Key.set(ctx.state, newKey);
-    ctx.events.deposit("sudo", "KeyChanged", { old, new: newKey });
+    sudoEvents.deposit(ctx, "KeyChanged", { old, new: newKey });
   },
 };
