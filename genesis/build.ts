@@ -3,8 +3,8 @@ import { codecs, type Header } from "../primitives/codec/index.ts";
 import { blake2b256 } from "../primitives/hash.ts";
 import { EMPTY_TRIE_ROOT, MerkleTrie, orderedTrieRoot } from "../primitives/trie/trie.ts";
 import { MemoryNodeStore } from "../primitives/trie/nodeStore.ts";
-import { buildRuntimeGenesis, genesisConfig as config, GenesisConfigError, OverlayState, type RuntimeGenesis, type StateChange } from "../runtime/api.ts";
-import { invalid, type ChainSpec, type RuntimeGenesisConfig } from "./chainSpec.ts";
+import { buildRuntimeGenesis, GenesisConfigError, OverlayState, type StateChange } from "../runtime/api.ts";
+import { invalid, type ChainSpec } from "./chainSpec.ts";
 
 export interface GenesisBlock {
   header: Header;
@@ -13,40 +13,6 @@ export interface GenesisBlock {
   state: StateChange[];
   /** Trie nodes of the genesis state, to be stored with the genesis block. */
   trieNodes: Array<[Uint8Array, Uint8Array]>;
-}
-
-/** Decodes and checks the core modules' sections of a (non-raw) chain spec; throws `GenesisConfigError`. */
-export function decodeRuntimeGenesis(spec: RuntimeGenesisConfig, ss58Format: number): RuntimeGenesis {
-  const s = config.object(spec.system, "system");
-  const tp = config.object(spec.transactionPayment, "transactionPayment");
-  const b = config.object(spec.balances, "balances");
-  const authorities = config.array(config.object(spec.aura, "aura").authorities, "aura.authorities").map((a, i) => config.account(a, `aura.authorities[${i}]`));
-  if (authorities.length === 0) throw new GenesisConfigError("aura.authorities", "at least one authority is required");
-  const existentialDeposit = config.amount(b.existentialDeposit, "balances.existentialDeposit");
-  const balances = config.array(b.balances, "balances.balances").map((entry, i): [Uint8Array, bigint] => {
-    const [who, amount] = config.array(entry, `balances.balances[${i}]`);
-    const free = config.amount(amount, `balances.balances[${i}][1]`);
-    if (free < existentialDeposit) throw new GenesisConfigError(`balances.balances[${i}][1]`, `endowment ${free} is below the existential deposit ${existentialDeposit}`);
-    return [config.account(who, `balances.balances[${i}][0]`), free];
-  });
-  return {
-    config: {
-      slotDurationMs: config.uint(s.slotDurationMs, "system.slotDurationMs", { min: 1 }),
-      existentialDeposit,
-      baseFee: config.amount(tp.baseFee, "transactionPayment.baseFee"),
-      lengthFeePerByte: config.amount(tp.lengthFeePerByte, "transactionPayment.lengthFeePerByte"),
-      weightFeePerUnit: config.amount(tp.weightFeePerUnit, "transactionPayment.weightFeePerUnit"),
-      feeBurnPercent: config.uint(tp.feeBurnPercent, "transactionPayment.feeBurnPercent", { max: 100 }),
-      treasury: config.account(config.object(spec.treasury, "treasury").account, "treasury.account"),
-      maxBlockExtrinsics: config.uint(s.maxBlockExtrinsics, "system.maxBlockExtrinsics"),
-      maxBlockWeight: BigInt(config.uint(s.maxBlockWeight, "system.maxBlockWeight", { min: 1, max: Number.MAX_SAFE_INTEGER })),
-      maxBlockBytes: config.uint(s.maxBlockBytes, "system.maxBlockBytes"),
-      maxExtrinsicBytes: config.uint(s.maxExtrinsicBytes, "system.maxExtrinsicBytes"),
-      ss58Format,
-    },
-    balances: { balances },
-    aura: { authorities },
-  };
 }
 
 /** The genesis state's writes, from either form of the spec. */
@@ -59,10 +25,9 @@ export function genesisState(spec: ChainSpec): StateChange[] {
       })
       .sort((a, b) => Buffer.compare(a.key, b.key));
   }
-  const sections = spec.genesis.runtimeGenesis.config;
   const state = new OverlayState({ get: () => undefined });
   try {
-    buildRuntimeGenesis(state, decodeRuntimeGenesis(sections, spec.properties.ss58Format), sections);
+    buildRuntimeGenesis(state, { sections: spec.genesis.runtimeGenesis.config, ss58Format: spec.properties.ss58Format });
   } catch (e) {
     if (e instanceof GenesisConfigError) invalid(e.type.field, e.type.reason);
     throw e;

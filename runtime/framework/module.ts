@@ -36,13 +36,22 @@ export interface ModuleHooks {
   onFinalize?(ctx: BlockContext): void;
 }
 
+/** What the runtime's genesis is built from: a chain spec's (non-raw) genesis. */
+export interface RuntimeGenesis {
+  /** `genesis.runtimeGenesis.config`: one section per module, by module name. */
+  readonly sections: Readonly<Record<string, unknown>>;
+  /** The spec's `properties.ss58Format`, kept in the runtime config. */
+  readonly ss58Format: number;
+}
+
 /**
- * Genesis of a module that reads its own chain-spec section (`genesis.runtimeGenesis.config.<name>`):
+ * Genesis of a module, from its own chain-spec section (`genesis.runtimeGenesis.config.<name>`):
  * it validates the JSON (throwing `GenesisConfigError`) and writes the module's genesis state,
- * including its config, which the module reads back from state so raw specs carry it.
+ * including its config, which the module reads back from state so raw specs carry it. Modules
+ * build in runtime order, so one may read what an earlier one wrote (balances, the system config).
  */
 export interface ModuleGenesis {
-  build(state: State, section: unknown): void;
+  build(state: State, section: unknown, genesis: RuntimeGenesis): void;
 }
 
 /** A runtime module (pallet): its calls and hooks; storage, events and errors live beside it. */

@@ -1,10 +1,12 @@
-import type { State } from "../../framework/state.ts";
+import { config as read, GenesisConfigError } from "../../framework/genesisConfig.ts";
+import type { ModuleGenesis } from "../../framework/module.ts";
 import { Authorities } from "./storage.ts";
 
-export interface AuraGenesis {
-  authorities: Uint8Array[];
-}
-
-export function buildGenesis(state: State, genesis: AuraGenesis): void {
-  Authorities.set(state, genesis.authorities);
-}
+/** `aura` section: `{ authorities: [address, ...] }`, the authoring keys of the first slots, in order. */
+export const auraGenesis: ModuleGenesis = {
+  build(state, section) {
+    const authorities = read.array(read.object(section, "aura").authorities, "aura.authorities").map((a, i) => read.account(a, `aura.authorities[${i}]`));
+    if (authorities.length === 0) throw new GenesisConfigError("aura.authorities", "at least one authority is required");
+    Authorities.set(state, authorities);
+  },
+};
