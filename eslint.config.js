@@ -1,6 +1,22 @@
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
+/*
+ * The layers (docs/design.md, "Layers"): primitives ← runtime ← consensus / p2p / node ← rpc / cli,
+ * with genesis (chain specs) beside the node. An import that goes the wrong way fails `npm run lint`
+ * and therefore `npm test`; `test/unit/layering.test.ts` shows each rule refusing an import.
+ */
+const FOLDERS = ["primitives", "runtime", "consensus", "p2p", "genesis", "node", "rpc", "cli", "harness", "benchmarks", "test"];
+/** Refuses imports of any of `folders` (matched as a path segment of the import). */
+function onlyBelow(message, ...folders) {
+  return { regex: `(^|/)(${folders.join("|")})/`, message };
+}
+const NOT_TEST = onlyBelow("only tests import test/: shared process and network helpers live in harness/", "test");
+/** Outside the runtime, a module's storage and internals are reached through runtime/api.ts only. */
+const RUNTIME_API_ONLY = { regex: "(^|/)runtime/(?!api\\.ts$)", message: "read the runtime through runtime/api.ts (its one API), not its modules' storage or internals" };
+const layer = (files, ...patterns) => ({ files, rules: { "no-restricted-imports": ["error", { patterns }] } });
+const above = (folder) => FOLDERS.slice(FOLDERS.indexOf(folder) + 1);
+
 export default tseslint.config(
   { ignores: ["node_modules/**", "benchmarks/results/**", ".tmp/**"] },
   js.configs.recommended,
@@ -14,6 +30,14 @@ export default tseslint.config(
       eqeqeq: ["error", "always", { null: "ignore" }],
     },
   },
+  layer(["primitives/**/*.ts"], onlyBelow("primitives import nothing of the node", ...above("primitives"))),
+  layer(["runtime/**/*.ts"], onlyBelow("the runtime imports only primitives/", ...above("runtime"))),
+  layer(["consensus/**/*.ts", "p2p/**/*.ts"], onlyBelow("consensus/ and p2p/ import only primitives/ and the runtime's API", "genesis", "node", "rpc", "cli", "harness", "benchmarks", "test"), RUNTIME_API_ONLY),
+  layer(["genesis/**/*.ts"], onlyBelow("genesis/ imports only primitives/ and the runtime's API", "consensus", "p2p", "node", "rpc", "cli", "harness", "benchmarks", "test"), RUNTIME_API_ONLY),
+  layer(["node/**/*.ts"], onlyBelow("node/ never imports rpc/, cli/ or tooling: the composition root (cli/) wires RPC to the node", "rpc", "cli", "harness", "benchmarks", "test"), RUNTIME_API_ONLY),
+  layer(["rpc/**/*.ts"], onlyBelow("rpc/ never imports cli/ or tooling", "cli", "harness", "benchmarks", "test"), RUNTIME_API_ONLY),
+  layer(["cli/**/*.ts"], onlyBelow("cli/ never imports tooling", "harness", "benchmarks", "test"), RUNTIME_API_ONLY),
+  layer(["harness/**/*.ts", "benchmarks/**/*.ts"], NOT_TEST),
   {
     files: ["runtime/**/*.ts"],
     rules: {

@@ -11,10 +11,10 @@
  * each scenario's fault time ("a no-fault window of the same length"), its longest stall is the
  * healthy network's.
  */
-import { ProcessScope } from "../../test/utils/process.ts";
-import { FaultHarness } from "../../test/e2e/network/faults/harness.ts";
-import { violationCounts } from "../../test/e2e/network/faults/invariants.ts";
-import { SCENARIOS } from "../../test/e2e/network/faults/scenarios.ts";
+import { ProcessScope } from "../../harness/process.ts";
+import { FaultHarness } from "../../harness/faults/harness.ts";
+import { violationCounts } from "../../harness/faults/invariants.ts";
+import { SCENARIOS } from "../../harness/faults/scenarios.ts";
 import type { BenchRow, Scenario } from "../harness.ts";
 
 /**

@@ -10,9 +10,9 @@
  * minutes; both figures are per block, so they carry over to longer slots (where finality lag in
  * blocks is, if anything, smaller).
  */
-import { ProcessScope, sleep, waitUntil } from "../../test/utils/process.ts";
-import { accountOf, heads, signedTransfer, AKRE } from "../../test/e2e/devChain.ts";
-import { allHeads, percentile, startLocalNet } from "../../test/e2e/network/localNet.ts";
+import { ProcessScope, sleep, waitUntil } from "../../harness/process.ts";
+import { accountOf, heads, signedTransfer, AKRE } from "../../harness/devChain.ts";
+import { allHeads, percentile, startLocalNet } from "../../harness/localNet.ts";
 import type { DevAccountName } from "../../primitives/keys/devAccounts.ts";
 import type { BenchRow, Scenario } from "../harness.ts";
 

@@ -18,7 +18,7 @@ import { Events } from "../../runtime/modules/system/storage.ts";
 import { readingSigningRoot, signedReadingCodec, type SignedReading } from "../../runtime/modules/pog/types.ts";
 import { WsRpcClient } from "../../cli/rpcClient.ts";
 import { Simulation } from "../../cli/simulator/simulation.ts";
-import { ProcessScope } from "../../test/utils/process.ts";
+import { ProcessScope } from "../../harness/process.ts";
 import type { BenchRow, Scenario } from "../harness.ts";
 
 const DEVICES = 2000;

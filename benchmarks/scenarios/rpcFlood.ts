@@ -31,8 +31,8 @@ import { setPriority } from "node:os";
 import { fileURLToPath } from "node:url";
 import { WebSocket } from "ws";
 import { defaultRpcServerOpts } from "../../rpc/server/index.ts";
-import { percentile } from "../../test/e2e/network/localNet.ts";
-import { ProcessScope, sleep, waitUntil } from "../../test/utils/process.ts";
+import { percentile } from "../../harness/localNet.ts";
+import { ProcessScope, sleep, waitUntil } from "../../harness/process.ts";
 import type { BenchRow, Scenario } from "../harness.ts";
 
 /** Length of each phase (idle and each flood). */

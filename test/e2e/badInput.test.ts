@@ -4,8 +4,8 @@ import { WebSocket } from "ws";
 import { fromHex, toHex } from "../../primitives/bytes.ts";
 import { codecs } from "../../primitives/codec/index.ts";
 import { DEV_ACCOUNT_NAMES } from "../../primitives/keys/devAccounts.ts";
-import { ProcessScope, waitUntil, type NodeProcess } from "../utils/process.ts";
-import { AKRE, accountOf, blockEvents, feePaid, heads, signedTransfer, writeFastDevSpec, type BalanceView } from "./devChain.ts";
+import { ProcessScope, waitUntil, type NodeProcess } from "../../harness/process.ts";
+import { AKRE, accountOf, blockEvents, feePaid, heads, signedTransfer, writeFastDevSpec, type BalanceView } from "../../harness/devChain.ts";
 
 const SLOT_MS = 500;
 

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { ProcessScope, sleep, waitUntil, type NodeProcess } from "../utils/process.ts";
-import { headerAt, heads, writeFastDevSpec, type Heads } from "./devChain.ts";
+import { ProcessScope, sleep, waitUntil, type NodeProcess } from "../../harness/process.ts";
+import { headerAt, heads, writeFastDevSpec, type Heads } from "../../harness/devChain.ts";
 
 const SLOT_MS = 500;
 

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { ProcessScope, waitUntil, type NodeProcess } from "../utils/process.ts";
-import { AKRE, accountOf, headerAt, heads, signedTransfer, writeFastDevSpec, type BalanceView, type Heads } from "./devChain.ts";
+import { ProcessScope, waitUntil, type NodeProcess } from "../../harness/process.ts";
+import { AKRE, accountOf, headerAt, heads, signedTransfer, writeFastDevSpec, type BalanceView, type Heads } from "../../harness/devChain.ts";
 
 const SLOT_MS = 500;
 

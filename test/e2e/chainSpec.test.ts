@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { ProcessScope } from "../utils/process.ts";
-import { devAddress } from "./devChain.ts";
+import { ProcessScope } from "../../harness/process.ts";
+import { devAddress } from "../../harness/devChain.ts";
 
 describe("e2e: export-chain-spec", function () {
   this.timeout(30_000);

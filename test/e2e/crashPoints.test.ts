@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { CRASH_POINTS, parseCrashTarget, type CrashPointName } from "../../node/crashPoints.ts";
-import { ProcessScope } from "../utils/process.ts";
-import { heads } from "./devChain.ts";
+import { ProcessScope } from "../../harness/process.ts";
+import { heads } from "../../harness/devChain.ts";
 import { describeRun, runUntilCrash, type CrashRun } from "./network/crashHarness.ts";
-import { allHeads, blockHash, gaugeValue, hashDifferences, startLocalNet, waitFinalized, waitForCommonChain, type LocalNet } from "./network/localNet.ts";
+import { allHeads, blockHash, gaugeValue, hashDifferences, startLocalNet, waitFinalized, waitForCommonChain, type LocalNet } from "../../harness/localNet.ts";
 
 const SLOT_MS = 1000;
 /** SIGTERM to exit, as in resilience.test.ts. */

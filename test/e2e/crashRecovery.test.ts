@@ -2,8 +2,8 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { toHex } from "../../primitives/bytes.ts";
 import { devKeypair, type DevAccountName } from "../../primitives/keys/devAccounts.ts";
-import { ProcessScope, sleep, waitUntil, type NodeProcess, type NodeStartOpts } from "../utils/process.ts";
-import { AKRE, DEV_CHAIN_ACCOUNTS, accountAt, heads, signedTransfer, totalIssuanceAt, writeFastDevSpec, type Heads } from "./devChain.ts";
+import { ProcessScope, sleep, waitUntil, type NodeProcess, type NodeStartOpts } from "../../harness/process.ts";
+import { AKRE, DEV_CHAIN_ACCOUNTS, accountAt, heads, signedTransfer, totalIssuanceAt, writeFastDevSpec, type Heads } from "../../harness/devChain.ts";
 
 const SLOT_MS = 500;
 /** Each sender pays the next one, so every dev account but the author both sends and receives. */

@@ -5,9 +5,9 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { EXIT_DATABASE_WRITE_FAILED } from "../../cli/commands/run.ts";
 import { databasePath } from "../../node/service.ts";
-import { fastDevSpec } from "../utils/devNode.ts";
-import { freePorts, ProcessScope, waitUntil, type ExitStatus } from "../utils/process.ts";
-import { DEV_CHAIN_ACCOUNTS, accountAt, heads, totalIssuanceAt, writeFastDevSpec } from "./devChain.ts";
+import { fastDevSpec } from "../../harness/devNode.ts";
+import { freePorts, ProcessScope, waitUntil, type ExitStatus } from "../../harness/process.ts";
+import { DEV_CHAIN_ACCOUNTS, accountAt, heads, totalIssuanceAt, writeFastDevSpec } from "../../harness/devChain.ts";
 import { headsAt } from "./network/crashHarness.ts";
 
 const SLOT_MS = 500;

@@ -11,9 +11,9 @@ import type { CommandJson } from "../../rpc/namespaces/control.ts";
 import type { DeviceJson } from "../../rpc/namespaces/devices.ts";
 import type { RecDetailJson, RecJson } from "../../rpc/namespaces/recs.ts";
 import type { EpochRewardsJson } from "../../rpc/namespaces/rewards.ts";
-import { fastDevSpec } from "../utils/devNode.ts";
-import { ProcessScope, waitUntil, type CliProcess, type CliResult, type NodeProcess } from "../utils/process.ts";
-import { blockEvents, devAddress, heads } from "./devChain.ts";
+import { fastDevSpec } from "../../harness/devNode.ts";
+import { ProcessScope, waitUntil, type CliProcess, type CliResult, type NodeProcess } from "../../harness/process.ts";
+import { blockEvents, devAddress, heads } from "../../harness/devChain.ts";
 
 const SLOT_MS = 500;
 /**

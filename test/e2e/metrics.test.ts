@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { ProcessScope, sleep, type NodeProcess } from "../utils/process.ts";
-import { heads, writeFastDevSpec } from "./devChain.ts";
+import { ProcessScope, sleep, type NodeProcess } from "../../harness/process.ts";
+import { heads, writeFastDevSpec } from "../../harness/devChain.ts";
 
 const SLOT_MS = 500;
 

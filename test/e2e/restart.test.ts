@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { ProcessScope, waitUntil, type NodeProcess } from "../utils/process.ts";
-import { AKRE, DEV_CHAIN_ACCOUNTS, accountOf, headerAt, heads, signedTransfer, writeFastDevSpec, type BalanceView } from "./devChain.ts";
+import { ProcessScope, waitUntil, type NodeProcess } from "../../harness/process.ts";
+import { AKRE, DEV_CHAIN_ACCOUNTS, accountOf, headerAt, heads, signedTransfer, writeFastDevSpec, type BalanceView } from "../../harness/devChain.ts";
 
 const SLOT_MS = 500;
 /** SIGTERM to exit (rejected beyond): stopping authoring, RPC and metrics and closing LevelDB takes milliseconds. */

@@ -3,8 +3,8 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { formatAmount } from "../../cli/amount.ts";
 import { TREASURY_ACCOUNT } from "../../genesis/presets.ts";
-import { ProcessScope, waitUntil, type NodeProcess } from "../utils/process.ts";
-import { AKRE, accountOf, blockEvents, devAddress, feePaid, heads, parseInclusion, totalIssuanceAt, writeFastDevSpec } from "./devChain.ts";
+import { ProcessScope, waitUntil, type NodeProcess } from "../../harness/process.ts";
+import { AKRE, accountOf, blockEvents, devAddress, feePaid, heads, parseInclusion, totalIssuanceAt, writeFastDevSpec } from "../../harness/devChain.ts";
 
 const SLOT_MS = 500;
 /** The dev preset burns this share of each fee (tip excluded); the rest goes to the treasury. */

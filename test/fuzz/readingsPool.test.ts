@@ -19,8 +19,8 @@ import { readingSigningRoot, type Reading, type SignedReading } from "../../runt
 import { ReadingsPool } from "../../node/readings/readingsPool.ts";
 import { RuntimeReadingValidator } from "../../node/readings/runtimeReadingValidator.ts";
 import { readingKey, type ReadingPoolRejection, type ReadingSubmission } from "../../node/readings/types.ts";
-import { registerCall, TestDevice } from "../utils/energy.ts";
-import { httpRpc, startDevNode, waitFor, type TestNode } from "../utils/devNode.ts";
+import { registerCall, TestDevice } from "../../harness/energy.ts";
+import { httpRpc, startDevNode, waitFor, type TestNode } from "../../harness/devNode.ts";
 import { fuzzParams, fuzzTimeout } from "./params.ts";
 
 /** The dev chain's reading interval and acceptance window. */

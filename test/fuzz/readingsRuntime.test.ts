@@ -17,7 +17,7 @@ import { DeviceStatus, deviceIdArgsCodec } from "../../runtime/modules/devices/t
 import { maxIntervalEnergyWh } from "../../runtime/modules/pog/rules.ts";
 import { Config as PogConfig, Generation } from "../../runtime/modules/pog/storage.ts";
 import { generationRecordCodec, readingCodec, type Reading, type ReadingRejection } from "../../runtime/modules/pog/types.ts";
-import { registerCall } from "../utils/energy.ts";
+import { registerCall } from "../../harness/energy.ts";
 import { TestChain, expectApplied, type HeadInfo } from "../utils/runtime.ts";
 import { fuzzParams, fuzzTimeout } from "./params.ts";
 import { buildReadings, intervalAt, type ReadingIntent } from "./stateModel.ts";

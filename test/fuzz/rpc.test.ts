@@ -13,7 +13,7 @@ import { devKeypair } from "../../primitives/keys/devAccounts.ts";
 import { encodeAddress } from "../../primitives/keys/ss58.ts";
 import { RpcErrorCode } from "../../rpc/errors.ts";
 import { UNKNOWN_BLOCK_CODE } from "../../rpc/namespaces/params.ts";
-import { httpRpc, startDevNode, waitFor, type TestNode } from "../utils/devNode.ts";
+import { httpRpc, startDevNode, waitFor, type TestNode } from "../../harness/devNode.ts";
 import { fuzzParams, fuzzTimeout } from "./params.ts";
 
 /** docs/rpc.md and docs/rpc-server.md: the server's codes, the pool's 1010–1016, unknown block 4003. */

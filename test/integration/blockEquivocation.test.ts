@@ -25,7 +25,7 @@ import { transferArgs } from "../../runtime/modules/balances/calls.ts";
 import { devFinalityKeypair } from "../../runtime/modules/staking/index.ts";
 import { Ledger, PlannedSets } from "../../runtime/modules/staking/storage.ts";
 import { AKRE } from "../utils/runtime.ts";
-import { fastDevSpec } from "../utils/devNode.ts";
+import { fastDevSpec } from "../../harness/devNode.ts";
 
 type Name = "Alice" | "Bob";
 const BOND = 10_000n * AKRE;

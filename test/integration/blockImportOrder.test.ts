@@ -20,8 +20,8 @@ import { openChain } from "../../node/openChain.ts";
 import type { Executive } from "../../runtime/executive.ts";
 import { signExtrinsic } from "../../runtime/extrinsic.ts";
 import { readingCodec, type Reading } from "../../runtime/modules/pog/types.ts";
-import { fastDevSpec } from "../utils/devNode.ts";
-import { registerCall, TestDevice } from "../utils/energy.ts";
+import { fastDevSpec } from "../../harness/devNode.ts";
+import { registerCall, TestDevice } from "../../harness/energy.ts";
 
 const alice = devKeypair("Alice"); // the dev chain's registrar and only authority
 const bob = devKeypair("Bob");

@@ -21,7 +21,7 @@ import { transferArgs } from "../../runtime/modules/balances/calls.ts";
 import { getAccount } from "../../runtime/modules/system/accounts.ts";
 import { applyStateChanges } from "../../node/chain/chain.ts";
 import type { Executive } from "../../runtime/executive.ts";
-import { fastDevSpec } from "../utils/devNode.ts";
+import { fastDevSpec } from "../../harness/devNode.ts";
 
 const alice = devKeypair("Alice");
 const bob = devKeypair("Bob");

@@ -15,7 +15,7 @@ import { signRegistration } from "../../runtime/modules/devices/signing.ts";
 import { DeviceKind, registerArgsCodec } from "../../runtime/modules/devices/types.ts";
 import { WsRpcClient } from "../../cli/rpcClient.ts";
 import type { CommandJson } from "../../rpc/namespaces/control.ts";
-import { rpcError, startDevNode, waitFor, type TestNode } from "../utils/devNode.ts";
+import { rpcError, startDevNode, waitFor, type TestNode } from "../../harness/devNode.ts";
 
 const alice = devKeypair("Alice");
 const bob = devKeypair("Bob");

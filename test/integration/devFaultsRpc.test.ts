@@ -7,7 +7,7 @@ import { peerIdFromPrivateKey } from "@libp2p/peer-id";
 import { nullLogger } from "../../primitives/logger.ts";
 import { NodeService } from "../../cli/nodeService.ts";
 import { TEST_FAULTS_ENV } from "../../rpc/namespaces/devFaults.ts";
-import { fastDevSpec, httpRpc } from "../utils/devNode.ts";
+import { fastDevSpec, httpRpc } from "../../harness/devNode.ts";
 
 /** An in-process dev node with networking on a free port, started with `ARKREEN_TEST_FAULTS` as given. */
 async function startNode(faults: string | undefined): Promise<{ url: string; stop(): Promise<void> }> {

@@ -8,7 +8,7 @@ import { signExtrinsic } from "../../runtime/extrinsic.ts";
 import { signRegistration } from "../../runtime/modules/devices/signing.ts";
 import { Devices } from "../../runtime/modules/devices/storage.ts";
 import { DeviceKind, deviceRecordCodec, registerArgsCodec } from "../../runtime/modules/devices/types.ts";
-import { httpRpc, startDevNode, waitFor, type TestNode } from "../utils/devNode.ts";
+import { httpRpc, startDevNode, waitFor, type TestNode } from "../../harness/devNode.ts";
 
 const alice = devKeypair("Alice"); // the dev registrar
 const bob = devKeypair("Bob");

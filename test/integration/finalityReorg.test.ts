@@ -16,7 +16,7 @@ import { FinalityError } from "../../node/chain/errors.ts";
 import type { HeadInfo } from "../../node/chain/types.ts";
 import { Database } from "../../node/db/database.ts";
 import { openChain } from "../../node/openChain.ts";
-import { fastDevSpec } from "../utils/devNode.ts";
+import { fastDevSpec } from "../../harness/devNode.ts";
 
 const genesis = buildGenesisBlock(fastDevSpec(1000));
 

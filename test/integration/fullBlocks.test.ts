@@ -4,7 +4,7 @@ import { devKeypair } from "../../primitives/keys/devAccounts.ts";
 import { signExtrinsic } from "../../runtime/extrinsic.ts";
 import { transferArgs } from "../../runtime/modules/balances/calls.ts";
 import { WsRpcClient } from "../../cli/rpcClient.ts";
-import { fastDevSpec, startDevNode, waitFor, type TestNode } from "../utils/devNode.ts";
+import { fastDevSpec, startDevNode, waitFor, type TestNode } from "../../harness/devNode.ts";
 
 describe("a full block leaves the rest of the pool for the next blocks (in-process node)", function () {
   this.timeout(30_000);

@@ -8,7 +8,7 @@ import { signExtrinsic } from "../../runtime/extrinsic.ts";
 import { transferArgs } from "../../runtime/modules/balances/calls.ts";
 import { Account } from "../../runtime/modules/system/storage.ts";
 import { WsRpcClient } from "../../cli/rpcClient.ts";
-import { httpRpc, rpcError, startDevNode, waitFor, type TestNode } from "../utils/devNode.ts";
+import { httpRpc, rpcError, startDevNode, waitFor, type TestNode } from "../../harness/devNode.ts";
 
 const alice = devKeypair("Alice");
 const bob = devKeypair("Bob");

@@ -25,8 +25,8 @@ import { Devices } from "../../runtime/modules/devices/storage.ts";
 import { Generation } from "../../runtime/modules/pog/storage.ts";
 import { readingCodec, readingSigningRoot, signedReadingCodec, type Reading } from "../../runtime/modules/pog/types.ts";
 import { Events } from "../../runtime/modules/system/storage.ts";
-import { fastDevSpec, httpRpc, startDevNode, waitFor, type TestNode } from "../utils/devNode.ts";
-import { registerCall, TestDevice, type ReadingJson } from "../utils/energy.ts";
+import { fastDevSpec, httpRpc, startDevNode, waitFor, type TestNode } from "../../harness/devNode.ts";
+import { registerCall, TestDevice, type ReadingJson } from "../../harness/energy.ts";
 
 const alice = devKeypair("Alice"); // the dev registrar and the only validator
 const bob = devKeypair("Bob"); // owns the devices

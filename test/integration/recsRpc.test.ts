@@ -14,7 +14,7 @@ import { certifyArgs, requestArgs, retireArgs, transferArgs } from "../../runtim
 import { RecSlots, Recs } from "../../runtime/modules/recs/storage.ts";
 import { recRecordCodec, recSlotListCodec } from "../../runtime/modules/recs/types.ts";
 import type { RecDetailJson, RecJson, RetirementJson } from "../../rpc/namespaces/recs.ts";
-import { httpRpc, startDevNode, waitFor, type TestNode } from "../utils/devNode.ts";
+import { httpRpc, startDevNode, waitFor, type TestNode } from "../../harness/devNode.ts";
 
 const alice = devKeypair("Alice"); // the dev registrar, issuer and block author
 const bob = devKeypair("Bob");

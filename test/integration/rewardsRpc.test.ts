@@ -13,7 +13,7 @@ import { DEFAULT_SCHEDULE } from "../../runtime/modules/rewards/genesis.ts";
 import { epochEmission } from "../../runtime/modules/rewards/schedule.ts";
 import { EpochRewards } from "../../runtime/modules/rewards/storage.ts";
 import type { CurrentEpochJson, EpochRewardsJson } from "../../rpc/namespaces/rewards.ts";
-import { httpRpc, startDevNode, waitFor, type TestNode } from "../utils/devNode.ts";
+import { httpRpc, startDevNode, waitFor, type TestNode } from "../../harness/devNode.ts";
 
 const alice = devKeypair("Alice"); // the dev registrar and only validator
 const charlie = devKeypair("Charlie");

@@ -9,10 +9,10 @@ import { signExtrinsic } from "../../../runtime/extrinsic.ts";
 import { Devices } from "../../../runtime/modules/devices/storage.ts";
 import type { Reading } from "../../../runtime/modules/pog/types.ts";
 import { BlockOffences } from "../../../runtime/modules/staking/storage.ts";
-import { registerCall, TestDevice } from "../../utils/energy.ts";
-import { ProcessScope, sleep, waitUntil, type NodeProcess } from "../../utils/process.ts";
+import { registerCall, TestDevice } from "../../../harness/energy.ts";
+import { ProcessScope, sleep, waitUntil, type NodeProcess } from "../../../harness/process.ts";
 import { ByzantineAuthor } from "./byzantineAuthor.ts";
-import { startLocalNet, waitFinalized, type LocalNet, metricSum } from "./localNet.ts";
+import { startLocalNet, waitFinalized, type LocalNet, metricSum } from "../../../harness/localNet.ts";
 
 const SLOT_MS = 1000;
 const bob = devKeypair("Bob");

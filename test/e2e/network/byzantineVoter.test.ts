@@ -6,8 +6,8 @@ import { nullLogger } from "../../../primitives/logger.ts";
 import { NetworkHost, generateNodeKeySecret } from "../../../p2p/index.ts";
 import { encodeVoteMessage, openVoteMessage } from "../../../node/finality/voteGossip.ts";
 import { devFinalityKeypair } from "../../../runtime/modules/staking/keys.ts";
-import { ProcessScope, sleep, waitUntil, type NodeProcess } from "../../utils/process.ts";
-import { systemPeers, waitFinalized, startLocalNet, type LocalNet, metricSum } from "./localNet.ts";
+import { ProcessScope, sleep, waitUntil, type NodeProcess } from "../../../harness/process.ts";
+import { systemPeers, waitFinalized, startLocalNet, type LocalNet, metricSum } from "../../../harness/localNet.ts";
 
 const SLOT_MS = 1000;
 /** Dave's index in the `local` chain's authority set. */

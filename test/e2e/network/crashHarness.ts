@@ -3,10 +3,10 @@
  * with `ARKREEN_CRASH_AT` (node/crashPoints.ts) and watched until it kills itself, and what the
  * checks after its normal restart read from the network.
  */
-import { CliProcess, freePorts, sleep, describeExit, type ExitStatus, type ProcessScope } from "../../utils/process.ts";
+import { CliProcess, freePorts, sleep, describeExit, type ExitStatus, type ProcessScope } from "../../../harness/process.ts";
 import type { CrashPointName } from "../../../node/crashPoints.ts";
-import type { Heads } from "../devChain.ts";
-import type { LocalNet } from "./localNet.ts";
+import type { Heads } from "../../../harness/devChain.ts";
+import type { LocalNet } from "../../../harness/localNet.ts";
 
 /** How often the armed node's heads are read while it runs: the last answer bounds what it had stored. */
 const POLL_MS = 100;

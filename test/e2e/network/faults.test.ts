@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { ProcessScope } from "../../utils/process.ts";
-import { FaultHarness } from "./faults/harness.ts";
-import { clockSkew, isolateOne, killEachValidator, partition22, pauseAuthor, rollingRestart, SCENARIOS, type ScenarioResult } from "./faults/scenarios.ts";
+import { ProcessScope } from "../../../harness/process.ts";
+import { FaultHarness } from "../../../harness/faults/harness.ts";
+import { clockSkew, isolateOne, killEachValidator, partition22, pauseAuthor, rollingRestart, SCENARIOS, type ScenarioResult } from "../../../harness/faults/scenarios.ts";
 
 const SLOT_MS = 1000;
 const HARNESS = { slotMs: SLOT_MS, readingIntervalSecs: 2, devices: 4 };

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { ProcessScope, sleep, waitUntil } from "../../utils/process.ts";
-import { allHeads, gaugeValue, startLocalNet, systemPeers, waitForCommonChain, type LocalNet } from "./localNet.ts";
+import { ProcessScope, sleep, waitUntil } from "../../../harness/process.ts";
+import { allHeads, gaugeValue, startLocalNet, systemPeers, waitForCommonChain, type LocalNet } from "../../../harness/localNet.ts";
 
 const SLOT_MS = 1000;
 /**

@@ -7,9 +7,9 @@ import { nullLogger } from "../../../primitives/logger.ts";
 import { NetworkHost, GOSSIP_MAX_BYTES, generateNodeKeySecret, gossipTopic, type GossipKind } from "../../../p2p/index.ts";
 import { signExtrinsic } from "../../../runtime/extrinsic.ts";
 import { transferArgs } from "../../../runtime/modules/balances/calls.ts";
-import { fastDevSpec } from "../../utils/devNode.ts";
-import { ProcessScope, sleep, waitUntil, type NodeProcess } from "../../utils/process.ts";
-import { gaugeValue, systemPeers, metricSum } from "./localNet.ts";
+import { fastDevSpec } from "../../../harness/devNode.ts";
+import { ProcessScope, sleep, waitUntil, type NodeProcess } from "../../../harness/process.ts";
+import { gaugeValue, systemPeers, metricSum } from "../../../harness/localNet.ts";
 
 const SLOT_MS = 1000;
 

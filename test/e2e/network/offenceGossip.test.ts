@@ -10,10 +10,10 @@ import { signExtrinsic } from "../../../runtime/extrinsic.ts";
 import { Authorities } from "../../../runtime/modules/aura/storage.ts";
 import { Devices } from "../../../runtime/modules/devices/storage.ts";
 import { BlockOffences } from "../../../runtime/modules/staking/storage.ts";
-import { registerCall, TestDevice } from "../../utils/energy.ts";
-import { ProcessScope, sleep, waitUntil, type NodeProcess } from "../../utils/process.ts";
+import { registerCall, TestDevice } from "../../../harness/energy.ts";
+import { ProcessScope, sleep, waitUntil, type NodeProcess } from "../../../harness/process.ts";
 import { ByzantineAuthor } from "./byzantineAuthor.ts";
-import { metricSum, startLocalNet, type LocalNet } from "./localNet.ts";
+import { metricSum, startLocalNet, type LocalNet } from "../../../harness/localNet.ts";
 
 const SLOT_MS = 1000;
 const bob = devKeypair("Bob");

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { ProcessScope, sleep, waitUntil } from "../../utils/process.ts";
-import { allHeads, hashDifferences, startLocalNet, waitFinalized, waitForCommonChain, type LocalNet } from "./localNet.ts";
-import { heads } from "../devChain.ts";
+import { ProcessScope, sleep, waitUntil } from "../../../harness/process.ts";
+import { allHeads, hashDifferences, startLocalNet, waitFinalized, waitForCommonChain, type LocalNet } from "../../../harness/localNet.ts";
+import { heads } from "../../../harness/devChain.ts";
 
 const SLOT_MS = 1000;
 /** SIGTERM to exit: a node stops authoring, voting, networking, RPC and closes LevelDB well within this. */

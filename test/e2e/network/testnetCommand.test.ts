@@ -8,7 +8,7 @@ import { planTestnet, testnetNodeKey, type TestnetPlanOpts } from "../../../cli/
 import { TestnetSupervisor } from "../../../cli/testnet/supervisor.ts";
 import { localChainSpec } from "../../../genesis/presets.ts";
 import { peerIdOfNodeKey } from "../../../p2p/nodeKey.ts";
-import { freePorts, ProcessScope, waitUntil } from "../../utils/process.ts";
+import { freePorts, ProcessScope, waitUntil } from "../../../harness/process.ts";
 
 function opts(basePath: string, extra: Partial<TestnetPlanOpts> = {}): TestnetPlanOpts {
   return { validators: 4, basePath, chain: "local", portsOf: (i) => ({ p2p: 40000 + i, rpc: 41000 + i, prometheus: 42000 + i }), ...extra };

@@ -10,8 +10,8 @@ import { toHex } from "../../../primitives/bytes.ts";
 import { encodeAddress } from "../../../primitives/keys/ss58.ts";
 import { keypairFromSuri } from "../../../primitives/keys/suri.ts";
 import { finalityKeypairFromAuthoringSeed } from "../../../runtime/modules/staking/keys.ts";
-import { freePorts, ProcessScope, type NodeProcess } from "../../utils/process.ts";
-import { waitFinalized } from "./localNet.ts";
+import { freePorts, ProcessScope, type NodeProcess } from "../../../harness/process.ts";
+import { waitFinalized } from "../../../harness/localNet.ts";
 
 const SLOT_MS = 1000;
 const AKRE = 10n ** 18n;

@@ -24,7 +24,7 @@ import { finalitySetAt } from "../../../node/finality/voterSets.ts";
 import { reportEquivocationArgsCodec } from "../../../runtime/modules/staking/types.ts";
 import { devFinalityKeypair } from "../../../runtime/modules/staking/keys.ts";
 import { Offences } from "../../../runtime/modules/staking/storage.ts";
-import { fastDevSpec } from "../../utils/devNode.ts";
+import { fastDevSpec } from "../../../harness/devNode.ts";
 import { BlockAuthor, buildGenesisBlock, localSpec, openNode, openValidator, VALIDATORS, verifier, VoteHub, waitFor, type ChainNode, type Validator } from "./harness.ts";
 
 const genesis = buildGenesisBlock(localSpec());

@@ -7,8 +7,8 @@ import assert from "node:assert/strict";
 import { fromHex, toHex } from "../../../primitives/bytes.ts";
 import { devKeypair } from "../../../primitives/keys/devAccounts.ts";
 import { signExtrinsic } from "../../../runtime/extrinsic.ts";
-import { httpRpc, startDevNode, waitFor, type TestNode } from "../../utils/devNode.ts";
-import { registerCall, TestDevice, type ReadingJson } from "../../utils/energy.ts";
+import { httpRpc, startDevNode, waitFor, type TestNode } from "../../../harness/devNode.ts";
+import { registerCall, TestDevice, type ReadingJson } from "../../../harness/energy.ts";
 import { WsClient, type RpcMessage } from "./helpers.ts";
 
 const INTERVAL_MS = 60_000;

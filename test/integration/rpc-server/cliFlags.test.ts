@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { Agent, request } from "node:http";
-import { ProcessScope, type NodeProcess } from "../../utils/process.ts";
+import { ProcessScope, type NodeProcess } from "../../../harness/process.ts";
 
 interface Answer {
   id?: unknown;

@@ -4,8 +4,8 @@ import { devKeypair, type DevAccountName } from "../../../../primitives/keys/dev
 import { signExtrinsic } from "../../../../runtime/extrinsic.ts";
 import { transferArgs } from "../../../../runtime/modules/balances/calls.ts";
 import { readingCodec } from "../../../../runtime/modules/pog/types.ts";
-import { creditMismatches, finalizedConflicts, readingCredits, transactionViolations, type BlockContent } from "./invariants.ts";
-import { HeadMonitor } from "./monitor.ts";
+import { creditMismatches, finalizedConflicts, readingCredits, transactionViolations, type BlockContent } from "../../../../harness/faults/invariants.ts";
+import { HeadMonitor } from "../../../../harness/faults/monitor.ts";
 
 const GENESIS = new Uint8Array(32).fill(7);
 

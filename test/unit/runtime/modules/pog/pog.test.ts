@@ -11,7 +11,7 @@ import { DeviceStatus, deviceIdArgsCodec } from "../../../../../runtime/modules/
 import { Devices } from "../../../../../runtime/modules/devices/storage.ts";
 import { Config as PogConfig, EpochEnergy, Generation, LastReading } from "../../../../../runtime/modules/pog/storage.ts";
 import { readingCodec, type Reading, type ReadingRejection } from "../../../../../runtime/modules/pog/types.ts";
-import { registerCall } from "../../../../utils/energy.ts";
+import { registerCall } from "../../../../../harness/energy.ts";
 import { expectApplied, TestChain, type DecodedEvent } from "../../../../utils/runtime.ts";
 
 const alice = devKeypair("Alice"); // the dev chain's registrar

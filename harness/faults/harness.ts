@@ -4,13 +4,13 @@
  * node's heads, and the measurements a fault round makes — blocks produced while it lasts, the
  * longest stall a healthy node saw, and the time to recover once it is lifted.
  */
-import { sleep, waitUntil, type ProcessScope } from "../../../utils/process.ts";
+import { sleep, waitUntil, type ProcessScope } from "../process.ts";
 import { FaultNet } from "./faultNet.ts";
 import { ChainAudit } from "./invariants.ts";
 import { genesisHashOf, ReadingLoad, TransferLoad } from "./load.ts";
 import { HeadMonitor } from "./monitor.ts";
 import { blockRefOf, call, canonicalHashes, nodeHeads, type NodeHeads } from "./rpc.ts";
-import type { HeaderJson } from "../../../../rpc/format.ts";
+import type { HeaderJson } from "../../rpc/format.ts";
 
 export interface FaultHarnessOpts {
   slotMs: number;

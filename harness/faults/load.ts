@@ -5,16 +5,16 @@
  * same bytes (ed25519 and BLS signatures are deterministic), so a retry can never be a second
  * transaction or a second reading — only a bug can apply one twice, which the audit looks for.
  */
-import { bigintToBytes, fromHex, toHex, utf8 } from "../../../../primitives/bytes.ts";
-import { blsKeypairFromSeed, blsSign, type BlsKeypair } from "../../../../primitives/blsKeys.ts";
-import { blake2b256 } from "../../../../primitives/hash.ts";
-import { devKeypair, type DevAccountName } from "../../../../primitives/keys/devAccounts.ts";
-import { extrinsicHash, signExtrinsic } from "../../../../runtime/extrinsic.ts";
-import { transferArgs } from "../../../../runtime/modules/balances/calls.ts";
-import { DeviceIdByKey } from "../../../../runtime/modules/devices/storage.ts";
-import { readingSigningRoot, type Reading } from "../../../../runtime/modules/pog/types.ts";
-import { sleep, waitUntil } from "../../../utils/process.ts";
-import { registerCall } from "../../../utils/energy.ts";
+import { bigintToBytes, fromHex, toHex, utf8 } from "../../primitives/bytes.ts";
+import { blsKeypairFromSeed, blsSign, type BlsKeypair } from "../../primitives/blsKeys.ts";
+import { blake2b256 } from "../../primitives/hash.ts";
+import { devKeypair, type DevAccountName } from "../../primitives/keys/devAccounts.ts";
+import { extrinsicHash, signExtrinsic } from "../../runtime/extrinsic.ts";
+import { transferArgs } from "../../runtime/modules/balances/calls.ts";
+import { DeviceIdByKey } from "../../runtime/modules/devices/storage.ts";
+import { readingSigningRoot, type Reading } from "../../runtime/modules/pog/types.ts";
+import { sleep, waitUntil } from "../process.ts";
+import { registerCall } from "../energy.ts";
 import type { FaultNet } from "./faultNet.ts";
 import { call, u32At } from "./rpc.ts";
 

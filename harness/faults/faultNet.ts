@@ -6,12 +6,12 @@
  */
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { localChainSpec } from "../../../../genesis/presets.ts";
-import { bytesEqual } from "../../../../primitives/bytes.ts";
-import { devKeypair } from "../../../../primitives/keys/devAccounts.ts";
-import { Authorities } from "../../../../runtime/modules/aura/storage.ts";
-import { TEST_FAULTS_ENV } from "../../../../rpc/namespaces/devFaults.ts";
-import { describeExit, type NodeProcess, type ProcessScope } from "../../../utils/process.ts";
+import { localChainSpec } from "../../genesis/presets.ts";
+import { bytesEqual } from "../../primitives/bytes.ts";
+import { devKeypair } from "../../primitives/keys/devAccounts.ts";
+import { Authorities } from "../../runtime/modules/aura/storage.ts";
+import { TEST_FAULTS_ENV } from "../../rpc/namespaces/devFaults.ts";
+import { describeExit, type NodeProcess, type ProcessScope } from "../process.ts";
 import { startLocalNet, type LocalNet } from "../localNet.ts";
 import { call, storageAt } from "./rpc.ts";
 

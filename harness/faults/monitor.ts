@@ -5,8 +5,8 @@
  * heads before and after the restart form one sequence, which must never go down.
  */
 import WebSocket from "ws";
-import type { HeaderJson } from "../../../../rpc/format.ts";
-import type { NodeProcess } from "../../../utils/process.ts";
+import type { HeaderJson } from "../../rpc/format.ts";
+import type { NodeProcess } from "../process.ts";
 import { blockRefOf, type BlockRef } from "./rpc.ts";
 
 export interface HeadEvent extends BlockRef {

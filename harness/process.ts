@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
-const REPO_ROOT = fileURLToPath(new URL("../..", import.meta.url));
+const REPO_ROOT = fileURLToPath(new URL("..", import.meta.url));
 const CLI_BIN = join(REPO_ROOT, "cli", "bin.ts");
 
 /** How long a node may take from spawn to answering `GET /health` (startup is ~0.5 s on a quiet machine). */

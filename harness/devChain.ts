@@ -4,17 +4,17 @@
  */
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { bigintToBytes, bytesToBigint, fromHex, toHex } from "../../primitives/bytes.ts";
-import { codecs, EventPhase, type EventRecord } from "../../primitives/codec/index.ts";
-import { devKeypair, DEV_ACCOUNT_NAMES, type DevAccountName } from "../../primitives/keys/devAccounts.ts";
-import { encodeAddress } from "../../primitives/keys/ss58.ts";
-import { TREASURY_ACCOUNT } from "../../genesis/presets.ts";
-import { fastDevSpec } from "../utils/devNode.ts";
-import { signExtrinsic } from "../../runtime/extrinsic.ts";
-import { transferArgs } from "../../runtime/modules/balances/calls.ts";
-import { TotalIssuance } from "../../runtime/modules/balances/storage.ts";
-import { Account, Events } from "../../runtime/modules/system/storage.ts";
-import type { NodeProcess } from "../utils/process.ts";
+import { bigintToBytes, bytesToBigint, fromHex, toHex } from "../primitives/bytes.ts";
+import { codecs, EventPhase, type EventRecord } from "../primitives/codec/index.ts";
+import { devKeypair, DEV_ACCOUNT_NAMES, type DevAccountName } from "../primitives/keys/devAccounts.ts";
+import { encodeAddress } from "../primitives/keys/ss58.ts";
+import { TREASURY_ACCOUNT } from "../genesis/presets.ts";
+import { fastDevSpec } from "./devNode.ts";
+import { signExtrinsic } from "../runtime/extrinsic.ts";
+import { transferArgs } from "../runtime/modules/balances/calls.ts";
+import { TotalIssuance } from "../runtime/modules/balances/storage.ts";
+import { Account, Events } from "../runtime/modules/system/storage.ts";
+import type { NodeProcess } from "./process.ts";
 
 export const AKRE = 10n ** 18n;
 

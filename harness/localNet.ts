@@ -4,9 +4,9 @@
  * on free loopback ports, plus what the tests read from several nodes at once.
  */
 import { join } from "node:path";
-import { planTestnet, type TestnetNode, type TestnetPlan } from "../../../cli/testnet/plan.ts";
-import { freePorts, waitUntil, type NodeProcess, type ProcessScope } from "../../utils/process.ts";
-import { heads, type Heads } from "../devChain.ts";
+import { planTestnet, type TestnetNode, type TestnetPlan } from "../cli/testnet/plan.ts";
+import { freePorts, waitUntil, type NodeProcess, type ProcessScope } from "./process.ts";
+import { heads, type Heads } from "./devChain.ts";
 
 export interface LocalNet {
   plan: TestnetPlan;

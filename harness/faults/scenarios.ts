@@ -4,7 +4,7 @@
  * returns its measurements, the audit and what it observed while the fault lasted, for the tests
  * to assert on and the benchmark to report.
  */
-import { sleep } from "../../../utils/process.ts";
+import { sleep } from "../process.ts";
 import { CLOCK_OFFSET_ENV } from "./faultNet.ts";
 import { allHeads, type FaultHarness, type FaultRound } from "./harness.ts";
 import { violationCounts, type InvariantReport } from "./invariants.ts";

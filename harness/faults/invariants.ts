@@ -14,12 +14,12 @@
  * Blocks and events are fetched once per hash and kept, so that auditing after every scenario
  * costs only the blocks since the previous audit.
  */
-import { fromHex, toHex } from "../../../../primitives/bytes.ts";
-import { codecs, type EventRecord } from "../../../../primitives/codec/index.ts";
-import { extrinsicHash } from "../../../../runtime/extrinsic.ts";
-import { readingCodec } from "../../../../runtime/modules/pog/types.ts";
-import { Account, Events } from "../../../../runtime/modules/system/storage.ts";
-import { waitUntil, type NodeProcess } from "../../../utils/process.ts";
+import { fromHex, toHex } from "../../primitives/bytes.ts";
+import { codecs, type EventRecord } from "../../primitives/codec/index.ts";
+import { extrinsicHash } from "../../runtime/extrinsic.ts";
+import { readingCodec } from "../../runtime/modules/pog/types.ts";
+import { Account, Events } from "../../runtime/modules/system/storage.ts";
+import { waitUntil, type NodeProcess } from "../process.ts";
 import type { FaultNet } from "./faultNet.ts";
 import type { ReadingLoad, TransferLoad } from "./load.ts";
 import type { HeadMonitor } from "./monitor.ts";

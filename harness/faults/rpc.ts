@@ -3,12 +3,12 @@
  * connection and never answers), and headers from `chain_subscribeNewHeads` are turned back into
  * their hash and Aura slot, so that subscriptions can be compared with `chain_getBlockHash`.
  */
-import { bytesToU32, fromHex, toHex } from "../../../../primitives/bytes.ts";
-import type { DigestItem, Header } from "../../../../primitives/codec/index.ts";
-import { findAuraSlot } from "../../../../primitives/digest.ts";
-import { headerHash } from "../../../../node/chain/chain.ts";
-import type { HeaderJson } from "../../../../rpc/format.ts";
-import { RpcCallError, type NodeProcess } from "../../../utils/process.ts";
+import { bytesToU32, fromHex, toHex } from "../../primitives/bytes.ts";
+import type { DigestItem, Header } from "../../primitives/codec/index.ts";
+import { findAuraSlot } from "../../primitives/digest.ts";
+import { headerHash } from "../../node/chain/chain.ts";
+import type { HeaderJson } from "../../rpc/format.ts";
+import { RpcCallError, type NodeProcess } from "../process.ts";
 
 /** Long enough for a busy 2-core machine running four nodes; short enough to notice a paused one. */
 export const RPC_TIMEOUT_MS = 5000;

@@ -3,13 +3,13 @@
  * that the readings it produces pass the runtime's meter rules), signed readings in the JSON
  * form `pog_submitReading` takes, and the `devices.register` call countersigned by a registrar.
  */
-import { toHex } from "../../primitives/bytes.ts";
-import { blsKeypairFromSeed, blsSign, type BlsKeypair } from "../../primitives/blsKeys.ts";
-import type { Call } from "../../primitives/codec/index.ts";
-import type { Ed25519Keypair } from "../../primitives/keys/ed25519.ts";
-import { signRegistration } from "../../runtime/modules/devices/signing.ts";
-import { DeviceKind, registerArgsCodec } from "../../runtime/modules/devices/types.ts";
-import { readingSigningRoot, type Reading } from "../../runtime/modules/pog/types.ts";
+import { toHex } from "../primitives/bytes.ts";
+import { blsKeypairFromSeed, blsSign, type BlsKeypair } from "../primitives/blsKeys.ts";
+import type { Call } from "../primitives/codec/index.ts";
+import type { Ed25519Keypair } from "../primitives/keys/ed25519.ts";
+import { signRegistration } from "../runtime/modules/devices/signing.ts";
+import { DeviceKind, registerArgsCodec } from "../runtime/modules/devices/types.ts";
+import { readingSigningRoot, type Reading } from "../runtime/modules/pog/types.ts";
 
 /** A reading as `pog_submitReading` takes it: the reading's fields plus a 0x-hex signature. */
 export type ReadingJson = Reading & { signature: string };

@@ -1,13 +1,13 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { devChainSpec } from "../../genesis/presets.ts";
-import type { ChainSpec } from "../../genesis/chainSpec.ts";
-import { devKeypair } from "../../primitives/keys/devAccounts.ts";
-import { nullLogger } from "../../primitives/logger.ts";
-import type { ArkreenNode } from "../../node/service.ts";
-import { NodeService } from "../../cli/nodeService.ts";
-import { RpcClientError } from "../../cli/rpcClient.ts";
+import { devChainSpec } from "../genesis/presets.ts";
+import type { ChainSpec } from "../genesis/chainSpec.ts";
+import { devKeypair } from "../primitives/keys/devAccounts.ts";
+import { nullLogger } from "../primitives/logger.ts";
+import type { ArkreenNode } from "../node/service.ts";
+import { NodeService } from "../cli/nodeService.ts";
+import { RpcClientError } from "../cli/rpcClient.ts";
 
 /**
  * The dev chain spec with a shorter slot, so that tests see blocks quickly. Without `mint`, the

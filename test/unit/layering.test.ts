@@ -1,0 +1,54 @@
+import assert from "node:assert/strict";
+import { fileURLToPath } from "node:url";
+import { ESLint } from "eslint";
+
+/**
+ * The layer rules of eslint.config.js, shown on fixtures: `npm test` runs the linter over the
+ * tree, so an import that goes the wrong way fails it. Each case lints one import line as if it
+ * were in a file of the given folder.
+ */
+const root = fileURLToPath(new URL("../../", import.meta.url));
+const eslint = new ESLint({ cwd: root });
+
+async function refusals(filePath: string, importLine: string): Promise<string[]> {
+  const [result] = await eslint.lintText(`${importLine}\nexport const used = value;\n`, { filePath });
+  return result.messages.filter((m) => m.ruleId === "no-restricted-imports").map((m) => m.message);
+}
+
+describe("layering: imports that go the wrong way fail the lint", function () {
+  this.timeout(60_000);
+
+  const refused: Array<[string, string, string, RegExp]> = [
+    ["runtime into node", "runtime/modules/pog/fixture.ts", 'import { value } from "../../../node/service.ts";', /the runtime imports only primitives/],
+    ["runtime into consensus", "runtime/fixture.ts", 'import { value } from "../consensus/aura/slotWorker.ts";', /the runtime imports only primitives/],
+    ["node into rpc", "node/fixture.ts", 'import { value } from "../rpc/server/index.ts";', /node\/ never imports rpc\//],
+    ["node into cli", "node/chain/fixture.ts", 'import { value } from "../../cli/program.ts";', /node\/ never imports rpc\//],
+    ["node into a module's storage", "node/fixture.ts", 'import { value } from "../runtime/modules/devices/storage.ts";', /through runtime\/api\.ts/],
+    ["rpc into a module's storage", "rpc/namespaces/fixture.ts", 'import { value } from "../../runtime/modules/pog/storage.ts";', /through runtime\/api\.ts/],
+    ["primitives into runtime", "primitives/fixture.ts", 'import { value } from "../runtime/api.ts";', /primitives import nothing/],
+    ["cli into test", "cli/fixture.ts", 'import { value } from "../test/utils/runtime.ts";', /never imports tooling/],
+    ["benchmarks into test", "benchmarks/scenarios/fixture.ts", 'import { value } from "../../test/utils/runtime.ts";', /only tests import test\//],
+    ["harness into test", "harness/fixture.ts", 'import { value } from "../test/utils/runtime.ts";', /only tests import test\//],
+  ];
+  for (const [name, file, line, message] of refused) {
+    it(`refuses ${name}`, async () => {
+      const found = await refusals(file, line);
+      assert.equal(found.length, 1, `${file}: ${line} → ${JSON.stringify(found)}`);
+      assert.match(found[0], message);
+    });
+  }
+
+  const allowed: Array<[string, string, string]> = [
+    ["runtime into primitives", "runtime/modules/pog/fixture.ts", 'import { value } from "../../../primitives/bytes.ts";'],
+    ["node into the runtime's API", "node/fixture.ts", 'import { value } from "../runtime/api.ts";'],
+    ["rpc into node", "rpc/namespaces/fixture.ts", 'import { value } from "../../node/chain/types.ts";'],
+    ["cli into rpc and node", "cli/fixture.ts", 'import { value } from "../rpc/server/index.ts";'],
+    ["a test into anything", "test/unit/fixture.ts", 'import { value } from "../../runtime/modules/devices/storage.ts";'],
+    ["benchmarks into harness", "benchmarks/scenarios/fixture.ts", 'import { value } from "../../harness/process.ts";'],
+  ];
+  for (const [name, file, line] of allowed) {
+    it(`allows ${name}`, async () => {
+      assert.deepEqual(await refusals(file, line), []);
+    });
+  }
+});
