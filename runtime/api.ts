@@ -12,7 +12,7 @@ export { InvalidTransaction, type InvalidTransactionType } from "./framework/err
 export { OverlayState, type IterableStateReader, type StateChange, type StateReader } from "./framework/state.ts";
 export { buildRuntimeGenesis, type RuntimeGenesis } from "./genesis.ts";
 export { decodeEvent, EventDecodeError, type RuntimeEvent } from "./events.ts";
-export { config as genesisConfig, GenesisConfigError } from "./framework/genesisConfig.ts";
+export { GenesisConfigError } from "./framework/genesisConfig.ts";
 export * as genesisPresets from "./genesisPresets.ts";
 
 export * as aura from "./modules/aura/api.ts";

@@ -3,7 +3,7 @@ import { codecs, type Block, type DigestItem, type SignedExtrinsic } from "../pr
 import { CodecError } from "../primitives/codec/index.ts";
 import type { RuntimeConfig } from "./config.ts";
 import { DispatchError, InvalidTransaction } from "./framework/errors.ts";
-import { EventCollector, type EventData } from "./framework/events.ts";
+import { EventCollector } from "./framework/events.ts";
 import type { BlockContext, CallDefinition } from "./framework/module.ts";
 import { OverlayState, type StateChange, type StateReader } from "./framework/state.ts";
 import { computeFee, extrinsicTip, lastValidBlock, verifyExtrinsicSignature } from "./extrinsic.ts";
@@ -13,6 +13,7 @@ import { applyReadings } from "./modules/pog/apply.ts";
 import { decodeBlockReadings } from "./modules/pog/blockReadings.ts";
 import type { Reading } from "./modules/pog/types.ts";
 import { validateReadings, type ReadingValidity } from "./modules/pog/validate.ts";
+import { systemEvents, transactionPaymentEvents, type SystemEvents } from "./modules/system/events.ts";
 import { storeEvents } from "./modules/system/hooks.ts";
 import { Config, ExtrinsicCount } from "./modules/system/storage.ts";
 import { RUNTIME_MODULES, findCall } from "./runtime.ts";
@@ -55,11 +56,11 @@ const MAX_NONCE = 0xffffffff;
  * which REC…). Not `reason`: its text may come from a library (see `DispatchErrorType`), and
  * events are state.
  */
-function failureDetails(e: DispatchError): EventData {
-  const data: EventData = { module: e.type.module, error: e.type.code };
+function failureDetails(e: DispatchError): SystemEvents["ExtrinsicFailed"] {
+  const data: SystemEvents["ExtrinsicFailed"] = { module: e.type.module, error: e.type.code };
   for (const [k, v] of Object.entries(e.type)) {
     if (k === "module" || k === "code" || k === "reason" || k in data) continue;
-    if (v === null || ["string", "number", "bigint", "boolean"].includes(typeof v) || v instanceof Uint8Array) data[k] = v as EventData[string];
+    if (v === null || ["string", "number", "bigint", "boolean"].includes(typeof v) || v instanceof Uint8Array) data[k] = v as SystemEvents["ExtrinsicFailed"][string];
   }
   return data;
 }
@@ -118,19 +119,19 @@ export class Executive {
     const account = getAccount(ctx.state, who);
     putAccount(ctx.state, who, { ...account, nonce: account.nonce + 1 });
     this.distributeFee(ctx, checked.fee, checked.tip);
-    ctx.events.deposit("transactionPayment", "TransactionFeePaid", { who, actualFee: checked.fee, tip: checked.tip });
+    transactionPaymentEvents.deposit(ctx, "TransactionFeePaid", { who, actualFee: checked.fee, tip: checked.tip });
 
     let outcome: ApplyOutcome;
     const eventsBefore = ctx.events.records.length;
     try {
       ctx.state.transactional(() => checked.call.dispatch(ctx, { kind: "signed", who }, checked.args));
-      ctx.events.deposit("system", "ExtrinsicSuccess", {});
+      systemEvents.deposit(ctx, "ExtrinsicSuccess", {});
       outcome = { success: true };
     } catch (e) {
       if (!(e instanceof DispatchError)) throw e;
       // The call's events go with its rolled-back writes.
       ctx.events.truncate(eventsBefore);
-      ctx.events.deposit("system", "ExtrinsicFailed", failureDetails(e));
+      systemEvents.deposit(ctx, "ExtrinsicFailed", failureDetails(e));
       outcome = { success: false, error: e };
     }
     ExtrinsicCount.set(ctx.state, ExtrinsicCount.get(ctx.state) + 1);

@@ -1,5 +1,6 @@
 import type { BlockContext } from "../../framework/module.ts";
 import { Devices } from "../devices/storage.ts";
+import { pogEvents } from "./events.ts";
 import { readingRejection } from "./rules.ts";
 import { Config, EpochEnergy, Generation, LastReading } from "./storage.ts";
 import { currentInterval, epochOf } from "./time.ts";
@@ -27,7 +28,7 @@ export function applyReadings(ctx: BlockContext, readings: readonly Reading[]): 
         const e = EpochEnergy.get(ctx.state, epoch, r.deviceId) ?? { energyWh: 0, intervals: 0, violated: false };
         EpochEnergy.set(ctx.state, epoch, r.deviceId, { ...e, violated: true });
       }
-      ctx.events.deposit("pog", "ReadingRejected", { deviceId: r.deviceId, interval: r.interval, reason });
+      pogEvents.deposit(ctx, "ReadingRejected", { deviceId: r.deviceId, interval: r.interval, reason });
       continue;
     }
     Generation.set(ctx.state, r.deviceId, r.interval, { energyWh: r.energyWh, cumulativeWh: r.cumulativeWh, peakW: r.peakW, block: ctx.number });
@@ -37,5 +38,5 @@ export function applyReadings(ctx: BlockContext, readings: readonly Reading[]): 
     accepted++;
     energyWh += r.energyWh;
   }
-  if (accepted > 0) ctx.events.deposit("pog", "ReadingsCredited", { count: accepted, energyWh, epoch });
+  if (accepted > 0) pogEvents.deposit(ctx, "ReadingsCredited", { count: accepted, energyWh, epoch });
 }
