@@ -18,7 +18,10 @@ export interface Logger {
 const LEVELS: Record<LogLevel, number> = { error: 0, warn: 1, info: 2, debug: 3, trace: 4 };
 
 export interface LoggerOpts {
+  /** The level of lines from modules no target names. */
   level: LogLevel;
+  /** Levels per module (`-l sync=debug,finality=trace`): a logger whose module path has that segment uses it, the innermost segment first. */
+  targets?: Readonly<Record<string, LogLevel>>;
   format: "human" | "json";
   module?: string;
   /** Where lines go; defaults to stderr so stdout stays clean for command output. */
@@ -37,8 +40,45 @@ function errorText(error: unknown): string {
   return String(error);
 }
 
+/** A `-l` / `--log` value as Substrate reads it: `info`, `sync=debug`, `warn,finality=trace,rpc=debug` (levels in any case). */
+export interface LogFilter {
+  level: LogLevel;
+  targets: Record<string, LogLevel>;
+}
+
+export function parseLogFilter(spec: string): LogFilter {
+  const filter: LogFilter = { level: "info", targets: {} };
+  const level = (text: string): LogLevel => {
+    const l = text.trim().toLowerCase();
+    if (!(l in LEVELS)) throw new Error(`invalid log level "${text}": expected error, warn, info, debug or trace`);
+    return l as LogLevel;
+  };
+  for (const directive of spec.split(",")) {
+    if (directive.trim() === "") continue;
+    const eq = directive.indexOf("=");
+    if (eq < 0) {
+      filter.level = level(directive);
+      continue;
+    }
+    const target = directive.slice(0, eq).trim();
+    if (!/^[a-z0-9_-]+$/i.test(target)) throw new Error(`invalid log target "${target}" in "${directive}": expected e.g. sync=debug`);
+    filter.targets[target.toLowerCase()] = level(directive.slice(eq + 1));
+  }
+  return filter;
+}
+
+/** The level for `module` ("network/sync"): the target naming its innermost segment that has one, else the default. */
+function levelFor(opts: LoggerOpts): LogLevel {
+  const segments = opts.module?.toLowerCase().split("/") ?? [];
+  for (let i = segments.length - 1; i >= 0; i--) {
+    const level = opts.targets?.[segments[i]];
+    if (level !== undefined) return level;
+  }
+  return opts.level;
+}
+
 export function createLogger(opts: LoggerOpts): Logger {
-  const max = LEVELS[opts.level];
+  const max = LEVELS[levelFor(opts)];
   const write = opts.write ?? ((line: string) => process.stderr.write(line + "\n"));
   const emit = (level: LogLevel, message: string, context?: LogContext, error?: unknown): void => {
     if (LEVELS[level] > max) return;

@@ -11,6 +11,7 @@ import type { DecodedSs58 } from "../../primitives/keys/ss58.ts";
 import { keypairFromSuri, miniSecretFromPhrase } from "../../primitives/keys/suri.ts";
 import { staking } from "../../runtime/api.ts";
 import { selectChainSpec } from "../chainSelection.ts";
+import { oneOf } from "../flagValues.ts";
 
 /**
  * `arkreen-node key generate|inspect`: Substrate's `key` subcommands (sc-cli), same flags and the
@@ -235,7 +236,7 @@ function commonOptions(command: Command): Command {
   return command
     .addOption(new Option("--scheme <scheme>", "cryptography scheme").argParser(parseScheme).default("ed25519"))
     .addOption(new Option("-n, --network <network>", "network: SS58 prefix or name (default: substrate, 42)").argParser(parseNetwork))
-    .addOption(new Option("--output-type <type>", "output format").choices(["text", "json"]).default("text"))
+    .addOption(new Option("--output-type <type>", "output format: text or json").argParser(oneOf("output-type", ["text", "json"])).default("text"))
     .addOption(new Option("--password <password>", "password salting the mnemonic; overrides a ///password in the URI"));
 }
 

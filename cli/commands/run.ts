@@ -1,7 +1,7 @@
 import type { Command} from "commander";
 import { Option } from "commander";
 import { toHex } from "../../primitives/bytes.ts";
-import { createLogger, type Logger, type LogLevel } from "../../primitives/logger.ts";
+import { createLogger, parseLogFilter, type LogFilter, type Logger } from "../../primitives/logger.ts";
 import { DEV_ACCOUNT_NAMES } from "../../primitives/keys/devAccounts.ts";
 import { encodeAddress } from "../../primitives/keys/ss58.ts";
 import { staking } from "../../runtime/api.ts";
@@ -18,6 +18,7 @@ import {
 } from "../../rpc/server/index.ts";
 import { parseNodeKeyHex } from "../../p2p/index.ts";
 import type { ArkreenNode } from "../../node/service.ts";
+import { oneOf } from "../flagValues.ts";
 import { NodeService } from "../nodeService.ts";
 import { DatabaseError } from "../../node/db/database.ts";
 import { clockOffsetFromEnv } from "../../node/clock.ts";
@@ -59,10 +60,13 @@ interface RunFlags {
   listenAddr?: string;
   bootnodes?: string[];
   nodeKey?: string;
-  log: LogLevel;
+  log: LogFilter;
   logFormat: "human" | "json";
   [devAccount: string]: unknown;
 }
+
+/** The modules whose lines carry their name (`[sync] …`), for `-l <target>=<level>`. */
+const LOG_TARGETS = ["aura", "bls", "chain", "finality", "grandpa", "offences", "readings", "rpc", "sub-libp2p", "sync", "txpool"];
 
 function port(value: string): number {
   const n = Number(value);
@@ -87,15 +91,19 @@ export function addRunOptions(program: Command): Command {
     .option("--node-key <hex>", "the 32-byte ed25519 secret of the node's libp2p identity (default: persisted under the base path)")
     .addOption(new Option("--rpc-port <port>", "JSON-RPC HTTP and WebSocket port").default(9944).argParser(port))
     .option("--rpc-external", "listen for RPC on all interfaces (default: 127.0.0.1 only)")
-    .addOption(new Option("--rpc-methods <policy>", "which RPC methods to expose").choices(["auto", "safe", "unsafe"]).default("auto"))
+    .addOption(new Option("--rpc-methods <policy>", "which RPC methods to expose: auto, safe or unsafe").argParser(oneOf("rpc-methods", ["auto", "safe", "unsafe"])).default("auto"))
     .option("--rpc-cors <origins>", "allowed browser origins: all, none, or a comma-separated list");
   addRpcLimitOptions(program);
   program
     .addOption(new Option("--prometheus-port <port>", "Prometheus exporter port").default(9615).argParser(port))
     .option("--no-prometheus", "do not expose Prometheus metrics")
     .option("--prometheus-external", "expose Prometheus on all interfaces")
-    .addOption(new Option("-l, --log <level>", "log level").choices(["error", "warn", "info", "debug", "trace"]).default("info"))
-    .addOption(new Option("--log-format <format>", "log line format").choices(["human", "json"]).default("human"));
+    .addOption(
+      new Option("-l, --log <filter>", `log level, and levels per target (Substrate's form): info, debug, or warn,sync=debug,grandpa=trace; targets: ${LOG_TARGETS.join(", ")}`)
+        .argParser(parseLogFilter)
+        .default(parseLogFilter("info"), "info"),
+    )
+    .addOption(new Option("--log-format <format>", "log line format: human or json").argParser(oneOf("log-format", ["human", "json"])).default("human"));
   for (const name of DEV_ACCOUNT_NAMES) program.option(`--${name.toLowerCase()}`, `shortcut for --validator with the //${name} dev keys (Development and Local chains only)`);
   return program;
 }
@@ -193,7 +201,7 @@ export function exitStatusFor(error: unknown): number {
 
 /** Starts the node and keeps it running until SIGINT/SIGTERM, or until a database write fails. */
 export async function runNode(flags: RunFlags): Promise<void> {
-  const logger = createLogger({ level: flags.log, format: flags.logFormat });
+  const logger = createLogger({ level: flags.log.level, targets: flags.log.targets, format: flags.logFormat });
   let onFatal: (error: DatabaseError) => void = () => undefined;
   const fatal = new Promise<DatabaseError>((resolve) => (onFatal = resolve));
   const spec = selectChainSpec(flags);

@@ -1,6 +1,7 @@
 import { join, resolve } from "node:path";
 import { Command, Option } from "commander";
 import { DEV_ACCOUNT_NAMES } from "../../primitives/keys/devAccounts.ts";
+import { parseLogFilter } from "../../primitives/logger.ts";
 import { defaultBasePath } from "../chainSelection.ts";
 import { formatTestnetTable, type TestnetOutput } from "../testnet/output.ts";
 import { planTestnet } from "../testnet/plan.ts";
@@ -74,6 +75,6 @@ export function testnetCommand(output: TestnetOutput = { out: (text) => process.
     .addOption(new Option("--prometheus-port <port>", "Prometheus port of the first node; the others take the next ones").default(9615).argParser(positiveInt("port", 65535)))
     .option("--no-prometheus", "do not expose Prometheus metrics")
     .option("--log-to-files", "write each node's output to <base-path>/<name>/node.log instead of this terminal")
-    .addOption(new Option("-l, --log <level>", "log level of every node").choices(["error", "warn", "info", "debug", "trace"]))
+    .addOption(new Option("-l, --log <filter>", "log filter of every node, as the node's -l (e.g. info,sync=debug)").argParser((v: string) => (parseLogFilter(v), v)))
     .action((flags: TestnetFlags) => runTestnet(flags, output));
 }
