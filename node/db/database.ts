@@ -9,6 +9,7 @@ export type DbBatchOp = { type: "put"; key: Uint8Array; value: Uint8Array } | { 
  */
 export type DatabaseErrorType =
   | { code: "OPEN_FAILED"; path: string; reason: string }
+  | { code: "LOCKED"; path: string }
   | { code: "DISK_FULL"; path: string; reason: string }
   | { code: "WRITE_FAILED"; path: string; reason: string };
 
@@ -45,7 +46,12 @@ export class Database {
     try {
       await database.db.open();
     } catch (e) {
-      const reason = ((e as { cause?: Error }).cause ?? (e as Error)).message;
+      const cause = (e as { cause?: Error & { code?: string } }).cause ?? (e as Error);
+      // LevelDB's LOCK file: another process (a running node) has the database open.
+      if ((cause as { code?: string }).code === "LEVEL_LOCKED") {
+        throw new DatabaseError({ code: "LOCKED", path }, `the database at ${path} is in use by another process (a running node?): stop it first`);
+      }
+      const reason = cause.message;
       // Opening writes (the log, the manifest): on a full disk that is a full disk, not a bad database.
       const full = writeError(path, reason);
       if (full.code === "DISK_FULL") throw full;

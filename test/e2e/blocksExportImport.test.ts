@@ -87,6 +87,18 @@ describe("e2e: export-blocks, import-blocks and purge-chain", function () {
     assert.equal((await node.stop(5000)).code, 0);
   });
 
+  it("purge-chain refuses without --chain or --dev, and while a node holds the database, removing nothing", async () => {
+    const unnamed = await scope.run(["purge-chain", "--base-path", source, "-y"]);
+    assert.notEqual(unnamed.code, 0);
+    assert.match(unnamed.stderr, /purge-chain needs --chain <id-or-path> or --dev/);
+    const node = await scope.startNode({ chain: spec, basePath: source, prometheus: false });
+    const held = await scope.run(["purge-chain", "--chain", spec, "--base-path", source, "-y"]);
+    assert.notEqual(held.code, 0);
+    assert.match(held.stderr, /is in use by another process \(a running node\?\): stop it first; nothing was removed/);
+    assert.ok((await node.rpc<string | null>("chain_getBlockHash", [1])) !== null, "the running node still has its chain");
+    assert.equal((await node.stop(5000)).code, 0);
+  });
+
   // Last: it deletes the source chain the other tests export.
   it("purge-chain -y removes the database, and the node starts again from genesis", async () => {
     const run = await scope.run(["purge-chain", "--chain", spec, "--base-path", source, "-y"]);
