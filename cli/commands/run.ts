@@ -199,6 +199,22 @@ export function exitStatusFor(error: unknown): number {
   return 1;
 }
 
+/**
+ * One clear line for a port another process holds, naming the flag that moves it, instead of the
+ * listener's error (libp2p wraps it in a paragraph and a stack trace).
+ */
+function portInUse(error: unknown, flags: RunFlags): Error | null {
+  const texts: string[] = [];
+  for (let e: unknown = error; e instanceof Error; e = e.cause) texts.push(e.message);
+  const match = /EADDRINUSE[^\n]*?:(\d+)/.exec(texts.join("\n"));
+  if (!match) return null;
+  const busy = Number(match[1]);
+  if (busy === flags.port) return new Error(`p2p port ${busy} is in use: choose another with --port`);
+  if (busy === flags.rpcPort) return new Error(`RPC port ${busy} is in use: choose another with --rpc-port`);
+  if (flags.prometheus && busy === flags.prometheusPort) return new Error(`Prometheus port ${busy} is in use: choose another with --prometheus-port, or --no-prometheus`);
+  return new Error(`port ${busy} is in use`);
+}
+
 /** Starts the node and keeps it running until SIGINT/SIGTERM, or until a database write fails. */
 export async function runNode(flags: RunFlags): Promise<void> {
   const logger = createLogger({ level: flags.log.level, targets: flags.log.targets, format: flags.logFormat });
@@ -224,7 +240,9 @@ export async function runNode(flags: RunFlags): Promise<void> {
       clockOffsetMs: clockOffsetFromEnv(),
     },
     { logger, onFatal: (error) => onFatal(error) },
-  );
+  ).catch((e: unknown) => {
+    throw portInUse(e, flags) ?? e;
+  });
   if (keys !== null) logValidatorKeys(logger, keys, service.node);
   await new Promise<void>((resolve) => {
     let stopping = false;
