@@ -8,6 +8,7 @@ import { generateNodeKeyCommand } from "./commands/nodeKey.ts";
 import { purgeChainCommand } from "./commands/purgeChain.ts";
 import { testnetCommand } from "./commands/testnet.ts";
 import { addRunOptions, runNode } from "./commands/run.ts";
+import { addSubstrateCompatFlags, refuseUnsupportedSubstrateFlags } from "./substrateFlags.ts";
 import { txCommand } from "./commands/tx.ts";
 
 /** The `arkreen-node` command: runs the node by default, with Substrate's subcommands. */
@@ -18,7 +19,10 @@ export function createProgram(): Command {
     .showHelpAfterError()
     // Subcommands own the flags after their name (`export-blocks --dev`), not the run command.
     .enablePositionalOptions();
-  addRunOptions(program).action((flags) => runNode(flags));
+  addSubstrateCompatFlags(addRunOptions(program)).action((flags: Record<string, unknown>) => {
+    refuseUnsupportedSubstrateFlags(flags);
+    return runNode(flags as Parameters<typeof runNode>[0]);
+  });
   program.addCommand(keyCommand().addCommand(generateNodeKeyCommand()));
   program.addCommand(exportChainSpecCommand());
   program.addCommand(purgeChainCommand());

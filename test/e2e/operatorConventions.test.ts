@@ -1,0 +1,57 @@
+import assert from "node:assert/strict";
+import { createServer, type Server } from "node:net";
+import { freePorts, ProcessScope } from "../../harness/process.ts";
+
+/** Holds `port` on `host` as another program would. */
+function hold(port: number, host: string): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(port, host, () => resolve(server));
+  });
+}
+
+describe("e2e: operator conventions — a port in use, Substrate flags without an equivalent", function () {
+  this.timeout(60_000);
+  const scope = new ProcessScope();
+  after(() => scope.dispose());
+
+  const cases: Array<[string, (p: { p2p: number; rpc: number; prom: number }) => [number, string], RegExp]> = [
+    ["p2p", (p) => [p.p2p, "0.0.0.0"], /^Error: p2p port (\d+) is in use: choose another with --port$/],
+    ["RPC", (p) => [p.rpc, "127.0.0.1"], /^Error: RPC port (\d+) is in use: choose another with --rpc-port$/],
+    ["Prometheus", (p) => [p.prom, "127.0.0.1"], /^Error: Prometheus port (\d+) is in use: choose another with --prometheus-port, or --no-prometheus$/],
+  ];
+  for (const [name, pick, line] of cases) {
+    it(`${name} port held by another program: exit status 1 and one error line naming the flag, no stack trace`, async () => {
+      const [p2p, rpc, prom] = await freePorts(3);
+      const [port, host] = pick({ p2p, rpc, prom });
+      const server = await hold(port, host);
+      try {
+        const run = await scope.run(["--dev", "--port", String(p2p), "--rpc-port", String(rpc), "--prometheus-port", String(prom)]);
+        assert.equal(run.code, 1);
+        const errors = run.stderr.split("\n").filter((l) => l.startsWith("Error") || /^\s+at /.test(l));
+        assert.equal(errors.length, 1, run.stderr);
+        const m = line.exec(errors[0]);
+        assert.ok(m, errors[0]);
+        assert.equal(Number(m[1]), port);
+      } finally {
+        server.close();
+      }
+    });
+  }
+
+  it("refuses Substrate flags it has no equivalent for with a pointer to what to use, and accepts --no-telemetry", async () => {
+    const refused: Array<[string[], RegExp]> = [
+      [["--ws-port", "9945"], /^Error: --ws-port is not supported by arkreen-node: HTTP and WebSocket RPC share one port: use --rpc-port$/m],
+      [["--unsafe-rpc-external"], /^Error: --unsafe-rpc-external is not supported by arkreen-node: use --rpc-external --rpc-methods unsafe$/m],
+      [["--state-pruning", "256"], /^Error: --state-pruning is not supported by arkreen-node: state pruning is not available yet/m],
+    ];
+    for (const [flags, line] of refused) {
+      const run = await scope.run(["--dev", ...flags]);
+      assert.equal(run.code, 1, run.stderr);
+      assert.match(run.stderr, line);
+    }
+    const node = await scope.startNode({ args: ["--dev", "--no-telemetry", "--no-hardware-benchmarks"] });
+    assert.equal(typeof (await node.rpc<string>("system_name", [])), "string");
+  });
+});
