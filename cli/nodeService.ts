@@ -10,12 +10,15 @@
 import type { DatabaseError } from "../node/db/database.ts";
 import { ArkreenNode, NODE_VERSION, type NodeOpts } from "../node/service.ts";
 import type { Logger } from "../primitives/logger.ts";
+import type { AuthorKeystore } from "../rpc/namespaces/author.ts";
 import { registerNodeRpc } from "../rpc/namespaces/index.ts";
 import { createRpcMetrics, RpcServer, type RpcServerOpts } from "../rpc/server/index.ts";
 
 export interface NodeServiceOpts extends NodeOpts {
   /** The JSON-RPC server (HTTP and WebSocket on one port); null: none. */
   rpc: Partial<RpcServerOpts> | null;
+  /** The keystore the author_* key methods use (cli/keystore.ts); absent: none. */
+  keystore?: AuthorKeystore | null;
 }
 
 export class NodeService {
@@ -45,6 +48,7 @@ export class NodeService {
         nodeName: node.name,
         version: NODE_VERSION,
         health: () => node.health(),
+        keystore: opts.keystore ?? null,
       });
       return new NodeService(node, rpc, await rpc.listen());
     } catch (e) {

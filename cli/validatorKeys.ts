@@ -6,12 +6,14 @@ import type { Ed25519Keypair } from "../primitives/keys/ed25519.ts";
 import { encodeAddress } from "../primitives/keys/ss58.ts";
 import { keypairFromSuri } from "../primitives/keys/suri.ts";
 import { staking } from "../runtime/api.ts";
+import { toHex } from "../primitives/bytes.ts";
+import type { Keystore, KeystoreKeypair } from "./keystore.ts";
 
 /**
- * A validator's session keys, from one secret (docs/operating.md, "Validator keys"): the ed25519
- * authoring key named by a secret URI, and the BLS finality key derived from it
- * (`finalityKeypairFromAuthoringSeed`). Every validator therefore votes: there is no way to
- * author without a finality key.
+ * A validator's session keys (docs/operating.md, "Validator keys"): with `--validator` alone, the
+ * `aura` and `gran` keys in the keystore (cli/keystore.ts); or, from one secret, the ed25519
+ * authoring key a secret URI names and the BLS finality key derived from it
+ * (`finalityKeypairFromAuthoringSeed`): `--alice`…, `--authoring-key-file`, `$ARKREEN_AUTHORING_KEY`.
  */
 
 /** The environment variable that may hold the authoring key's secret URI (read once, then removed from the environment). */
@@ -40,7 +42,7 @@ export interface ValidatorKeyFlags {
 }
 
 export interface ValidatorKeys {
-  /** Where the secret came from, as the operator wrote it: `--authoring-key-file`, `--alice`… */
+  /** Where the secret came from, as the operator wrote it: `--authoring-key-file`, `--alice`…, `the keystore <path>` */
   source: string;
   authoring: Ed25519Keypair;
   finalitySecretKey: Uint8Array;
@@ -101,11 +103,17 @@ function sourcesOf(flags: ValidatorKeyFlags, env: NodeJS.ProcessEnv): Source[] {
  * The validator keys the flags and environment name, or null for a node that only follows. At most
  * one source: `--alice` … `--ferdie` (`--dev`: Alice), `--authoring-key-file <path>`,
  * `$ARKREEN_AUTHORING_KEY`, or `--authoring-key <suri>` (`warn`ed about: any local user sees a
- * command line). A key anyone can recompute — a dev account's, or any path from the dev phrase —
+ * command line); with none, `--validator` takes its session keys from the keystore (`deps.keystore`,
+ * opened only then), and a keystore without both keys is `warn`ed about and yields null: the node
+ * follows the chain. A key anyone can recompute — a dev account's, or any path from the dev phrase —
  * is refused unless the chain is a Development or Local one. The environment variable is removed
  * from `env` once read, so that processes the node starts do not inherit the secret.
  */
-export function selectValidatorKeys(flags: ValidatorKeyFlags, chainType: ChainSpec["chainType"], deps: { env: NodeJS.ProcessEnv; warn(message: string): void }): ValidatorKeys | null {
+export function selectValidatorKeys(
+  flags: ValidatorKeyFlags,
+  chainType: ChainSpec["chainType"],
+  deps: { env: NodeJS.ProcessEnv; warn(message: string): void; keystore?: () => Keystore },
+): ValidatorKeys | null {
   const { env } = deps;
   const sources = sourcesOf(flags, env);
   if (sources.length > 1) {
@@ -114,25 +122,58 @@ export function selectValidatorKeys(flags: ValidatorKeyFlags, chainType: ChainSp
   }
   if (sources.length === 0) {
     if (!flags.validator) return null;
-    throw new ValidatorKeyError(
-      { code: "NO_AUTHORING_KEY" },
-      `--validator needs an authoring key, from which its finality key is derived: --authoring-key-file <path> or $${AUTHORING_KEY_ENV} (a secret URI), or --alice … --ferdie on a dev or local chain`,
-    );
+    if (deps.keystore === undefined) {
+      throw new ValidatorKeyError(
+        { code: "NO_AUTHORING_KEY" },
+        `--validator needs session keys: a keystore, --authoring-key-file <path> or $${AUTHORING_KEY_ENV} (a secret URI), or --alice … --ferdie on a dev or local chain`,
+      );
+    }
+    return keystoreKeys(deps.keystore(), chainType, deps.warn);
   }
   const [source] = sources;
   if (source.name === "--authoring-key") {
-    deps.warn(`--authoring-key puts the secret on the command line, where any user of this machine can read it (ps, /proc/<pid>/cmdline): use --authoring-key-file <path> (mode 600) or $${AUTHORING_KEY_ENV}`);
+    deps.warn(`--authoring-key puts the secret on the command line, where any user of this machine can read it (ps, /proc/<pid>/cmdline): use the keystore (key insert, author_rotateKeys), --authoring-key-file <path> (mode 600) or $${AUTHORING_KEY_ENV}`);
   }
   const suri = source.suri();
   if (source.name === AUTHORING_KEY_ENV) delete env[AUTHORING_KEY_ENV];
   const authoring = keypairFromSuri(suri);
-  if (isDevSecret(suri, authoring.publicKey) && !DEV_CHAIN_TYPES.has(chainType)) {
-    const account = encodeAddress(authoring.publicKey);
-    throw new ValidatorKeyError(
-      { code: "DEV_KEY_REFUSED", source: source.name, account, chainType },
-      `the authoring key from ${source.name} (${account}) is a dev key, whose secret anyone can derive: refused on a ${chainType} chain (dev keys only run Development and Local chains). Generate a key with \`arkreen-node key generate\``,
-    );
-  }
+  refuseDevKey(suri, authoring.publicKey, source.name, chainType);
   const finality = staking.finalityKeypairFromAuthoringSeed(authoring.secretSeed);
   return { source: source.name, authoring, finalitySecretKey: finality.secretKey, finalityPublicKey: finality.publicKey };
+}
+
+function refuseDevKey(suri: string, edPublicKey: Uint8Array, source: string, chainType: ChainSpec["chainType"]): void {
+  if (!isDevSecret(suri, edPublicKey) || DEV_CHAIN_TYPES.has(chainType)) return;
+  const account = encodeAddress(edPublicKey);
+  throw new ValidatorKeyError(
+    { code: "DEV_KEY_REFUSED", source, account, chainType },
+    `the authoring key from ${source} (${account}) is a dev key, whose secret anyone can derive: refused on a ${chainType} chain (dev keys only run Development and Local chains). Generate a key with \`arkreen-node key generate\``,
+  );
+}
+
+/**
+ * The newest `aura` and the newest `gran` key of the keystore (several of a type: the operator
+ * rotated; the newest is the one just registered), or null, with a warning, when one is missing.
+ */
+function keystoreKeys(keystore: Keystore, chainType: ChainSpec["chainType"], warn: (message: string) => void): ValidatorKeys | null {
+  const source = `the keystore ${keystore.path}`;
+  const newest = (keyType: "aura" | "gran"): KeystoreKeypair | null => {
+    const entries = keystore.list(keyType);
+    if (entries.length === 0) return null;
+    const chosen = entries[entries.length - 1];
+    if (entries.length > 1) warn(`The keystore holds ${entries.length} ${keyType} keys: using the newest, ${toHex(chosen.publicKey)}`);
+    return keystore.load(keyType, chosen.publicKey);
+  };
+  const aura = newest("aura");
+  const gran = newest("gran");
+  if (aura === null || gran === null) {
+    const missing = [aura === null ? "aura (authoring)" : null, gran === null ? "gran (finality)" : null].filter((m) => m !== null).join(" and ");
+    warn(
+      `--validator: no ${missing} session key in ${keystore.path}: this node follows the chain without authoring or voting. ` +
+        `Make keys with author_rotateKeys (RPC) or \`arkreen-node key generate-session-keys\`, or add one with \`arkreen-node key insert\`, register them with staking.validate, then restart the node`,
+    );
+    return null;
+  }
+  for (const key of [aura, gran]) refuseDevKey(key.suri, keypairFromSuri(key.suri).publicKey, source, chainType);
+  return { source, authoring: { publicKey: aura.publicKey, secretSeed: aura.secretKey }, finalitySecretKey: gran.secretKey, finalityPublicKey: gran.publicKey };
 }

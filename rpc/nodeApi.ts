@@ -4,6 +4,7 @@ import type { NetworkService } from "../node/network/networkService.ts";
 import type { ReadingsPool } from "../node/readings/readingsPool.ts";
 import type { TxPool } from "../node/txpool/index.ts";
 import type { RuntimeConfig } from "../runtime/api.ts";
+import type { AuthorKeystore } from "./namespaces/author.ts";
 
 /** What the RPC namespaces need from the node. */
 export interface RpcNodeApi {
@@ -17,4 +18,6 @@ export interface RpcNodeApi {
   nodeName: string;
   version: string;
   health(): { peers: number; isSyncing: boolean; shouldHavePeers: boolean };
+  /** The node's keystore, for the author_* key methods; absent or null: those methods answer that there is none. */
+  keystore?: AuthorKeystore | null;
 }

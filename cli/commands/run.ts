@@ -24,6 +24,7 @@ import { DatabaseError } from "../../node/db/database.ts";
 import { clockOffsetFromEnv } from "../../node/clock.ts";
 import { selectBasePath, selectChainSpec } from "../chainSelection.ts";
 import { AUTHORING_KEY_ENV, selectValidatorKeys, type ValidatorKeys } from "../validatorKeys.ts";
+import { authorKeystore, openNodeKeystore } from "../keystore.ts";
 
 interface RunFlags {
   dev?: boolean;
@@ -34,6 +35,7 @@ interface RunFlags {
   validator?: boolean;
   authoringKey?: string;
   authoringKeyFile?: string;
+  keystorePath?: string;
   rpcPort: number;
   rpcExternal?: boolean;
   rpcMethods: "auto" | "safe" | "unsafe";
@@ -82,7 +84,8 @@ export function addRunOptions(program: Command): Command {
     .option("-d, --base-path <path>", "where the database and node data are stored")
     .option("--tmp", "use a temporary base path, removed when the node stops")
     .option("--name <name>", "the node's human-readable name")
-    .option("--validator", `author blocks and vote on finality (needs an authoring key: --authoring-key-file, $${AUTHORING_KEY_ENV}, or --alice… on dev and local chains)`)
+    .option("--validator", `author blocks and vote on finality with the session keys in the keystore (or --authoring-key-file, $${AUTHORING_KEY_ENV}, or --alice… on dev and local chains)`)
+    .option("--keystore-path <path>", "the keystore directory, mode 700 (default: <base-path>/chains/<chain id>/keystore)")
     .option("--authoring-key-file <path>", "file (mode 600) holding the secret URI of the ed25519 authoring key; the BLS finality key is derived from it")
     .option("--authoring-key <suri>", `secret URI of the authoring key, on the command line where any local user sees it: prefer --authoring-key-file or $${AUTHORING_KEY_ENV}`)
     .addOption(new Option("--port <port>", "p2p TCP port").default(30333).argParser(port))
@@ -221,11 +224,20 @@ export async function runNode(flags: RunFlags): Promise<void> {
   let onFatal: (error: DatabaseError) => void = () => undefined;
   const fatal = new Promise<DatabaseError>((resolve) => (onFatal = resolve));
   const spec = selectChainSpec(flags);
-  const keys = selectValidatorKeys(flags, spec.chainType, { env: process.env, warn: (message) => logger.warn(message) });
+  const basePath = selectBasePath(flags);
+  const keystore = openNodeKeystore({ keystorePath: flags.keystorePath, basePath, chainId: spec.id });
+  let keys: ValidatorKeys | null;
+  try {
+    keys = selectValidatorKeys(flags, spec.chainType, { env: process.env, warn: (message) => logger.warn(message), keystore: () => keystore.keystore });
+  } catch (e) {
+    keystore.close();
+    throw e;
+  }
   const service = await NodeService.start(
     {
       spec,
-      basePath: selectBasePath(flags),
+      basePath,
+      keystore: authorKeystore(keystore.keystore),
       name: flags.name ?? "arkreen-node",
       validatorSeed: keys?.authoring.secretSeed ?? null,
       finalitySecretKey: keys?.finalitySecretKey ?? null,
@@ -241,6 +253,7 @@ export async function runNode(flags: RunFlags): Promise<void> {
     },
     { logger, onFatal: (error) => onFatal(error) },
   ).catch((e: unknown) => {
+    keystore.close();
     throw portInUse(e, flags) ?? e;
   });
   if (keys !== null) logValidatorKeys(logger, keys, service.node);
@@ -250,11 +263,16 @@ export async function runNode(flags: RunFlags): Promise<void> {
       if (stopping) return;
       stopping = true;
       logger.info(`${reason}, shutting down`);
-      service.stop().then(resolve, (e: unknown) => {
-        logger.error("Shutdown failed", {}, e);
-        process.exitCode = 1;
-        resolve();
-      });
+      service
+        .stop()
+        .catch((e: unknown) => {
+          logger.error("Shutdown failed", {}, e);
+          process.exitCode = 1;
+        })
+        .finally(() => {
+          keystore.close();
+          resolve();
+        });
     };
     process.once("SIGINT", () => shutdown("Received SIGINT"));
     process.once("SIGTERM", () => shutdown("Received SIGTERM"));
