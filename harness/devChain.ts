@@ -11,7 +11,7 @@ import { encodeAddress } from "../primitives/keys/ss58.ts";
 import { TREASURY_ACCOUNT } from "../genesis/presets.ts";
 import { fastDevSpec } from "./devNode.ts";
 import { signExtrinsic } from "../runtime/extrinsic.ts";
-import { transferArgs } from "../runtime/modules/balances/calls.ts";
+import { transferArgs } from "../runtime/modules/balances/types.ts";
 import { TotalIssuance } from "../runtime/modules/balances/storage.ts";
 import { Account, Events } from "../runtime/modules/system/storage.ts";
 import type { NodeProcess } from "./process.ts";

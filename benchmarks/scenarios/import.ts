@@ -22,7 +22,7 @@ import { applyStateChanges } from "../../node/chain/chain.ts";
 import { Database } from "../../node/db/database.ts";
 import { openChain, type OpenedChain } from "../../node/openChain.ts";
 import { signExtrinsic, verifyExtrinsicSignature } from "../../runtime/extrinsic.ts";
-import { transferArgs } from "../../runtime/modules/balances/calls.ts";
+import { transferArgs } from "../../runtime/modules/balances/types.ts";
 import type { BenchRow, Scenario } from "../harness.ts";
 
 const BLOCK_SIZES = [1000, 5000];

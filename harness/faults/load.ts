@@ -10,7 +10,7 @@ import { blsKeypairFromSeed, blsSign, type BlsKeypair } from "../../primitives/b
 import { blake2b256 } from "../../primitives/hash.ts";
 import { devKeypair, type DevAccountName } from "../../primitives/keys/devAccounts.ts";
 import { extrinsicHash, signExtrinsic } from "../../runtime/extrinsic.ts";
-import { transferArgs } from "../../runtime/modules/balances/calls.ts";
+import { transferArgs } from "../../runtime/modules/balances/types.ts";
 import { DeviceIdByKey } from "../../runtime/modules/devices/storage.ts";
 import { readingSigningRoot, type Reading } from "../../runtime/modules/pog/types.ts";
 import { sleep, waitUntil } from "../process.ts";

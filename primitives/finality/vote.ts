@@ -1,39 +1,14 @@
 import { concatBytes, utf8 } from "../bytes.ts";
 import { loadProtoFile, MessageCodec } from "../codec/index.ts";
 import { blake2b256 } from "../hash.ts";
+import type { EquivocationProof, FinalityJustification, FinalityVote, SignedFinalityVote } from "./vote.proto.ts";
+
+export type { EquivocationProof, FinalityJustification, FinalityVote, SignedFinalityVote } from "./vote.proto.ts";
 
 const proto = loadProtoFile(new URL("./vote.proto", import.meta.url));
 
 export const VoteStage = { Prevote: 1, Precommit: 2 } as const;
 export type VoteStageValue = (typeof VoteStage)[keyof typeof VoteStage];
-
-export interface FinalityVote {
-  setId: number;
-  round: number;
-  stage: number;
-  targetHash: Uint8Array;
-  targetNumber: number;
-}
-
-export interface SignedFinalityVote {
-  vote: FinalityVote;
-  signer: number;
-  signature: Uint8Array;
-}
-
-export interface FinalityJustification {
-  setId: number;
-  round: number;
-  targetHash: Uint8Array;
-  targetNumber: number;
-  signers: Uint8Array;
-  signature: Uint8Array;
-}
-
-export interface EquivocationProof {
-  first: SignedFinalityVote;
-  second: SignedFinalityVote;
-}
 
 export const finalityVoteCodec = new MessageCodec<FinalityVote>("FinalityVote", proto);
 export const signedFinalityVoteCodec = new MessageCodec<SignedFinalityVote>("SignedFinalityVote", proto);

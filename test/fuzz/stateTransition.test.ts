@@ -12,7 +12,7 @@ import fc from "fast-check";
 import { bytesEqual } from "../../primitives/bytes.ts";
 import { codecs, type Call } from "../../primitives/codec/index.ts";
 import { readingCodec } from "../../runtime/modules/pog/types.ts";
-import { certifyArgs, requestArgs } from "../../runtime/modules/recs/calls.ts";
+import { certifyArgs, requestArgs } from "../../runtime/modules/recs/types.ts";
 import { registerArgsCodec } from "../../runtime/modules/devices/types.ts";
 import { InvalidTransaction } from "../../runtime/framework/errors.ts";
 import { TestChain, expectApplied, publicKeyOf, type HeadInfo } from "../utils/runtime.ts";

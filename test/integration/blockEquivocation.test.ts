@@ -21,7 +21,7 @@ import { RuntimeTxValidator } from "../../node/txValidator.ts";
 import { TxPool } from "../../node/txpool/index.ts";
 import type { Executive } from "../../runtime/executive.ts";
 import { signExtrinsic } from "../../runtime/extrinsic.ts";
-import { transferArgs } from "../../runtime/modules/balances/calls.ts";
+import { transferArgs } from "../../runtime/modules/balances/types.ts";
 import { devFinalityKeypair } from "../../runtime/modules/staking/index.ts";
 import { Ledger, PlannedSets } from "../../runtime/modules/staking/storage.ts";
 import { AKRE } from "../utils/runtime.ts";

@@ -17,7 +17,7 @@ import { BlockImportError } from "../../node/chain/errors.ts";
 import { Database } from "../../node/db/database.ts";
 import { openChain } from "../../node/openChain.ts";
 import { signExtrinsic } from "../../runtime/extrinsic.ts";
-import { transferArgs } from "../../runtime/modules/balances/calls.ts";
+import { transferArgs } from "../../runtime/modules/balances/types.ts";
 import { getAccount } from "../../runtime/modules/system/accounts.ts";
 import { applyStateChanges } from "../../node/chain/chain.ts";
 import type { Executive } from "../../runtime/executive.ts";

@@ -2,7 +2,7 @@ import { strict as assert } from "node:assert";
 import { bigintToBytes, fromHex, toHex } from "../../primitives/bytes.ts";
 import { devKeypair } from "../../primitives/keys/devAccounts.ts";
 import { signExtrinsic } from "../../runtime/extrinsic.ts";
-import { transferArgs } from "../../runtime/modules/balances/calls.ts";
+import { transferArgs } from "../../runtime/modules/balances/types.ts";
 import { WsRpcClient } from "../../cli/rpcClient.ts";
 import { fastDevSpec, startDevNode, waitFor, type TestNode } from "../../harness/devNode.ts";
 

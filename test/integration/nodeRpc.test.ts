@@ -5,7 +5,7 @@ import { devKeypair } from "../../primitives/keys/devAccounts.ts";
 import { encodeAddress } from "../../primitives/keys/ss58.ts";
 import { verifyProofs } from "../../primitives/trie/proof.ts";
 import { signExtrinsic } from "../../runtime/extrinsic.ts";
-import { transferArgs } from "../../runtime/modules/balances/calls.ts";
+import { transferArgs } from "../../runtime/modules/balances/types.ts";
 import { Account } from "../../runtime/modules/system/storage.ts";
 import { WsRpcClient } from "../../cli/rpcClient.ts";
 import { httpRpc, rpcError, startDevNode, waitFor, type TestNode } from "../../harness/devNode.ts";

@@ -10,9 +10,8 @@ import { signExtrinsic } from "../../runtime/extrinsic.ts";
 import { signRegistration } from "../../runtime/modules/devices/signing.ts";
 import { DeviceKind, registerArgsCodec } from "../../runtime/modules/devices/types.ts";
 import { readingSigningRoot, type Reading } from "../../runtime/modules/pog/types.ts";
-import { certifyArgs, requestArgs, retireArgs, transferArgs } from "../../runtime/modules/recs/calls.ts";
 import { RecSlots, Recs } from "../../runtime/modules/recs/storage.ts";
-import { recRecordCodec, recSlotListCodec } from "../../runtime/modules/recs/types.ts";
+import { certifyArgs, recRecordCodec, recSlotListCodec, requestArgs, retireArgs, transferArgs } from "../../runtime/modules/recs/types.ts";
 import type { RecDetailJson, RecJson, RetirementJson } from "../../rpc/namespaces/recs.ts";
 import { httpRpc, startDevNode, waitFor, type TestNode } from "../../harness/devNode.ts";
 

@@ -4,7 +4,7 @@
  * does (initialize → apply each extrinsic → finalize → apply the writes to the trie).
  */
 import { bigintToBytes } from "../../primitives/bytes.ts";
-import { MessageCodec, type Block, type Call, type Header } from "../../primitives/codec/index.ts";
+import type { Block, Call, Header } from "../../primitives/codec/index.ts";
 import { auraPreDigest } from "../../primitives/digest.ts";
 import { devKeypair } from "../../primitives/keys/devAccounts.ts";
 import type { Ed25519Keypair } from "../../primitives/keys/ed25519.ts";
@@ -20,10 +20,11 @@ import { Executive, type ApplyOutcome } from "../../runtime/executive.ts";
 import { signExtrinsic, type ExtrinsicParams } from "../../runtime/extrinsic.ts";
 import { InvalidTransaction } from "../../runtime/framework/errors.ts";
 import type { StateChange } from "../../runtime/framework/state.ts";
-import { transferArgs } from "../../runtime/modules/balances/calls.ts";
+import { transferArgs } from "../../runtime/modules/balances/types.ts";
 import { TotalIssuance } from "../../runtime/modules/balances/storage.ts";
 import { getAccount } from "../../runtime/modules/system/accounts.ts";
 import { Account, Config, Events, type AccountData } from "../../runtime/modules/system/storage.ts";
+import { remarkArgs } from "../../runtime/modules/system/types.ts";
 
 export const AKRE = 10n ** 18n;
 
@@ -150,8 +151,6 @@ export class TestChain {
 export function transferCall(dest: Uint8Array, value: bigint, method: "transfer" | "transferKeepAlive" = "transfer"): Call {
   return { module: "balances", method, args: transferArgs.encode({ dest, value: bigintToBytes(value) }) };
 }
-
-const remarkArgs = new MessageCodec<{ remark: Uint8Array }>("SystemRemark");
 
 export function remarkCall(remark: Uint8Array): Call {
   return { module: "system", method: "remark", args: remarkArgs.encode({ remark }) };

@@ -1,17 +1,10 @@
 import { bytesToBigint, isMinimalUint } from "../../../primitives/bytes.ts";
-import { MessageCodec } from "../../../primitives/codec/index.ts";
 import type { CallDefinition } from "../../framework/module.ts";
 import { ensureSigned } from "../../framework/origin.ts";
 import { DispatchError } from "../../framework/errors.ts";
 import { transfer as transferBalance, type Existence } from "./currency.ts";
 import { BalancesError } from "./errors.ts";
-
-export interface BalancesTransfer {
-  dest: Uint8Array;
-  value: Uint8Array;
-}
-
-export const transferArgs = new MessageCodec<BalancesTransfer>("BalancesTransfer");
+import { transferArgs, type BalancesTransfer } from "./types.ts";
 
 /** Weight of a transfer: two account reads and writes plus events (an estimate in µs-like units). */
 const TRANSFER_WEIGHT = 50_000n;

@@ -1,6 +1,5 @@
 import { bytesEqual } from "../../../primitives/bytes.ts";
 import { blsVerify } from "../../../primitives/blsKeys.ts";
-import { MessageCodec } from "../../../primitives/codec/index.ts";
 import type { CallDefinition } from "../../framework/module.ts";
 import type { StateReader } from "../../framework/state.ts";
 import { Devices } from "../devices/storage.ts";
@@ -13,42 +12,22 @@ import { Commands, Config, NextCommandId, Operators, PendingCount } from "./stor
 import {
   CommandStatus,
   ReceiptStatus,
-  controlProto,
+  acknowledgeArgs,
+  cancelArgs,
   describeCommand,
   type CommandRecord,
   type CommandView,
+  type ControlAcknowledge,
+  type ControlCancel,
   type ControlCommand,
   type ControlConfig,
+  type ControlSetOperator,
+  type ControlSubmit,
   type ReceiptStatusValue,
+  setOperatorArgs,
+  submitArgs,
 } from "./types.ts";
 import { controlEvents } from "./events.ts";
-
-export interface ControlSetOperator {
-  deviceId: number;
-  operator: Uint8Array;
-}
-
-export interface ControlSubmit {
-  deviceId: number;
-  command: ControlCommand | null;
-  validFrom: number;
-  validUntil: number;
-}
-
-export interface ControlAcknowledge {
-  commandId: number;
-  status: number;
-  signature: Uint8Array;
-}
-
-export interface ControlCancel {
-  commandId: number;
-}
-
-export const setOperatorArgs = new MessageCodec<ControlSetOperator>("ControlSetOperatorArgs", controlProto);
-export const submitArgs = new MessageCodec<ControlSubmit>("ControlSubmitArgs", controlProto);
-export const acknowledgeArgs = new MessageCodec<ControlAcknowledge>("ControlAcknowledgeArgs", controlProto);
-export const cancelArgs = new MessageCodec<ControlCancel>("ControlCancelArgs", controlProto);
 
 // Weights are in the units of `balances.transfer` (50,000) and `devices.register` (≈ nanoseconds
 // of signature checking). Storage-bound calls are scaled by dispatch times measured beside a

@@ -1,15 +1,30 @@
 import { loadProtoFile, MessageCodec } from "../../../primitives/codec/index.ts";
+import type {
+  ControlAcknowledgeArgs,
+  ControlCancelArgs,
+  ControlCommand,
+  ControlCommandRecord,
+  ControlConfigRecord,
+  ControlOperatorRecord,
+  ControlSetOperatorArgs,
+  ControlSubmitArgs,
+} from "./control.proto.ts";
 
 export const controlProto = loadProtoFile(new URL("./control.proto", import.meta.url));
 
-/** A command as protobuf holds it: exactly one member is set (a `oneof`). */
-export interface ControlCommand {
-  curtail?: { percent: number } | null;
-  setPoint?: { watts: number } | null;
-  charge?: { watts: number } | null;
-  discharge?: { watts: number } | null;
-  onOff?: { on: boolean } | null;
-}
+// The records' and arguments' shapes, generated from control.proto. A `ControlCommand` is the
+// protobuf form of a command: exactly one member is set (a `oneof`).
+export type {
+  ControlAcknowledgeArgs as ControlAcknowledge,
+  ControlCancelArgs as ControlCancel,
+  ControlCommand,
+  ControlCommandRecord as CommandRecord,
+  ControlConfigRecord as ControlConfig,
+  ControlOperatorRecord as OperatorRecord,
+  ControlReceipt,
+  ControlSetOperatorArgs as ControlSetOperator,
+  ControlSubmitArgs as ControlSubmit,
+} from "./control.proto.ts";
 
 /** The same command as a tagged value, for checks, events and JSON. */
 export type CommandView =
@@ -27,37 +42,15 @@ export type CommandStatusValue = (typeof CommandStatus)[keyof typeof CommandStat
 export const ReceiptStatus = { Executed: 1, Failed: 2, Rejected: 3 } as const;
 export type ReceiptStatusValue = (typeof ReceiptStatus)[keyof typeof ReceiptStatus];
 
-export interface ControlReceipt {
-  status: number;
-  signature: Uint8Array;
-  block: number;
-  submittedBy: Uint8Array;
-}
+export const commandRecordCodec = new MessageCodec<ControlCommandRecord>("ControlCommandRecord", controlProto);
+export const operatorRecordCodec = new MessageCodec<ControlOperatorRecord>("ControlOperatorRecord", controlProto);
+export const controlConfigCodec = new MessageCodec<ControlConfigRecord>("ControlConfigRecord", controlProto);
 
-export interface CommandRecord {
-  deviceId: number;
-  command: ControlCommand | null;
-  validFrom: number;
-  validUntil: number;
-  submitter: Uint8Array;
-  submittedAt: number;
-  status: number;
-  receipt: ControlReceipt | null;
-}
-
-export interface OperatorRecord {
-  operator: Uint8Array;
-  delegatedBy: Uint8Array;
-}
-
-export interface ControlConfig {
-  maxCommandLifetimeBlocks: number;
-  maxPendingPerDevice: number;
-}
-
-export const commandRecordCodec = new MessageCodec<CommandRecord>("ControlCommandRecord", controlProto);
-export const operatorRecordCodec = new MessageCodec<OperatorRecord>("ControlOperatorRecord", controlProto);
-export const controlConfigCodec = new MessageCodec<ControlConfig>("ControlConfigRecord", controlProto);
+// Call arguments.
+export const setOperatorArgs = new MessageCodec<ControlSetOperatorArgs>("ControlSetOperatorArgs", controlProto);
+export const submitArgs = new MessageCodec<ControlSubmitArgs>("ControlSubmitArgs", controlProto);
+export const acknowledgeArgs = new MessageCodec<ControlAcknowledgeArgs>("ControlAcknowledgeArgs", controlProto);
+export const cancelArgs = new MessageCodec<ControlCancelArgs>("ControlCancelArgs", controlProto);
 
 /** The command's kind and value, or null when no kind is set. */
 export function describeCommand(command: ControlCommand | null): CommandView | null {

@@ -1,4 +1,5 @@
 import { loadProtoFile, MessageCodec } from "../../../primitives/codec/index.ts";
+import type { DeviceRecord, DeviceRegistration, DevicesAddRegistrarArgs, DevicesDeviceIdArgs, DevicesRegisterArgs, DevicesRemoveRegistrarArgs, DevicesRotateKeyArgs, DevicesTransferOwnershipArgs, RegistrarRecord } from "./devices.proto.ts";
 
 export const devicesProto = loadProtoFile(new URL("./devices.proto", import.meta.url));
 
@@ -16,64 +17,7 @@ export const DeviceStatus = { Pending: 1, Active: 2, Suspended: 3, Terminated: 4
 export type DeviceStatusValue = (typeof DeviceStatus)[keyof typeof DeviceStatus];
 export type DeviceStatusName = keyof typeof DeviceStatus;
 
-export interface DeviceRecord {
-  owner: Uint8Array;
-  blsKey: Uint8Array;
-  kind: number;
-  capacityW: number;
-  location: string;
-  status: number;
-  registrar: Uint8Array;
-  registeredAt: number;
-}
-
-export interface RegistrarRecord {
-  name: string;
-}
-
-/** The device data a registrar signs. */
-export interface DeviceRegistration {
-  owner: Uint8Array;
-  blsKey: Uint8Array;
-  kind: number;
-  capacityW: number;
-  location: string;
-}
-
-export interface DevicesRegisterArgs {
-  blsKey: Uint8Array;
-  kind: number;
-  capacityW: number;
-  location: string;
-  registrar: Uint8Array;
-  registrarSignature: Uint8Array;
-  proofOfPossession: Uint8Array;
-}
-
-export interface DevicesDeviceIdArgs {
-  deviceId: number;
-}
-
-export interface DevicesTransferOwnershipArgs {
-  deviceId: number;
-  newOwner: Uint8Array;
-}
-
-export interface DevicesRotateKeyArgs {
-  deviceId: number;
-  newKey: Uint8Array;
-  oldKeySignature: Uint8Array;
-  newKeySignature: Uint8Array;
-}
-
-export interface DevicesAddRegistrarArgs {
-  account: Uint8Array;
-  name: string;
-}
-
-export interface DevicesRemoveRegistrarArgs {
-  account: Uint8Array;
-}
+export type { DeviceRecord, DeviceRegistration, DevicesAddRegistrarArgs, DevicesDeviceIdArgs, DevicesRegisterArgs, DevicesRemoveRegistrarArgs, DevicesRotateKeyArgs, DevicesTransferOwnershipArgs, RegistrarRecord } from "./devices.proto.ts";
 
 export const deviceRecordCodec = new MessageCodec<DeviceRecord>("DeviceRecord", devicesProto);
 export const registrarRecordCodec = new MessageCodec<RegistrarRecord>("RegistrarRecord", devicesProto);

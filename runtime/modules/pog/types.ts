@@ -1,54 +1,18 @@
 import { concatBytes, utf8 } from "../../../primitives/bytes.ts";
 import { loadProtoFile, MessageCodec } from "../../../primitives/codec/index.ts";
 import { blake2b256 } from "../../../primitives/hash.ts";
+import type { EpochEnergyRecord, GenerationRecord, LastReadingRecord, PogConfigRecord, Reading, SignedReading } from "./pog.proto.ts";
 
 export const pogProto = loadProtoFile(new URL("./pog.proto", import.meta.url));
 
-export interface Reading {
-  deviceId: number;
-  interval: number;
-  cumulativeWh: number;
-  energyWh: number;
-  peakW: number;
-}
-
-export interface SignedReading {
-  reading: Reading;
-  signature: Uint8Array;
-}
-
-export interface GenerationRecord {
-  energyWh: number;
-  cumulativeWh: number;
-  peakW: number;
-  block: number;
-}
-
-export interface LastReadingRecord {
-  interval: number;
-  cumulativeWh: number;
-}
-
-export interface EpochEnergyRecord {
-  energyWh: number;
-  intervals: number;
-  violated: boolean;
-}
-
-export interface PogConfig {
-  readingIntervalSecs: number;
-  acceptanceWindowIntervals: number;
-  tolerancePercent: number;
-  maxReadingsPerBlock: number;
-  epochLengthBlocks: number;
-}
+export type { EpochEnergyRecord, GenerationRecord, LastReadingRecord, PogConfigRecord as PogConfig, Reading, SignedReading } from "./pog.proto.ts";
 
 export const readingCodec = new MessageCodec<Reading>("Reading", pogProto);
 export const signedReadingCodec = new MessageCodec<SignedReading>("SignedReading", pogProto);
 export const generationRecordCodec = new MessageCodec<GenerationRecord>("GenerationRecord", pogProto);
 export const lastReadingRecordCodec = new MessageCodec<LastReadingRecord>("LastReadingRecord", pogProto);
 export const epochEnergyRecordCodec = new MessageCodec<EpochEnergyRecord>("EpochEnergyRecord", pogProto);
-export const pogConfigCodec = new MessageCodec<PogConfig>("PogConfigRecord", pogProto);
+export const pogConfigCodec = new MessageCodec<PogConfigRecord>("PogConfigRecord", pogProto);
 
 const READING_DOMAIN = utf8("arkreen/reading/v1");
 

@@ -1,5 +1,4 @@
 import { bigintToBytes, bytesEqual, bytesToBigint, utf8 } from "../../../primitives/bytes.ts";
-import { MessageCodec } from "../../../primitives/codec/index.ts";
 import type { BlockContext, CallDefinition, Origin } from "../../framework/module.ts";
 import { repatriateReserved, reserve, unreserve } from "../balances/currency.ts";
 import { Devices } from "../devices/storage.ts";
@@ -18,51 +17,27 @@ import {
 import { RecsError } from "./errors.ts";
 import { recsEvents } from "./events.ts";
 import { ClaimedSlots, Issuers, NextRecId, NextRetirementId, RecSlots, Recs, RecsByOwner, Retirements, SerialToRec } from "./storage.ts";
-import { RecStatus, recsProto, type RecRecord, type RecSlot } from "./types.ts";
-
-export interface RecsAddIssuerArgs {
-  issuer: Uint8Array;
-  name: string;
-}
-export interface RecsRemoveIssuerArgs {
-  issuer: Uint8Array;
-}
-export interface RecsRequestArgs {
-  deviceIds: number[];
-  fromInterval: number;
-  toInterval: number;
-}
-export interface RecsCertifyArgs {
-  recId: number;
-  serial: string;
-}
-export interface RecsRejectArgs {
-  recId: number;
-  reason: string;
-}
-export interface RecsCancelArgs {
-  recId: number;
-}
-export interface RecsTransferArgs {
-  recId: number;
-  to: Uint8Array;
-  amountWh: number;
-}
-export interface RecsRetireArgs {
-  recId: number;
-  amountWh: number;
-  beneficiary: string;
-  message: string;
-}
-
-export const addIssuerArgs = new MessageCodec<RecsAddIssuerArgs>("RecsAddIssuerArgs", recsProto);
-export const removeIssuerArgs = new MessageCodec<RecsRemoveIssuerArgs>("RecsRemoveIssuerArgs", recsProto);
-export const requestArgs = new MessageCodec<RecsRequestArgs>("RecsRequestArgs", recsProto);
-export const certifyArgs = new MessageCodec<RecsCertifyArgs>("RecsCertifyArgs", recsProto);
-export const rejectArgs = new MessageCodec<RecsRejectArgs>("RecsRejectArgs", recsProto);
-export const cancelArgs = new MessageCodec<RecsCancelArgs>("RecsCancelArgs", recsProto);
-export const transferArgs = new MessageCodec<RecsTransferArgs>("RecsTransferArgs", recsProto);
-export const retireArgs = new MessageCodec<RecsRetireArgs>("RecsRetireArgs", recsProto);
+import {
+  addIssuerArgs,
+  cancelArgs,
+  certifyArgs,
+  RecStatus,
+  rejectArgs,
+  removeIssuerArgs,
+  requestArgs,
+  retireArgs,
+  transferArgs,
+  type RecRecord,
+  type RecsAddIssuerArgs,
+  type RecsCancelArgs,
+  type RecsCertifyArgs,
+  type RecSlot,
+  type RecsRejectArgs,
+  type RecsRemoveIssuerArgs,
+  type RecsRequestArgs,
+  type RecsRetireArgs,
+  type RecsTransferArgs,
+} from "./types.ts";
 
 // Weights: one unit is about a nanosecond of execution on the 2-core dev box (`balances.transfer`,
 // two account reads and writes, is 50,000).

@@ -1,4 +1,19 @@
 import { loadProtoFile, MessageCodec } from "../../../primitives/codec/index.ts";
+import type {
+  RecIssuerRecord,
+  RecRecord,
+  RecRetirementRecord,
+  RecSlotList,
+  RecsAddIssuerArgs,
+  RecsCancelArgs,
+  RecsCertifyArgs,
+  RecsConfigRecord,
+  RecsRejectArgs,
+  RecsRemoveIssuerArgs,
+  RecsRequestArgs,
+  RecsRetireArgs,
+  RecsTransferArgs,
+} from "./recs.proto.ts";
 
 export const recsProto = loadProtoFile(new URL("./recs.proto", import.meta.url));
 
@@ -11,54 +26,38 @@ export type RecStatusValue = (typeof RecStatus)[keyof typeof RecStatus];
 
 export const REC_STATUS_NAMES: Readonly<Record<number, string>> = Object.fromEntries(Object.entries(RecStatus).map(([name, v]) => [v, name]));
 
-export interface RecRecord {
-  owner: Uint8Array;
-  status: number;
-  energyWh: number;
-  retiredWh: number;
-  /** u128, minimal big-endian. */
-  fee: Uint8Array;
-  createdAt: number;
-  parent: number;
-  origin: number;
-  issuer: Uint8Array;
-  serial: string;
-  rejectReason: string;
-  decidedAt: number;
-}
-
-export interface RecSlot {
-  deviceId: number;
-  interval: number;
-}
-
-export interface RecSlotList {
-  slots: RecSlot[];
-}
-
-export interface RecIssuerRecord {
-  name: string;
-}
-
-export interface RecRetirementRecord {
-  recId: number;
-  owner: Uint8Array;
-  amountWh: number;
-  beneficiary: string;
-  message: string;
-  block: number;
-}
-
-export interface RecsConfig {
-  /** u128, minimal big-endian. */
-  requestFee: Uint8Array;
-}
+export type {
+  RecIssuerRecord,
+  RecRecord,
+  RecRetirementRecord,
+  RecSlot,
+  RecSlotList,
+  RecsAddIssuerArgs,
+  RecsCancelArgs,
+  RecsCertifyArgs,
+  RecsConfigRecord as RecsConfig,
+  RecsRejectArgs,
+  RecsRemoveIssuerArgs,
+  RecsRequestArgs,
+  RecsRetireArgs,
+  RecsTransferArgs,
+} from "./recs.proto.ts";
 
 export const recRecordCodec = new MessageCodec<RecRecord>("RecRecord", recsProto);
 export const recSlotListCodec = new MessageCodec<RecSlotList>("RecSlotList", recsProto);
 export const recIssuerRecordCodec = new MessageCodec<RecIssuerRecord>("RecIssuerRecord", recsProto);
 export const recRetirementRecordCodec = new MessageCodec<RecRetirementRecord>("RecRetirementRecord", recsProto);
-export const recsConfigCodec = new MessageCodec<RecsConfig>("RecsConfigRecord", recsProto);
+export const recsConfigCodec = new MessageCodec<RecsConfigRecord>("RecsConfigRecord", recsProto);
+
+// Call arguments.
+export const addIssuerArgs = new MessageCodec<RecsAddIssuerArgs>("RecsAddIssuerArgs", recsProto);
+export const removeIssuerArgs = new MessageCodec<RecsRemoveIssuerArgs>("RecsRemoveIssuerArgs", recsProto);
+export const requestArgs = new MessageCodec<RecsRequestArgs>("RecsRequestArgs", recsProto);
+export const certifyArgs = new MessageCodec<RecsCertifyArgs>("RecsCertifyArgs", recsProto);
+export const rejectArgs = new MessageCodec<RecsRejectArgs>("RecsRejectArgs", recsProto);
+export const cancelArgs = new MessageCodec<RecsCancelArgs>("RecsCancelArgs", recsProto);
+export const transferArgs = new MessageCodec<RecsTransferArgs>("RecsTransferArgs", recsProto);
+export const retireArgs = new MessageCodec<RecsRetireArgs>("RecsRetireArgs", recsProto);
 
 /** The requested REC whose slots and serial a REC shares: itself, or the origin of its split. */
 export function originOf(id: number, rec: RecRecord): number {

@@ -1,8 +1,13 @@
 import { bigintToBytes, bytesToBigint } from "../../../primitives/bytes.ts";
 import { loadProtoFile, MessageCodec } from "../../../primitives/codec/index.ts";
 import type { ValueCodec } from "../../framework/storage.ts";
+import type { RewardsConfigRecord, RewardsDeviceRewardRecord, RewardsEpochRecord, RewardsPayoutCursor } from "./rewards.proto.ts";
 
 export const rewardsProto = loadProtoFile(new URL("./rewards.proto", import.meta.url));
+
+// The records' wire shapes are generated from rewards.proto; the codecs below turn their u128
+// amounts (minimal big-endian bytes) into bigints and the kind boosts into a map.
+export type { RewardsPayoutCursor as PayoutCursorRecord } from "./rewards.proto.ts";
 
 export interface ScheduleEntry {
   /** 1 is the chain's first year (blocks 0 to blocksPerYear − 1). */
@@ -43,52 +48,16 @@ export interface EpochRewardsRecord {
   completedAt: number;
 }
 
-export interface PayoutCursorRecord {
-  epoch: number;
-  /** The last `pog.EpochEnergy` key the current phase visited; empty before the first. */
-  lastKey: Uint8Array;
-}
-
 export interface DeviceReward {
   owner: Uint8Array;
   amount: bigint;
   weight: bigint;
 }
 
-interface ConfigWire {
-  maxSupply: Uint8Array;
-  schedule: Array<{ fromYear: number; annualEmission: Uint8Array }>;
-  validatorSharePercent: number;
-  kindBoost: Array<{ kind: number; percent: number }>;
-  energyCapWh: number;
-  treasury: Uint8Array;
-  maxDevicePayoutsPerBlock: number;
-}
-
-interface EpochWire {
-  scheduled: Uint8Array;
-  emission: Uint8Array;
-  toValidators: Uint8Array;
-  toDevices: Uint8Array;
-  toTreasury: Uint8Array;
-  totalWeight: Uint8Array;
-  block: number;
-  devicePool: Uint8Array;
-  phase: number;
-  paidDevices: number;
-  completedAt: number;
-}
-
-interface DeviceRewardWire {
-  owner: Uint8Array;
-  amount: Uint8Array;
-  weight: Uint8Array;
-}
-
-const configRecord = new MessageCodec<ConfigWire>("RewardsConfigRecord", rewardsProto);
-const epochRecord = new MessageCodec<EpochWire>("RewardsEpochRecord", rewardsProto);
-const deviceRewardRecord = new MessageCodec<DeviceRewardWire>("RewardsDeviceRewardRecord", rewardsProto);
-const payoutCursorRecord = new MessageCodec<PayoutCursorRecord>("RewardsPayoutCursor", rewardsProto);
+const configRecord = new MessageCodec<RewardsConfigRecord>("RewardsConfigRecord", rewardsProto);
+const epochRecord = new MessageCodec<RewardsEpochRecord>("RewardsEpochRecord", rewardsProto);
+const deviceRewardRecord = new MessageCodec<RewardsDeviceRewardRecord>("RewardsDeviceRewardRecord", rewardsProto);
+const payoutCursorRecord = new MessageCodec<RewardsPayoutCursor>("RewardsPayoutCursor", rewardsProto);
 
 export const rewardsConfigCodec: ValueCodec<RewardsConfig> = {
   encode: (c) =>
@@ -156,7 +125,7 @@ export const deviceRewardCodec: ValueCodec<DeviceReward> = {
   },
 };
 
-export const payoutCursorCodec: ValueCodec<PayoutCursorRecord> = {
+export const payoutCursorCodec: ValueCodec<RewardsPayoutCursor> = {
   encode: (c) => payoutCursorRecord.encode(c),
   decode: (bytes) => {
     const r = payoutCursorRecord.decode(bytes);

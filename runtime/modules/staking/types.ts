@@ -1,8 +1,33 @@
 import { bigintToBytes, bytesToBigint } from "../../../primitives/bytes.ts";
 import { loadProtoFile, MessageCodec } from "../../../primitives/codec/index.ts";
 import type { ValueCodec } from "../../framework/storage.ts";
+import type {
+  BlockEquivocationProof,
+  StakingAmountArgs,
+  StakingBlockOffenceRecord,
+  StakingConfigRecord,
+  StakingFinalitySet,
+  StakingLedgerRecord,
+  StakingNoArgs,
+  StakingOffenceRecord,
+  StakingReportEquivocationArgs,
+  StakingSessionKeys,
+  StakingValidateArgs,
+  StakingValidatorSet,
+} from "./staking.proto.ts";
 
 export const stakingProto = loadProtoFile(new URL("./staking.proto", import.meta.url));
+
+// The records' and arguments' wire shapes are generated from staking.proto; the codecs of the
+// records turn their amounts (minimal big-endian bytes) into bigints.
+export type {
+  BlockEquivocationProof,
+  StakingSessionKeys as SessionKeys,
+  StakingAmountArgs,
+  StakingNoArgs,
+  StakingReportEquivocationArgs,
+  StakingValidateArgs,
+} from "./staking.proto.ts";
 
 export interface StakingConfig {
   sessionLengthBlocks: number;
@@ -25,12 +50,7 @@ export interface StakingLedger {
   unlocking: UnlockChunk[];
 }
 
-export interface SessionKeys {
-  authoringKey: Uint8Array;
-  finalityKey: Uint8Array;
-}
-
-export interface ElectedValidator extends SessionKeys {
+export interface ElectedValidator extends StakingSessionKeys {
   account: Uint8Array;
   /** The active bond when elected: the validator's finality weight and reward weight. */
   stake: bigint;
@@ -58,63 +78,14 @@ export interface OffenceRecord {
   block: number;
 }
 
-export interface BlockEquivocationProof {
-  firstHeader: Uint8Array;
-  secondHeader: Uint8Array;
-}
+const configRecord = new MessageCodec<StakingConfigRecord>("StakingConfigRecord", stakingProto);
+const ledgerRecord = new MessageCodec<StakingLedgerRecord>("StakingLedgerRecord", stakingProto);
+const validatorSetRecord = new MessageCodec<StakingValidatorSet>("StakingValidatorSet", stakingProto);
+const finalitySetRecord = new MessageCodec<StakingFinalitySet>("StakingFinalitySet", stakingProto);
+const offenceRecord = new MessageCodec<StakingOffenceRecord>("StakingOffenceRecord", stakingProto);
+const blockOffenceRecord = new MessageCodec<StakingBlockOffenceRecord>("StakingBlockOffenceRecord", stakingProto);
 
-export interface StakingAmountArgs {
-  value: Uint8Array;
-}
-
-export interface StakingValidateArgs {
-  authoringKey: Uint8Array;
-  finalityKey: Uint8Array;
-  finalityKeyProof: Uint8Array;
-  authoringKeyProof: Uint8Array;
-}
-
-export interface StakingReportEquivocationArgs {
-  proof: Uint8Array;
-}
-
-export type StakingNoArgs = Record<string, never>;
-
-interface ConfigWire {
-  sessionLengthBlocks: number;
-  bondingPeriodSessions: number;
-  maxValidators: number;
-  minValidatorBond: Uint8Array;
-  slashPercent: number;
-}
-interface LedgerWire {
-  active: Uint8Array;
-  unlocking: Array<{ value: Uint8Array; unlockSession: number }>;
-}
-interface ValidatorWire extends SessionKeys {
-  account: Uint8Array;
-  stake: Uint8Array;
-}
-interface SetWire {
-  setId: number;
-  authorities: Array<{ account: Uint8Array; finalityKey: Uint8Array; weight: Uint8Array }>;
-  changedAt: number;
-  lastSession: number;
-}
-interface OffenceWire {
-  reporter: Uint8Array;
-  slashed: Uint8Array;
-  block: number;
-}
-
-const configRecord = new MessageCodec<ConfigWire>("StakingConfigRecord", stakingProto);
-const ledgerRecord = new MessageCodec<LedgerWire>("StakingLedgerRecord", stakingProto);
-const validatorSetRecord = new MessageCodec<{ validators: ValidatorWire[] }>("StakingValidatorSet", stakingProto);
-const finalitySetRecord = new MessageCodec<SetWire>("StakingFinalitySet", stakingProto);
-const offenceRecord = new MessageCodec<OffenceWire>("StakingOffenceRecord", stakingProto);
-const blockOffenceRecord = new MessageCodec<OffenceWire>("StakingBlockOffenceRecord", stakingProto);
-
-export const sessionKeysCodec = new MessageCodec<SessionKeys>("StakingSessionKeys", stakingProto);
+export const sessionKeysCodec = new MessageCodec<StakingSessionKeys>("StakingSessionKeys", stakingProto);
 export const amountArgsCodec = new MessageCodec<StakingAmountArgs>("StakingAmountArgs", stakingProto);
 export const validateArgsCodec = new MessageCodec<StakingValidateArgs>("StakingValidateArgs", stakingProto);
 export const reportEquivocationArgsCodec = new MessageCodec<StakingReportEquivocationArgs>("StakingReportEquivocationArgs", stakingProto);
@@ -151,7 +122,7 @@ export const finalitySetCodec: ValueCodec<FinalityAuthoritySet> = {
   },
 };
 
-function offenceRecordCodec(record: MessageCodec<OffenceWire>): ValueCodec<OffenceRecord> {
+function offenceRecordCodec(record: MessageCodec<StakingOffenceRecord | StakingBlockOffenceRecord>): ValueCodec<OffenceRecord> {
   return {
     encode: (o) => record.encode({ ...o, slashed: bigintToBytes(o.slashed) }),
     decode: (b) => {

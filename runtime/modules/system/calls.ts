@@ -1,11 +1,5 @@
-import { MessageCodec } from "../../../primitives/codec/index.ts";
 import type { CallDefinition } from "../../framework/module.ts";
-
-export interface SystemRemark {
-  remark: Uint8Array;
-}
-
-const remarkArgs = new MessageCodec<SystemRemark>("SystemRemark");
+import { remarkArgs, type SystemRemark } from "./types.ts";
 
 /** `system.remark(bytes)`: records nothing but its fee; useful to anchor data and for tests. */
 export const remark: CallDefinition<SystemRemark> = {

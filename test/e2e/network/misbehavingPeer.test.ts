@@ -6,7 +6,7 @@ import { devKeypair } from "../../../primitives/keys/devAccounts.ts";
 import { nullLogger } from "../../../primitives/logger.ts";
 import { NetworkHost, GOSSIP_MAX_BYTES, generateNodeKeySecret, gossipTopic, type GossipKind } from "../../../p2p/index.ts";
 import { signExtrinsic } from "../../../runtime/extrinsic.ts";
-import { transferArgs } from "../../../runtime/modules/balances/calls.ts";
+import { transferArgs } from "../../../runtime/modules/balances/types.ts";
 import { fastDevSpec } from "../../../harness/devNode.ts";
 import { ProcessScope, sleep, waitUntil, type NodeProcess } from "../../../harness/process.ts";
 import { gaugeValue, systemPeers, metricSum } from "../../../harness/localNet.ts";

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { bigintToBytes, toHex } from "../../../../primitives/bytes.ts";
 import { devKeypair, type DevAccountName } from "../../../../primitives/keys/devAccounts.ts";
 import { signExtrinsic } from "../../../../runtime/extrinsic.ts";
-import { transferArgs } from "../../../../runtime/modules/balances/calls.ts";
+import { transferArgs } from "../../../../runtime/modules/balances/types.ts";
 import { readingCodec } from "../../../../runtime/modules/pog/types.ts";
 import { creditMismatches, finalizedConflicts, readingCredits, transactionViolations, type BlockContent } from "../../../../harness/faults/invariants.ts";
 import { HeadMonitor } from "../../../../harness/faults/monitor.ts";

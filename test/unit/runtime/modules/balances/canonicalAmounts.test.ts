@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import { codecs } from "../../../../../primitives/codec/index.ts";
 import { InvalidTransaction } from "../../../../../runtime/framework/errors.ts";
-import { transferArgs } from "../../../../../runtime/modules/balances/calls.ts";
+import { transferArgs } from "../../../../../runtime/modules/balances/types.ts";
 import { AKRE, TestChain, publicKeyOf } from "../../../../utils/runtime.ts";
 
 describe("amounts must be minimally encoded", () => {

@@ -6,11 +6,21 @@ import { callArgsFromJson } from "../../../../../cli/callArgs.ts";
 import { applyStateChanges } from "../../../../../node/chain/chain.ts";
 import type { ApplyOutcome } from "../../../../../runtime/executive.ts";
 import { OverlayState, type StateChange } from "../../../../../runtime/framework/state.ts";
-import { acknowledgeArgs, cancelArgs, setOperatorArgs, submitArgs, type ControlSubmit } from "../../../../../runtime/modules/control/calls.ts";
 import { openCommand } from "../../../../../runtime/modules/control/lifecycle.ts";
 import { controlReceiptMessage } from "../../../../../runtime/modules/control/receipt.ts";
 import { Commands, ExpiryCount, NextCommandId, Operators, PendingByDevice, PendingCount } from "../../../../../runtime/modules/control/storage.ts";
-import { CommandStatus, ReceiptStatus, commandFromView, type CommandView, type ReceiptStatusValue } from "../../../../../runtime/modules/control/types.ts";
+import {
+  acknowledgeArgs,
+  cancelArgs,
+  CommandStatus,
+  commandFromView,
+  ReceiptStatus,
+  setOperatorArgs,
+  submitArgs,
+  type CommandView,
+  type ControlSubmit,
+  type ReceiptStatusValue,
+} from "../../../../../runtime/modules/control/types.ts";
 import { Devices, DevicesByOwner } from "../../../../../runtime/modules/devices/storage.ts";
 import { DeviceKind, DeviceStatus, type DeviceRecord } from "../../../../../runtime/modules/devices/types.ts";
 import { TestChain, expectApplied, publicKeyOf, type DecodedEvent } from "../../../../utils/runtime.ts";

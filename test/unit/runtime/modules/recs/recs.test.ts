@@ -10,20 +10,21 @@ import { Devices, DevicesByOwner } from "../../../../../runtime/modules/devices/
 import { DeviceKind, DeviceStatus } from "../../../../../runtime/modules/devices/types.ts";
 import { Generation } from "../../../../../runtime/modules/pog/storage.ts";
 import { readingCodec, type Reading } from "../../../../../runtime/modules/pog/types.ts";
+import { MAX_DEVICES_PER_REQUEST, MAX_SLOTS_PER_REQUEST } from "../../../../../runtime/modules/recs/config.ts";
+import { ClaimedSlots, Config, Issuers, NextRecId, RecSlots, Recs, RecsByOwner, Retirements, SerialToRec } from "../../../../../runtime/modules/recs/storage.ts";
 import {
   addIssuerArgs,
   cancelArgs,
   certifyArgs,
+  RecStatus,
   rejectArgs,
   removeIssuerArgs,
   requestArgs,
   retireArgs,
   transferArgs,
+  type RecRecord,
   type RecsRequestArgs,
-} from "../../../../../runtime/modules/recs/calls.ts";
-import { MAX_DEVICES_PER_REQUEST, MAX_SLOTS_PER_REQUEST } from "../../../../../runtime/modules/recs/config.ts";
-import { ClaimedSlots, Config, Issuers, NextRecId, RecSlots, Recs, RecsByOwner, Retirements, SerialToRec } from "../../../../../runtime/modules/recs/storage.ts";
-import { RecStatus, type RecRecord } from "../../../../../runtime/modules/recs/types.ts";
+} from "../../../../../runtime/modules/recs/types.ts";
 import { sudoArgsCodec } from "../../../../../runtime/modules/sudo/types.ts";
 import { AKRE, TestChain, expectApplied, publicKeyOf, transferCall, type DecodedEvent } from "../../../../utils/runtime.ts";
 
