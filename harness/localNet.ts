@@ -29,6 +29,23 @@ export interface LocalNetOpts {
   env?: Record<string, string>;
   /** The plan indexes of the validators to start (all by default): a test may play the others itself. */
   indexes?: number[];
+  /**
+   * Who each node is told of: `all` (the testnet plan: every other validator) or `first` (only the
+   * first validator's address, as a new user would start; the others are found through the DHT).
+   * Followers get the same: every validator, or the first one.
+   */
+  bootnodes?: "all" | "first";
+  /** More flags for every node and follower (e.g. `--out-peers 4`). */
+  args?: string[];
+}
+
+/** `peerArgs` with its `--bootnodes` list replaced by `bootnodes` (none: no flag). */
+function withBootnodes(peerArgs: readonly string[], bootnodes: readonly string[]): string[] {
+  const at = peerArgs.indexOf("--bootnodes");
+  let end = at + 1;
+  while (at >= 0 && end < peerArgs.length && !peerArgs[end].startsWith("--")) end++;
+  const rest = at < 0 ? [...peerArgs] : [...peerArgs.slice(0, at), ...peerArgs.slice(end)];
+  return bootnodes.length > 0 ? [...rest, "--bootnodes", ...bootnodes] : rest;
 }
 
 /** Plans the `local` testnet in a fresh directory of `scope` and starts all its validators. */
@@ -43,11 +60,14 @@ export async function startLocalNet(scope: ProcessScope, opts: LocalNetOpts): Pr
     logLevel: opts.logLevel,
     portsOf: (i) => ({ p2p: ports[3 * i], rpc: ports[3 * i + 1], prometheus: ports[3 * i + 2] }),
   });
+  const first = plan.nodes[0].multiaddr;
+  const bootnodesOf = (node: TestnetNode): string[] | null =>
+    opts.bootnodes === "first" ? (node === plan.nodes[0] ? [] : [first]) : null;
   const startNode = (node: TestnetNode, env?: Record<string, string>): Promise<NodeProcess> =>
     scope.startNode({
       chain: plan.specPath,
       basePath: node.basePath,
-      args: node.peerArgs,
+      args: [...(bootnodesOf(node) === null ? node.peerArgs : withBootnodes(node.peerArgs, bootnodesOf(node)!)), ...(opts.args ?? [])],
       env: { ...opts.env, ...env },
       ports: node.ports,
     });
@@ -62,11 +82,11 @@ export async function startLocalNet(scope: ProcessScope, opts: LocalNetOpts): Pr
     },
     async startFollower(name) {
       const [p2p] = await freePorts(1);
-      const bootnodes = plan.nodes.map((n) => n.multiaddr);
+      const bootnodes = opts.bootnodes === "first" ? [first] : plan.nodes.map((n) => n.multiaddr);
       return scope.startNode({
         chain: plan.specPath,
         basePath: join(dir, name),
-        args: ["--name", name, "--port", String(p2p), ...(opts.logLevel === undefined ? [] : ["--log", opts.logLevel]), "--bootnodes", ...bootnodes],
+        args: ["--name", name, "--port", String(p2p), ...(opts.logLevel === undefined ? [] : ["--log", opts.logLevel]), "--bootnodes", ...bootnodes, ...(opts.args ?? [])],
       });
     },
   };

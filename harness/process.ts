@@ -248,6 +248,9 @@ export class NodeProcess {
       String(rpcPort),
       ...(opts.args?.includes("--port") ? [] : ["--port", String(p2pPort), "--listen-addr", "127.0.0.1"]),
       ...(prometheusPort === null ? ["--no-prometheus"] : ["--prometheus-port", String(prometheusPort)]),
+      // No mDNS unless a test asks for it: nodes of other tests on this machine (same chain spec,
+      // same genesis) would otherwise find each other on the loopback network.
+      ...(opts.args?.includes("--discover-local") ? [] : ["--no-discover-local"]),
       ...(opts.args ?? []),
     ];
     const node = new NodeProcess(new CliProcess(args, env), rpcPort, prometheusPort);

@@ -21,7 +21,7 @@ import { Database, type DatabaseError } from "./db/database.ts";
 import { Informant } from "./informant.ts";
 import { wallClock } from "./clock.ts";
 import { applyJustification, FinalityService, usesFinalityGadget } from "./finality/finalityService.ts";
-import { NetworkService } from "./network/networkService.ts";
+import { NetworkService, type NetworkServiceOpts } from "./network/networkService.ts";
 import { OffenceReporter } from "./offences/offenceReporter.ts";
 import { MetricsServer, type MetricsServerOpts } from "./metrics/server.ts";
 import { openChain } from "./openChain.ts";
@@ -44,7 +44,7 @@ export interface NodeOpts {
   finalitySecretKey: Uint8Array | null;
   prometheus: MetricsServerOpts | null;
   /** p2p networking; null runs the node alone (tests, offline tools). */
-  network: { port: number; listenHost: string; bootnodes: string[]; nodeKey: Uint8Array | null } | null;
+  network: Omit<NetworkServiceOpts, "basePath" | "chainId" | "protocolId" | "chainType"> | null;
   /** Shifts the node's wall clock (fault scenarios only; node/clock.ts). Default 0. */
   clockOffsetMs?: number;
 }
@@ -230,7 +230,14 @@ export class ArkreenNode {
     let network: NetworkService | null = null;
     if (opts.network) {
       network = new NetworkService(
-        { ...opts.network, bootnodes: [...opts.network.bootnodes, ...opts.spec.bootNodes], basePath, chainId: opts.spec.id },
+        {
+          ...opts.network,
+          bootnodes: [...opts.network.bootnodes, ...opts.spec.bootNodes],
+          basePath,
+          chainId: opts.spec.id,
+          protocolId: opts.spec.protocolId,
+          chainType: opts.spec.chainType,
+        },
         { chain, pool, readings: readingsPool, logger, register },
       );
       await network.start();

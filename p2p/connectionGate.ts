@@ -38,23 +38,31 @@ function addressPeer(address: Multiaddr): string | undefined {
   return address.getComponents().find((c) => c.name === "p2p")?.value;
 }
 
+/** Further refusals beside `refused`: each returns true to refuse. */
+export interface GaterPolicy {
+  /** An inbound connection from a peer that has proved its id (the in-peers limit, reserved-only). */
+  inbound?(peerId: string): boolean;
+  /** A dial to this address (`--no-private-ip`). */
+  dialAddress?(address: Multiaddr): boolean;
+}
+
 /**
  * A gater refusing every connection with a peer for which `refused(peerId)` holds. Inbound
  * connections are checked once the peer has proved its id (after Noise) and again after muxing,
  * so a deny that lands mid-handshake still stops the connection before any protocol runs on it.
- * Addresses are never refused for what they are: loopback and private addresses are where
- * testnets and most validators' sentries live.
+ * Addresses are refused for what they are only by `policy.dialAddress` (`--no-private-ip`):
+ * loopback and private addresses are where testnets and most validators' sentries live.
  */
-export function peerConnectionGater(refused: (peerId: string) => boolean): ConnectionGater {
+export function peerConnectionGater(refused: (peerId: string) => boolean, policy: GaterPolicy = {}): ConnectionGater {
   const byId = (peer: PeerId): boolean => refused(peer.toString());
   return {
     denyDialPeer: byId,
     denyDialMultiaddr: (address) => {
       const peer = addressPeer(address);
-      return peer !== undefined && refused(peer);
+      return (peer !== undefined && refused(peer)) || (policy.dialAddress?.(address) ?? false);
     },
     denyOutboundConnection: byId,
-    denyInboundEncryptedConnection: byId,
+    denyInboundEncryptedConnection: (peer) => byId(peer) || (policy.inbound?.(peer.toString()) ?? false),
     denyOutboundEncryptedConnection: byId,
     denyInboundUpgradedConnection: byId,
     denyOutboundUpgradedConnection: byId,

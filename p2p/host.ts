@@ -6,6 +6,8 @@ import { noise } from "@chainsafe/libp2p-noise";
 import { yamux } from "@chainsafe/libp2p-yamux";
 import { identify } from "@libp2p/identify";
 import { ping } from "@libp2p/ping";
+import { kadDHT, passthroughMapper, removePrivateAddressesMapper, type KadDHT, type SingleKadDHT } from "@libp2p/kad-dht";
+import { mdns } from "@libp2p/mdns";
 import { gossipsub, StrictNoSign } from "@libp2p/gossipsub";
 import { peerIdFromString } from "@libp2p/peer-id";
 import { multiaddr } from "@multiformats/multiaddr";
@@ -15,6 +17,8 @@ import { requestBlocks } from "./blockRequest.ts";
 import { BlockServer } from "./blockServer.ts";
 import type { BlockSource } from "./blockServer.ts";
 import { PeerDenySet, peerConnectionGater } from "./connectionGate.ts";
+import { Discovery } from "./discovery.ts";
+import { DEFAULT_IN_PEERS, DEFAULT_OUT_PEERS, PeerSet, addressPeerId, parsePeerAddress } from "./peerSet.ts";
 import { NetworkError } from "./errors.ts";
 import { GossipRouter, gossipMessageId } from "./gossip.ts";
 import type { GossipValidator, ValidatingGossipSub } from "./gossip.ts";
@@ -22,7 +26,7 @@ import type { NetworkMetrics } from "./metrics.ts";
 import { nodePrivateKey } from "./nodeKey.ts";
 import type { PenaltyReason } from "./peerScore.ts";
 import { PeerReputation } from "./peerReputation.ts";
-import { GOSSIP_KINDS, GOSSIP_MAX_BYTES, blocksProtocol, gossipTopic, statusProtocol } from "./protocols.ts";
+import { GOSSIP_KINDS, GOSSIP_MAX_BYTES, blocksProtocol, genesisPrefix, gossipTopic, kadProtocol, mdnsServiceTag, statusProtocol } from "./protocols.ts";
 import type { GossipKind } from "./protocols.ts";
 import { StatusHandshake } from "./statusHandshake.ts";
 import type { ChainStatus, PeerInfo } from "./statusHandshake.ts";
@@ -46,6 +50,27 @@ export interface NetworkHostOpts {
   statusTimeoutMs?: number;
   /** How long a peer that fell below the ban threshold, or is on another chain, is refused (default 5 min). */
   banDurationMs?: number;
+  /**
+   * The chain spec's `protocolId`: the Kademlia protocol is `/<protocolId>/kad/1.0.0` (Substrate's
+   * form). Default `arkreen-<genesis prefix>`.
+   */
+  protocolId?: string;
+  /** `--in-peers` (default 32) and `--out-peers` (default 8), Substrate's defaults. */
+  inPeers?: number;
+  outPeers?: number;
+  /** `--reserved-nodes`: multiaddrs with `/p2p/<peer id>`, always kept connected, outside the slot limits. */
+  reservedNodes?: string[];
+  /** `--reserved-only`: connect to reserved peers only, both ways; no discovery dials. */
+  reservedOnly?: boolean;
+  /** Whether private and loopback addresses learned from the network may be dialled (default true). */
+  allowPrivateIp?: boolean;
+  /** `--discover-local`: mDNS on the local network (default false here; the node decides by chain type). */
+  discoverLocal?: boolean;
+  /** `--public-addr`: addresses announced to peers (identify, DHT) beside the listen addresses. */
+  publicAddresses?: string[];
+  /** Discovery timings, for tests (see discovery.ts). */
+  discoveryFillIntervalMs?: number;
+  discoveryWalkMinIntervalMs?: number;
 }
 
 export interface NetworkHostDeps {
@@ -69,11 +94,11 @@ export interface NetworkHostEvents {
  */
 const MAX_INBOUND_REQUEST_STREAMS = 4;
 /**
- * Connections, inbound and outbound together. Substrate's defaults are 32 in and 8 out; this
- * chain's networks are validator sets and their followers, so 64 is ample and bounds the memory
- * (gossipsub state, yamux windows) a crowd of idle connections can pin.
+ * Connections libp2p keeps at most: the in and out slots (Substrate's 32 and 8 by default), the
+ * reserved peers, and this headroom for the short-lived connections of DHT queries. It bounds the
+ * memory (gossipsub state, yamux windows) a crowd of idle connections can pin.
  */
-const MAX_CONNECTIONS = 64;
+const CONNECTION_HEADROOM = 16;
 /** Connection attempts per second from one remote host before libp2p refuses more (its default is 5). */
 const INBOUND_CONNECTIONS_PER_SECOND_PER_HOST = 5;
 /** Inbound connections still in the Noise/Yamux upgrade at once (libp2p's default). */
@@ -95,7 +120,9 @@ export class NetworkHost extends EventEmitter<NetworkHostEvents> {
   /** Test-only partitions (see connectionGate.ts); empty on a production node. */
   private readonly denied = new PeerDenySet();
   private readonly bootnodes: Multiaddr[];
-  private node: Libp2p<{ pubsub: ValidatingGossipSub }> | null = null;
+  private readonly peerSet: PeerSet;
+  private discovery: Discovery | null = null;
+  private node: Libp2p<{ pubsub: ValidatingGossipSub; dht: KadDHT }> | null = null;
   private router: GossipRouter | null = null;
   private timers: NodeJS.Timeout[] = [];
 
@@ -112,13 +139,12 @@ export class NetworkHost extends EventEmitter<NetworkHostEvents> {
       { chain: deps.chain, libp2p: () => this.node, reputation: this.reputation, disconnect, onStatus: (peer) => this.emit("peer:status", peer), logger: this.log, metrics: deps.metrics, now },
     );
     this.blockServer = new BlockServer({ blocksTimeoutMs: opts.blocksTimeoutMs }, { blocks: deps.blocks, reputation: this.reputation, logger: this.log, metrics: deps.metrics, now });
-    this.bootnodes = opts.bootnodes.map((address) => {
-      const addr = multiaddr(address);
-      if (addr.getComponents().find((c) => c.name === "p2p") === undefined) {
-        throw new NetworkError({ code: "BAD_REQUEST", reason: `bootnode ${address} has no /p2p/<peer id>` });
-      }
-      return addr;
-    });
+    this.bootnodes = opts.bootnodes.map((address) => parsePeerAddress(address, "bootnode").address);
+    this.peerSet = new PeerSet(
+      { inPeers: opts.inPeers ?? DEFAULT_IN_PEERS, outPeers: opts.outPeers ?? DEFAULT_OUT_PEERS, reservedOnly: opts.reservedOnly ?? false, allowPrivateIp: opts.allowPrivateIp ?? true },
+      this.bootnodes.map((a) => addressPeerId(a) as string),
+    );
+    for (const address of opts.reservedNodes ?? []) this.peerSet.addReserved(address);
   }
 
   get peerId(): string {
@@ -126,7 +152,7 @@ export class NetworkHost extends EventEmitter<NetworkHostEvents> {
   }
 
   /** The underlying libp2p node, for diagnostics and tests. */
-  get libp2p(): Libp2p<{ pubsub: ValidatingGossipSub }> {
+  get libp2p(): Libp2p<{ pubsub: ValidatingGossipSub; dht: KadDHT }> {
     if (this.node === null) throw new NetworkError({ code: "NOT_STARTED" });
     return this.node;
   }
@@ -136,24 +162,50 @@ export class NetworkHost extends EventEmitter<NetworkHostEvents> {
     return this.libp2p.getMultiaddrs().map((a) => a.toString());
   }
 
+  /** The Kademlia protocol id this node speaks: `/<protocolId>/kad/1.0.0`. */
+  get kadProtocol(): string {
+    return kadProtocol(this.opts.protocolId ?? `arkreen-${genesisPrefix(this.deps.chain.genesisHash)}`);
+  }
+
   async start(): Promise<void> {
     const genesisHash = this.deps.chain.genesisHash;
+    const peerSet = this.peerSet;
+    const refused = (peer: string): boolean => this.reputation.isBanned(peer) || this.denied.has(peer) || peerSet.refusesPeer(peer);
     const node = await createLibp2p({
       start: false,
       privateKey: await nodePrivateKey(this.opts.nodeKey),
-      addresses: { listen: [`/ip4/${this.opts.listenHost ?? "0.0.0.0"}/tcp/${this.opts.port}`] },
+      addresses: { listen: [`/ip4/${this.opts.listenHost ?? "0.0.0.0"}/tcp/${this.opts.port}`], appendAnnounce: this.opts.publicAddresses ?? [] },
       transports: [tcp()],
       connectionEncrypters: [noise()],
       streamMuxers: [yamux()],
       connectionManager: {
-        maxConnections: MAX_CONNECTIONS,
+        maxConnections: peerSet.opts.inPeers + peerSet.opts.outPeers + (this.opts.reservedNodes?.length ?? 0) + CONNECTION_HEADROOM,
         inboundConnectionThreshold: INBOUND_CONNECTIONS_PER_SECOND_PER_HOST,
         maxIncomingPendingConnections: MAX_PENDING_INBOUND_CONNECTIONS,
       },
-      connectionGater: peerConnectionGater((peer) => this.reputation.isBanned(peer) || this.denied.has(peer)),
+      connectionGater: peerConnectionGater(refused, {
+        inbound: (peer) => !peerSet.acceptsInbound(peer, this.connectedPeers("inbound", peer), this.node !== null && this.node.getConnections(peerIdFromString(peer)).length > 0),
+        dialAddress: (address) => !peerSet.mayDialAddress(address),
+      }),
+      peerDiscovery: this.opts.discoverLocal === true ? [mdns({ serviceTag: mdnsServiceTag(genesisHash), interval: 10_000 })] : [],
       services: {
         identify: identify(),
         ping: ping(),
+        // Kademlia as Substrate runs it: one DHT per chain (its protocol id), every node a server.
+        // It stores no records for anyone: no validators (every PUT_VALUE is refused) and provider
+        // records that expire within a minute; queries are bounded per connection by its stream
+        // limits and our in-peers limit.
+        dht: kadDHT({
+          protocol: this.kadProtocol,
+          clientMode: false,
+          peerInfoMapper: peerSet.opts.allowPrivateIp ? passthroughMapper : removePrivateAddressesMapper,
+          validators: {},
+          selectors: {},
+          providers: { provideValidity: 60, cleanupInterval: 60 },
+          maxInboundStreams: 8,
+          maxOutboundStreams: 16,
+          logPrefix: "libp2p:kad-dht",
+        }),
         // The package types gossipsub as its public interface; the service is the implementation,
         // which also has `reportMessageValidationResult` (see ValidatingGossipSub).
         pubsub: gossipsub({
@@ -195,11 +247,24 @@ export class NetworkHost extends EventEmitter<NetworkHostEvents> {
     for (const address of this.listenAddresses()) this.log.info("Listening for new connections", { address });
     this.dialBootnodes();
     this.timers.push(setInterval(() => this.dialBootnodes(), this.opts.bootnodeRedialMs ?? 5000));
+    this.discovery = new Discovery(
+      { fillIntervalMs: this.opts.discoveryFillIntervalMs, walkMinIntervalMs: this.opts.discoveryWalkMinIntervalMs },
+      {
+        libp2p: () => this.node,
+        wantsOutbound: () => peerSet.wantsOutbound(this.connectedPeers("outbound")),
+        outboundShortfall: () => peerSet.opts.outPeers - this.connectedPeers("outbound"),
+        mayDial: (peer) => !refused(peer),
+        logger: this.log,
+      },
+    );
+    this.discovery.start();
     this.timers.push(setInterval(() => this.handshake.refresh(), this.opts.statusIntervalMs ?? 10_000));
     this.timers.push(setInterval(() => this.reputation.prune(), 60_000));
   }
 
   async stop(): Promise<void> {
+    this.discovery?.stop();
+    this.discovery = null;
     for (const timer of this.timers) clearInterval(timer);
     this.timers = [];
     this.router?.stop();
@@ -286,10 +351,90 @@ export class NetworkHost extends EventEmitter<NetworkHostEvents> {
     return this.router;
   }
 
+  /** Adds a reserved peer (`system_addReservedPeer`) and dials it; returns its peer id. */
+  addReservedPeer(address: string): string {
+    const peer = this.peerSet.addReserved(address);
+    this.log.info("Added reserved peer", { peer });
+    this.dialBootnodes();
+    return peer;
+  }
+
+  /** Removes a reserved peer (`system_removeReservedPeer`); with `--reserved-only` it is disconnected. */
+  async removeReservedPeer(peerId: string): Promise<boolean> {
+    const removed = this.peerSet.removeReserved(peerId);
+    if (removed) this.log.info("Removed reserved peer", { peer: peerId });
+    if (removed && this.peerSet.refusesPeer(peerId)) await this.disconnect(peerId);
+    return removed;
+  }
+
+  reservedPeers(): string[] {
+    return this.peerSet.reservedPeers();
+  }
+
+  /** Peers with a connection in this direction, reserved peers not counted (`except`: one peer left out). */
+  private connectedPeers(direction: "inbound" | "outbound", except?: string): number {
+    const peers = new Set<string>();
+    for (const connection of this.node?.getConnections() ?? []) {
+      const peer = connection.remotePeer.toString();
+      if (connection.direction === direction && peer !== except && !this.peerSet.isReserved(peer)) peers.add(peer);
+    }
+    return peers.size;
+  }
+
+  /**
+   * What `system_networkState` answers (Substrate's shape, trimmed to what this node knows): our
+   * id and addresses, each connected peer with how the connection came about and its known
+   * addresses, the peers known but not connected, the peer set's slots and the DHT.
+   */
+  async networkState(): Promise<NetworkState> {
+    const node = this.libp2p;
+    const handshaked = new Set(this.peers().map((p) => p.peerId));
+    const connectedPeers: NetworkState["connectedPeers"] = {};
+    const known = async (peer: string): Promise<string[]> =>
+      (await node.peerStore.get(peerIdFromString(peer)).catch(() => null))?.addresses.map((a) => a.multiaddr.toString()) ?? [];
+    for (const connection of node.getConnections()) {
+      const peer = connection.remotePeer.toString();
+      if (connectedPeers[peer] !== undefined) continue;
+      const address = connection.remoteAddr.toString();
+      connectedPeers[peer] = {
+        endpoint: connection.direction === "outbound" ? { dialing: address } : { listening: { sendBackAddr: address } },
+        knownAddresses: await known(peer),
+        handshaked: handshaked.has(peer),
+        reserved: this.peerSet.isReserved(peer),
+      };
+    }
+    const notConnectedPeers: NetworkState["notConnectedPeers"] = {};
+    const self = node.peerId.toString();
+    for (const peer of await node.peerStore.all({ limit: 1000 })) {
+      const id = peer.id.toString();
+      if (id === self || connectedPeers[id] !== undefined) continue;
+      notConnectedPeers[id] = { knownAddresses: peer.addresses.map((a) => a.multiaddr.toString()) };
+    }
+    const external = this.listenAddresses();
+    const announced = new Set((this.opts.publicAddresses ?? []).map((a) => multiaddr(a).toString()));
+    const dht = node.services.dht as SingleKadDHT;
+    return {
+      peerId: self,
+      listenedAddresses: external.filter((a) => ![...announced].some((p) => a.startsWith(p))),
+      externalAddresses: external,
+      connectedPeers,
+      notConnectedPeers,
+      peerset: {
+        inPeers: this.peerSet.opts.inPeers,
+        outPeers: this.peerSet.opts.outPeers,
+        inbound: this.connectedPeers("inbound"),
+        outbound: this.connectedPeers("outbound"),
+        reservedOnly: this.peerSet.opts.reservedOnly,
+        reservedPeers: this.reservedPeers(),
+      },
+      dht: { protocol: this.kadProtocol, mode: dht.getMode(), routingTableSize: dht.routingTable.size, randomWalks: this.discovery?.walks ?? 0 },
+    };
+  }
+
   private dialBootnodes(): void {
     const node = this.node;
     if (node === null) return;
-    for (const address of this.bootnodes) {
+    for (const address of [...this.bootnodes, ...this.peerSet.reservedAddresses()]) {
       const peer = address.getComponents().find((c) => c.name === "p2p")?.value as string;
       if (peer === node.peerId.toString() || this.reputation.isBanned(peer) || this.denied.has(peer) || node.getConnections(peerIdFromString(peer)).length > 0) continue;
       node.dial(address).catch((error: unknown) => this.log.debug("Bootnode dial failed", { address: address.toString(), error: String(error) }));
@@ -304,4 +449,18 @@ export class NetworkHost extends EventEmitter<NetworkHostEvents> {
   private onDisconnect(peerId: string): void {
     if (this.handshake.forget(peerId)) this.emit("peer:disconnected", peerId);
   }
+}
+
+/** `system_networkState`'s answer (see `NetworkHost.networkState`). */
+export interface NetworkState {
+  peerId: string;
+  listenedAddresses: string[];
+  externalAddresses: string[];
+  connectedPeers: Record<
+    string,
+    { endpoint: { dialing: string } | { listening: { sendBackAddr: string } }; knownAddresses: string[]; handshaked: boolean; reserved: boolean }
+  >;
+  notConnectedPeers: Record<string, { knownAddresses: string[] }>;
+  peerset: { inPeers: number; outPeers: number; inbound: number; outbound: number; reservedOnly: boolean; reservedPeers: string[] };
+  dht: { protocol: string; mode: "client" | "server"; routingTableSize: number; randomWalks: number };
 }

@@ -1,11 +1,12 @@
 export { NetworkHost } from "./host.ts";
-export type { NetworkHostDeps, NetworkHostEvents, NetworkHostOpts } from "./host.ts";
+export type { NetworkHostDeps, NetworkHostEvents, NetworkHostOpts, NetworkState } from "./host.ts";
+export { DEFAULT_IN_PEERS, DEFAULT_OUT_PEERS, isPrivateAddress } from "./peerSet.ts";
 export type { BlockSource } from "./blockServer.ts";
 export type { ChainStatus, PeerInfo } from "./statusHandshake.ts";
 export { SyncService } from "./sync.ts";
 export type { ImportSyncedBlock, SyncNetwork, SyncServiceDeps, SyncServiceOpts } from "./sync.ts";
 export type { GossipValidationResult, GossipValidator } from "./gossip.ts";
-export { GOSSIP_KINDS, GOSSIP_MAX_BYTES, MAX_BLOCKS_PER_REQUEST, MAX_RESPONSE_BYTES, blocksProtocol, gossipTopic, statusProtocol } from "./protocols.ts";
+export { GOSSIP_KINDS, GOSSIP_MAX_BYTES, MAX_BLOCKS_PER_REQUEST, MAX_RESPONSE_BYTES, blocksProtocol, gossipTopic, kadProtocol, statusProtocol } from "./protocols.ts";
 export type { GossipKind } from "./protocols.ts";
 export { createNetworkMetrics } from "./metrics.ts";
 export type { NetworkMetrics } from "./metrics.ts";

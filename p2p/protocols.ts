@@ -45,3 +45,13 @@ export function statusProtocol(genesisHash: Uint8Array): string {
 export function blocksProtocol(genesisHash: Uint8Array): string {
   return `/arkreen/${genesisPrefix(genesisHash)}/blocks/1`;
 }
+
+/** The Kademlia protocol of a chain: `/<protocolId>/kad/1.0.0` (the chain spec's `protocolId`, Substrate's form). */
+export function kadProtocol(protocolId: string): string {
+  return `/${protocolId}/kad/1.0.0`;
+}
+
+/** The mDNS service name of a chain (`--discover-local`): nodes of other chains never answer it. */
+export function mdnsServiceTag(genesisHash: Uint8Array): string {
+  return `_arkreen-${genesisPrefix(genesisHash)}._udp.local`;
+}

@@ -16,7 +16,7 @@ import {
   validateRpcServerOpts,
   type RpcServerOpts,
 } from "../../rpc/server/index.ts";
-import { parseNodeKeyHex } from "../../p2p/index.ts";
+import { DEFAULT_IN_PEERS, DEFAULT_OUT_PEERS, parseNodeKeyHex } from "../../p2p/index.ts";
 import type { ArkreenNode } from "../../node/service.ts";
 import { oneOf } from "../flagValues.ts";
 import { NodeService } from "../nodeService.ts";
@@ -62,6 +62,14 @@ interface RunFlags {
   listenAddr?: string;
   bootnodes?: string[];
   nodeKey?: string;
+  inPeers: number;
+  outPeers: number;
+  reservedNodes?: string[];
+  reservedOnly?: boolean;
+  publicAddr?: string[];
+  privateIp?: boolean;
+  allowPrivateIp?: boolean;
+  discoverLocal?: boolean;
   log: LogFilter;
   logFormat: "human" | "json";
   [devAccount: string]: unknown;
@@ -75,6 +83,13 @@ function port(value: string): number {
   if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`invalid port: ${value}`);
   return n;
 }
+
+/** `--in-peers` / `--out-peers`: 0 (none) to 10 000. */
+const peerCount = (flag: string) => (value: string): number => {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n > 10_000) throw new Error(`--${flag}: expected an integer from 0 to 10000, got ${value}`);
+  return n;
+};
 
 /** Adds the run flags (Substrate's names) to the root command. */
 export function addRunOptions(program: Command): Command {
@@ -92,6 +107,16 @@ export function addRunOptions(program: Command): Command {
     .option("--listen-addr <ip>", "p2p listen address (default 0.0.0.0)")
     .option("--bootnodes <multiaddr...>", "peers to connect to at start, /ip4/…/tcp/…/p2p/<peer id>")
     .option("--node-key <hex>", "the 32-byte ed25519 secret of the node's libp2p identity (default: persisted under the base path)")
+    .addOption(new Option("--in-peers <n>", "inbound peers kept at most (reserved peers not counted)").default(DEFAULT_IN_PEERS).argParser(peerCount("in-peers")))
+    .addOption(new Option("--out-peers <n>", "outbound peers discovery (Kademlia DHT, mDNS) keeps dialling for").default(DEFAULT_OUT_PEERS).argParser(peerCount("out-peers")))
+    .option("--reserved-nodes <multiaddr...>", "peers always kept connected, outside the in/out limits, /ip4/…/tcp/…/p2p/<peer id>")
+    .option("--reserved-only", "connect to reserved nodes only, both ways (no discovery dials)")
+    .option("--public-addr <multiaddr...>", "addresses announced to peers (identify, DHT) beside the listen addresses")
+    .addOption(new Option("--private-ip").hideHelp())
+    .option("--no-private-ip", "never dial private or loopback addresses learned from the network (default on Live chains)")
+    .option("--allow-private-ip", "dial private addresses learned from the network (default on Development and Local chains)")
+    .option("--discover-local", "find peers on the local network with mDNS (default on Development and Local chains)")
+    .option("--no-discover-local", "no mDNS (default on Live chains)")
     .addOption(new Option("--rpc-port <port>", "JSON-RPC HTTP and WebSocket port").default(9944).argParser(port))
     .option("--rpc-external", "listen for RPC on all interfaces (default: 127.0.0.1 only)")
     .addOption(new Option("--rpc-methods <policy>", "which RPC methods to expose: auto, safe or unsafe").argParser(oneOf("rpc-methods", ["auto", "safe", "unsafe"])).default("auto"))
@@ -192,6 +217,24 @@ function logValidatorKeys(logger: Logger, keys: ValidatorKeys, node: ArkreenNode
   }
 }
 
+/**
+ * The discovery flags. `--no-private-ip` and `--allow-private-ip`, `--discover-local` and
+ * `--no-discover-local` are tri-state: unset leaves the chain type's default (node/network).
+ */
+function discoveryOpts(flags: RunFlags): { inPeers: number; outPeers: number; reservedNodes?: string[]; reservedOnly: boolean; publicAddresses?: string[]; allowPrivateIp?: boolean; discoverLocal?: boolean } {
+  if (flags.allowPrivateIp === true && flags.privateIp === false) throw new Error("--allow-private-ip and --no-private-ip contradict each other");
+  const privateIp = flags.privateIp === false ? false : flags.allowPrivateIp === true || flags.privateIp === true ? true : undefined;
+  return {
+    inPeers: flags.inPeers,
+    outPeers: flags.outPeers,
+    reservedNodes: flags.reservedNodes,
+    reservedOnly: flags.reservedOnly === true,
+    publicAddresses: flags.publicAddr,
+    allowPrivateIp: privateIp,
+    discoverLocal: flags.discoverLocal,
+  };
+}
+
 /** Exit status after a failed database write such as a full disk (sysexits.h EX_IOERR). */
 export const EXIT_DATABASE_WRITE_FAILED = 74;
 
@@ -248,6 +291,7 @@ export async function runNode(flags: RunFlags): Promise<void> {
         listenHost: flags.listenAddr ?? "0.0.0.0",
         bootnodes: flags.bootnodes ?? [],
         nodeKey: flags.nodeKey ? parseNodeKeyHex(flags.nodeKey) : null,
+        ...discoveryOpts(flags),
       },
       clockOffsetMs: clockOffsetFromEnv(),
     },

@@ -32,6 +32,26 @@ export interface NetworkServiceOpts {
   nodeKey: Uint8Array | null;
   basePath: string;
   chainId: string;
+  /** The chain spec's `protocolId` (the DHT's protocol `/<protocolId>/kad/1.0.0`) and `chainType`. */
+  protocolId: string;
+  chainType: string;
+  /** `--in-peers` / `--out-peers` (Substrate's 32 / 8). */
+  inPeers?: number;
+  outPeers?: number;
+  /** `--reserved-nodes`, `--reserved-only`. */
+  reservedNodes?: string[];
+  reservedOnly?: boolean;
+  /** `--allow-private-ip` / `--no-private-ip`; undefined: allowed on Development and Local chains, refused on Live ones (Substrate's rule). */
+  allowPrivateIp?: boolean;
+  /** `--discover-local` / `--no-discover-local` (mDNS); undefined: on for Development and Local chains, off for Live ones. */
+  discoverLocal?: boolean;
+  /** `--public-addr`. */
+  publicAddresses?: string[];
+}
+
+/** Whether a chain type is a development or local one, where private addresses and mDNS are the norm. */
+function isLocalChainType(chainType: string): boolean {
+  return chainType === "Development" || chainType === "Local";
 }
 
 /** Verifies a synced block's justification and finalizes it (BLS gadget or dev instant finality). */
@@ -65,7 +85,20 @@ export class NetworkService {
     const metrics = deps.register ? createNetworkMetrics(deps.register) : null;
     const nodeKey = opts.nodeKey ?? loadOrCreateNodeKey(nodeKeyPath(opts.basePath, opts.chainId));
     this.host = new NetworkHost(
-      { port: opts.port, listenHost: opts.listenHost, bootnodes: opts.bootnodes, nodeKey },
+      {
+        port: opts.port,
+        listenHost: opts.listenHost,
+        bootnodes: opts.bootnodes,
+        nodeKey,
+        protocolId: opts.protocolId,
+        inPeers: opts.inPeers,
+        outPeers: opts.outPeers,
+        reservedNodes: opts.reservedNodes,
+        reservedOnly: opts.reservedOnly,
+        allowPrivateIp: opts.allowPrivateIp ?? isLocalChainType(opts.chainType),
+        discoverLocal: opts.discoverLocal ?? isLocalChainType(opts.chainType),
+        publicAddresses: opts.publicAddresses,
+      },
       {
         chain,
         blocks: {
