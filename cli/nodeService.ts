@@ -43,6 +43,7 @@ export class NodeService {
         pool: node.pool,
         network: node.network,
         readings: node.readings,
+        executive: node.executive,
         spec: node.spec,
         runtimeConfig: node.runtimeConfig,
         nodeName: node.name,

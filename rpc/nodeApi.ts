@@ -3,7 +3,7 @@ import type { Chain } from "../node/chain/chain.ts";
 import type { NetworkService } from "../node/network/networkService.ts";
 import type { ReadingsPool } from "../node/readings/readingsPool.ts";
 import type { TxPool } from "../node/txpool/index.ts";
-import type { RuntimeConfig } from "../runtime/api.ts";
+import type { Executive, RuntimeConfig } from "../runtime/api.ts";
 import type { AuthorKeystore } from "./namespaces/author.ts";
 
 /** What the RPC namespaces need from the node. */
@@ -11,6 +11,8 @@ export interface RpcNodeApi {
   chain: Pick<Chain, "best" | "finalized" | "genesisHash" | "header" | "block" | "justification" | "hashAt" | "stateAt" | "on" | "off">;
   pool: Pick<TxPool, "submit" | "watch" | "pending" | "status" | "nextNonce">;
   readings: ReadingsPool;
+  /** Fee estimates (`payment_queryInfo`). */
+  executive: Pick<Executive, "queryInfo">;
   /** Null when the node runs without networking. */
   network: Pick<NetworkService, "peers" | "host"> | null;
   spec: ChainSpec;

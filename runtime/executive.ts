@@ -199,6 +199,16 @@ export class Executive {
     return { xt: checked.xt, accountNonce: checked.accountNonce, tip: checked.tip, validUntil: lastValidBlock(checked.xt.mortality) };
   }
 
+  /**
+   * What an extrinsic would weigh and pay (Substrate's `payment_queryInfo`) in the block after
+   * `state`: its call's weight and the fee without tip. The signature is not checked, so a wallet
+   * can price a draft signed with zeros; everything else is (size, decoding, call, mortality).
+   */
+  queryInfo(state: StateReader, bytes: Uint8Array, nextBlockNumber: number): { weight: bigint; partialFee: bigint } {
+    const checked = this.check(state, Config.get(state), bytes, nextBlockNumber, false);
+    return { weight: checked.weight, partialFee: checked.fee };
+  }
+
   private check(state: StateReader, config: RuntimeConfig, bytes: Uint8Array, blockNumber: number, verifySignature: boolean): CheckedExtrinsic {
     if (bytes.length > config.maxExtrinsicBytes) {
       throw new InvalidTransaction({ code: "EXHAUSTS_RESOURCES", reason: `extrinsic of ${bytes.length} bytes exceeds ${config.maxExtrinsicBytes}` });

@@ -5,6 +5,7 @@ import { registerChainRpc } from "./chain.ts";
 import { registerControlRpc } from "./control.ts";
 import { registerDevicesRpc } from "./devices.ts";
 import { faultControlsEnabled, registerDevFaultsRpc } from "./devFaults.ts";
+import { registerPaymentRpc } from "./payment.ts";
 import { registerPogRpc } from "./pog.ts";
 import { registerRecsRpc } from "./recs.ts";
 import { registerRewardsRpc } from "./rewards.ts";
@@ -17,6 +18,7 @@ export function registerNodeRpc(server: RpcServer, api: RpcNodeApi): void {
   registerChainRpc(server, api);
   registerStateRpc(server, api);
   registerAuthorRpc(server, api);
+  registerPaymentRpc(server, api);
   registerDevicesRpc(server, api);
   registerPogRpc(server, api);
   registerRecsRpc(server, api);

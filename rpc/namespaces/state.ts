@@ -1,4 +1,6 @@
 import { toHex } from "../../primitives/bytes.ts";
+import { EventPhase } from "../../primitives/codec/index.ts";
+import { decodeEvent, system } from "../../runtime/api.ts";
 import { invalidParams } from "../errors.ts";
 import type { RpcNodeApi } from "../nodeApi.ts";
 import type { RpcServer } from "../server/index.ts";
@@ -15,7 +17,30 @@ function expectKeys(keys: unknown): Uint8Array[] {
   return keys.map((k, i) => expectHex(k, `keys[${i}]`, { maxLength: 1024 }));
 }
 
+const PHASE_NAMES: Readonly<Record<number, string>> = {
+  [EventPhase.Initialization]: "initialization",
+  [EventPhase.ApplyExtrinsic]: "applyExtrinsic",
+  [EventPhase.Finalization]: "finalization",
+};
+
 export function registerStateRpc(server: RpcServer, api: RpcNodeApi): void {
+  /**
+   * `state_getEvents(at?)`: the block's events, decoded — `{ block, events: [{ phase, extrinsicIndex,
+   * module, name, data }] }`, `extrinsicIndex` null outside `applyExtrinsic`, `data` the event's
+   * fields (amounts as decimal strings, bytes and accounts as 0x-hex). Substrate clients decode the
+   * `system.Events` storage with metadata; this node has none, so it decodes for them.
+   */
+  server.addMethod("state_getEvents", {
+    handler: (params) => {
+      const { hash, state } = stateAtParam(api, positional(params, 1)[0]);
+      const events = system.events(state).map((record) => {
+        const { module, name, data } = decodeEvent(record);
+        const phase = PHASE_NAMES[record.phase];
+        return { phase, extrinsicIndex: record.phase === EventPhase.ApplyExtrinsic ? record.extrinsicIndex : null, module, name, data };
+      });
+      return { block: toHex(hash), events };
+    },
+  });
   server.addMethod("state_getStorage", {
     handler: (params) => {
       const [key, at] = positional(params, 2);
