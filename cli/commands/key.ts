@@ -10,7 +10,9 @@ import { decodeAddress, decodeSs58, encodeAddress, isUsableSs58Prefix, networkNa
 import type { DecodedSs58 } from "../../primitives/keys/ss58.ts";
 import { keypairFromSuri, miniSecretFromPhrase } from "../../primitives/keys/suri.ts";
 import { staking } from "../../runtime/api.ts";
-import { selectChainSpec } from "../chainSelection.ts";
+import { selectBasePath, selectChainSpec } from "../chainSelection.ts";
+import { decodeSessionKeys, encodeSessionKeys, openNodeKeystore, parseKeyType, type Keystore, type KeyType } from "../keystore.ts";
+import { readSecret } from "../secretInput.ts";
 import { oneOf } from "../flagValues.ts";
 
 /**
@@ -248,6 +250,71 @@ interface ParsedOptions {
   words?: number;
   stash?: string;
   chain?: string;
+  dev?: boolean;
+  basePath?: string;
+  keystorePath?: string;
+  keyType?: KeyType;
+  suri?: string;
+  suriFile?: string;
+}
+
+/** The environment variable `key insert` reads the secret URI from when no other source is given. */
+export const SURI_ENV = "ARKREEN_SURI";
+
+/** The keystore `key insert` and `key generate-session-keys` write to: the node's, as `run` would open it. */
+function keystoreFor(opts: ParsedOptions): { keystore: Keystore; genesisHash: () => Uint8Array; chainId: string } {
+  const spec = selectChainSpec({ chain: opts.chain, dev: opts.dev });
+  const basePath = selectBasePath({ basePath: opts.basePath }) as string;
+  const { keystore } = openNodeKeystore({ keystorePath: opts.keystorePath, basePath, chainId: spec.id });
+  return { keystore, genesisHash: () => buildGenesisBlock(spec).hash, chainId: spec.id };
+}
+
+function keystoreOptions(command: Command): Command {
+  return command
+    .option("--chain <id-or-path>", "the chain whose keystore to use: dev, local, or a chain spec JSON file (default: local)")
+    .option("--dev", "--chain dev")
+    .option("-d, --base-path <path>", "the node's base path (default: ~/.local/share/arkreen-node)")
+    .option("--keystore-path <path>", "the keystore directory (default: <base-path>/chains/<chain id>/keystore)");
+}
+
+/** What `key insert` prints: the key type and public key stored (never the secret). */
+export function insertKeyOutput(keystore: Keystore, keyType: KeyType, suri: string): string {
+  const publicKey = keystore.insert(keyType, suri);
+  const address = keyType === "aura" ? ` (${encodeAddress(publicKey)})` : "";
+  return `Inserted ${keyType} key ${toHex(publicKey)}${address} into ${keystore.path}`;
+}
+
+/**
+ * What `key generate-session-keys` prints: new `aura` and `gran` keys, stored in the keystore, as
+ * the session-keys blob `aura ++ gran` — with the proofs of possession appended when `stash` is
+ * given, the one blob `tx staking.validate --session-keys` takes. Nothing secret is printed.
+ */
+export function generateSessionKeysOutput(keystore: Keystore, opts: { stash?: Uint8Array; genesisHash: () => Uint8Array; outputType: OutputType; network?: number }): string {
+  const keys = keystore.rotateSessionKeys();
+  const publicBlob = encodeSessionKeys(keys);
+  const proof = opts.stash === undefined ? null : keystore.proveSessionKeys(keys, opts.stash, opts.genesisHash());
+  const blob = proof === null ? publicBlob : new Uint8Array([...publicBlob, ...proof]);
+  const decoded = decodeSessionKeys(blob);
+  if (opts.outputType === "json") {
+    const fields: Record<string, string> = { sessionKeys: toHex(blob), authoringKey: toHex(keys.authoringKey), finalityKey: toHex(keys.finalityKey) };
+    if (decoded.proof !== null) {
+      fields.authoringKeyProof = toHex(decoded.proof.authoringKeyProof);
+      fields.finalityKeyProof = toHex(decoded.proof.finalityKeyProof);
+    }
+    return sortedJson(fields);
+  }
+  const prefix = opts.network ?? SS58_DEFAULT_PREFIX;
+  const lines = [
+    `Session keys stored in ${keystore.path}:`,
+    `  aura (authoring): ${toHex(keys.authoringKey)} (${encodeAddress(keys.authoringKey, prefix)})`,
+    `  gran (finality):  ${toHex(keys.finalityKey)}`,
+  ];
+  if (opts.stash === undefined) {
+    lines.push(`Session keys: ${toHex(blob)}`, `(no proofs of possession: staking.validate needs them; pass --stash <address> to make keys with them)`);
+  } else {
+    lines.push(`Session keys with proofs for stash ${encodeAddress(opts.stash, prefix)}: ${toHex(blob)}`);
+  }
+  return lines.join("\n");
 }
 
 function errorMessage(error: unknown): string {
@@ -302,5 +369,32 @@ export function keyCommand(io: KeyCommandIo = processIo): Command {
       });
     });
 
-  return key.addCommand(generate).addCommand(inspect).addCommand(sessionKeys);
+  const insert = keystoreOptions(new Command("insert"))
+    .description("Store a key in the node's keystore (one file, mode 600): the secret URI from --suri-file, $" + SURI_ENV + ", standard input, or --suri")
+    .requiredOption("--key-type <type>", "aura (ed25519 authoring key) or gran (BLS finality key, derived from the seed the URI names)", parseKeyType)
+    .option("--suri <suri>", "the secret URI; - reads standard input. On the command line any local user sees it: prefer --suri-file or $" + SURI_ENV)
+    .option("--suri-file <path>", "a file (mode 600) holding the secret URI")
+    .configureOutput(output)
+    .action((opts: ParsedOptions, command: Command) => {
+      run(command, () => {
+        const suri = readSecret({ what: "secret URI", value: { flag: "--suri", text: opts.suri }, file: { flag: "--suri-file", path: opts.suriFile }, envName: SURI_ENV, env: process.env, stdinFallback: true });
+        return insertKeyOutput(keystoreFor(opts).keystore, opts.keyType as KeyType, suri);
+      });
+    });
+
+  const generateSessionKeys = keystoreOptions(new Command("generate-session-keys"))
+    .description("Generate new session keys (aura, gran) into the node's keystore, offline, and print them as the blob staking.validate takes (author_rotateKeys' answer)")
+    .option("--stash <address>", "the stash that will submit staking.validate: the blob then carries the proofs of possession for it")
+    .addOption(new Option("-n, --network <network>", "network: SS58 prefix or name (default: substrate, 42)").argParser(parseNetwork))
+    .addOption(new Option("--output-type <type>", "output format: text or json").argParser(oneOf("output-type", ["text", "json"])).default("text"))
+    .configureOutput(output)
+    .action((opts: ParsedOptions, command: Command) => {
+      run(command, () => {
+        const stash = opts.stash === undefined ? undefined : decodeAddress(opts.stash);
+        const { keystore, genesisHash } = keystoreFor(opts);
+        return generateSessionKeysOutput(keystore, { stash, genesisHash, outputType: opts.outputType, network: opts.network });
+      });
+    });
+
+  return key.addCommand(generate).addCommand(inspect).addCommand(sessionKeys).addCommand(insert).addCommand(generateSessionKeys);
 }
