@@ -77,11 +77,17 @@ describe("e2e: validators with their own keys on a Live chain", function () {
     });
   });
 
-  it("refuses to start a dev key, a key file others can read, or --validator without a key", async () => {
+  it("--validator with no session keys in the keystore warns and follows the chain instead of failing", async () => {
+    const node = await scope.startNode({ chain: specPath, basePath: scope.tempDir("nokeys"), args: ["--validator"], prometheus: false });
+    await node.proc.waitForOutput(/--validator: no aura \(authoring\) and gran \(finality\) session key in \S+keystore: this node follows the chain/, 10_000);
+    assert.equal((await node.rpc<{ isSyncing: boolean }>("system_health")).isSyncing !== undefined, true);
+    assert.deepEqual(await node.stop(10_000), { code: 0, signal: null });
+  });
+
+  it("refuses to start a dev key or a key file others can read", async () => {
     const cases: Array<[string[], RegExp]> = [
       [["--alice"], /dev key, whose secret anyone can derive: refused on a Live chain/],
       [["--validator", "--authoring-key", "//Charlie//validator"], /dev key.*refused on a Live chain/],
-      [["--validator"], /--validator needs an authoring key/],
     ];
     const loose = join(scope.tempDir("loose"), "validator.key");
     writeFileSync(loose, SURIS[0]);
