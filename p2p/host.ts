@@ -136,7 +136,17 @@ export class NetworkHost extends EventEmitter<NetworkHostEvents> {
     this.reputation = new PeerReputation({ banDurationMs: opts.banDurationMs }, { logger: this.log, metrics: deps.metrics, now, disconnect });
     this.handshake = new StatusHandshake(
       { statusTimeoutMs: opts.statusTimeoutMs },
-      { chain: deps.chain, libp2p: () => this.node, reputation: this.reputation, disconnect, onStatus: (peer) => this.emit("peer:status", peer), logger: this.log, metrics: deps.metrics, now },
+      {
+        chain: deps.chain,
+        libp2p: () => this.node,
+        reputation: this.reputation,
+        disconnect,
+        onStatus: (peer) => this.emit("peer:status", peer),
+        logger: this.log,
+        metrics: deps.metrics,
+        now,
+        kadProtocol: kadProtocol(opts.protocolId ?? `arkreen-${genesisPrefix(deps.chain.genesisHash)}`),
+      },
     );
     this.blockServer = new BlockServer({ blocksTimeoutMs: opts.blocksTimeoutMs }, { blocks: deps.blocks, reputation: this.reputation, logger: this.log, metrics: deps.metrics, now });
     this.bootnodes = opts.bootnodes.map((address) => parsePeerAddress(address, "bootnode").address);
@@ -251,8 +261,9 @@ export class NetworkHost extends EventEmitter<NetworkHostEvents> {
       { fillIntervalMs: this.opts.discoveryFillIntervalMs, walkMinIntervalMs: this.opts.discoveryWalkMinIntervalMs },
       {
         libp2p: () => this.node,
-        wantsOutbound: () => peerSet.wantsOutbound(this.connectedPeers("outbound")),
-        outboundShortfall: () => peerSet.opts.outPeers - this.connectedPeers("outbound"),
+        // Out slots hold peers of our chain: a DHT-only connection (a query to a peer) takes none.
+        wantsOutbound: () => peerSet.wantsOutbound(this.connectedPeers("outbound", undefined, true)),
+        outboundShortfall: () => peerSet.opts.outPeers - this.connectedPeers("outbound", undefined, true),
         mayDial: (peer) => !refused(peer),
         logger: this.log,
       },
@@ -371,11 +382,15 @@ export class NetworkHost extends EventEmitter<NetworkHostEvents> {
     return this.peerSet.reservedPeers();
   }
 
-  /** Peers with a connection in this direction, reserved peers not counted (`except`: one peer left out). */
-  private connectedPeers(direction: "inbound" | "outbound", except?: string): number {
+  /**
+   * Peers with a connection in this direction, reserved peers not counted (`except`: one peer left
+   * out; `chainPeersOnly`: only peers that completed the status handshake).
+   */
+  private connectedPeers(direction: "inbound" | "outbound", except?: string, chainPeersOnly = false): number {
     const peers = new Set<string>();
     for (const connection of this.node?.getConnections() ?? []) {
       const peer = connection.remotePeer.toString();
+      if (chainPeersOnly && this.handshake.peerStatus(peer) === undefined) continue;
       if (connection.direction === direction && peer !== except && !this.peerSet.isReserved(peer)) peers.add(peer);
     }
     return peers.size;

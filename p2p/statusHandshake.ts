@@ -47,7 +47,15 @@ export interface StatusHandshakeDeps {
   logger: Logger;
   metrics: NetworkMetrics | null;
   now: () => number;
+  /**
+   * Our Kademlia protocol: a peer that speaks it but no status protocol at all is a DHT client (a
+   * stock libp2p peer looking up our peers), kept connected but never a chain peer.
+   */
+  kadProtocol?: string;
 }
+
+/** How long we wait for a peer's identify before judging which protocols it speaks. */
+const IDENTIFY_WAIT_MS = 2000;
 
 /**
  * The status protocol, both sides: on connect (and every `statusIntervalMs`) each side sends its
@@ -113,10 +121,44 @@ export class StatusHandshake {
       // Our status protocol id carries our genesis prefix: a peer that does not speak it is on
       // another chain and will never be useful. A slow or broken handshake costs score and the
       // connection; the peer may come back.
-      if (code === "PROTOCOL_UNSUPPORTED") this.deps.reputation.report(peer.toString(), "wrong_genesis");
-      else this.deps.reputation.report(peer.toString(), code === "REQUEST_TIMEOUT" ? "request_timeout" : "bad_status");
+      if (code === "PROTOCOL_UNSUPPORTED") {
+        if (await this.isDhtClient(node, peer)) {
+          this.deps.logger.debug("DHT-only peer (no status protocol)", { peer: peer.toString() });
+          return;
+        }
+        this.deps.reputation.report(peer.toString(), "wrong_genesis");
+      } else this.deps.reputation.report(peer.toString(), code === "REQUEST_TIMEOUT" ? "request_timeout" : "bad_status");
       void this.deps.disconnect(peer.toString());
     }
+  }
+
+  /**
+   * Whether a peer that does not speak our status protocol speaks our DHT and no other chain's
+   * status protocol (`/arkreen/<prefix>/status/1`): such a peer only looks peers up. One that
+   * speaks another chain's status protocol is of another chain, whatever DHT it shares with us.
+   */
+  private async isDhtClient(node: Libp2p, peer: PeerId): Promise<boolean> {
+    const kad = this.deps.kadProtocol;
+    if (kad === undefined) return false;
+    const protocols = async (): Promise<string[]> => (await node.peerStore.get(peer).catch(() => null))?.protocols ?? [];
+    let spoken = await protocols();
+    if (!spoken.includes(kad)) {
+      // Identify may still be running (the store then holds only the protocols negotiated so far).
+      await new Promise<void>((resolve) => {
+        const done = (): void => {
+          clearTimeout(timer);
+          node.removeEventListener("peer:identify", onIdentify);
+          resolve();
+        };
+        const onIdentify = (event: CustomEvent<{ peerId: PeerId }>): void => {
+          if (event.detail.peerId.equals(peer)) done();
+        };
+        const timer = setTimeout(done, IDENTIFY_WAIT_MS);
+        node.addEventListener("peer:identify", onIdentify);
+      });
+      spoken = await protocols();
+    }
+    return spoken.includes(kad) && !spoken.some((p) => /^\/arkreen\/[^/]+\/status\//.test(p));
   }
 
   /** Answers a peer's status request with ours. */
