@@ -6,6 +6,12 @@
  * `SYNC_BLOCKS` blocks and measures how fast a fresh non-validator node syncs them (blocks/s,
  * from its RPC being up to its best reaching the validators' best at its start).
  *
+ * Then, on a fresh network (`discovery` rows): 4 validators and 12 non-validators (16 nodes by
+ * default), every one told only of the first validator's address: the time until every node has
+ * its target peer count (`min(--out-peers, nodes − 1)`, found through the DHT), and how long each
+ * block takes to reach all of them by gossip (p50/p99 over blocks, from the first node's new-head
+ * notification to the last one's). `ARKREEN_BENCH_NETWORK_ONLY=discovery` runs that part alone.
+ *
  * The slot is short (`SLOT_MS`) so that the 1,000+ blocks for the sync figure are produced in
  * minutes; both figures are per block, so they carry over to longer slots (where finality lag in
  * blocks is, if anything, smaller).
@@ -14,7 +20,8 @@ import { ProcessScope, sleep, waitUntil } from "../../harness/process.ts";
 import { accountOf, heads, signedTransfer, AKRE } from "../../harness/devChain.ts";
 import { allHeads, percentile, startLocalNet } from "../../harness/localNet.ts";
 import type { DevAccountName } from "../../primitives/keys/devAccounts.ts";
-import type { BenchRow, Scenario } from "../harness.ts";
+import type { BenchRow, Scenario, ScenarioContext } from "../harness.ts";
+import type { NodeProcess } from "../../harness/process.ts";
 
 /**
  * 500 ms: short enough to produce 1,000 blocks in about 8.5 minutes, long enough that four node
@@ -29,15 +36,90 @@ const SYNC_BLOCKS = Number(process.env.ARKREEN_BENCH_NETWORK_SYNC_BLOCKS ?? 1000
 const TRANSFERS_PER_SEC = 20;
 /** Senders that are not validators, so that no bond or author reward touches their nonces. */
 const SENDERS: DevAccountName[] = ["Eve", "Ferdie"];
+/** Nodes of the discovery run: 4 validators and the rest followers. */
+const DISCOVERY_NODES = Number(process.env.ARKREEN_BENCH_NETWORK_DISCOVERY_NODES ?? 16);
+/** Blocks whose propagation is timed. */
+const PROPAGATION_BLOCKS = Number(process.env.ARKREEN_BENCH_NETWORK_PROPAGATION_BLOCKS ?? 40);
+/** Substrate's `--out-peers` default, which discovery fills. */
+const OUT_PEERS = 8;
+
+/** When each block number's new head reached each node (`chain_subscribeNewHeads` over WebSocket). */
+function watchHeads(nodes: readonly NodeProcess[], arrivals: Map<number, number[]>): WebSocket[] {
+  return nodes.map((node) => {
+    const ws = new WebSocket(node.wsUrl);
+    ws.onopen = () => ws.send(JSON.stringify({ jsonrpc: "2.0", id: 1, method: "chain_subscribeNewHeads", params: [] }));
+    ws.onmessage = (event) => {
+      const at = performance.now();
+      const message = JSON.parse(String(event.data)) as { params?: { result?: { number?: string } } };
+      const number = message.params?.result?.number;
+      if (number === undefined) return;
+      const n = Number.parseInt(number, 16);
+      const list = arrivals.get(n) ?? [];
+      list.push(at);
+      arrivals.set(n, list);
+    };
+    return ws;
+  });
+}
+
+/** 4 validators + followers told only of the first: time to the target peer count, block propagation p50/p99. */
+async function discoveryRun(ctx: ScenarioContext): Promise<{ rows: BenchRow[]; notes: string[] }> {
+  const scope = new ProcessScope();
+  try {
+    ctx.log(`discovery: 4 validators + ${DISCOVERY_NODES - 4} followers, each told only of the first (slot ${SLOT_MS} ms)…`);
+    const started = performance.now();
+    const net = await startLocalNet(scope, { slotMs: SLOT_MS, bootnodes: "first" });
+    const followers: NodeProcess[] = [];
+    for (let i = 0; i < DISCOVERY_NODES - 4; i++) followers.push(await net.startFollower(`follower${i + 1}`));
+    const nodes = [...net.nodes, ...followers];
+    const target = Math.min(OUT_PEERS, nodes.length - 1);
+    const startedAll = performance.now();
+    await waitUntil(
+      async () => (await Promise.all(nodes.map((n) => n.rpc<unknown[]>("system_peers")))).every((p) => p.length >= target),
+      180_000,
+      `≥ ${target} peers on all ${nodes.length} nodes`,
+      250,
+    );
+    const connectedMs = performance.now() - startedAll;
+    const sinceFirstMs = performance.now() - started;
+    ctx.log(`every node has ≥ ${target} peers ${(connectedMs / 1000).toFixed(1)} s after the last one started; timing ${PROPAGATION_BLOCKS} blocks' propagation…`);
+    const arrivals = new Map<number, number[]>();
+    const sockets = watchHeads(nodes, arrivals);
+    const from = (await heads(nodes[0])).best.number + 2;
+    await waitUntil(() => [...Array(PROPAGATION_BLOCKS).keys()].every((i) => (arrivals.get(from + i)?.length ?? 0) >= nodes.length), (PROPAGATION_BLOCKS + 30) * SLOT_MS * 2, "blocks on every node", 100);
+    for (const ws of sockets) ws.close();
+    const spreads = [...Array(PROPAGATION_BLOCKS).keys()]
+      .map((i) => arrivals.get(from + i) as number[])
+      .map((times) => Math.max(...times) - Math.min(...times))
+      .sort((a, b) => a - b);
+    const p50 = Number(percentile(spreads, 50).toFixed(1));
+    const p99 = Number(percentile(spreads, 99).toFixed(1));
+    return {
+      rows: [
+        row("discovery-target-peers", nodes.length, connectedMs, { ms: Math.round(connectedMs), sinceFirstStartMs: Math.round(sinceFirstMs), targetPeers: target }),
+        row("block-propagation", spreads.length, spreads.reduce((a, b) => a + b, 0), { p50Ms: p50, p99Ms: p99, maxMs: Number(spreads[spreads.length - 1].toFixed(1)), nodes: nodes.length, slotMs: SLOT_MS }),
+      ],
+      notes: [
+        `${nodes.length} nodes (4 validators) told only of one bootnode reached ≥ ${target} peers each ${(connectedMs / 1000).toFixed(1)} s after the last one started ` +
+          `(${(sinceFirstMs / 1000).toFixed(1)} s after the first); a block reached all of them in p50 ${p50} ms, p99 ${p99} ms (${spreads.length} blocks, first to last new-head notification).`,
+      ],
+    };
+  } finally {
+    await scope.dispose();
+  }
+}
 
 function row(name: string, count: number, ms: number, extra: Record<string, unknown>): BenchRow {
   return { name, opsPerSec: Number(((count / ms) * 1000).toFixed(2)), perOpUs: Number(((ms * 1000) / Math.max(count, 1)).toFixed(0)), n: count, ...extra };
 }
 
 export const scenario: Scenario = {
-  description: "4 validators on loopback with transfer load: blocks finalized per minute, finality lag p50/p99, a fresh node's sync speed",
+  description:
+    "4 validators on loopback with transfer load: blocks finalized per minute, finality lag p50/p99, a fresh node's sync speed; 16 nodes told of one bootnode: time to the target peer count, block propagation p50/p99",
 
   async run(ctx) {
+    const discovery = await discoveryRun(ctx);
+    if (process.env.ARKREEN_BENCH_NETWORK_ONLY === "discovery") return discovery;
     const scope = new ProcessScope();
     try {
       ctx.log(`starting 4 validators (chain local, slot ${SLOT_MS} ms)…`);
@@ -101,8 +183,9 @@ export const scenario: Scenario = {
         row("fresh-node-sync", target, syncMs, { slotMs: SLOT_MS }),
       ];
       return {
-        rows,
+        rows: [...rows, ...discovery.rows],
         notes: [
+          ...discovery.notes,
           `Finality under ${TRANSFERS_PER_SEC} transfers/s to node 1, slot ${SLOT_MS} ms: ${perMinute} blocks finalized per minute ` +
             `(${finalized} of ${produced} produced in ${(loadMs / 1000).toFixed(0)} s), best − finalized p50 ${lagP50}, p99 ${lagP99} (${lags.length} samples over 4 nodes); ${included} of ${submitted} transfers included.`,
           `A fresh non-validator node synced ${target} blocks in ${(syncMs / 1000).toFixed(1)} s: ${rows[1].opsPerSec} blocks/s.`,
