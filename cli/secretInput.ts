@@ -21,6 +21,13 @@ export class SecretInputError extends ArkreenError<SecretInputErrorType> {}
  * open descriptor, so it is the mode of the file actually read).
  */
 export function readSecretFile(path: string, what: string): string {
+  const text = Buffer.from(readSecretFileBytes(path, what)).toString("utf8").trimEnd();
+  if (text === "") throw new SecretInputError({ code: "SECRET_FILE_UNREADABLE", path, reason: "empty" }, `the ${what} file ${path} is empty`);
+  return text;
+}
+
+/** The bytes of the owner-only file `path` (`readSecretFile`'s checks), for secrets stored raw (a node key written with `--bin`). */
+export function readSecretFileBytes(path: string, what: string): Uint8Array {
   let fd: number;
   try {
     fd = openSync(path, "r");
@@ -34,9 +41,9 @@ export function readSecretFile(path: string, what: string): string {
       const mode = (stat.mode & 0o777).toString(8).padStart(4, "0");
       throw new SecretInputError({ code: "SECRET_FILE_TOO_OPEN", path, mode }, `permissions ${mode} for the ${what} file ${path} are too open: it must be readable by its owner only (chmod 600 ${path})`);
     }
-    const text = readFileSync(fd, "utf8").trimEnd();
-    if (text === "") throw new SecretInputError({ code: "SECRET_FILE_UNREADABLE", path, reason: "empty" }, `the ${what} file ${path} is empty`);
-    return text;
+    const bytes = new Uint8Array(readFileSync(fd));
+    if (bytes.length === 0) throw new SecretInputError({ code: "SECRET_FILE_UNREADABLE", path, reason: "empty" }, `the ${what} file ${path} is empty`);
+    return bytes;
   } finally {
     closeSync(fd);
   }

@@ -19,6 +19,7 @@ import {
 import { DEFAULT_IN_PEERS, DEFAULT_OUT_PEERS, parseNodeKeyHex } from "../../p2p/index.ts";
 import type { ArkreenNode } from "../../node/service.ts";
 import { oneOf } from "../flagValues.ts";
+import { readSecretFileBytes } from "../secretInput.ts";
 import { NodeService } from "../nodeService.ts";
 import { DatabaseError } from "../../node/db/database.ts";
 import { clockOffsetFromEnv } from "../../node/clock.ts";
@@ -62,6 +63,7 @@ interface RunFlags {
   listenAddr?: string;
   bootnodes?: string[];
   nodeKey?: string;
+  nodeKeyFile?: string;
   inPeers: number;
   outPeers: number;
   reservedNodes?: string[];
@@ -106,7 +108,8 @@ export function addRunOptions(program: Command): Command {
     .addOption(new Option("--port <port>", "p2p TCP port").default(30333).argParser(port))
     .option("--listen-addr <ip>", "p2p listen address (default 0.0.0.0)")
     .option("--bootnodes <multiaddr...>", "peers to connect to at start, /ip4/…/tcp/…/p2p/<peer id>")
-    .option("--node-key <hex>", "the 32-byte ed25519 secret of the node's libp2p identity (default: persisted under the base path)")
+    .option("--node-key <hex>", "the 32-byte ed25519 secret of the node's libp2p identity, on the command line: prefer --node-key-file (default: persisted under the base path)")
+    .option("--node-key-file <path>", "file (mode 600) holding the node key, 32 raw bytes or hex, as `key generate-node-key --file` writes it")
     .addOption(new Option("--in-peers <n>", "inbound peers kept at most (reserved peers not counted)").default(DEFAULT_IN_PEERS).argParser(peerCount("in-peers")))
     .addOption(new Option("--out-peers <n>", "outbound peers discovery (Kademlia DHT, mDNS) keeps dialling for").default(DEFAULT_OUT_PEERS).argParser(peerCount("out-peers")))
     .option("--reserved-nodes <multiaddr...>", "peers always kept connected, outside the in/out limits, /ip4/…/tcp/…/p2p/<peer id>")
@@ -261,6 +264,16 @@ function portInUse(error: unknown, flags: RunFlags): Error | null {
   return new Error(`port ${busy} is in use`);
 }
 
+/** `--node-key-file` (raw 32 bytes or hex, owner-only) or `--node-key`; null: the one persisted under the base path. */
+function selectNodeKey(flags: RunFlags): Uint8Array | null {
+  if (flags.nodeKey !== undefined && flags.nodeKeyFile !== undefined) throw new Error("give --node-key or --node-key-file, not both");
+  if (flags.nodeKeyFile !== undefined) {
+    const bytes = readSecretFileBytes(flags.nodeKeyFile, "node key");
+    return bytes.length === 32 ? bytes : parseNodeKeyHex(Buffer.from(bytes).toString("utf8"));
+  }
+  return flags.nodeKey !== undefined ? parseNodeKeyHex(flags.nodeKey) : null;
+}
+
 /** Starts the node and keeps it running until SIGINT/SIGTERM, or until a database write fails. */
 export async function runNode(flags: RunFlags): Promise<void> {
   const logger = createLogger({ level: flags.log.level, targets: flags.log.targets, format: flags.logFormat });
@@ -290,7 +303,7 @@ export async function runNode(flags: RunFlags): Promise<void> {
         port: flags.port,
         listenHost: flags.listenAddr ?? "0.0.0.0",
         bootnodes: flags.bootnodes ?? [],
-        nodeKey: flags.nodeKey ? parseNodeKeyHex(flags.nodeKey) : null,
+        nodeKey: selectNodeKey(flags),
         ...discoveryOpts(flags),
       },
       clockOffsetMs: clockOffsetFromEnv(),

@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
+import { chmodSync } from "node:fs";
 import { createServer, type Server } from "node:net";
+import { join } from "node:path";
 import { freePorts, ProcessScope } from "../../harness/process.ts";
 
 /** Holds `port` on `host` as another program would. */
@@ -53,5 +55,23 @@ describe("e2e: operator conventions — a port in use, Substrate flags without a
     }
     const node = await scope.startNode({ args: ["--dev", "--no-telemetry", "--no-hardware-benchmarks"] });
     assert.equal(typeof (await node.rpc<string>("system_name", [])), "string");
+  });
+
+  it("--node-key-file: the identity `key generate-node-key --file` wrote (hex or --bin raw), refused when others may read the file", async () => {
+    const dir = scope.tempDir("node-key");
+    for (const bin of [false, true]) {
+      const file = join(dir, bin ? "node-key.bin" : "node-key.hex");
+      const generated = await scope.run(["key", "generate-node-key", "--file", file, ...(bin ? ["--bin"] : [])]);
+      assert.equal(generated.code, 0, generated.stderr);
+      const peerId = generated.stderr.trim();
+      const node = await scope.startNode({ args: ["--dev", "--node-key-file", file] });
+      assert.equal(await node.rpc<string>("system_localPeerId", []), peerId);
+      await node.stop(5000);
+    }
+    const open = join(dir, "node-key.hex");
+    chmodSync(open, 0o644);
+    const refused = await scope.run(["--dev", "--node-key-file", open]);
+    assert.equal(refused.code, 1);
+    assert.match(refused.stderr, /permissions 0644 for the node key file .* are too open: it must be readable by its owner only \(chmod 600 /);
   });
 });
