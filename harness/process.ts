@@ -338,15 +338,15 @@ export class ProcessScope {
     return dir;
   }
 
-  spawn(args: string[]): CliProcess {
-    const proc = new CliProcess(args, this.env());
+  spawn(args: string[], env: Record<string, string> = {}): CliProcess {
+    const proc = new CliProcess(args, { ...this.env(), ...env });
     this.processes.add(proc);
     return proc;
   }
 
-  /** Runs a CLI command to completion; kills it and rejects if it runs longer than `timeoutMs`. */
-  async run(args: string[], timeoutMs = 15_000): Promise<CliResult> {
-    const proc = this.spawn(args);
+  /** Runs a CLI command to completion (with `env` over the scope's); kills it and rejects if it runs longer than `timeoutMs`. */
+  async run(args: string[], timeoutMs = 15_000, env: Record<string, string> = {}): Promise<CliResult> {
+    const proc = this.spawn(args, env);
     try {
       const status = await proc.waitForExit(timeoutMs);
       return { ...status, stdout: proc.stdout, stderr: proc.stderr };

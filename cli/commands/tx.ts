@@ -12,6 +12,7 @@ import type { Ed25519Keypair } from "../../primitives/keys/ed25519.ts";
 import { validateArgsFromSessionKeys } from "../keystore.ts";
 import { readSecret } from "../secretInput.ts";
 import { readUri } from "./key.ts";
+import { rpcUrlOption } from "../flagValues.ts";
 
 /** The environment variable that may hold the signer's secret URI (`tx --signer`, `tx transfer --from`). */
 export const SIGNER_ENV = "ARKREEN_SIGNER";
@@ -26,7 +27,6 @@ function signerKeypair(flag: string, text: string | undefined, fileFlag: string,
 }
 
 const DECIMALS = 18;
-const DEFAULT_RPC = "ws://127.0.0.1:9944";
 
 async function withClient<T>(url: string, fn: (client: WsRpcClient) => Promise<T>): Promise<T> {
   const client = await WsRpcClient.connect(url);
@@ -99,7 +99,7 @@ export function txCommand(): Command {
     .option("--args <json>", "the call's arguments as a JSON object", "{}")
     .option("--session-keys <hex>", "staking.validate: the session keys with their proofs, as author_rotateKeys([stash]) or key generate-session-keys --stash print them")
     .option("--tip <AKRE>", "tip for the block author", "0")
-    .option("--rpc <url>", "node WebSocket RPC endpoint", DEFAULT_RPC)
+    .addOption(rpcUrlOption())
     .addHelpText("after", () => `\nCalls: ${callNames().join(", ")}`)
     .enablePositionalOptions()
     .action(async (call: string | undefined, flags: CallFlags) => {
@@ -114,7 +114,7 @@ export function txCommand(): Command {
     .requiredOption("--amount <AKRE>", "amount in AKRE, e.g. 1.5")
     .option("--tip <AKRE>", "tip for the block author", "0")
     .option("--keep-alive", "fail rather than take the sender below the existential deposit")
-    .option("--rpc <url>", "node WebSocket RPC endpoint", DEFAULT_RPC)
+    .addOption(rpcUrlOption())
     .action(transfer);
   return tx;
 }

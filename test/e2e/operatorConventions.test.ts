@@ -74,4 +74,15 @@ describe("e2e: operator conventions — a port in use, Substrate flags without a
     assert.equal(refused.code, 1);
     assert.match(refused.stderr, /permissions 0644 for the node key file .* are too open: it must be readable by its owner only \(chmod 600 /);
   });
+
+  it("the CLI's RPC subcommands find the node through $ARKREEN_RPC_URL when --rpc is not given", async () => {
+    const node = await scope.startNode({ args: ["--dev"] });
+    const bob = "5GoNkf6WdbxCFnPdAnYYQyCjAKPJgLNxXwPjwTh6DGg6gN3E";
+    const viaEnv = await scope.run(["tx", "transfer", "--from", "//Alice", "--to", bob, "--amount", "1"], 30_000, { ARKREEN_RPC_URL: node.wsUrl });
+    assert.equal(viaEnv.code, 0, viaEnv.stderr);
+    assert.match(viaEnv.stdout + viaEnv.stderr, /Included in block #\d+/);
+    const nowhere = await scope.run(["tx", "transfer", "--from", "//Alice", "--to", bob, "--amount", "1"], 30_000, { ARKREEN_RPC_URL: "ws://127.0.0.1:9" });
+    assert.notEqual(nowhere.code, 0, "the variable is what the command used");
+    await node.stop(5000);
+  });
 });
