@@ -3,10 +3,10 @@ import tseslint from "typescript-eslint";
 
 /*
  * The layers (docs/design.md, "Layers"): primitives ← runtime ← consensus / p2p / node ← rpc / cli,
- * with genesis (chain specs) beside the node. An import that goes the wrong way fails `npm run lint`
+ * with genesis (chain specs) beside the node and forecast (non-consensus models, read by rpc) beside it too. An import that goes the wrong way fails `npm run lint`
  * and therefore `npm test`; `test/unit/layering.test.ts` shows each rule refusing an import.
  */
-const FOLDERS = ["primitives", "runtime", "consensus", "p2p", "genesis", "node", "rpc", "cli", "harness", "benchmarks", "tools", "test"];
+const FOLDERS = ["primitives", "runtime", "consensus", "p2p", "genesis", "node", "forecast", "rpc", "client", "cli", "harness", "benchmarks", "tools", "test"];
 /** Refuses imports of any of `folders` (matched as a path segment of the import). */
 function onlyBelow(message, ...folders) {
   return { regex: `(^|/)(${folders.join("|")})/`, message };
@@ -14,6 +14,9 @@ function onlyBelow(message, ...folders) {
 const NOT_TEST = onlyBelow("only tests import test/: shared process and network helpers live in harness/", "test");
 /** Outside the runtime, a module's storage and internals are reached through runtime/api.ts only. */
 const RUNTIME_API_ONLY = { regex: "(^|/)runtime/(?!api\\.ts$)", message: "read the runtime through runtime/api.ts (its one API), not its modules' storage or internals" };
+/** The client library runs in browsers: the runtime's wire formats only (runtime/wire.ts), and no Node built-ins. */
+const RUNTIME_WIRE_ONLY = { regex: "(^|/)runtime/(?!wire\\.ts$)", message: "the client reads the runtime through runtime/wire.ts (its browser-safe wire formats)" };
+const NO_NODE_BUILTINS = { regex: "^(node:|ws$)", message: "client/ runs in browsers: no Node built-ins (use fetch, WebSocket, Uint8Array)" };
 const layer = (files, ...patterns) => ({ files, rules: { "no-restricted-imports": ["error", { patterns }] } });
 const above = (folder) => FOLDERS.slice(FOLDERS.indexOf(folder) + 1);
 
@@ -32,10 +35,12 @@ export default tseslint.config(
   },
   layer(["primitives/**/*.ts"], onlyBelow("primitives import nothing of the node", ...above("primitives"))),
   layer(["runtime/**/*.ts"], onlyBelow("the runtime imports only primitives/", ...above("runtime"))),
-  layer(["consensus/**/*.ts", "p2p/**/*.ts"], onlyBelow("consensus/ and p2p/ import only primitives/ and the runtime's API", "genesis", "node", "rpc", "cli", "harness", "benchmarks", "tools", "test"), RUNTIME_API_ONLY),
-  layer(["genesis/**/*.ts"], onlyBelow("genesis/ imports only primitives/ and the runtime's API", "consensus", "p2p", "node", "rpc", "cli", "harness", "benchmarks", "tools", "test"), RUNTIME_API_ONLY),
-  layer(["node/**/*.ts"], onlyBelow("node/ never imports rpc/, cli/ or tooling: the composition root (cli/) wires RPC to the node", "rpc", "cli", "harness", "benchmarks", "tools", "test"), RUNTIME_API_ONLY),
-  layer(["rpc/**/*.ts"], onlyBelow("rpc/ never imports cli/ or tooling", "cli", "harness", "benchmarks", "tools", "test"), RUNTIME_API_ONLY),
+  layer(["consensus/**/*.ts", "p2p/**/*.ts"], onlyBelow("consensus/ and p2p/ import only primitives/ and the runtime's API", "genesis", "node", "forecast", "rpc", "client", "cli", "harness", "benchmarks", "tools", "test"), RUNTIME_API_ONLY),
+  layer(["genesis/**/*.ts"], onlyBelow("genesis/ imports only primitives/ and the runtime's API", "consensus", "p2p", "node", "forecast", "rpc", "client", "cli", "harness", "benchmarks", "tools", "test"), RUNTIME_API_ONLY),
+  layer(["node/**/*.ts"], onlyBelow("node/ never imports rpc/, client/, forecast/, cli/ or tooling: the composition root (cli/) wires RPC to the node", "forecast", "rpc", "client", "cli", "harness", "benchmarks", "tools", "test"), RUNTIME_API_ONLY),
+  layer(["forecast/**/*.ts"], onlyBelow("forecast/ (non-consensus) imports only primitives/ and the runtime's API", "consensus", "p2p", "genesis", "node", "rpc", "client", "cli", "harness", "benchmarks", "tools", "test"), RUNTIME_API_ONLY),
+  layer(["rpc/**/*.ts"], onlyBelow("rpc/ never imports client/, cli/ or tooling", "client", "cli", "harness", "benchmarks", "tools", "test"), RUNTIME_API_ONLY),
+  layer(["client/**/*.ts"], onlyBelow("client/ imports only primitives/ and runtime/wire.ts", "consensus", "p2p", "genesis", "node", "forecast", "rpc", "cli", "harness", "benchmarks", "tools", "test"), RUNTIME_WIRE_ONLY, NO_NODE_BUILTINS),
   layer(["cli/**/*.ts"], onlyBelow("cli/ never imports tooling", "harness", "benchmarks", "tools", "test"), RUNTIME_API_ONLY),
   layer(["harness/**/*.ts", "benchmarks/**/*.ts", "tools/**/*.ts"], NOT_TEST),
   {

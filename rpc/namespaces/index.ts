@@ -5,6 +5,7 @@ import { registerChainRpc } from "./chain.ts";
 import { registerControlRpc } from "./control.ts";
 import { registerDevicesRpc } from "./devices.ts";
 import { faultControlsEnabled, registerDevFaultsRpc } from "./devFaults.ts";
+import { registerForecastRpc } from "./forecast.ts";
 import { registerPaymentRpc } from "./payment.ts";
 import { registerPogRpc } from "./pog.ts";
 import { registerRecsRpc } from "./recs.ts";
@@ -24,5 +25,6 @@ export function registerNodeRpc(server: RpcServer, api: RpcNodeApi): void {
   registerRecsRpc(server, api);
   registerRewardsRpc(server, api);
   registerControlRpc(server, api);
+  registerForecastRpc(server, api);
   if (faultControlsEnabled()) registerDevFaultsRpc(server, api);
 }
