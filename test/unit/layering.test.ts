@@ -28,6 +28,10 @@ describe("layering: imports that go the wrong way fail the lint", function () {
     ["primitives into runtime", "primitives/fixture.ts", 'import { value } from "../runtime/api.ts";', /primitives import nothing/],
     ["cli into test", "cli/fixture.ts", 'import { value } from "../test/utils/runtime.ts";', /never imports tooling/],
     ["benchmarks into test", "benchmarks/scenarios/fixture.ts", 'import { value } from "../../test/utils/runtime.ts";', /only tests import test\//],
+    ["node into forecast", "node/fixture.ts", 'import { value } from "../forecast/service.ts";', /node\/ never imports .*forecast\//],
+    ["runtime into forecast", "runtime/fixture.ts", 'import { value } from "../forecast/pv.ts";', /the runtime imports only primitives/],
+    ["forecast into node", "forecast/fixture.ts", 'import { value } from "../node/chain/types.ts";', /forecast\/ \(non-consensus\) imports only primitives/],
+    ["forecast into a module's storage", "forecast/fixture.ts", 'import { value } from "../runtime/modules/pog/storage.ts";', /through runtime\/api\.ts/],
     ["harness into test", "harness/fixture.ts", 'import { value } from "../test/utils/runtime.ts";', /only tests import test\//],
   ];
   for (const [name, file, line, message] of refused) {
@@ -44,6 +48,8 @@ describe("layering: imports that go the wrong way fail the lint", function () {
     ["rpc into node", "rpc/namespaces/fixture.ts", 'import { value } from "../../node/chain/types.ts";'],
     ["cli into rpc and node", "cli/fixture.ts", 'import { value } from "../rpc/server/index.ts";'],
     ["a test into anything", "test/unit/fixture.ts", 'import { value } from "../../runtime/modules/devices/storage.ts";'],
+    ["rpc into forecast", "rpc/namespaces/fixture.ts", 'import { value } from "../../forecast/service.ts";'],
+    ["forecast into primitives and the runtime's API", "forecast/fixture.ts", 'import { value } from "../runtime/api.ts";'],
     ["benchmarks into harness", "benchmarks/scenarios/fixture.ts", 'import { value } from "../../harness/process.ts";'],
   ];
   for (const [name, file, line] of allowed) {
