@@ -1,7 +1,27 @@
-/** Byte helpers shared by every layer. Hex strings are always `0x`-prefixed lower case. */
+/**
+ * Byte helpers shared by every layer. Hex strings are always `0x`-prefixed lower case. Plain
+ * JavaScript (no `Buffer`), so the client library can use them in browsers.
+ */
+
+const HEX_BYTE: readonly string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
+/** Value of a hex digit by its char code (0–9, a–f, A–F); -1 for anything else. */
+const HEX_DIGIT = new Int8Array(128).fill(-1);
+for (let i = 0; i < 16; i++) {
+  HEX_DIGIT["0123456789abcdef".charCodeAt(i)] = i;
+  HEX_DIGIT["0123456789ABCDEF".charCodeAt(i)] = i;
+}
 
 export function toHex(bytes: Uint8Array): string {
-  return "0x" + Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("hex");
+  let out = "0x";
+  for (let i = 0; i < bytes.length; i++) out += HEX_BYTE[bytes[i]];
+  return out;
+}
+
+/** Bytes of an even-length string of hex digits (no prefix) from `offset`; the caller has checked it. */
+function hexDigits(hex: string, offset: number): Uint8Array {
+  const out = new Uint8Array((hex.length - offset) / 2);
+  for (let i = 0, j = offset; i < out.length; i++, j += 2) out[i] = (HEX_DIGIT[hex.charCodeAt(j)] << 4) | HEX_DIGIT[hex.charCodeAt(j + 1)];
+  return out;
 }
 
 const HEX_RE = /^0x([0-9a-fA-F]{2})*$/;
@@ -13,7 +33,7 @@ export function isHex(value: unknown): value is string {
 /** Parses a `0x`-prefixed hex string; throws `TypeError` on anything else. */
 export function fromHex(hex: string): Uint8Array {
   if (!isHex(hex)) throw new TypeError(`invalid hex string: ${String(hex).slice(0, 20)}`);
-  return new Uint8Array(Buffer.from(hex.slice(2), "hex"));
+  return hexDigits(hex, 2);
 }
 
 export function concatBytes(...parts: Uint8Array[]): Uint8Array {
@@ -51,7 +71,7 @@ export function bigintToBytes(value: bigint): Uint8Array {
   if (value === 0n) return new Uint8Array(0);
   let hex = value.toString(16);
   if (hex.length % 2) hex = "0" + hex;
-  return new Uint8Array(Buffer.from(hex, "hex"));
+  return hexDigits(hex, 0);
 }
 
 /** True when `bytes` is the minimal big-endian encoding `bigintToBytes` would produce (no leading zero). */

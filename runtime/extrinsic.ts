@@ -1,44 +1,13 @@
-import { bigintToBytes, bytesToBigint, concatBytes, utf8 } from "../primitives/bytes.ts";
-import { codecs, type Call, type Mortality, type SignedExtrinsic } from "../primitives/codec/index.ts";
-import { blake2b256 } from "../primitives/hash.ts";
-import { keypairFromSeed, sign, verify } from "../primitives/keys/ed25519.ts";
+import { bytesToBigint } from "../primitives/bytes.ts";
+import type { Mortality, SignedExtrinsic } from "../primitives/codec/index.ts";
+import { verify } from "../primitives/keys/ed25519.ts";
 import type { RuntimeConfig } from "./config.ts";
+import { signingPayload } from "./extrinsicSigning.ts";
 
-/** Domain tag of extrinsic signatures: a signature made for anything else never verifies here. */
-export const EXTRINSIC_SIGNING_DOMAIN = utf8("arkreen/extrinsic/v1");
-
-/** The bytes an account signs: domain tag, then (genesis hash, nonce, tip, mortality, call). */
-export function signingPayload(genesisHash: Uint8Array, xt: Omit<SignedExtrinsic, "signer" | "signature">): Uint8Array {
-  const payload = codecs.extrinsicPayload.encode({
-    genesisHash,
-    nonce: xt.nonce,
-    tip: xt.tip,
-    mortality: xt.mortality,
-    call: xt.call,
-  });
-  return concatBytes(EXTRINSIC_SIGNING_DOMAIN, payload);
-}
-
-export interface ExtrinsicParams {
-  nonce: number;
-  tip?: bigint;
-  /** Omit for an immortal extrinsic. */
-  mortality?: Mortality;
-}
-
-/** Builds and signs an extrinsic (used by the CLI, tests and benchmarks). */
-export function signExtrinsic(genesisHash: Uint8Array, secretSeed: Uint8Array, call: Call, params: ExtrinsicParams): Uint8Array {
-  const unsigned = { nonce: params.nonce, tip: bigintToBytes(params.tip ?? 0n), mortality: params.mortality ?? null, call };
-  const signature = sign(secretSeed, signingPayload(genesisHash, unsigned));
-  return codecs.signedExtrinsic.encode({ ...unsigned, signer: keypairFromSeed(secretSeed).publicKey, signature });
-}
+export { EXTRINSIC_SIGNING_DOMAIN, extrinsicHash, signExtrinsic, signingPayload, type ExtrinsicParams } from "./extrinsicSigning.ts";
 
 export function verifyExtrinsicSignature(genesisHash: Uint8Array, xt: SignedExtrinsic): boolean {
   return verify(xt.signer, signingPayload(genesisHash, xt), xt.signature);
-}
-
-export function extrinsicHash(bytes: Uint8Array): Uint8Array {
-  return blake2b256(bytes);
 }
 
 export function extrinsicTip(xt: SignedExtrinsic): bigint {

@@ -1,7 +1,7 @@
-import { readFileSync } from "node:fs";
 import protobuf from "protobufjs";
 import { bytesEqual } from "../bytes.ts";
 import { ArkreenError } from "../errors.ts";
+import { PROTO_SOURCE as ARKREEN_PROTO } from "./arkreen.proto.ts";
 
 export type CodecErrorType =
   | { code: "MALFORMED"; type: string; reason: string }
@@ -10,16 +10,20 @@ export type CodecErrorType =
 
 export class CodecError extends ArkreenError<CodecErrorType> {}
 
-/** Parses a `.proto` file (package `arkreen`) into its own root: runtime modules own their schemas. */
-export function loadProtoFile(url: URL): protobuf.Root {
+/**
+ * Parses a schema's text (package `arkreen`) into its own root: runtime modules own their schemas.
+ * The text is the `PROTO_SOURCE` of the schema's generated `<name>.proto.ts`, so no file is read
+ * (browsers run these codecs too: the client library).
+ */
+export function parseProto(source: string): protobuf.Root {
   // Resolved at once: protobufjs links nested message types lazily, and reflection (the CLI's
   // JSON-to-call conversion) must see them before the first encode.
-  const { root } = protobuf.parse(readFileSync(url, "utf8"), { keepCase: false });
+  const { root } = protobuf.parse(source, { keepCase: false });
   root.resolveAll();
   return root;
 }
 
-const root = loadProtoFile(new URL("./arkreen.proto", import.meta.url));
+const root = parseProto(ARKREEN_PROTO);
 
 /**
  * A protobuf message type with one canonical encoding: fields holding their default value are

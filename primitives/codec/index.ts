@@ -1,7 +1,7 @@
 import { MessageCodec } from "./codec.ts";
 import type * as T from "./types.ts";
 
-export { CodecError, MessageCodec, loadProtoFile } from "./codec.ts";
+export { CodecError, MessageCodec, parseProto } from "./codec.ts";
 export type { CodecErrorType } from "./codec.ts";
 export * from "./types.ts";
 

@@ -1,11 +1,12 @@
 import { concatBytes, utf8 } from "../bytes.ts";
-import { loadProtoFile, MessageCodec } from "../codec/index.ts";
+import { MessageCodec, parseProto } from "../codec/index.ts";
 import { blake2b256 } from "../hash.ts";
 import type { EquivocationProof, FinalityJustification, FinalityVote, SignedFinalityVote } from "./vote.proto.ts";
+import { PROTO_SOURCE } from "./vote.proto.ts";
 
 export type { EquivocationProof, FinalityJustification, FinalityVote, SignedFinalityVote } from "./vote.proto.ts";
 
-const proto = loadProtoFile(new URL("./vote.proto", import.meta.url));
+const proto = parseProto(PROTO_SOURCE);
 
 export const VoteStage = { Prevote: 1, Precommit: 2 } as const;
 export type VoteStageValue = (typeof VoteStage)[keyof typeof VoteStage];

@@ -1,10 +1,11 @@
 import { createPublicKey, verify as nodeVerify } from "node:crypto";
 import type { KeyObject } from "node:crypto";
-import { ed25519 } from "@noble/curves/ed25519.js";
 import { BoundedLru } from "../lru.ts";
+import { ED25519_PUBLIC_KEY_LENGTH, ED25519_SIGNATURE_LENGTH } from "./ed25519Sign.ts";
 
 /**
- * ed25519 account keys (docs/keys.md#signatures): signing and key derivation with `@noble/curves`,
+ * ed25519 account keys (docs/keys.md#signatures): signing and key derivation with `@noble/curves`
+ * (`ed25519Sign.ts`, plain JavaScript that browsers run too: the client library signs with it),
  * verification — the hot path of transaction import — through OpenSSL via `node:crypto`.
  *
  * The two agree on every honestly produced signature. On crafted edge cases (non-canonical
@@ -12,27 +13,7 @@ import { BoundedLru } from "../lru.ts";
  * node verifies through `verify` below, so they are the chain's rules.
  */
 
-export const ED25519_PUBLIC_KEY_LENGTH = 32;
-export const ED25519_SEED_LENGTH = 32;
-export const ED25519_SIGNATURE_LENGTH = 64;
-
-export interface Ed25519Keypair {
-  /** 32-byte public key; also the account id. */
-  publicKey: Uint8Array;
-  /** 32-byte RFC 8032 secret seed (what `key inspect` prints as "Secret seed"). */
-  secretSeed: Uint8Array;
-}
-
-export function keypairFromSeed(secretSeed: Uint8Array): Ed25519Keypair {
-  if (secretSeed.length !== ED25519_SEED_LENGTH) {
-    throw new TypeError(`an ed25519 seed is ${ED25519_SEED_LENGTH} bytes, got ${secretSeed.length}`);
-  }
-  return { publicKey: ed25519.getPublicKey(secretSeed), secretSeed: Uint8Array.from(secretSeed) };
-}
-
-export function sign(secretSeed: Uint8Array, message: Uint8Array): Uint8Array {
-  return ed25519.sign(message, secretSeed);
-}
+export { ED25519_PUBLIC_KEY_LENGTH, ED25519_SEED_LENGTH, ED25519_SIGNATURE_LENGTH, keypairFromSeed, sign, type Ed25519Keypair } from "./ed25519Sign.ts";
 
 /** DER SubjectPublicKeyInfo header for an Ed25519 key (RFC 8410); the raw 32-byte key follows. */
 const SPKI_ED25519_PREFIX = Buffer.from("302a300506032b6570032100", "hex");

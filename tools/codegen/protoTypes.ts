@@ -14,7 +14,10 @@
  *   still fills it in with its default;
  * - a message without fields is `Record<string, never>`.
  *
- * Comments on messages and fields become doc comments. `npm run codegen -- --check` writes nothing
+ * Comments on messages and fields become doc comments. The file also carries the schema's text as
+ * `PROTO_SOURCE`, which the codecs parse (`parseProto`), so no file is read at run time and the
+ * codecs work in browsers (the client library); the `.proto` stays the one source: this text is
+ * generated from it. `npm run codegen -- --check` writes nothing
  * and fails when a committed file differs from what its `.proto` produces (as the unit test does).
  */
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -118,6 +121,7 @@ export function generateProtoTypes(proto: string, source: string): string {
     for (const field of type.fieldsArray) out.push(...docComment(field.comment, "  "), `  ${fieldLine(field, `${proto}: ${type.name}`)}`);
     out.push("}");
   }
+  out.push("", `/** ${name} itself, parsed by the codecs (\`parseProto\`): no file is read at run time. */`, `export const PROTO_SOURCE = ${JSON.stringify(source)};`);
   return `${out.join("\n")}\n`;
 }
 

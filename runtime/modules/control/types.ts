@@ -1,4 +1,4 @@
-import { loadProtoFile, MessageCodec } from "../../../primitives/codec/index.ts";
+import { MessageCodec, parseProto } from "../../../primitives/codec/index.ts";
 import type {
   ControlAcknowledgeArgs,
   ControlCancelArgs,
@@ -9,8 +9,9 @@ import type {
   ControlSetOperatorArgs,
   ControlSubmitArgs,
 } from "./control.proto.ts";
+import { PROTO_SOURCE } from "./control.proto.ts";
 
-export const controlProto = loadProtoFile(new URL("./control.proto", import.meta.url));
+export const controlProto = parseProto(PROTO_SOURCE);
 
 // The records' and arguments' shapes, generated from control.proto. A `ControlCommand` is the
 // protobuf form of a command: exactly one member is set (a `oneof`).

@@ -1,7 +1,8 @@
-import { loadProtoFile, MessageCodec } from "../../../primitives/codec/index.ts";
+import { MessageCodec, parseProto } from "../../../primitives/codec/index.ts";
 import type { DeviceRecord, DeviceRegistration, DevicesAddRegistrarArgs, DevicesDeviceIdArgs, DevicesRegisterArgs, DevicesRemoveRegistrarArgs, DevicesRotateKeyArgs, DevicesTransferOwnershipArgs, RegistrarRecord } from "./devices.proto.ts";
+import { PROTO_SOURCE } from "./devices.proto.ts";
 
-export const devicesProto = loadProtoFile(new URL("./devices.proto", import.meta.url));
+export const devicesProto = parseProto(PROTO_SOURCE);
 
 /** Device kinds; the rewards module boosts each kind differently. 0 is not a kind. */
 export const DeviceKind = { SolarPv: 1, Wind: 2, Battery: 3, Meter: 4, Plug: 5, RemoteShare: 6 } as const;

@@ -1,9 +1,10 @@
 import { concatBytes, utf8 } from "../../../primitives/bytes.ts";
-import { loadProtoFile, MessageCodec } from "../../../primitives/codec/index.ts";
+import { MessageCodec, parseProto } from "../../../primitives/codec/index.ts";
 import { blake2b256 } from "../../../primitives/hash.ts";
 import type { EpochEnergyRecord, GenerationRecord, LastReadingRecord, PogConfigRecord, Reading, SignedReading } from "./pog.proto.ts";
+import { PROTO_SOURCE } from "./pog.proto.ts";
 
-export const pogProto = loadProtoFile(new URL("./pog.proto", import.meta.url));
+export const pogProto = parseProto(PROTO_SOURCE);
 
 export type { EpochEnergyRecord, GenerationRecord, LastReadingRecord, PogConfigRecord as PogConfig, Reading, SignedReading } from "./pog.proto.ts";
 

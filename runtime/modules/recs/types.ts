@@ -1,4 +1,4 @@
-import { loadProtoFile, MessageCodec } from "../../../primitives/codec/index.ts";
+import { MessageCodec, parseProto } from "../../../primitives/codec/index.ts";
 import type {
   RecIssuerRecord,
   RecRecord,
@@ -14,8 +14,9 @@ import type {
   RecsRetireArgs,
   RecsTransferArgs,
 } from "./recs.proto.ts";
+import { PROTO_SOURCE } from "./recs.proto.ts";
 
-export const recsProto = loadProtoFile(new URL("./recs.proto", import.meta.url));
+export const recsProto = parseProto(PROTO_SOURCE);
 
 /**
  * REC statuses. Pending → Certified | Rejected (by an issuer); Pending | Rejected → Cancelled (by

@@ -1,9 +1,10 @@
 import { bigintToBytes, bytesToBigint } from "../../../primitives/bytes.ts";
-import { loadProtoFile, MessageCodec } from "../../../primitives/codec/index.ts";
+import { MessageCodec, parseProto } from "../../../primitives/codec/index.ts";
 import type { ValueCodec } from "../../framework/storage.ts";
 import type { RewardsConfigRecord, RewardsDeviceRewardRecord, RewardsEpochRecord, RewardsPayoutCursor } from "./rewards.proto.ts";
+import { PROTO_SOURCE } from "./rewards.proto.ts";
 
-export const rewardsProto = loadProtoFile(new URL("./rewards.proto", import.meta.url));
+export const rewardsProto = parseProto(PROTO_SOURCE);
 
 // The records' wire shapes are generated from rewards.proto; the codecs below turn their u128
 // amounts (minimal big-endian bytes) into bigints and the kind boosts into a map.

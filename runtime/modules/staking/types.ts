@@ -1,5 +1,5 @@
 import { bigintToBytes, bytesToBigint } from "../../../primitives/bytes.ts";
-import { loadProtoFile, MessageCodec } from "../../../primitives/codec/index.ts";
+import { MessageCodec, parseProto } from "../../../primitives/codec/index.ts";
 import type { ValueCodec } from "../../framework/storage.ts";
 import type {
   BlockEquivocationProof,
@@ -15,8 +15,9 @@ import type {
   StakingValidateArgs,
   StakingValidatorSet,
 } from "./staking.proto.ts";
+import { PROTO_SOURCE } from "./staking.proto.ts";
 
-export const stakingProto = loadProtoFile(new URL("./staking.proto", import.meta.url));
+export const stakingProto = parseProto(PROTO_SOURCE);
 
 // The records' and arguments' wire shapes are generated from staking.proto; the codecs of the
 // records turn their amounts (minimal big-endian bytes) into bigints.

@@ -16,3 +16,6 @@ export interface SudoSudoArgs {
 export interface SudoSetKeyArgs {
   newKey: Uint8Array;
 }
+
+/** sudo.proto itself, parsed by the codecs (`parseProto`): no file is read at run time. */
+export const PROTO_SOURCE = "// Call arguments of the `sudo` module. See docs/devices.md (root origin).\nsyntax = \"proto3\";\npackage arkreen;\n\n// The same fields as arkreen.Call, so that a call encoded for an extrinsic can be wrapped as is.\nmessage SudoCall {\n  string module = 1;\n  string method = 2;\n  bytes args = 3;\n}\n\nmessage SudoSudoArgs {\n  SudoCall call = 1; // null only when the encoding omits it (rejected as MalformedCall)\n}\n\nmessage SudoSetKeyArgs {\n  bytes new_key = 1;\n}\n";

@@ -1,7 +1,8 @@
-import { loadProtoFile, MessageCodec } from "../../../primitives/codec/index.ts";
+import { MessageCodec, parseProto } from "../../../primitives/codec/index.ts";
 import type { SudoSetKeyArgs, SudoSudoArgs } from "./sudo.proto.ts";
+import { PROTO_SOURCE } from "./sudo.proto.ts";
 
-export const sudoProto = loadProtoFile(new URL("./sudo.proto", import.meta.url));
+export const sudoProto = parseProto(PROTO_SOURCE);
 
 export type { SudoSetKeyArgs, SudoSudoArgs } from "./sudo.proto.ts";
 

@@ -1,0 +1,32 @@
+/**
+ * arkreen-node's client library (docs/client.md): a typed JSON-RPC client over WebSocket and HTTP,
+ * building and signing calls with ed25519 accounts, and signing readings with device BLS keys.
+ * Runs in Node and in browsers: it imports only plain-JavaScript primitives and the runtime's wire
+ * formats (runtime/wire.ts), no node internals.
+ */
+export { ArkreenClient, blockNumber, type AccountRef, type ClientOpts } from "./client.ts";
+export { ClientError, RpcCallError, type ClientErrorCode } from "./errors.ts";
+export { HttpTransport } from "./httpTransport.ts";
+export { WsTransport, type WsTransportOpts } from "./wsTransport.ts";
+export type { Subscription, Transport } from "./transport.ts";
+export { accountFromSeed, accountIdHex, type Account } from "./account.ts";
+export { blsSigner, type BlsSigner } from "./bls.ts";
+export {
+  accountId,
+  buildCall,
+  DEFAULT_MORTALITY_PERIOD,
+  estimateFee,
+  signAndSend,
+  signCall,
+  submit,
+  submitAndWatch,
+  transferCall,
+  type SignedTransaction,
+  type SignOpts,
+  type TxOutcome,
+  type WatchOpts,
+} from "./transactions.ts";
+export { intervalAt, READINGS_PER_CALL, signReading, submitReadings } from "./readings.ts";
+export { acknowledgementArgs, registrationArgs, type RegistrationRequest } from "./devices.ts";
+export type * from "./types.ts";
+export { CALL_ARGS, DeviceKind, DeviceStatus, ReceiptStatus, RecStatus, type CallArgsMap, type CallName, type Reading, type RuntimeEvent, type SignedReading } from "../runtime/wire.ts";
