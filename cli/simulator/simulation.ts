@@ -1,7 +1,8 @@
 import { fromHex, toHex, bytesToU32 } from "../../primitives/bytes.ts";
 import type { Ed25519Keypair } from "../../primitives/keys/ed25519.ts";
-import { blsSign } from "../../primitives/blsKeys.ts";
-import { control as controlApi, devices as devicesApi, pog as pogApi, signExtrinsic } from "../../runtime/api.ts";
+import { blsSign, type BlsKeypair } from "../../primitives/blsKeys.ts";
+import { control as controlApi, devices as devicesApi, pog as pogApi } from "../../runtime/api.ts";
+import { accountFromSeed, acknowledgementArgs, buildCall, registrationArgs, signCall, submit, submitReadings, type Account, type BlsSigner, type ControlCommand } from "../../client/index.ts";
 import { WsRpcClient } from "../rpcClient.ts";
 import { SolarDevice } from "./solarDevice.ts";
 
@@ -21,18 +22,13 @@ export interface SimulationDeps {
   now(): number;
 }
 
-type Submission = { accepted: true } | { accepted: false; reason: string };
+/** A pending command as `control_pendingCommands` sends it. */
+type PendingCommand = ControlCommand;
 
-/** A pending command as `control_pendingCommands` sends it (the fields the simulator uses). */
-interface PendingCommand {
-  id: number;
-  deviceId: number;
-  validFrom: number;
-  command: unknown;
+/** A device key as the client library's signer, signing with native blst (the library's own is plain JavaScript, ~20 ms a signature). */
+function blstSigner(keys: BlsKeypair): BlsSigner {
+  return { publicKey: keys.publicKey, sign: (message) => blsSign(keys.secretKey, message) };
 }
-
-/** Readings per pog_submitReadings call: far below the node's 10,000 limit, small enough to stream. */
-const SUBMIT_CHUNK = 1000;
 /** Keys per state_queryStorageAt: the node's maximum. */
 const QUERY_KEYS_PER_CALL = 1000;
 /** Devices whose pending commands one connection may watch (the node's maximum): one subscription each. */
@@ -54,10 +50,14 @@ export class Simulation {
   private readonly acknowledging = new Set<number>();
   /** Connections opened by `watchCommands` beyond the simulator's own. */
   private readonly watchers: WsRpcClient[] = [];
+  private readonly owner: Account;
+  private readonly registrar: Account;
 
   constructor(opts: SimulationOpts, deps: SimulationDeps) {
     this.opts = opts;
     this.deps = deps;
+    this.owner = accountFromSeed(deps.owner.secretSeed);
+    this.registrar = accountFromSeed(deps.registrar.secretSeed);
     this.devices = Array.from({ length: opts.devices }, (_, index) => new SolarDevice({ owner: deps.owner.publicKey, index, capacityW: opts.capacityW, seed: opts.seed }));
   }
 
@@ -88,7 +88,7 @@ export class Simulation {
   /** Registers the devices that are not registered yet and waits until every one has an id. */
   async register(timeoutMs = 120_000): Promise<void> {
     const { client, owner, registrar, log } = this.deps;
-    this.genesisHash = fromHex(await client.call<string>("chain_getBlockHash", [0]));
+    this.genesisHash = await client.api.genesisHash();
     const config = await this.storage(pogApi.POG_CONFIG_STORAGE_KEY);
     if (!config) throw new Error("the node's chain has no pog config");
     this.config = pogApi.pogConfigCodec.decode(config);
@@ -99,19 +99,18 @@ export class Simulation {
     await this.adopt(known);
     if (missing.length > 0) {
       log(`Registering ${missing.length} devices (owner ${toHex(owner.publicKey).slice(0, 10)}…, registrar ${toHex(registrar.publicKey).slice(0, 10)}…)`);
-      let nonce = await client.call<number>("system_accountNextIndex", [toHex(owner.publicKey)]);
+      let nonce = await client.api.nextNonce(owner.publicKey);
       for (const d of missing) {
-        const args = devicesApi.signRegistration({
+        const args = registrationArgs({
           genesisHash: this.genesisHash,
           owner: owner.publicKey,
-          device: d.keys,
+          device: blstSigner(d.keys),
           kind: devicesApi.DeviceKind.SolarPv,
           capacityW: d.capacityW,
           location: d.location,
-          registrarSeed: registrar.secretSeed,
+          registrar: this.registrar,
         });
-        const xt = signExtrinsic(this.genesisHash, owner.secretSeed, { module: "devices", method: "register", args: devicesApi.registerArgsCodec.encode(args) }, { nonce: nonce++ });
-        await client.call("author_submitExtrinsic", [toHex(xt)]);
+        await submit(client.api, await signCall(client.api, this.owner, buildCall("devices.register", args), { nonce: nonce++ }));
       }
     }
     const deadline = this.deps.now() + timeoutMs;
@@ -151,11 +150,11 @@ export class Simulation {
    */
   async watchCommands(): Promise<void> {
     for (let i = 0; i < this.devices.length; i += WATCHED_DEVICES_PER_CONNECTION) {
-      const deviceIds = this.devices.slice(i, i + WATCHED_DEVICES_PER_CONNECTION).map((d) => d.deviceId);
+      const deviceIds = this.devices.slice(i, i + WATCHED_DEVICES_PER_CONNECTION).map((d) => d.deviceId as number);
       const client = i === 0 ? this.deps.client : await WsRpcClient.connect(this.deps.client.url);
       if (client !== this.deps.client) this.watchers.push(client);
-      await client.subscribe("control_subscribePending", [deviceIds], (list) => {
-        for (const c of list as PendingCommand[]) {
+      await client.api.subscribePendingCommands(deviceIds, (list) => {
+        for (const c of list) {
           if (!this.commands.has(c.id) && !this.acknowledging.has(c.id)) {
             this.commands.set(c.id, c);
             this.deps.log(`device ${c.deviceId} received command ${c.id}: ${JSON.stringify(c.command)} (valid from block ${c.validFrom})`);
@@ -176,19 +175,16 @@ export class Simulation {
    */
   async acknowledgeDue(): Promise<void> {
     if (this.commands.size === 0) return;
-    const { client, owner } = this.deps;
-    const best = parseInt((await client.call<{ number: string }>("chain_getHeader", [])).number, 16);
+    const { client } = this.deps;
+    const best = await client.api.bestNumber();
     for (const [id, c] of this.commands) {
       if (c.validFrom > best) continue;
       const device = this.devices.find((d) => d.deviceId === c.deviceId);
       if (!device) continue;
       this.commands.delete(id);
       this.acknowledging.add(id);
-      const signature = blsSign(device.keys.secretKey, controlApi.controlReceiptMessage(this.genesisHash, id, controlApi.ReceiptStatus.Executed));
-      const nonce = await client.call<number>("system_accountNextIndex", [toHex(owner.publicKey)]);
-      const args = controlApi.acknowledgeArgs.encode({ commandId: id, status: controlApi.ReceiptStatus.Executed, signature });
-      const xt = signExtrinsic(this.genesisHash, owner.secretSeed, { module: "control", method: "acknowledge", args }, { nonce });
-      await client.call("author_submitExtrinsic", [toHex(xt)]);
+      const args = acknowledgementArgs(this.genesisHash, id, controlApi.ReceiptStatus.Executed, blstSigner(device.keys));
+      await submit(client.api, await signCall(client.api, this.owner, buildCall("control.acknowledge", args)));
       this.totals.acknowledged++;
       this.deps.log(`device ${c.deviceId} executed command ${id} and sent its signed receipt`);
     }
@@ -210,15 +206,11 @@ export class Simulation {
   async submit(readings: readonly pogApi.SignedReading[]): Promise<{ accepted: number; rejected: number }> {
     let accepted = 0;
     let rejected = 0;
-    for (let i = 0; i < readings.length; i += SUBMIT_CHUNK) {
-      const chunk = readings.slice(i, i + SUBMIT_CHUNK).map((r) => toHex(pogApi.signedReadingCodec.encode(r)));
-      const results = await this.deps.client.call<Submission[]>("pog_submitReadings", [chunk]);
-      for (const r of results) {
-        if (r.accepted) accepted++;
-        else {
-          rejected++;
-          this.totals.reasons.set(r.reason, (this.totals.reasons.get(r.reason) ?? 0) + 1);
-        }
+    for (const r of await submitReadings(this.deps.client.api, readings)) {
+      if (r.accepted) accepted++;
+      else {
+        rejected++;
+        this.totals.reasons.set(r.reason, (this.totals.reasons.get(r.reason) ?? 0) + 1);
       }
     }
     this.totals.accepted += accepted;
