@@ -35,8 +35,10 @@ import type { BlockWithJustification, ChainStatusMessage } from "./wire.ts";
 export interface NetworkHostOpts {
   /** TCP port to listen on; 0 picks a free one (see `listenAddresses()`). Substrate's default is 30333. */
   port: number;
-  /** Interface to listen on (default 0.0.0.0). */
+  /** Interface to listen on (default 0.0.0.0), on `port`; ignored when `listenAddresses` are given. */
   listenHost?: string;
+  /** TCP multiaddrs to listen on (`--listen-addr`, IPv4 and IPv6), instead of `listenHost` and `port`. */
+  listenAddresses?: string[];
   /** Multiaddrs ending in `/p2p/<peer id>` (`--bootnodes` and the chain spec's `bootNodes`). */
   bootnodes: string[];
   /** The 32-byte ed25519 node key secret (see nodeKey.ts). */
@@ -184,7 +186,7 @@ export class NetworkHost extends EventEmitter<NetworkHostEvents> {
     const node = await createLibp2p({
       start: false,
       privateKey: await nodePrivateKey(this.opts.nodeKey),
-      addresses: { listen: [`/ip4/${this.opts.listenHost ?? "0.0.0.0"}/tcp/${this.opts.port}`], appendAnnounce: this.opts.publicAddresses ?? [] },
+      addresses: { listen: this.opts.listenAddresses ?? [`/ip4/${this.opts.listenHost ?? "0.0.0.0"}/tcp/${this.opts.port}`], appendAnnounce: this.opts.publicAddresses ?? [] },
       transports: [tcp()],
       connectionEncrypters: [noise()],
       streamMuxers: [yamux()],

@@ -1,4 +1,6 @@
+import { isIP } from "node:net";
 import type { Command} from "commander";
+import { multiaddr } from "@multiformats/multiaddr";
 import { Option } from "commander";
 import { toHex } from "../../primitives/bytes.ts";
 import { createLogger, parseLogFilter, type LogFilter, type Logger } from "../../primitives/logger.ts";
@@ -60,7 +62,7 @@ interface RunFlags {
   prometheus: boolean;
   prometheusExternal?: boolean;
   port: number;
-  listenAddr?: string;
+  listenAddr?: string[];
   bootnodes?: string[];
   nodeKey?: string;
   nodeKeyFile?: string;
@@ -106,7 +108,7 @@ export function addRunOptions(program: Command): Command {
     .option("--authoring-key-file <path>", "file (mode 600) holding the secret URI of the ed25519 authoring key; the BLS finality key is derived from it")
     .option("--authoring-key <suri>", `secret URI of the authoring key, on the command line where any local user sees it: prefer --authoring-key-file or $${AUTHORING_KEY_ENV}`)
     .addOption(new Option("--port <port>", "p2p TCP port").default(30333).argParser(port))
-    .option("--listen-addr <ip>", "p2p listen address (default 0.0.0.0)")
+    .option("--listen-addr <multiaddr...>", "p2p listen addresses, e.g. /ip4/0.0.0.0/tcp/30333 /ip6/::/tcp/30333 (default: /ip4/0.0.0.0/tcp/<--port>); a bare IP listens on it at --port")
     .option("--bootnodes <multiaddr...>", "peers to connect to at start, /ip4/…/tcp/…/p2p/<peer id>")
     .option("--node-key <hex>", "the 32-byte ed25519 secret of the node's libp2p identity, on the command line: prefer --node-key-file (default: persisted under the base path)")
     .option("--node-key-file <path>", "file (mode 600) holding the node key, 32 raw bytes or hex, as `key generate-node-key --file` writes it")
@@ -264,6 +266,30 @@ function portInUse(error: unknown, flags: RunFlags): Error | null {
   return new Error(`port ${busy} is in use`);
 }
 
+/**
+ * `--listen-addr` as Substrate takes it: TCP multiaddrs, IPv4 and IPv6, several at once; a bare
+ * address (the older form, `--listen-addr 127.0.0.1`) listens on it at `--port`. Undefined: the
+ * default, every IPv4 interface at `--port`.
+ */
+function listenAddresses(flags: RunFlags): string[] | undefined {
+  return flags.listenAddr?.map((value) => {
+    if (!value.startsWith("/")) {
+      if (isIP(value) === 0) throw new Error(`invalid --listen-addr "${value}": expected a multiaddr such as /ip4/0.0.0.0/tcp/30333, or an IP address`);
+      return `/${isIP(value) === 6 ? "ip6" : "ip4"}/${value}/tcp/${flags.port}`;
+    }
+    let protocols: string[];
+    try {
+      protocols = multiaddr(value).getComponents().map((c) => c.name);
+    } catch (e) {
+      throw new Error(`invalid --listen-addr "${value}": ${(e as Error).message}`);
+    }
+    if (protocols.length !== 2 || !["ip4", "ip6"].includes(protocols[0]) || protocols[1] !== "tcp") {
+      throw new Error(`invalid --listen-addr "${value}": the node listens on TCP, e.g. /ip4/0.0.0.0/tcp/30333 or /ip6/::/tcp/30333`);
+    }
+    return value;
+  });
+}
+
 /** `--node-key-file` (raw 32 bytes or hex, owner-only) or `--node-key`; null: the one persisted under the base path. */
 function selectNodeKey(flags: RunFlags): Uint8Array | null {
   if (flags.nodeKey !== undefined && flags.nodeKeyFile !== undefined) throw new Error("give --node-key or --node-key-file, not both");
@@ -301,7 +327,8 @@ export async function runNode(flags: RunFlags): Promise<void> {
       prometheus: flags.prometheus ? { host: flags.prometheusExternal ? "0.0.0.0" : "127.0.0.1", port: flags.prometheusPort } : null,
       network: {
         port: flags.port,
-        listenHost: flags.listenAddr ?? "0.0.0.0",
+        listenHost: "0.0.0.0",
+        listenAddresses: listenAddresses(flags),
         bootnodes: flags.bootnodes ?? [],
         nodeKey: selectNodeKey(flags),
         ...discoveryOpts(flags),

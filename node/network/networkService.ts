@@ -26,6 +26,8 @@ export interface NetworkServiceOpts {
   /** p2p TCP port (`--port`, Substrate's 30333; 0 picks one). */
   port: number;
   listenHost: string;
+  /** `--listen-addr` multiaddrs, instead of `listenHost` and `port`. */
+  listenAddresses?: string[];
   /** `--bootnodes` and the chain spec's `bootNodes`. */
   bootnodes: string[];
   /** `--node-key`; otherwise the persisted key under the base path (created on first start). */
@@ -88,6 +90,7 @@ export class NetworkService {
       {
         port: opts.port,
         listenHost: opts.listenHost,
+        listenAddresses: opts.listenAddresses,
         bootnodes: opts.bootnodes,
         nodeKey,
         protocolId: opts.protocolId,

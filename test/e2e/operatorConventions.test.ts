@@ -85,4 +85,16 @@ describe("e2e: operator conventions — a port in use, Substrate flags without a
     assert.notEqual(nowhere.code, 0, "the variable is what the command used");
     await node.stop(5000);
   });
+
+  it("--listen-addr takes several TCP multiaddrs (and a bare IP at --port); anything else is refused naming the value", async () => {
+    const [a, b, port] = await freePorts(3);
+    const node = await scope.startNode({ args: ["--dev", "--port", String(port), "--listen-addr", `/ip4/127.0.0.1/tcp/${a}`, `/ip4/127.0.0.1/tcp/${b}`] });
+    const state = await node.rpc<{ listenedAddresses: string[] }>("system_networkState", []);
+    const ports = state.listenedAddresses.map((addr) => Number(/\/tcp\/(\d+)/.exec(addr)?.[1]));
+    assert.deepEqual([...new Set(ports)].sort(), [a, b].sort(), JSON.stringify(state.listenedAddresses));
+    await node.stop(5000);
+    const bad = await scope.run(["--dev", "--listen-addr", "/ip4/127.0.0.1/udp/30333"]);
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, /invalid --listen-addr "\/ip4\/127\.0\.0\.1\/udp\/30333": the node listens on TCP/);
+  });
 });
