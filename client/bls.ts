@@ -17,6 +17,13 @@ export interface BlsSigner {
 const DST = "BLS_SIG_BLS12381G2_XMD:SHA-256_SSWU_RO_POP_";
 const sigs = bls12_381.longSignatures;
 
+/** A fresh random BLS secret key (`crypto.getRandomValues`, in browsers and Node; 254 random bits, below the group order). */
+export function generateBlsSecretKey(): Uint8Array {
+  const sk = crypto.getRandomValues(new Uint8Array(32));
+  sk[0] &= 0x3f;
+  return sk;
+}
+
 /** The signer of a 32-byte BLS secret key (bytes or 0x-hex); `BAD_INPUT` for anything else. */
 export function blsSigner(secretKey: Uint8Array | string): BlsSigner {
   if (typeof secretKey === "string" && !isHex(secretKey)) throw new ClientError("BAD_INPUT", "a BLS secret key is 0x-hex (32 bytes)", { what: "blsSecretKey" });

@@ -1,4 +1,5 @@
 import { fromHex, toHex } from "../primitives/bytes.ts";
+import { POG_CONFIG_STORAGE_KEY, pogConfigCodec, type PogConfig } from "../runtime/wire.ts";
 import { ClientError, RpcCallError } from "./errors.ts";
 import { HttpTransport } from "./httpTransport.ts";
 import { RATE_LIMITED, type Subscription, type Transport } from "./transport.ts";
@@ -163,6 +164,13 @@ export class ArkreenClient {
 
   registrars(): Promise<Array<{ account: string; name: string }>> {
     return this.call("device_registrars");
+  }
+
+  /** The chain's proof-of-generation parameters: `readingIntervalSecs`, `acceptanceWindowIntervals`, `epochLengthBlocks`, … */
+  async pogConfig(): Promise<PogConfig> {
+    const raw = await this.call<string | null>("state_getStorage", [toHex(POG_CONFIG_STORAGE_KEY)]);
+    if (raw === null) throw new ClientError("BAD_RESPONSE", "the node's chain has no pog config");
+    return pogConfigCodec.decode(fromHex(raw));
   }
 
   /** Credited energy of a device for intervals `from` … `to`. */

@@ -10,7 +10,7 @@ export { HttpTransport } from "./httpTransport.ts";
 export { WsTransport, type WsTransportOpts } from "./wsTransport.ts";
 export type { Subscription, Transport } from "./transport.ts";
 export { accountFromSeed, accountIdHex, type Account } from "./account.ts";
-export { blsSigner, type BlsSigner } from "./bls.ts";
+export { blsSigner, generateBlsSecretKey, type BlsSigner } from "./bls.ts";
 export {
   accountId,
   buildCall,
@@ -29,4 +29,4 @@ export {
 export { intervalAt, READINGS_PER_CALL, signReading, submitReadings } from "./readings.ts";
 export { acknowledgementArgs, registrationArgs, type RegistrationRequest } from "./devices.ts";
 export type * from "./types.ts";
-export { CALL_ARGS, DeviceKind, DeviceStatus, ReceiptStatus, RecStatus, type CallArgsMap, type CallName, type Reading, type RuntimeEvent, type SignedReading } from "../runtime/wire.ts";
+export { CALL_ARGS, DeviceKind, DeviceStatus, ReceiptStatus, RecStatus, type CallArgsMap, type CallName, type PogConfig, type Reading, type RuntimeEvent, type SignedReading } from "../runtime/wire.ts";
