@@ -90,11 +90,6 @@ function localOnly(ctx: RpcCallContext): void {
   if (!ctx.isLocal) throw new RpcError(RpcErrorCode.MethodNotFound, "RPC call is unsafe to be called externally");
 }
 
-function keystoreOf(api: RpcNodeApi): AuthorKeystore {
-  if (!api.keystore) throw new RpcError(RpcErrorCode.InternalError, "This node has no keystore");
-  return api.keystore;
-}
-
 /** Runs a keystore operation, answering its typed errors (messages without secrets) as invalid params. */
 function keystoreCall<T>(run: () => T): T {
   try {
@@ -119,16 +114,18 @@ function ownerParam(value: unknown): Uint8Array {
  * `author_hasSessionKeys` (docs/operating.md, "Validator keys"). The session-keys blob is
  * `aura key (32 B) ++ gran key (48 B)`; `author_rotateKeys([owner])` appends the proofs of
  * possession for that stash, `authoringKeyProof (64 B) ++ finalityKeyProof (96 B)`: the one blob
- * `tx staking.validate --session-keys` takes.
+ * `tx staking.validate --session-keys` takes. A node without a keystore (an embedded one) has none
+ * of these methods.
  */
 export function registerAuthorKeystoreRpc(server: RpcServer, api: RpcNodeApi): void {
+  const keystore = api.keystore;
+  if (!keystore) return;
   server.addMethod("author_rotateKeys", {
     unsafe: true,
     handler: (params, ctx) => {
       localOnly(ctx);
       const [owner] = expectArray(params ?? [], 0, 1);
       const stash = owner === undefined || owner === null ? null : ownerParam(owner);
-      const keystore = keystoreOf(api);
       return keystoreCall(() => {
         const keys = keystore.rotateSessionKeys();
         const blob = concatBytes(keys.authoringKey, keys.finalityKey);
@@ -142,7 +139,6 @@ export function registerAuthorKeystoreRpc(server: RpcServer, api: RpcNodeApi): v
     handler: (params, ctx) => {
       localOnly(ctx);
       const stash = ownerParam(expectArray(params, 1)[0]);
-      const keystore = keystoreOf(api);
       return keystoreCall(() => {
         const keys = keystore.rotateSessionKeys();
         return { keys: toHex(concatBytes(keys.authoringKey, keys.finalityKey)), proof: toHex(keystore.proveSessionKeys(keys, stash, api.chain.genesisHash)) };
@@ -157,7 +153,6 @@ export function registerAuthorKeystoreRpc(server: RpcServer, api: RpcNodeApi): v
       const type = expectString(keyType, "keyType", { maxLength: 16 });
       const secret = expectString(suri, "suri", { maxLength: MAX_SURI_LENGTH });
       const pub = expectHex(publicKey, "publicKey", { maxLength: MAX_KEYS_HEX_BYTES });
-      const keystore = keystoreOf(api);
       keystoreCall(() => keystore.insertKey(type, secret, pub));
       return null;
     },
@@ -169,7 +164,6 @@ export function registerAuthorKeystoreRpc(server: RpcServer, api: RpcNodeApi): v
       const [publicKey, keyType] = expectArray(params, 2);
       const pub = expectHex(publicKey, "publicKey", { maxLength: MAX_KEYS_HEX_BYTES });
       const type = expectString(keyType, "keyType", { maxLength: 16 });
-      const keystore = keystoreOf(api);
       return keystoreCall(() => keystore.hasKey(pub, type));
     },
   });
@@ -178,7 +172,7 @@ export function registerAuthorKeystoreRpc(server: RpcServer, api: RpcNodeApi): v
     handler: (params, ctx) => {
       localOnly(ctx);
       const blob = expectHex(expectArray(params, 1)[0], "sessionKeys", { maxLength: MAX_KEYS_HEX_BYTES });
-      return keystoreOf(api).hasSessionKeys(blob);
+      return keystore.hasSessionKeys(blob);
     },
   });
 }
