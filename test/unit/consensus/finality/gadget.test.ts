@@ -141,7 +141,7 @@ describe("finality gadget", function () {
       return store;
     });
     setBest(all.slice(0, 2), chain[3]);
-    await waitFor(() => all.slice(0, 2).every((n) => n.gadget.currentRound > completed && n.network.sent.some((v) => v.vote.round > completed)), 2000, "the two left enter the next round and prevote");
+    await waitFor(() => all.slice(0, 2).every((n) => n.gadget.currentRound > completed && n.network.sent.some((v) => v.vote.round > completed)), 5000, "the two left enter the next round and prevote");
     await sleep(300);
     assert.ok(all.every((n) => finalizedNumber(n) === 2), "two of four finalize nothing");
     const restarted = [2, 3].map((i, k) => {
