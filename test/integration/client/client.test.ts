@@ -145,7 +145,7 @@ describe("client library against a dev node (HTTP and WebSocket)", function () {
     }
   });
 
-  it("registers a device and has its BLS-signed readings accepted and credited", async () => {
+  it("registers a device, has its BLS-signed readings credited, and follows a REC over them to certification — through the library alone", async () => {
     const genesisHash = await ws.genesisHash();
     const device = blsSigner(new Uint8Array(32).fill(0x42));
     const args = registrationArgs({ genesisHash, owner: bob.publicKey, device, kind: DeviceKind.SolarPv, capacityW: 5000, location: "u4pruyd", registrar: alice });
@@ -164,5 +164,22 @@ describe("client library against a dev node (HTTP and WebSocket)", function () {
     const forged = signReading(genesisHash, { deviceId, interval: now - 1, cumulativeWh: 120, energyWh: 40, peakW: 2000 }, blsSigner(new Uint8Array(32).fill(0x43)));
     assert.deepEqual(await submitReadings(ws, [forged]), [{ accepted: false, reason: "BadSignature" }]);
     await waitFor(async () => (await ws.generation(deviceId, now - 3, now - 2)).totalWh === 80, 30_000, "readings credited");
+
+    // The owner asks for a certificate over that energy; the dev issuer (Alice) certifies it.
+    const requested = await signAndSend(ws, bob, buildCall("recs.request", { deviceIds: [deviceId], fromInterval: now - 3, toInterval: now - 2 }));
+    const request = requested.events.find((e) => e.module === "recs" && e.name === "Requested");
+    assert.ok(request, JSON.stringify(requested.events));
+    const recId = Number((request.data as { recId: number | string }).recId);
+    assert.equal((await ws.rec(recId))?.status, "Pending");
+    const certified = await signAndSend(ws, alice, buildCall("recs.certify", { recId, serial: `CLIENT-TEST-${recId}` }));
+    assert.ok(certified.events.some((e) => e.module === "recs" && e.name === "Certified"), JSON.stringify(certified.events));
+    const rec = await http.rec(recId);
+    assert.equal(rec?.status, "Certified");
+    assert.equal(rec?.energyWh, 80);
+    assert.equal(rec?.serial, `CLIENT-TEST-${recId}`);
+    assert.deepEqual(
+      rec?.slots.map((slot) => [slot.deviceId, slot.interval]),
+      [[deviceId, now - 3], [deviceId, now - 2]],
+    );
   });
 });
