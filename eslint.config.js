@@ -39,7 +39,13 @@ export default tseslint.config(
   layer(["genesis/**/*.ts"], onlyBelow("genesis/ imports only primitives/ and the runtime's API", "consensus", "p2p", "node", "forecast", "rpc", "client", "cli", "harness", "benchmarks", "tools", "test"), RUNTIME_API_ONLY),
   layer(["node/**/*.ts"], onlyBelow("node/ never imports rpc/, client/, forecast/, cli/ or tooling: the composition root (cli/) wires RPC to the node", "forecast", "rpc", "client", "cli", "harness", "benchmarks", "tools", "test"), RUNTIME_API_ONLY),
   layer(["forecast/**/*.ts"], onlyBelow("forecast/ (non-consensus) imports only primitives/ and the runtime's API", "consensus", "p2p", "genesis", "node", "rpc", "client", "cli", "harness", "benchmarks", "tools", "test"), RUNTIME_API_ONLY),
-  layer(["rpc/**/*.ts"], onlyBelow("rpc/ never imports client/, cli/ or tooling", "client", "cli", "harness", "benchmarks", "tools", "test"), RUNTIME_API_ONLY),
+  // rpc/ answers in the JSON shapes the client library declares (client/types.ts): type-only imports of them, erased at run time.
+  layer(
+    ["rpc/**/*.ts"],
+    onlyBelow("rpc/ never imports cli/ or tooling", "cli", "harness", "benchmarks", "tools", "test"),
+    { ...onlyBelow("rpc/ imports from client/ only the JSON types of its answers (import type)", "client"), allowTypeImports: true },
+    RUNTIME_API_ONLY,
+  ),
   layer(["client/**/*.ts"], onlyBelow("client/ imports only primitives/ and runtime/wire.ts", "consensus", "p2p", "genesis", "node", "forecast", "rpc", "cli", "harness", "benchmarks", "tools", "test"), RUNTIME_WIRE_ONLY, NO_NODE_BUILTINS),
   layer(["cli/**/*.ts"], onlyBelow("cli/ never imports tooling", "harness", "benchmarks", "tools", "test"), RUNTIME_API_ONLY),
   layer(["harness/**/*.ts", "benchmarks/**/*.ts", "tools/**/*.ts"], NOT_TEST),

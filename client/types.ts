@@ -75,9 +75,12 @@ export interface Rec {
   owner: string;
   energyWh: number;
   retiredWh: number;
+  /** Escrowed request fee in AKRE base units (decimal string); "0" for a split. */
   fee: string;
   createdAt: number;
+  /** Block of the certification or rejection (of the origin, for a split). */
   decidedAt: number | null;
+  /** For a split, the issuer and serial of its origin. */
   issuer: string | null;
   serial: string | null;
   rejectReason: string | null;
@@ -86,6 +89,7 @@ export interface Rec {
 }
 
 export interface RecDetail extends Rec {
+  /** The (device, interval) slots behind it: its own, or its origin's for a split; [] once cancelled. */
   slots: Array<{ deviceId: number; interval: number }>;
 }
 
@@ -107,27 +111,39 @@ export interface EpochRewards {
   epoch: number;
   firstBlock: number;
   lastBlock: number;
+  /** The epoch's last block: its emission was fixed and its validators paid in its finalization. */
   block: number;
   scheduled: string;
   emission: string;
   toValidators: string;
+  /** Paid so far; final once `phase` is "complete". */
   toDevices: string;
+  /** Paid by the block that completed the payout; "0" until then. */
   toTreasury: string;
+  /** Σ weight of the epoch's devices: summed while "weighing", final from "paying" on. */
   totalWeight: string;
   devicePool: string;
+  /** The device payout: weighing every device, paying each its share, or complete. */
   phase: "weighing" | "paying" | "complete";
   paidDevices: number;
+  /** The block whose finalization completed the payout (paid the treasury), or null while under way. */
   completedAt: number | null;
+  /** Validators and the treasury in full, then devices in storage order after the id `startAfter`, at most 1,000 a page. */
   recipients: RewardRecipient[];
 }
 
 export interface CurrentEpoch {
+  /** The epoch the next block belongs to: its energy is still being credited. */
   epoch: number;
   firstBlock: number;
   lastBlock: number;
+  /** The schedule's emission for it; what is minted is capped by `remainingSupply`. */
   scheduledEmission: string;
+  /** What later epochs may still mint: the maximum supply less total issuance and the emission of ended epochs not yet paid out. */
   remainingSupply: string;
+  /** The last ended epoch (it has a record for `rewards_epoch`, maybe still being paid), or null before the first epoch ends. */
   lastRewardedEpoch: number | null;
+  /** The oldest epoch whose device payout is under way, or null when every ended epoch is paid out. */
   payingEpoch: number | null;
 }
 
@@ -136,6 +152,7 @@ export interface ControlCommand {
   deviceId: number;
   /** The command (`{ kind: "curtail", percent }`, …), null if unknown to this runtime. */
   command: CommandView | null;
+  /** Blocks: the device acts from `validFrom`; a receipt is accepted up to `validUntil` included. */
   validFrom: number;
   validUntil: number;
   submitter: string;

@@ -1,5 +1,8 @@
 import { toHex } from "../../primitives/bytes.ts";
 import { encodeAddress } from "../../primitives/keys/ss58.ts";
+import type { ControlCommand as CommandJson } from "../../client/types.ts";
+
+export type { CommandJson };
 import { control, devices, system, type IterableStateReader } from "../../runtime/api.ts";
 import type { HeadInfo } from "../../node/chain/types.ts";
 import { invalidParams } from "../errors.ts";
@@ -32,19 +35,6 @@ const STATUS_NAMES: Readonly<Record<number, string>> = {
   [control.CommandStatus.Cancelled]: "Cancelled",
   [control.CommandStatus.Expired]: "Expired",
 };
-
-export interface CommandJson {
-  id: number;
-  deviceId: number;
-  command: control.CommandView | null;
-  /** Blocks: the device acts from `validFrom`; a receipt is accepted up to `validUntil` included. */
-  validFrom: number;
-  validUntil: number;
-  submitter: string;
-  submittedAt: number;
-  status: string;
-  receipt: { status: string; signature: string; block: number; submittedBy: string } | null;
-}
 
 function commandJson(id: number, r: control.CommandRecord, blockNumber: number, ss58Format: number): CommandJson {
   return {

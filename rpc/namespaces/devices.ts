@@ -1,5 +1,8 @@
 import { toHex } from "../../primitives/bytes.ts";
 import { encodeAddress } from "../../primitives/keys/ss58.ts";
+import type { Device as DeviceJson } from "../../client/types.ts";
+
+export type { DeviceJson };
 import { devices } from "../../runtime/api.ts";
 import type { RpcNodeApi } from "../nodeApi.ts";
 import type { RpcServer } from "../server/index.ts";
@@ -15,18 +18,6 @@ import { accountParam, positional, stateAtParam } from "./params.ts";
 const MAX_DEVICES_PER_PAGE = 1000;
 
 const DEVICE_ID = { integer: true, min: 0, max: 0xffffffff };
-
-export interface DeviceJson {
-  id: number;
-  owner: string;
-  blsKey: string;
-  kind: string;
-  capacityW: number;
-  location: string;
-  status: string;
-  registrar: string;
-  registeredAt: number;
-}
 
 function deviceJson(id: number, d: devices.DeviceRecord, ss58Format: number): DeviceJson {
   return {

@@ -1,6 +1,9 @@
 import { bytesToBigint } from "../../primitives/bytes.ts";
 import { encodeAddress } from "../../primitives/keys/ss58.ts";
+import type { Rec as RecJson, RecDetail as RecDetailJson, Retirement as RetirementJson } from "../../client/types.ts";
 import { recs, type IterableStateReader, type StateReader } from "../../runtime/api.ts";
+
+export type { RecDetailJson, RecJson, RetirementJson };
 import type { RpcNodeApi } from "../nodeApi.ts";
 import type { RpcServer } from "../server/index.ts";
 import { expectNumber } from "../server/params.ts";
@@ -11,40 +14,6 @@ import { accountParam, positional, stateAtParam } from "./params.ts";
  * response near 400 KiB. Further pages start after the last id returned (storage order).
  */
 export const MAX_RECS_PER_PAGE = 1000;
-
-export interface RecJson {
-  id: number;
-  status: string;
-  owner: string;
-  energyWh: number;
-  retiredWh: number;
-  /** Escrowed request fee in AKRE base units (decimal string); "0" for a split. */
-  fee: string;
-  createdAt: number;
-  /** Block of the certification or rejection (of the origin, for a split). */
-  decidedAt: number | null;
-  /** For a split, the issuer and serial of its origin. */
-  issuer: string | null;
-  serial: string | null;
-  rejectReason: string | null;
-  parent: number | null;
-  origin: number | null;
-}
-
-export interface RecDetailJson extends RecJson {
-  /** The (device, interval) slots behind it: its own, or its origin's for a split; [] once cancelled. */
-  slots: recs.RecSlot[];
-}
-
-export interface RetirementJson {
-  id: number;
-  recId: number;
-  owner: string;
-  amountWh: number;
-  beneficiary: string;
-  message: string;
-  block: number;
-}
 
 /** A REC as `rec_listByOwner` shows it, or null if there is none with that id. */
 export function recSummary(state: StateReader, id: number, ss58Format: number): RecJson | null {

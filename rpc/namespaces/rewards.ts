@@ -1,6 +1,9 @@
 import type { Header } from "../../primitives/codec/index.ts";
 import { encodeAddress } from "../../primitives/keys/ss58.ts";
+import type { CurrentEpoch as CurrentEpochJson, EpochRewards as EpochRewardsJson, RewardRecipient as RecipientJson } from "../../client/types.ts";
 import { balances, pog, rewards, system, type IterableStateReader } from "../../runtime/api.ts";
+
+export type { CurrentEpochJson, EpochRewardsJson };
 import type { RpcNodeApi } from "../nodeApi.ts";
 import type { RpcServer } from "../server/index.ts";
 import { expectNumber } from "../server/params.ts";
@@ -16,40 +19,11 @@ export const MAX_DEVICE_RECIPIENTS = 1000;
 
 const U32 = { integer: true, min: 0, max: 0xffffffff };
 
-export type RecipientJson =
-  | { kind: "validator" | "treasury"; who: string; amount: string }
-  | { kind: "device"; deviceId: number; who: string; amount: string; weight: string };
-
 const PHASE_NAMES: Record<rewards.PayoutPhaseValue, EpochRewardsJson["phase"]> = {
   [rewards.PayoutPhase.Weighing]: "weighing",
   [rewards.PayoutPhase.Paying]: "paying",
   [rewards.PayoutPhase.Complete]: "complete",
 };
-
-export interface EpochRewardsJson {
-  epoch: number;
-  firstBlock: number;
-  lastBlock: number;
-  /** The epoch's last block: its emission was fixed and its validators paid in its finalization. */
-  block: number;
-  scheduled: string;
-  emission: string;
-  toValidators: string;
-  /** Paid so far; final once `phase` is "complete". */
-  toDevices: string;
-  /** Paid by the block that completed the payout; "0" until then. */
-  toTreasury: string;
-  /** Σ weight of the epoch's devices: summed while "weighing", final from "paying" on. */
-  totalWeight: string;
-  devicePool: string;
-  /** The device payout: weighing every device, paying each its share, or complete. */
-  phase: "weighing" | "paying" | "complete";
-  paidDevices: number;
-  /** The block whose finalization completed the payout (paid the treasury), or null while under way. */
-  completedAt: number | null;
-  /** Validators and the treasury in full, then devices in storage order after the id `startAfter`, at most `MAX_DEVICE_RECIPIENTS`. */
-  recipients: RecipientJson[];
-}
 
 /** What `epoch` mints and to whom so far, or null if it has not ended in `state`. */
 export function epochRewardsJson(state: IterableStateReader, epoch: number, ss58Format: number, startAfter?: number): EpochRewardsJson | null {
@@ -78,21 +52,6 @@ export function epochRewardsJson(state: IterableStateReader, epoch: number, ss58
     completedAt: record.phase === rewards.PayoutPhase.Complete ? record.completedAt : null,
     recipients,
   };
-}
-
-export interface CurrentEpochJson {
-  /** The epoch the next block belongs to: its energy is still being credited. */
-  epoch: number;
-  firstBlock: number;
-  lastBlock: number;
-  /** The schedule's emission for it; what is minted is capped by `remainingSupply`. */
-  scheduledEmission: string;
-  /** What later epochs may still mint: the maximum supply less total issuance and the emission of ended epochs not yet paid out. */
-  remainingSupply: string;
-  /** The last ended epoch (it has a record for `rewards_epoch`, maybe still being paid), or null before the first epoch ends. */
-  lastRewardedEpoch: number | null;
-  /** The oldest epoch whose device payout is under way, or null when every ended epoch is paid out. */
-  payingEpoch: number | null;
 }
 
 /** The epoch after block `number` in `state` (the state after that block). */
