@@ -18,6 +18,7 @@ import { accuracyOf, dayAheadSamples, type BacktestSample } from "../../forecast
 import { DeviceForecaster } from "../../forecast/forecaster.ts";
 import type { Series } from "../../forecast/types.ts";
 import { measure, type BenchRow, type Scenario } from "../harness.ts";
+import { prng } from "../../primitives/prng.ts";
 
 const HOUR = 3600;
 const DAYS = 90;
@@ -28,17 +29,6 @@ const START_MS = Date.UTC(2025, 2, 1);
 const DAY_TYPES = ["clear", "mixed", "overcast"] as const;
 type DayType = (typeof DAY_TYPES)[number];
 
-/** mulberry32: a reproducible stream in [0, 1). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const RAD = Math.PI / 180;
 

@@ -3,18 +3,7 @@ import { blsKeypairFromSeed, blsSign, type BlsKeypair } from "../../primitives/b
 import { blake2b256 } from "../../primitives/hash.ts";
 import { pog } from "../../runtime/api.ts";
 import { encodeGeohash } from "./geohash.ts";
-
-/** A small deterministic PRNG (mulberry32) so that a simulation is reproducible from its seed. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from "../../primitives/prng.ts";
 
 /**
  * Share of nameplate power a PV panel delivers at a moment: a half-sine between 06:00 and 18:00
