@@ -6,7 +6,7 @@ import tseslint from "typescript-eslint";
  * with genesis (chain specs) beside the node and forecast (non-consensus models, read by rpc) beside it too. An import that goes the wrong way fails `npm run lint`
  * and therefore `npm test`; `test/unit/layering.test.ts` shows each rule refusing an import.
  */
-const FOLDERS = ["primitives", "runtime", "consensus", "p2p", "genesis", "node", "forecast", "rpc", "client", "cli", "harness", "benchmarks", "tools", "test"];
+const FOLDERS = ["primitives", "runtime", "consensus", "p2p", "genesis", "node", "forecast", "rpc", "client", "dashboard", "cli", "harness", "benchmarks", "tools", "test"];
 /** Refuses imports of any of `folders` (matched as a path segment of the import). */
 function onlyBelow(message, ...folders) {
   return { regex: `(^|/)(${folders.join("|")})/`, message };
@@ -47,6 +47,9 @@ export default tseslint.config(
     RUNTIME_API_ONLY,
   ),
   layer(["client/**/*.ts"], onlyBelow("client/ imports only primitives/ and runtime/wire.ts", "consensus", "p2p", "genesis", "node", "forecast", "rpc", "cli", "harness", "benchmarks", "tools", "test"), RUNTIME_WIRE_ONLY, NO_NODE_BUILTINS),
+  // The dashboard reads the chain through the client library only; its browser code (dashboard/web/) runs in browsers.
+  layer(["dashboard/**/*.ts"], onlyBelow("dashboard/ imports only primitives/, client/ and runtime/api.ts", "consensus", "p2p", "genesis", "node", "forecast", "rpc", "cli", "harness", "benchmarks", "tools", "test"), RUNTIME_API_ONLY),
+  layer(["dashboard/web/**/*.ts"], onlyBelow("dashboard/web/ runs in browsers: primitives/ and client/ only", "runtime", "consensus", "p2p", "genesis", "node", "forecast", "rpc", "cli", "harness", "benchmarks", "tools", "test"), NO_NODE_BUILTINS),
   layer(["cli/**/*.ts"], onlyBelow("cli/ never imports tooling", "harness", "benchmarks", "tools", "test"), RUNTIME_API_ONLY),
   layer(["harness/**/*.ts", "benchmarks/**/*.ts", "tools/**/*.ts"], NOT_TEST),
   {
