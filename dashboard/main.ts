@@ -4,7 +4,7 @@ import { DEFAULT_DASHBOARD_PORT, DEFAULT_RPC_URL, startDashboard } from "./serve
 
 const program = new Command("dashboard")
   .description("Serves the web dashboard on 127.0.0.1; the browser reads the node's RPC directly")
-  .option("--rpc <url>", "the node's RPC (ws:// or http://)", DEFAULT_RPC_URL)
+  .option("--rpc <url>", "the node's RPC WebSocket URL (ws:// or wss://)", DEFAULT_RPC_URL)
   .option("--port <port>", "the dashboard's port", String(DEFAULT_DASHBOARD_PORT))
   .parse();
 const opts = program.opts<{ rpc: string; port: string }>();
