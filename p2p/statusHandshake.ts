@@ -140,10 +140,15 @@ export class StatusHandshake {
   private async isDhtClient(node: Libp2p, peer: PeerId): Promise<boolean> {
     const kad = this.deps.kadProtocol;
     if (kad === undefined) return false;
-    const protocols = async (): Promise<string[]> => (await node.peerStore.get(peer).catch(() => null))?.protocols ?? [];
-    let spoken = await protocols();
-    if (!spoken.includes(kad)) {
-      // Identify may still be running (the store then holds only the protocols negotiated so far).
+    const known = async (): Promise<{ protocols: string[]; identified: boolean }> => {
+      const record = await node.peerStore.get(peer).catch(() => null);
+      // Identify writes the agent version with the full protocol list; before it completes the
+      // store holds only the protocols negotiated so far (the DHT's, after a query).
+      return { protocols: record?.protocols ?? [], identified: record?.metadata.has("AgentVersion") ?? false };
+    };
+    const first = await known();
+    let spoken = first.protocols;
+    if (!first.identified) {
       await new Promise<void>((resolve) => {
         const done = (): void => {
           clearTimeout(timer);
@@ -156,7 +161,7 @@ export class StatusHandshake {
         const timer = setTimeout(done, IDENTIFY_WAIT_MS);
         node.addEventListener("peer:identify", onIdentify);
       });
-      spoken = await protocols();
+      spoken = (await known()).protocols;
     }
     return spoken.includes(kad) && !spoken.some((p) => /^\/arkreen\/[^/]+\/status\//.test(p));
   }
