@@ -32,6 +32,11 @@ import { StatusHandshake } from "./statusHandshake.ts";
 import type { ChainStatus, PeerInfo } from "./statusHandshake.ts";
 import type { BlockWithJustification, ChainStatusMessage } from "./wire.ts";
 
+/** The DHT's record validator: this node keeps no records, public keys included. */
+async function refuseRecord(): Promise<void> {
+  throw new Error("this DHT stores no records");
+}
+
 export interface NetworkHostOpts {
   /** TCP port to listen on; 0 picks a free one (see `listenAddresses()`). Substrate's default is 30333. */
   port: number;
@@ -204,14 +209,15 @@ export class NetworkHost extends EventEmitter<NetworkHostEvents> {
         identify: identify(),
         ping: ping(),
         // Kademlia as Substrate runs it: one DHT per chain (its protocol id), every node a server.
-        // It stores no records for anyone: no validators (every PUT_VALUE is refused) and provider
-        // records that expire within a minute; queries are bounded per connection by its stream
-        // limits and our in-peers limit.
+        // It stores no records for anyone: kad-dht keeps its own `pk` validator unless it is
+        // replaced, so it is replaced by one that refuses (every PUT_VALUE is refused); provider
+        // records expire within a minute; queries are bounded per connection by its stream limits
+        // and our in-peers limit.
         dht: kadDHT({
           protocol: this.kadProtocol,
           clientMode: false,
           peerInfoMapper: peerSet.opts.allowPrivateIp ? passthroughMapper : removePrivateAddressesMapper,
-          validators: {},
+          validators: { pk: refuseRecord },
           selectors: {},
           providers: { provideValidity: 60, cleanupInterval: 60 },
           maxInboundStreams: 8,

@@ -1,8 +1,8 @@
 import { ForecastError } from "../../forecast/errors.ts";
-import { ForecastService } from "../../forecast/service.ts";
-import { invalidParams, RpcError, registerErrorMapping } from "../errors.ts";
+import { ForecastService, MAX_HISTORY_INTERVALS } from "../../forecast/service.ts";
+import { invalidParams, RpcError, RpcErrorCode, registerErrorMapping } from "../errors.ts";
 import type { RpcNodeApi } from "../nodeApi.ts";
-import type { RpcServer } from "../server/index.ts";
+import type { RpcCallContext, RpcServer } from "../server/index.ts";
 import { expectNumber } from "../server/params.ts";
 import { positional } from "./params.ts";
 
@@ -27,6 +27,19 @@ const round4 = (x: number | null): number | null => (x === null ? null : Math.ro
  * `forecast_device(deviceId, hours)` and `forecast_accuracy(deviceId)`, read at the finalized head
  * (docs/forecasts.md). Forecasters are cached per device for the current finalized block.
  */
+/**
+ * A forecast reads up to MAX_HISTORY_INTERVALS storage entries of the device's history (~20 ms)
+ * unless the device is cached for the finalized block, and the cache is easy to miss (a new
+ * finalized block, or cycling through more than its devices): each call costs its history's
+ * lookups in the connection's budget, one call per 50 (87 at most), whether it hits or not, so a
+ * connection cannot make the node read history faster than ~5,000 entries a second by default.
+ */
+function chargeHistory(ctx: RpcCallContext): void {
+  if (ctx.budget && !ctx.budget.tryCharge(Math.ceil(MAX_HISTORY_INTERVALS / 50) - 1)) {
+    throw new RpcError(RpcErrorCode.RateLimited, "RPC rate limit exceeded", `a forecast reads the device's history: it costs ${Math.ceil(MAX_HISTORY_INTERVALS / 50)} calls of this connection's budget`);
+  }
+}
+
 export function registerForecastRpc(server: RpcServer, api: RpcNodeApi): void {
   const service = new ForecastService();
   const finalized = () => {
@@ -35,10 +48,11 @@ export function registerForecastRpc(server: RpcServer, api: RpcNodeApi): void {
   };
 
   server.addMethod("forecast_device", {
-    handler: (params) => {
+    handler: (params, ctx) => {
       const [id, hoursParam] = positional(params, 2);
       const deviceId = expectNumber(id, "deviceId", DEVICE_ID);
       const hours = expectNumber(hoursParam, "hours", { integer: true, min: 1, max: MAX_HOURS });
+      chargeHistory(ctx);
       const view = finalized();
       const intervalSecs = service.intervalSecs(view);
       const count = Math.ceil((hours * 3600) / intervalSecs);
@@ -50,9 +64,10 @@ export function registerForecastRpc(server: RpcServer, api: RpcNodeApi): void {
   });
 
   server.addMethod("forecast_accuracy", {
-    handler: (params) => {
+    handler: (params, ctx) => {
       const [id] = positional(params, 1);
       const deviceId = expectNumber(id, "deviceId", DEVICE_ID);
+      chargeHistory(ctx);
       const a = service.accuracy(finalized(), deviceId);
       return { nMae: round4(a.nMae), nRmse: round4(a.nRmse), skillVsPersistence: round4(a.skillVsPersistence), samples: a.samples, coverage: round4(a.coverage), model: a.model };
     },
