@@ -50,6 +50,10 @@ class LiveSubscription implements Subscription {
  * subscription to heads resumes with the next head); calls in flight when it dropped fail with
  * `CONNECTION_FAILED`, since the client cannot know whether the node applied them.
  */
+/** Notifications kept for a subscription whose id is not known yet, and how many such ids at once. */
+const MAX_EARLY_NOTIFICATIONS = 64;
+const MAX_EARLY_SUBSCRIPTIONS = 16;
+
 export class WsTransport implements Transport {
   readonly url: string;
   private readonly opts: Required<Omit<WsTransportOpts, "onReconnect">> & Pick<WsTransportOpts, "onReconnect">;
@@ -63,6 +67,8 @@ export class WsTransport implements Transport {
   private readonly byId = new Map<string, LiveSubscription>();
   /** Notifications that arrived before their subscription's id was known. */
   private readonly early = new Map<string, unknown[]>();
+  /** Subscribe calls awaiting their answer: early notifications are kept only meanwhile. */
+  private subscribing = 0;
   private reconnects = 0;
 
   private constructor(url: string, opts: WsTransportOpts) {
@@ -95,6 +101,12 @@ export class WsTransport implements Transport {
       let opened = false;
       socket.addEventListener("open", () => {
         opened = true;
+        // Closed while connecting: this socket would outlive the client and keep its process alive.
+        if (this.closed) {
+          socket.close();
+          reject(new ClientError("CLOSED", `the client of ${this.url} was closed`, { url: this.url }));
+          return;
+        }
         this.socket = socket;
         resolve();
       });
@@ -116,7 +128,11 @@ export class WsTransport implements Transport {
     }
     this.byId.clear();
     this.early.clear();
-    if (!this.closed) this.opening = this.reconnect();
+    if (this.closed) return;
+    const opening = this.reconnect();
+    // Handled here as well: if the client is closed while reconnecting, nobody may be waiting on it.
+    opening.catch(() => undefined);
+    this.opening = opening;
   }
 
   /** Reopens with doubling waits until it succeeds or the transport is closed, then renews subscriptions. */
@@ -177,12 +193,18 @@ export class WsTransport implements Transport {
   }
 
   private async register(sub: LiveSubscription): Promise<void> {
-    const id = await this.request(sub.method, sub.params);
-    if (typeof id !== "string" && typeof id !== "number") throw new ClientError("BAD_RESPONSE", `${sub.method}: expected a subscription id`, { method: sub.method });
-    sub.id = String(id);
-    this.byId.set(sub.id, sub);
-    for (const result of this.early.get(sub.id) ?? []) sub.onNotification(result);
-    this.early.delete(sub.id);
+    this.subscribing++;
+    try {
+      const id = await this.request(sub.method, sub.params);
+      if (typeof id !== "string" && typeof id !== "number") throw new ClientError("BAD_RESPONSE", `${sub.method}: expected a subscription id`, { method: sub.method });
+      sub.id = String(id);
+      this.byId.set(sub.id, sub);
+      for (const result of this.early.get(sub.id) ?? []) sub.onNotification(result);
+      this.early.delete(sub.id);
+    } finally {
+      // Once no subscription is being made, notifications for unknown ids are noise (e.g. after an unsubscribe).
+      if (--this.subscribing === 0) this.early.clear();
+    }
   }
 
   /** Forgets `sub` and tells the node (if connected). */
@@ -227,7 +249,12 @@ export class WsTransport implements Transport {
       const sub = this.byId.get(id);
       if (sub) {
         if (sub.active) sub.onNotification(msg.params.result);
-      } else this.early.set(id, [...(this.early.get(id) ?? []), msg.params.result]);
+      } else if (this.subscribing > 0) {
+        // A notification can overtake the answer that names its subscription: kept (a few) until
+        // that answer arrives, and only while a subscription is being made.
+        const kept = this.early.get(id) ?? [];
+        if (kept.length < MAX_EARLY_NOTIFICATIONS && (kept.length > 0 || this.early.size < MAX_EARLY_SUBSCRIPTIONS)) this.early.set(id, [...kept, msg.params.result]);
+      }
     }
   }
 }
