@@ -54,6 +54,13 @@ export interface StatusHandshakeDeps {
   kadProtocol?: string;
 }
 
+/**
+ * DHT-only peers (no chain's status protocol) kept connected at once: enough for a few lookups by
+ * tools and light clients, a quarter of the default 32 in-peers, so such peers can never fill the
+ * inbound slots chain peers need.
+ */
+const MAX_DHT_CLIENTS = 8;
+
 /** How long we wait for a peer's identify before judging which protocols it speaks. */
 const IDENTIFY_WAIT_MS = 2000;
 
@@ -67,6 +74,8 @@ export class StatusHandshake {
   private readonly deps: StatusHandshakeDeps;
   private readonly requests: PeerRateLimiter;
   private readonly statuses = new Map<string, ChainStatusMessage>();
+  /** Connected peers that speak only our DHT (stock libp2p peers looking peers up). */
+  private readonly dhtClients = new Set<string>();
 
   constructor(opts: StatusHandshakeOpts, deps: StatusHandshakeDeps) {
     this.opts = opts;
@@ -90,6 +99,7 @@ export class StatusHandshake {
 
   /** Drops a disconnected peer; false when it never completed the handshake. */
   forget(peerId: string): boolean {
+    this.dhtClients.delete(peerId);
     if (!this.statuses.delete(peerId)) return false;
     this.deps.metrics?.peers.set(this.statuses.size);
     return true;
@@ -98,6 +108,7 @@ export class StatusHandshake {
   /** Forgets every peer (the host stopped). */
   clear(): void {
     this.statuses.clear();
+    this.dhtClients.clear();
     this.deps.metrics?.peers.set(0);
   }
 
@@ -123,6 +134,14 @@ export class StatusHandshake {
       // connection; the peer may come back.
       if (code === "PROTOCOL_UNSUPPORTED") {
         if (await this.isDhtClient(node, peer)) {
+          // Kept, but only a few at once: otherwise throwaway identities speaking only the DHT
+          // would hold every inbound slot (they count against --in-peers) and shut chain peers out.
+          if (this.dhtClients.size >= MAX_DHT_CLIENTS) {
+            this.deps.logger.debug("DHT-only peer over the limit, disconnected", { peer: peer.toString() });
+            void this.deps.disconnect(peer.toString());
+            return;
+          }
+          this.dhtClients.add(peer.toString());
           this.deps.logger.debug("DHT-only peer (no status protocol)", { peer: peer.toString() });
           return;
         }
