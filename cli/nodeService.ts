@@ -35,8 +35,8 @@ export class NodeService {
   static async start(opts: NodeServiceOpts, deps: { logger: Logger; onFatal?: (error: DatabaseError) => void }): Promise<NodeService> {
     const node = await ArkreenNode.start(opts, deps);
     if (!opts.rpc) return new NodeService(node, null, null);
-    const rpc = new RpcServer(opts.rpc, { logger: deps.logger.child("rpc"), metrics: createRpcMetrics(node.register), health: () => node.health() });
     try {
+      const rpc = new RpcServer(opts.rpc, { logger: deps.logger.child("rpc"), metrics: createRpcMetrics(node.register), health: () => node.health() });
       registerNodeRpc(rpc, {
         chain: node.chain,
         // What the pools accept from RPC is gossiped by the network's announcer.

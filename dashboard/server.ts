@@ -65,7 +65,8 @@ function page(rpc: string): string {
 
 /** Builds the bundle and serves the dashboard until `close()`. */
 export async function startDashboard(opts: DashboardOpts): Promise<Dashboard> {
-  if (!/^(wss?|https?):\/\//i.test(opts.rpc)) throw new Error(`--rpc: expected a ws://, wss://, http:// or https:// URL, got ${opts.rpc}`);
+  // The pages live on subscriptions, which only a WebSocket carries.
+  if (!/^wss?:\/\//i.test(opts.rpc)) throw new Error(`--rpc: expected the node's WebSocket URL (ws:// or wss://), got ${opts.rpc}`);
   const started = performance.now();
   const { js, css } = await bundle();
   const buildMs = Math.round(performance.now() - started);

@@ -307,6 +307,16 @@ export async function runNode(flags: RunFlags): Promise<void> {
   const fatal = new Promise<DatabaseError>((resolve) => (onFatal = resolve));
   const spec = selectChainSpec(flags);
   const basePath = selectBasePath(flags);
+  // Every flag is read before the keystore opens: a bad one must not leave a temporary keystore behind.
+  const rpc = rpcOpts(flags);
+  const network = {
+    port: flags.port,
+    listenHost: "0.0.0.0",
+    listenAddresses: listenAddresses(flags),
+    bootnodes: flags.bootnodes ?? [],
+    nodeKey: selectNodeKey(flags),
+    ...discoveryOpts(flags),
+  };
   const keystore = openNodeKeystore({ keystorePath: flags.keystorePath, basePath, chainId: spec.id });
   let keys: ValidatorKeys | null;
   try {
@@ -323,16 +333,9 @@ export async function runNode(flags: RunFlags): Promise<void> {
       name: flags.name ?? "arkreen-node",
       validatorSeed: keys?.authoring.secretSeed ?? null,
       finalitySecretKey: keys?.finalitySecretKey ?? null,
-      rpc: rpcOpts(flags),
+      rpc,
       prometheus: flags.prometheus ? { host: flags.prometheusExternal ? "0.0.0.0" : "127.0.0.1", port: flags.prometheusPort } : null,
-      network: {
-        port: flags.port,
-        listenHost: "0.0.0.0",
-        listenAddresses: listenAddresses(flags),
-        bootnodes: flags.bootnodes ?? [],
-        nodeKey: selectNodeKey(flags),
-        ...discoveryOpts(flags),
-      },
+      network,
       clockOffsetMs: clockOffsetFromEnv(),
     },
     { logger, onFatal: (error) => onFatal(error) },

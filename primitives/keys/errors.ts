@@ -24,7 +24,7 @@ export type SecretUriErrorType =
   | { code: "INVALID_FORMAT"; position: number }
   | { code: "INVALID_PHRASE"; reason: string }
   | { code: "INVALID_SEED"; reason: string }
-  | { code: "SOFT_JUNCTION"; junction: string }
+  | { code: "SOFT_JUNCTION" }
   | { code: "UNKNOWN_DEV_ACCOUNT"; name: string };
 
 export class SecretUriError extends ArkreenError<SecretUriErrorType> {}

@@ -173,7 +173,8 @@ export function keypairFromSuri(suri: string, passwordOverride?: string): Ed2551
   }
   for (const junction of uri.junctions) {
     if (!junction.hard) {
-      throw new SecretUriError({ code: "SOFT_JUNCTION", junction: junction.text }, `soft derivation /${junction.text} is not possible with ed25519; use //${junction.text}`);
+      // The junction is part of the secret URI: the message does not repeat it.
+      throw new SecretUriError({ code: "SOFT_JUNCTION" }, "soft derivation (/…) is not possible with ed25519 keys; use hard derivation (//…)");
     }
     seed = deriveHardSeed(seed, junction.chainCode);
   }
