@@ -12,7 +12,7 @@ import { SlotWorker } from "../consensus/aura/slotWorker.ts";
 import { signInstantJustification } from "../consensus/instantFinality.ts";
 import { buildGenesisBlock, type GenesisBlock } from "../genesis/build.ts";
 import type { ChainSpec } from "../genesis/chainSpec.ts";
-import { aura, extrinsicHash, type Executive, type RuntimeConfig } from "../runtime/api.ts";
+import { aura, extrinsicHash, system, type Executive, type RuntimeConfig } from "../runtime/api.ts";
 import { AuraBlockProposer } from "./authoring/blockProposer.ts";
 import { shortHash, type Chain } from "./chain/chain.ts";
 import { createChainMetrics } from "./chain/metrics.ts";
@@ -225,6 +225,11 @@ export class ArkreenNode {
       closers.push(() => worker.stop());
       halts.push(() => void worker.stop());
       logger.info(`Authoring as validator`, { slotDurationMs: runtimeConfig.slotDurationMs });
+      // Offence reports are signed and paid by the authoring key's account (node/offences): keys
+      // from the keystore start with nothing, and their reports would fail on the fee.
+      if (system.account(chain.stateAt(), authorityKey).free === 0n) {
+        logger.warn("The authoring key's account holds no funds: equivocation reports this node makes cannot pay their fee until it is funded", { account: authorityKey });
+      }
     }
 
     let network: NetworkService | null = null;

@@ -39,6 +39,8 @@ export interface DiscoveryDeps {
 
 const DIAL_BACKOFF_MIN_MS = 10_000;
 const DIAL_BACKOFF_MAX_MS = 5 * 60_000;
+/** Peers whose failed dials are remembered at once (a few KiB). */
+const MAX_BACKOFF_ENTRIES = 4096;
 /** Candidates looked at per fill: a peer store flooded with addresses costs one bounded scan. */
 const MAX_CANDIDATES = 256;
 
@@ -114,11 +116,23 @@ export class Discovery {
       await node.dial(peer, { signal: AbortSignal.timeout(this.opts.dialTimeoutMs) });
     } catch (error) {
       const delay = Math.min((this.backoff.get(id)?.delay ?? DIAL_BACKOFF_MIN_MS / 2) * 2, DIAL_BACKOFF_MAX_MS);
+      this.pruneBackoff();
       this.backoff.set(id, { until: this.now() + delay, delay });
       this.deps.logger.debug("Discovered peer dial failed", { peer: id, error: String(error) });
     } finally {
       this.dialing.delete(id);
     }
+  }
+
+  /**
+   * Forgets backoffs that have run out, and the oldest ones past MAX_BACKOFF_ENTRIES: made-up
+   * peers in the DHT would otherwise add an entry each, forever. A forgotten peer is only dialled
+   * again sooner than its backoff said.
+   */
+  private pruneBackoff(): void {
+    const now = this.now();
+    for (const [id, b] of this.backoff) if (b.until <= now) this.backoff.delete(id);
+    while (this.backoff.size >= MAX_BACKOFF_ENTRIES) this.backoff.delete(this.backoff.keys().next().value as string);
   }
 
   private readonly onConnect = (event: CustomEvent<PeerId>): void => {

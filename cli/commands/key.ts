@@ -263,6 +263,10 @@ export const SURI_ENV = "ARKREEN_SURI";
 
 /** The keystore `key insert` and `key generate-session-keys` write to: the node's, as `run` would open it. */
 function keystoreFor(opts: ParsedOptions): { keystore: Keystore; genesisHash: () => Uint8Array; chainId: string } {
+  // `--dev` alone runs on temporary storage, keystore included: a key inserted here would never be seen.
+  if (opts.dev && opts.basePath === undefined && opts.keystorePath === undefined) {
+    throw new Error("a --dev node keeps its keystore in temporary storage: give --base-path here and to the node (or --keystore-path)");
+  }
   const spec = selectChainSpec({ chain: opts.chain, dev: opts.dev });
   const basePath = selectBasePath({ basePath: opts.basePath }) as string;
   const { keystore } = openNodeKeystore({ keystorePath: opts.keystorePath, basePath, chainId: spec.id });

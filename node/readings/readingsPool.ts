@@ -109,6 +109,8 @@ export class ReadingsPool {
         if (!uncompressedSignature) return reject(c.index, "BadSignature");
         const verdict = again?.[i];
         if (verdict && !verdict.ok) return reject(c.index, verdict.reason);
+        // The device's key rotated meanwhile: the signature was checked against the old one.
+        if (verdict && !bytesEqual(verdict.publicKey, c.publicKey)) return reject(c.index, "BadSignature");
         if (this.readings.size >= this.opts.maxSize) return reject(c.index, "PoolFull");
         this.readings.set(c.key, { reading: c.signed.reading, encoded: pog.readingCodec.encode(c.signed.reading), signature: c.signed.signature, uncompressedSignature, publicKey: c.publicKey });
         accepted.push(c.signed);
