@@ -14,6 +14,7 @@ import { selectBasePath, selectChainSpec } from "../chainSelection.ts";
 import { decodeSessionKeys, encodeSessionKeys, openNodeKeystore, parseKeyType, type Keystore, type KeyType } from "../keystore.ts";
 import { readSecret } from "../secretInput.ts";
 import { oneOf } from "../flagValues.ts";
+import { readSecretFile } from "../secretInput.ts";
 
 /**
  * `arkreen-node key generate|inspect`: Substrate's `key` subcommands (sc-cli), same flags and the
@@ -222,16 +223,18 @@ function parseWords(value: string): number {
 
 /**
  * sc-cli reads the URI from a file when the argument names one (keeps secrets out of shell history
- * and `ps`); `tx --signer` does too.
+ * and `ps`); `tx --signer` does too, and then, as for `--signer-file`, only from a file its owner
+ * alone may read (`secretWhat` names it in the refusal).
  */
-export function readUri(uri: string): string {
+export function readUri(uri: string, secretWhat?: string): string {
   let isFile = false;
   try {
     isFile = statSync(uri).isFile();
   } catch {
     // Not a path: the argument is the URI itself.
   }
-  return isFile ? readFileSync(uri, "utf8").trimEnd() : uri;
+  if (!isFile) return uri;
+  return secretWhat === undefined ? readFileSync(uri, "utf8").trimEnd() : readSecretFile(uri, secretWhat);
 }
 
 function commonOptions(command: Command): Command {

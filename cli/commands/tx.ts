@@ -19,10 +19,10 @@ export const SIGNER_ENV = "ARKREEN_SIGNER";
 
 /**
  * The signer from `--signer-file` (mode 600), `$ARKREEN_SIGNER`, or `--signer` (a URI, which any
- * local user sees in `ps`, or a file, read as `key inspect` reads one; `-`: standard input).
+ * local user sees in `ps`, or a file, which like `--signer-file` its owner alone may read; `-`: standard input).
  */
 function signerKeypair(flag: string, text: string | undefined, fileFlag: string, file: string | undefined): Ed25519Keypair {
-  const suri = readSecret({ what: "signer", value: { flag, text: text === undefined || text === "-" ? text : readUri(text) }, file: { flag: fileFlag, path: file }, envName: SIGNER_ENV, env: process.env });
+  const suri = readSecret({ what: "signer", value: { flag, text: text === undefined || text === "-" ? text : readUri(text, flag.replace(/^--/, "")) }, file: { flag: fileFlag, path: file }, envName: SIGNER_ENV, env: process.env });
   return keypairFromSuri(suri);
 }
 

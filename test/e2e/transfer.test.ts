@@ -59,6 +59,16 @@ describe("e2e: tx transfer (CLI against a running node)", function () {
     assert.equal((await accountOf(node, "Dave")).nonce, dave0.nonce + 1);
   });
 
+  it("refuses a --from file that others may read, sending nothing", async () => {
+    const file = join(scope.tempDir("signer-open"), "dave.key");
+    writeFileSync(file, "//Dave\n", { mode: 0o644 });
+    const dave0 = await accountOf(node, "Dave");
+    const result = await transfer(file, "1");
+    assert.notEqual(result.code, 0);
+    assert.match(result.stderr, /permissions 0644 for the from file .* are too open/);
+    assert.equal((await accountOf(node, "Dave")).nonce, dave0.nonce);
+  });
+
   it("charges a tip on top of the fee and pays it to the block author, the fee to treasury and burn", async () => {
     const charlie0 = await accountOf(node, "Charlie");
     const [alice0, bob0, treasury0] = [await accountOf(node, "Alice"), await accountOf(node, "Bob"), await accountOf(node, TREASURY_ACCOUNT)];
