@@ -51,6 +51,8 @@ const PRIVATE_RANGES = (() => {
     ["169.254.0.0", 16],
     ["172.16.0.0", 12],
     ["192.168.0.0", 16],
+    ["224.0.0.0", 4], // multicast
+    ["240.0.0.0", 4], // reserved, broadcast
   ] as const) {
     list.addSubnet(net, prefix, "ipv4");
   }
@@ -58,6 +60,11 @@ const PRIVATE_RANGES = (() => {
   list.addAddress("::1", "ipv6");
   list.addSubnet("fc00::", 7, "ipv6");
   list.addSubnet("fe80::", 10, "ipv6");
+  list.addSubnet("ff00::", 8, "ipv6"); // multicast
+  // Addresses that carry an IPv4 one (6to4, NAT64) could carry a private one: not dialled either.
+  // IPv4-mapped IPv6 (::ffff:a.b.c.d) is matched against the IPv4 ranges above by BlockList itself.
+  list.addSubnet("2002::", 16, "ipv6");
+  list.addSubnet("64:ff9b::", 96, "ipv6");
   return list;
 })();
 
