@@ -10,6 +10,7 @@ import {
   loadOrCreateNodeKey,
   nodeKeyPath,
   type GossipValidationResult,
+  type NetworkHostOpts,
   type PeerInfo,
 } from "../../p2p/index.ts";
 import { pog } from "../../runtime/api.ts";
@@ -22,33 +23,18 @@ import type { TxPool } from "../txpool/index.ts";
 import { Announcer } from "./announcer.ts";
 import { validateGossipBlock, validateGossipExtrinsic, validateGossipReading } from "./gossipValidation.ts";
 
-export interface NetworkServiceOpts {
-  /** p2p TCP port (`--port`, Substrate's 30333; 0 picks one). */
-  port: number;
+/** The host's options the node takes from its flags and chain spec (p2p/host.ts documents each), and what the service adds. */
+export interface NetworkServiceOpts
+  extends Pick<NetworkHostOpts, "port" | "listenAddresses" | "bootnodes" | "inPeers" | "outPeers" | "reservedNodes" | "reservedOnly" | "allowPrivateIp" | "discoverLocal" | "publicAddresses"> {
   listenHost: string;
-  /** `--listen-addr` multiaddrs, instead of `listenHost` and `port`. */
-  listenAddresses?: string[];
-  /** `--bootnodes` and the chain spec's `bootNodes`. */
-  bootnodes: string[];
   /** `--node-key`; otherwise the persisted key under the base path (created on first start). */
   nodeKey: Uint8Array | null;
   basePath: string;
   chainId: string;
   /** The chain spec's `protocolId` (the DHT's protocol `/<protocolId>/kad/1.0.0`) and `chainType`. */
   protocolId: string;
+  /** Decides `allowPrivateIp` and `discoverLocal` when the flags leave them undefined: allowed / on for Development and Local chains, not for Live ones (Substrate's rule). */
   chainType: string;
-  /** `--in-peers` / `--out-peers` (Substrate's 32 / 8). */
-  inPeers?: number;
-  outPeers?: number;
-  /** `--reserved-nodes`, `--reserved-only`. */
-  reservedNodes?: string[];
-  reservedOnly?: boolean;
-  /** `--allow-private-ip` / `--no-private-ip`; undefined: allowed on Development and Local chains, refused on Live ones (Substrate's rule). */
-  allowPrivateIp?: boolean;
-  /** `--discover-local` / `--no-discover-local` (mDNS); undefined: on for Development and Local chains, off for Live ones. */
-  discoverLocal?: boolean;
-  /** `--public-addr`. */
-  publicAddresses?: string[];
 }
 
 /** Whether a chain type is a development or local one, where private addresses and mDNS are the norm. */
@@ -85,22 +71,14 @@ export class NetworkService {
     this.deps = deps;
     const { chain, logger } = deps;
     const metrics = deps.register ? createNetworkMetrics(deps.register) : null;
-    const nodeKey = opts.nodeKey ?? loadOrCreateNodeKey(nodeKeyPath(opts.basePath, opts.chainId));
+    const { nodeKey: givenKey, basePath, chainId, chainType, ...hostOpts } = opts;
+    const nodeKey = givenKey ?? loadOrCreateNodeKey(nodeKeyPath(basePath, chainId));
     this.host = new NetworkHost(
       {
-        port: opts.port,
-        listenHost: opts.listenHost,
-        listenAddresses: opts.listenAddresses,
-        bootnodes: opts.bootnodes,
+        ...hostOpts,
         nodeKey,
-        protocolId: opts.protocolId,
-        inPeers: opts.inPeers,
-        outPeers: opts.outPeers,
-        reservedNodes: opts.reservedNodes,
-        reservedOnly: opts.reservedOnly,
-        allowPrivateIp: opts.allowPrivateIp ?? isLocalChainType(opts.chainType),
-        discoverLocal: opts.discoverLocal ?? isLocalChainType(opts.chainType),
-        publicAddresses: opts.publicAddresses,
+        allowPrivateIp: opts.allowPrivateIp ?? isLocalChainType(chainType),
+        discoverLocal: opts.discoverLocal ?? isLocalChainType(chainType),
       },
       {
         chain,
