@@ -33,6 +33,13 @@ describe("layering: imports that go the wrong way fail the lint", function () {
     ["forecast into node", "forecast/fixture.ts", 'import { value } from "../node/chain/types.ts";', /forecast\/ \(non-consensus\) imports only primitives/],
     ["forecast into a module's storage", "forecast/fixture.ts", 'import { value } from "../runtime/modules/pog/storage.ts";', /through runtime\/api\.ts/],
     ["harness into test", "harness/fixture.ts", 'import { value } from "../test/utils/runtime.ts";', /only tests import test\//],
+    ["client into the runtime API (it loads the executive and node:crypto)", "client/fixture.ts", 'import { value } from "../runtime/api.ts";', /runtime\/wire\.ts/],
+    ["client into node", "client/fixture.ts", 'import { value } from "../node/service.ts";', /client\/ imports only primitives/],
+    ["client into rpc", "client/fixture.ts", 'import { value } from "../rpc/server/index.ts";', /client\/ imports only primitives/],
+    ["client into a Node built-in", "client/fixture.ts", 'import { value } from "node:fs";', /runs in browsers/],
+    ["client into ws", "client/fixture.ts", 'import value from "ws";', /runs in browsers/],
+    ["rpc into client (a value)", "rpc/namespaces/fixture.ts", 'import { value } from "../../client/index.ts";', /rpc\/ imports from client\/ only the JSON types of its answers/],
+    ["node into client", "node/fixture.ts", 'import { value } from "../client/index.ts";', /node\/ never imports rpc\/, client\//],
   ];
   for (const [name, file, line, message] of refused) {
     it(`refuses ${name}`, async () => {
@@ -51,6 +58,11 @@ describe("layering: imports that go the wrong way fail the lint", function () {
     ["rpc into forecast", "rpc/namespaces/fixture.ts", 'import { value } from "../../forecast/service.ts";'],
     ["forecast into primitives and the runtime's API", "forecast/fixture.ts", 'import { value } from "../runtime/api.ts";'],
     ["benchmarks into harness", "benchmarks/scenarios/fixture.ts", 'import { value } from "../../harness/process.ts";'],
+    ["client into primitives", "client/fixture.ts", 'import { value } from "../primitives/bytes.ts";'],
+    ["client into the runtime's wire formats", "client/fixture.ts", 'import { value } from "../runtime/wire.ts";'],
+    ["client into @noble", "client/fixture.ts", 'import { value } from "@noble/curves/bls12-381.js";'],
+    ["cli into client", "cli/fixture.ts", 'import { value } from "../client/index.ts";'],
+    ["rpc into client's JSON types (import type)", "rpc/namespaces/fixture.ts", 'import type { Device } from "../../client/types.ts";\nexport type Used = Device;'],
   ];
   for (const [name, file, line] of allowed) {
     it(`allows ${name}`, async () => {
