@@ -34,6 +34,12 @@ const EMPTY_PATH = new Uint8Array(0);
 export class MerkleTrie {
   private readonly db: TrieNodeReader;
   private rootRef: ChildRef | null;
+  /**
+   * Hashes of stored nodes (loaded from `db`, or returned by the last `commit()`) that updates
+   * since the last commit changed or dropped: each is one occurrence, at one position, of a node
+   * of the last committed state that the current state no longer has.
+   */
+  private replaced: Uint8Array[] = [];
 
   /** Opens the trie at `root`; a root absent from `db` fails on first access (`MISSING_NODE`). */
   constructor(root: Uint8Array, db: TrieNodeReader) {
@@ -68,15 +74,22 @@ export class MerkleTrie {
   /**
    * The root, and every node created since the last commit that is reachable from it
    * (children before parents; a subtree that occurs at two places is listed at both), ready
-   * for a database batch. Nodes that were replaced in the meantime are not included; nothing
-   * is removed from the database (no pruning here).
+   * for a database batch. Nodes that were replaced in the meantime are not included.
+   *
+   * `removed`: the hashes of the stored nodes (read from the database, or returned by the
+   * previous commit) that the updates since then changed or dropped, one entry per occurrence.
+   * As multisets of node occurrences, (nodes of the previous state) − `removed` + `nodes` =
+   * (nodes of the new state): what reference-counting pruning needs (node/chain/statePruner.ts).
+   * Nothing is deleted from the database here.
    */
-  commit(): { root: Uint8Array; nodes: Array<[hash: Uint8Array, encoded: Uint8Array]> } {
+  commit(): { root: Uint8Array; nodes: Array<[hash: Uint8Array, encoded: Uint8Array]>; removed: Uint8Array[] } {
     const root = this.root();
     const nodes: Array<[Uint8Array, Uint8Array]> = [];
     const ref = this.rootRef;
     if (ref !== null && !(ref instanceof Uint8Array)) collectUnstored(ref, nodes);
-    return { root, nodes };
+    const removed = this.replaced;
+    this.replaced = [];
+    return { root, nodes, removed };
   }
 
   /**
@@ -170,17 +183,19 @@ export class MerkleTrie {
         const common = commonPrefixLength(node.path, key, pos);
         if (common === node.path.length && pos + common === key.length) {
           if (bytesEqual(node.value, value)) return UNCHANGED;
+          this.touch(node);
           node.value = value;
-          touch(node);
           return node;
         }
         const branch = new BranchNode(emptyChildren(), null);
         if (common === node.path.length) {
+          // The leaf's value moves into the branch: the leaf itself is gone.
+          this.drop(node);
           branch.value = node.value;
         } else {
           const nibble = node.path[common];
+          this.touch(node);
           node.path = node.path.subarray(common + 1);
-          touch(node);
           branch.children[nibble] = node;
         }
         return this.splitWith(branch, key, pos, common, value);
@@ -190,17 +205,19 @@ export class MerkleTrie {
         if (common === node.path.length) {
           const child = this.insert(this.extensionChild(node), key, pos + common, value);
           if (child === UNCHANGED) return UNCHANGED;
+          this.touch(node);
           node.child = child;
-          touch(node);
           return node;
         }
         const branch = new BranchNode(emptyChildren(), null);
         const nibble = node.path[common];
         if (common + 1 === node.path.length) {
+          // The extension's last nibble becomes the branch slot: the extension itself is gone.
+          this.drop(node);
           branch.children[nibble] = node.child;
         } else {
+          this.touch(node);
           node.path = node.path.subarray(common + 1);
-          touch(node);
           branch.children[nibble] = node;
         }
         return this.splitWith(branch, key, pos, common, value);
@@ -215,7 +232,7 @@ export class MerkleTrie {
           if (child === UNCHANGED) return UNCHANGED;
           node.children[nibble] = child;
         }
-        touch(node);
+        this.touch(node);
         return node;
       }
     }
@@ -236,14 +253,20 @@ export class MerkleTrie {
   private remove(node: TrieNode, key: Uint8Array, pos: number): TrieNode | null | Unchanged {
     switch (node.kind) {
       case LEAF:
-        return pathEquals(node.path, key, pos) ? null : UNCHANGED;
+        if (!pathEquals(node.path, key, pos)) return UNCHANGED;
+        this.drop(node);
+        return null;
       case EXTENSION: {
         if (commonPrefixLength(node.path, key, pos) !== node.path.length) return UNCHANGED;
         const child = this.remove(this.extensionChild(node), key, pos + node.path.length);
-        if (child === UNCHANGED || child === null) return child;
-        if (child.kind !== BRANCH) return prependPath(node.path, child);
+        if (child === UNCHANGED) return child;
+        if (child === null || child.kind !== BRANCH) {
+          // The extension merges into what is left below it (or goes with it).
+          this.drop(node);
+          return child === null ? null : this.prependPath(node.path, child);
+        }
+        this.touch(node);
         node.child = child;
-        touch(node);
         return node;
       }
       case BRANCH: {
@@ -258,7 +281,7 @@ export class MerkleTrie {
           if (replacement === UNCHANGED) return UNCHANGED;
           node.children[nibble] = replacement;
         }
-        touch(node);
+        this.touch(node);
         return this.collapse(node);
       }
     }
@@ -278,7 +301,29 @@ export class MerkleTrie {
     if (count > 1 || branch.value !== null) return branch;
     const child = this.branchChild(branch, only);
     if (child === null) throw new Error("trie: branch child vanished");
-    return prependPath(Uint8Array.of(only), child);
+    return this.prependPath(Uint8Array.of(only), child);
+  }
+
+  /** Puts `prefix` in front of a node's path (a branch gets an extension above it). */
+  private prependPath(prefix: Uint8Array, node: TrieNode): TrieNode {
+    if (node.kind === BRANCH) return new ExtensionNode(prefix, node);
+    this.touch(node);
+    node.path = concatNibbles(prefix, node.path);
+    return node;
+  }
+
+  /** Marks a node as changed, remembering its stored hash as replaced (see `replaced`). */
+  private touch(node: TrieNode): void {
+    this.drop(node);
+    touch(node);
+  }
+
+  /** Remembers a node that leaves the trie (or is about to change) if it is stored; once per stored content. */
+  private drop(node: TrieNode): void {
+    if (node.stored && node.hash !== null) {
+      this.replaced.push(node.hash);
+      node.stored = false;
+    }
   }
 
   private *walk(node: TrieNode, path: number[]): Generator<[Uint8Array, Uint8Array]> {
@@ -381,14 +426,6 @@ function compareNibbles(a: ArrayLike<number>, bound: ArrayLike<number>): number 
 function isAbove(a: ArrayLike<number>, bound: ArrayLike<number>): boolean {
   const order = compareNibbles(a, bound);
   return order > 0 || (order === 0 && a.length > bound.length);
-}
-
-/** Puts `prefix` in front of a node's path (a branch gets an extension above it). */
-function prependPath(prefix: Uint8Array, node: TrieNode): TrieNode {
-  if (node.kind === BRANCH) return new ExtensionNode(prefix, node);
-  node.path = concatNibbles(prefix, node.path);
-  touch(node);
-  return node;
 }
 
 /** Hashes a node, and first its dirty descendants; clean subtrees are not visited. */
