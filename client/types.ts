@@ -90,7 +90,16 @@ export interface Rec {
 
 export interface RecDetail extends Rec {
   /** The (device, interval) slots behind it: its own, or its origin's for a split; [] once cancelled. */
-  slots: Array<{ deviceId: number; interval: number }>;
+  slots: Array<{
+    deviceId: number;
+    interval: number;
+    /** Energy of the slot, Wh, as credited. */
+    energyWh: number;
+    /** 0x hex of blake2b-256 of the encoded reading that credited the slot. */
+    readingHash: string;
+    /** The block that credited it. */
+    creditedBlock: number;
+  }>;
 }
 
 export interface Retirement {

@@ -18,10 +18,11 @@ export const BACKTEST_DAYS = 14;
 /**
  * Intervals of history read per device: the backtest's days plus the model's window before the
  * first of them (44 days: 1,056 hourly intervals on a live chain), but never more than 4,320.
- * Generation is keyed by the hash of the interval, so history costs one storage lookup per
- * interval, found or not (~5 µs each: 4,320 are ~20 ms, three times `pog_generation`'s bound);
- * on the dev chain's one-minute intervals that is three days. Read once per device and
- * finalized block (the cache below), it bounds what one call can cost.
+ * Generation is kept in (device, day) pages of 24 intervals, so history costs one storage lookup
+ * per page (4,320 intervals: 180 lookups); on the dev chain's one-minute intervals that is three
+ * days. Read once per device and finalized block (the cache below), it bounds what one call can
+ * cost. Pages older than the chain's claim window (`pog.claimWindowIntervals`: 30 days on a live
+ * chain) are removed from state, so older intervals read as missing (NaN), as if not reported.
  */
 export const MAX_HISTORY_INTERVALS = 4320;
 /** Devices whose forecasters are kept for the current finalized block. */
@@ -93,10 +94,7 @@ function load(state: StateReader, deviceId: number): Entry {
   const length = Math.min(MAX_HISTORY_INTERVALS, (WINDOW_DAYS + BACKTEST_DAYS) * intervalsPerDay(intervalSecs), current);
   const first = current - length;
   const wh = new Float64Array(length).fill(Number.NaN);
-  for (let i = 0; i < length; i++) {
-    const g = pog.generation(state, deviceId, first + i);
-    if (g) wh[i] = g.energyWh;
-  }
+  if (length > 0) for (const g of pog.creditedReadings(state, deviceId, first, first + length - 1)) wh[g.interval - first] = g.energyWh;
   const device = { kind: devices.deviceKindName(record.kind) ?? String(record.kind), capacityW: record.capacityW, lat: position.lat, lon: position.lon };
   return { forecaster: new DeviceForecaster(device, { first, intervalSecs, wh }), current };
 }

@@ -9,7 +9,9 @@
  *   the number of its extrinsics;
  * - no reading is credited twice: each (device, interval) is credited (in a block and not
  *   refused by a `ReadingRejected` event) in one canonical block at most, and the pog
- *   `Generation` storage (`pog_generation`) holds exactly those credits, each with its block.
+ *   `GenerationDays` storage (`pog_generation`) holds exactly those credits, each with its block —
+ *   except credits whose (device, day) page is older than the claim window, which the runtime
+ *   removes (absent is then allowed; present must still match).
  *
  * Blocks and events are fetched once per hash and kept, so that auditing after every scenario
  * costs only the blocks since the previous audit.
@@ -17,7 +19,9 @@
 import { fromHex, toHex } from "../../primitives/bytes.ts";
 import { codecs, type EventRecord } from "../../primitives/codec/index.ts";
 import { extrinsicHash } from "../../runtime/extrinsic.ts";
-import { readingCodec } from "../../runtime/modules/pog/types.ts";
+import { INTERVALS_PER_DAY_RECORD } from "../../runtime/modules/pog/generation.ts";
+import { POG_CONFIG_STORAGE_KEY } from "../../runtime/modules/pog/queries.ts";
+import { pogConfigCodec, readingCodec } from "../../runtime/modules/pog/types.ts";
 import { Account, Events } from "../../runtime/modules/system/storage.ts";
 import { waitUntil, type NodeProcess } from "../process.ts";
 import type { FaultNet } from "./faultNet.ts";
@@ -114,8 +118,12 @@ export function readingCredits(blocks: ReadonlyArray<BlockContent & { refused: r
   return { credited, doubleCredited };
 }
 
-/** Differences between the credits of the blocks and a device's pog `Generation` storage (interval → block). */
-export function creditMismatches(deviceId: number, credited: ReadonlyMap<string, number>, stored: ReadonlyArray<{ interval: number; block: number }>): string[] {
+/**
+ * Differences between the credits of the blocks and a device's pog `GenerationDays` storage
+ * (interval → block). `mayBeExpired(interval)`: whether the interval's page may have been removed
+ * (older than the claim window); a credit missing from storage is then no mismatch.
+ */
+export function creditMismatches(deviceId: number, credited: ReadonlyMap<string, number>, stored: ReadonlyArray<{ interval: number; block: number }>, mayBeExpired: (interval: number) => boolean = () => false): string[] {
   const out: string[] = [];
   for (const g of stored) {
     const block = credited.get(`${deviceId}:${g.interval}`);
@@ -124,7 +132,7 @@ export function creditMismatches(deviceId: number, credited: ReadonlyMap<string,
   const storedIntervals = new Set(stored.map((g) => g.interval));
   for (const [key, block] of credited) {
     const [id, interval] = key.split(":").map(Number);
-    if (id === deviceId && !storedIntervals.has(interval)) out.push(`device ${id} interval ${interval}: credited in #${block}, not in storage`);
+    if (id === deviceId && !storedIntervals.has(interval) && !mayBeExpired(interval)) out.push(`device ${id} interval ${interval}: credited in #${block}, not in storage`);
   }
   return out;
 }
@@ -172,9 +180,15 @@ export class ChainAudit {
     const creditDiffs: string[] = [];
     const intervals = [...credited.keys()].map((k) => Number(k.split(":")[1]));
     if (intervals.length > 0) {
+      // A page is removed once (day + 1) × 24 + claimWindowIntervals <= now; "now" bounded from above by the clock (the head is not ahead of it).
+      const rawConfig = await storageAt(reference, POG_CONFIG_STORAGE_KEY, topHash);
+      const pogConfig = rawConfig === null ? null : pogConfigCodec.decode(rawConfig);
+      const nowBound = pogConfig === null ? 0 : Math.floor(Date.now() / (pogConfig.readingIntervalSecs * 1000)) + 1;
+      const mayBeExpired = (interval: number): boolean =>
+        pogConfig !== null && (Math.floor(interval / INTERVALS_PER_DAY_RECORD) + 1) * INTERVALS_PER_DAY_RECORD + pogConfig.claimWindowIntervals <= nowBound;
       for (const device of this.readings.devices) {
         const stored = await call<{ intervals: Array<{ interval: number; block: number }> }>(reference, "pog_generation", [device.deviceId, Math.min(...intervals), Math.max(...intervals), topHash]);
-        creditDiffs.push(...creditMismatches(device.deviceId, credited, stored.intervals));
+        creditDiffs.push(...creditMismatches(device.deviceId, credited, stored.intervals, mayBeExpired));
       }
     }
     return {

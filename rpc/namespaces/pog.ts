@@ -36,11 +36,13 @@ const READINGS_PER_BUDGET_CALL = 50;
 /** Readings `pog_pendingReadings` lists (the oldest first): the pool holds up to 100,000. */
 const MAX_PENDING_LISTED = 1000;
 /**
- * Intervals per `pog_generation` query. `Generation` is keyed by the hash of the interval, so a
- * range is one storage lookup per interval, found or not (the device's entries cannot be walked
- * in interval order): 10,000 took 20–37 ms a call on the 2-core machine, 1,440 take ~7 ms. 1,440
- * is a day of the dev chain's 60 s intervals, what a dashboard shows at once; longer spans are
- * several calls, each counted by the rate limit.
+ * Intervals per `pog_generation` query. Credited readings are kept in (device, day) pages of 24
+ * intervals (`pog.GenerationDays`), so a range is one storage lookup per page it touches, found
+ * or not: 1,440 intervals are 60 or 61 lookups (with one lookup per interval, 10,000 took
+ * 20–37 ms a call on the 2-core machine and 1,440 ~7 ms). 1,440 is a day of the dev chain's 60 s
+ * intervals, what a dashboard shows at once; longer spans are several calls, each counted by the
+ * rate limit. Pages older than the claim window (`pog.claimWindowIntervals`) are removed from
+ * state: their intervals are answered as not credited; the REC slot lists keep what was certified.
  */
 const MAX_GENERATION_RANGE = 1440;
 
@@ -161,11 +163,7 @@ export function registerPogRpc(server: RpcServer, api: RpcNodeApi): void {
       const last = expectNumber(to, "toInterval", U32);
       if (last < first || last - first >= MAX_GENERATION_RANGE) throw invalidParams(`toInterval must be within ${MAX_GENERATION_RANGE} intervals after fromInterval`);
       const { state } = stateAtParam(api, at);
-      const out: Array<{ interval: number; energyWh: number; cumulativeWh: number; peakW: number; block: number }> = [];
-      for (let interval = first; interval <= last; interval++) {
-        const g = pog.generation(state, id, interval);
-        if (g) out.push({ interval, ...g });
-      }
+      const out = pog.creditedReadings(state, id, first, last).map(({ interval, energyWh, cumulativeWh, peakW, block }) => ({ interval, energyWh, cumulativeWh, peakW, block }));
       return { deviceId: id, totalWh: out.reduce((a, g) => a + g.energyWh, 0), intervals: out };
     },
   });

@@ -1,4 +1,4 @@
-import { bytesToBigint } from "../../primitives/bytes.ts";
+import { bytesToBigint, toHex } from "../../primitives/bytes.ts";
 import { encodeAddress } from "../../primitives/keys/ss58.ts";
 import type { Rec as RecJson, RecDetail as RecDetailJson, Retirement as RetirementJson } from "../../client/types.ts";
 import { recs, type IterableStateReader, type StateReader } from "../../runtime/api.ts";
@@ -42,7 +42,8 @@ export function recSummary(state: StateReader, id: number, ss58Format: number): 
 export function recDetail(state: StateReader, id: number, ss58Format: number): RecDetailJson | null {
   const summary = recSummary(state, id, ss58Format);
   if (!summary) return null;
-  return { ...summary, slots: recs.recSlots(state, id) };
+  const slots = recs.recSlots(state, id).map((s) => ({ deviceId: s.deviceId, interval: s.interval, energyWh: s.energyWh, readingHash: toHex(s.readingHash), creditedBlock: s.creditedBlock }));
+  return { ...summary, slots };
 }
 
 /**

@@ -8,8 +8,10 @@ import type { MerkleTrie } from "../../primitives/trie/trie.ts";
 import { PendingByDevice, PendingCount } from "../../runtime/modules/control/storage.ts";
 import { Commands } from "../../runtime/modules/control/storage.ts";
 import { CommandStatus } from "../../runtime/modules/control/types.ts";
-import { Generation } from "../../runtime/modules/pog/storage.ts";
-import { ClaimedSlots, RecSlots, Recs } from "../../runtime/modules/recs/storage.ts";
+import { INTERVALS_PER_DAY_RECORD, pageExpired } from "../../runtime/modules/pog/generation.ts";
+import { Config as PogConfig, ExpiryHead, ExpiryQueue, ExpiryTail, GenerationDays } from "../../runtime/modules/pog/storage.ts";
+import { currentInterval } from "../../runtime/modules/pog/time.ts";
+import { RecSlots, Recs } from "../../runtime/modules/recs/storage.ts";
 import { RecStatus, originOf, type RecRecord } from "../../runtime/modules/recs/types.ts";
 import { TotalIssuance } from "../../runtime/modules/balances/storage.ts";
 import { Account } from "../../runtime/modules/system/storage.ts";
@@ -29,14 +31,32 @@ function u32At(key: Uint8Array, offset: number): number {
   return bytesToU32(key.subarray(offset + 16, offset + 20));
 }
 
+/** Every credited slot of the `pog.GenerationDays` pages: "device:interval" → its energy, reading hash (hex) and claim. */
+function creditedSlots(state: MerkleTrie): Map<string, { energyWh: number; readingHash: string; block: number; claimedBy: number }> {
+  const out = new Map<string, { energyWh: number; readingHash: string; block: number; claimedBy: number }>();
+  const prefixLength = GenerationDays.prefix.length;
+  for (const [key, raw] of state.entries(GenerationDays.prefix)) {
+    const deviceId = u32At(key, prefixLength);
+    const day = u32At(key, prefixLength + 20);
+    for (const s of GenerationDays.decodeValue(raw).slots) {
+      out.set(`${deviceId}:${day * INTERVALS_PER_DAY_RECORD + s.offset}`, { energyWh: s.energyWh, readingHash: toHex(s.readingHash), block: s.block, claimedBy: s.claimedBy });
+    }
+  }
+  return out;
+}
+
 /**
- * Every (device, interval) of energy is in at most one non-cancelled REC, `ClaimedSlots` says
- * so both ways, and a REC family (a requested REC and the parts split off it) certifies, with
- * what it retired, exactly the verified energy of its slots.
+ * Every (device, interval) of energy is in at most one non-cancelled REC; the claims in the
+ * `pog.GenerationDays` pages say so both ways for the pages still stored (a page older than the
+ * claim window is gone, with its claims; the REC's slot list keeps what it certified); each slot
+ * of a REC's list copies its page slot's energy, reading hash and crediting block while the page
+ * is stored; and a REC family (a requested REC and the parts split off it) certifies, with what
+ * it retired, exactly the energy of its slots.
  */
 export function assertRecs(state: MerkleTrie): void {
   const recs = new Map<number, RecRecord>();
   for (const [key, raw] of state.entries(Recs.prefix)) recs.set(Recs.decodeKey(key), Recs.decodeValue(raw));
+  const credited = creditedSlots(state);
 
   const familyWh = new Map<number, number>();
   for (const [id, rec] of recs) {
@@ -50,25 +70,56 @@ export function assertRecs(state: MerkleTrie): void {
     if (rec.origin !== 0 || rec.status === RecStatus.Cancelled) continue;
     const slots = RecSlots.get(state, id)?.slots ?? [];
     assert.ok(slots.length > 0, `REC ${id} certifies no slot`);
-    let generatedWh = 0;
+    let certifiedWh = 0;
     for (const s of slots) {
       const slot = `${s.deviceId}:${s.interval}`;
       assert.equal(holder.get(slot), undefined, `slot ${slot} is in REC ${holder.get(slot)} and REC ${id}`);
       holder.set(slot, id);
-      assert.equal(ClaimedSlots.get(state, s.deviceId, s.interval), id, `slot ${slot} of REC ${id} is not claimed by it`);
-      generatedWh += Generation.get(state, s.deviceId, s.interval)?.energyWh ?? 0;
+      const page = credited.get(slot);
+      if (page !== undefined) {
+        assert.equal(page.claimedBy, id, `slot ${slot} of REC ${id} is not claimed by it`);
+        assert.deepEqual({ energyWh: s.energyWh, readingHash: toHex(s.readingHash), block: s.creditedBlock }, { energyWh: page.energyWh, readingHash: page.readingHash, block: page.block }, `slot ${slot} of REC ${id} copies its page slot`);
+      }
+      assert.ok(s.energyWh > 0, `slot ${slot} of REC ${id} holds no energy`);
+      certifiedWh += s.energyWh;
     }
-    assert.equal(familyWh.get(id), generatedWh, `REC ${id} and its parts certify ${familyWh.get(id)} Wh of ${generatedWh} Wh generated`);
+    assert.equal(familyWh.get(id), certifiedWh, `REC ${id} and its parts certify ${familyWh.get(id)} Wh of ${certifiedWh} Wh in its slots`);
   }
 
-  const prefixLength = ClaimedSlots.prefix.length;
-  let claimed = 0;
-  for (const [key, raw] of state.entries(ClaimedSlots.prefix)) {
-    const slot = `${u32At(key, prefixLength)}:${u32At(key, prefixLength + 20)}`;
-    assert.equal(holder.get(slot), bytesToU32(raw), `ClaimedSlots ${slot} points at a REC that does not hold it`);
-    claimed++;
+  for (const [slot, c] of credited) {
+    if (c.claimedBy === 0) continue;
+    assert.equal(holder.get(slot), c.claimedBy, `page slot ${slot} is claimed by REC ${c.claimedBy}, which does not hold it`);
   }
-  assert.equal(claimed, holder.size, "ClaimedSlots holds exactly the slots of non-cancelled RECs");
+}
+
+/**
+ * The expiry queue and the pages agree: `[ExpiryHead, ExpiryTail)` lists every stored page once,
+ * nothing else, and the head's page is inside the claim window (the block's hook removes expired
+ * pages from the head, far more a block than these runs create).
+ */
+export function assertExpiry(state: MerkleTrie): void {
+  const head = ExpiryHead.get(state);
+  const tail = ExpiryTail.get(state);
+  const queued = new Set<string>();
+  for (let i = head; i < tail; i++) {
+    const e = ExpiryQueue.get(state, i);
+    assert.ok(e, `expiry queue entry ${i} missing`);
+    const page = `${e.deviceId}:${e.day}`;
+    assert.ok(!queued.has(page), `page ${page} queued twice`);
+    queued.add(page);
+    assert.ok(GenerationDays.contains(state, e.deviceId, e.day), `queued page ${page} is not stored`);
+  }
+  let queueEntries = 0;
+  for (const _ of state.entries(ExpiryQueue.prefix)) queueEntries++;
+  assert.equal(queueEntries, tail - head, "the queue holds only [head, tail)");
+  let pages = 0;
+  for (const _ of state.entries(GenerationDays.prefix)) pages++;
+  assert.equal(pages, queued.size, "every stored page is queued once");
+  if (head < tail) {
+    const config = PogConfig.get(state);
+    const e = ExpiryQueue.get(state, head)!;
+    assert.ok(!pageExpired(e.day, currentInterval(state, config), config), `page ${e.deviceId}:${e.day} expired but is still at the head`);
+  }
 }
 
 /** The control module's pending indices agree with the command records. */

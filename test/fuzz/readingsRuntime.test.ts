@@ -2,21 +2,22 @@
  * Readings in blocks (runtime/modules/pog/apply.ts, through the executive on a TestChain):
  * random readings, readings built to pass or fail each rule against the devices' meters, and
  * random bytes. A block with an undecodable reading is refused whole (InvalidBlock
- * MALFORMED_READING); otherwise every reading is either credited — a new Generation entry that
+ * MALFORMED_READING); otherwise every reading is either credited — a new GenerationDays slot that
  * holds it and that the rules allow — or rejected with a `ReadingRejected` event whose reason is
  * one of the documented ones, and no credited slot ever changes.
  */
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { toHex } from "../../primitives/bytes.ts";
+import { bytesToU32, toHex } from "../../primitives/bytes.ts";
 import { blsKeypairFromSeed } from "../../primitives/blsKeys.ts";
 import { devKeypair } from "../../primitives/keys/devAccounts.ts";
 import { InvalidBlock } from "../../runtime/framework/errors.ts";
 import { Devices } from "../../runtime/modules/devices/storage.ts";
 import { DeviceStatus, deviceIdArgsCodec } from "../../runtime/modules/devices/types.ts";
 import { maxIntervalEnergyWh } from "../../runtime/modules/pog/rules.ts";
-import { Config as PogConfig, Generation } from "../../runtime/modules/pog/storage.ts";
-import { generationRecordCodec, readingCodec, type Reading, type ReadingRejection } from "../../runtime/modules/pog/types.ts";
+import { INTERVALS_PER_DAY_RECORD } from "../../runtime/modules/pog/generation.ts";
+import { Config as PogConfig, GenerationDays } from "../../runtime/modules/pog/storage.ts";
+import { readingCodec, readingHash, type Reading, type ReadingRejection } from "../../runtime/modules/pog/types.ts";
 import { registerCall } from "../../harness/energy.ts";
 import { TestChain, expectApplied, type HeadInfo } from "../utils/runtime.ts";
 import { fuzzParams, fuzzTimeout } from "./params.ts";
@@ -54,10 +55,20 @@ function baseChain(): TestChain {
   return chain;
 }
 
+/** Every credited slot of the GenerationDays pages, as "device:interval" → its record (JSON, hash in hex). */
 function generationEntries(chain: TestChain): Map<string, string> {
   const out = new Map<string, string>();
-  for (const [k, v] of chain.state().entries(Generation.prefix)) out.set(toHex(k), toHex(v));
+  const prefixLength = GenerationDays.prefix.length;
+  for (const [k, v] of chain.state().entries(GenerationDays.prefix)) {
+    const deviceId = bytesToU32(k.subarray(prefixLength + 16, prefixLength + 20));
+    const day = GenerationDays.decodeKey2(k, prefixLength + 20);
+    for (const s of GenerationDays.decodeValue(v).slots) out.set(`${deviceId}:${day * INTERVALS_PER_DAY_RECORD + s.offset}`, slotRecord(s.energyWh, s.cumulativeWh, s.peakW, s.block, s.readingHash, s.claimedBy));
+  }
   return out;
+}
+
+function slotRecord(energyWh: number, cumulativeWh: number, peakW: number, block: number, hash: Uint8Array, claimedBy: number): string {
+  return JSON.stringify({ energyWh, cumulativeWh, peakW, block, readingHash: toHex(hash), claimedBy });
 }
 
 describe("fuzz: readings in blocks", function () {
@@ -135,9 +146,9 @@ describe("fuzz: readings in blocks", function () {
 
         const config = PogConfig.get(state);
         for (const key of added) {
-          const record = (r: Reading) => toHex(generationRecordCodec.encode({ energyWh: r.energyWh, cumulativeWh: r.cumulativeWh, peakW: r.peakW, block: number }));
-          const credited = readings.find((r) => toHex(Generation.key(r.deviceId, r.interval)) === key && record(r) === after.get(key));
-          assert.ok(credited, `Generation ${key} holds no reading of the block`);
+          const record = (r: Reading) => slotRecord(r.energyWh, r.cumulativeWh, r.peakW, number, readingHash(r), 0);
+          const credited = readings.find((r) => `${r.deviceId}:${r.interval}` === key && record(r) === after.get(key));
+          assert.ok(credited, `GenerationDays slot ${key} holds no reading of the block`);
           const device = Devices.get(state, credited.deviceId);
           assert.ok(device && device.status === DeviceStatus.Active, "credited for an active device");
           assert.ok(credited.interval < now && credited.interval + config.acceptanceWindowIntervals >= now, "credited inside the acceptance window");

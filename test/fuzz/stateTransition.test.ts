@@ -4,7 +4,9 @@
  * verified generation, one certified REC, a few blocks before an epoch and session boundary —
  * and applies one to eight random blocks of readings and signed extrinsics (valid and invalid).
  * After every block: total issuance is the sum of balances, no slot of energy is in two live
- * RECs, every applied extrinsic used its signer's next nonce, and nothing but
+ * RECs (whether its page is still stored or expired: the chain's claim window is short and some
+ * blocks jump ahead), the expiry queue lists exactly the stored pages and none expired at its
+ * head, every applied extrinsic used its signer's next nonce, and nothing but
  * `InvalidTransaction` ever escaped the executive.
  */
 import assert from "node:assert/strict";
@@ -16,7 +18,9 @@ import { certifyArgs, requestArgs } from "../../runtime/modules/recs/types.ts";
 import { registerArgsCodec } from "../../runtime/modules/devices/types.ts";
 import { InvalidTransaction } from "../../runtime/framework/errors.ts";
 import { TestChain, expectApplied, publicKeyOf, type HeadInfo } from "../utils/runtime.ts";
-import { assertControl, assertIssuance, assertRecs } from "./invariants.ts";
+import { devChainSpec } from "../../genesis/presets.ts";
+import { ExpiryHead } from "../../runtime/modules/pog/storage.ts";
+import { assertControl, assertExpiry, assertIssuance, assertRecs } from "./invariants.ts";
 import { fuzzParams, fuzzTimeout } from "./params.ts";
 import { SIGNERS, blockPlan, buildCall, buildReadings, intervalAt, naturalSigner, registrations, type BlockPlan, type Signer } from "./stateModel.ts";
 
@@ -34,9 +38,20 @@ function ok(chain: TestChain, xts: Uint8Array[], opts: { slot?: bigint; readings
   for (const r of results) assert.equal(expectApplied(r).success, true, `setup call failed: ${expectApplied(r).error?.code}`);
 }
 
+/**
+ * The dev chain with short windows: readings accepted 16 intervals back, slots claimable 16 back,
+ * so that runs that jump ahead (stateModel's long blocks) expire the base chain's pages (page 0,
+ * intervals 0–23, expires at interval 40) and requests and readings meet the windows' edges.
+ */
+const ACCEPTANCE_WINDOW = 16;
+const CLAIM_WINDOW = 16;
+
 /** Devices 0–3 registered, generation in intervals 5–19 credited, REC 1 (device 0, 5–9) certified. */
 function baseChain(): TestChain {
-  const chain = new TestChain();
+  const spec = devChainSpec();
+  if (!("runtimeGenesis" in spec.genesis)) throw new Error("runtime genesis expected");
+  Object.assign(spec.genesis.runtimeGenesis.config.pog as Record<string, unknown>, { acceptanceWindowIntervals: ACCEPTANCE_WINDOW, claimWindowIntervals: CLAIM_WINDOW });
+  const chain = new TestChain(spec);
   const regs = registrations(chain.genesis.hash);
   const register = (i: number): Call => ({ module: "devices", method: "register", args: registerArgsCodec.encode(regs[i]) });
   ok(chain, [chain.sign("Bob", register(0), { nonce: 0 }), chain.sign("Bob", register(1), { nonce: 1 }), signed(chain, "Charlie", register(2)), signed(chain, "Dave", register(3))], { slot: FIRST_SLOT });
@@ -49,6 +64,9 @@ function baseChain(): TestChain {
   chain.advanceTo(BASE_HEIGHT);
   return chain;
 }
+
+/** Blocks whose initialization removed expired pages, over the run: the runs must reach expiry. */
+let expiredBlocks = 0;
 
 /** Builds, applies and checks one planned block. */
 function applyBlock(chain: TestChain, plan: BlockPlan, regs: ReturnType<typeof registrations>): void {
@@ -86,8 +104,10 @@ function applyBlock(chain: TestChain, plan: BlockPlan, regs: ReturnType<typeof r
   assert.equal(credited + events.filter((e) => e.name === "ReadingRejected").length, readings.length, "each reading credited or rejected");
 
   const trie = chain.state();
+  if (ExpiryHead.get(trie) > ExpiryHead.get(state)) expiredBlocks++;
   assertIssuance(trie);
   assertRecs(trie);
+  assertExpiry(trie);
   assertControl(trie);
 }
 
@@ -103,6 +123,7 @@ describe("fuzz: state transition", function () {
     regs = registrations(chain.genesis.hash);
     assertIssuance(chain.state());
     assertRecs(chain.state());
+    assertExpiry(chain.state());
   });
 
   it("random block sequences keep issuance, REC and nonce invariants, and only InvalidTransaction escapes", () => {
@@ -113,5 +134,6 @@ describe("fuzz: state transition", function () {
       }),
       fuzzParams(60),
     );
+    assert.ok(expiredBlocks > 0, "some runs expired pages");
   });
 });

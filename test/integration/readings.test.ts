@@ -22,7 +22,7 @@ import type { Executive } from "../../runtime/executive.ts";
 import { signExtrinsic } from "../../runtime/extrinsic.ts";
 import { deviceIdArgsCodec } from "../../runtime/modules/devices/types.ts";
 import { Devices } from "../../runtime/modules/devices/storage.ts";
-import { Generation } from "../../runtime/modules/pog/storage.ts";
+import { creditedReading } from "../../runtime/modules/pog/generation.ts";
 import { readingCodec, readingSigningRoot, signedReadingCodec, type Reading } from "../../runtime/modules/pog/types.ts";
 import { Events } from "../../runtime/modules/system/storage.ts";
 import { fastDevSpec, httpRpc, startDevNode, waitFor, type TestNode } from "../../harness/devNode.ts";
@@ -365,7 +365,7 @@ describe("readings at block import (LevelDB, no readings pool)", function () {
   function assertNothingWritten(block: Block, readings: Reading[]): void {
     assert.equal(chain.best.number, 1);
     assert.equal(chain.header(headerHash(block.header)), undefined);
-    for (const r of readings) assert.equal(Generation.get(chain.stateAt(), r.deviceId, r.interval), undefined);
+    for (const r of readings) assert.equal(creditedReading(chain.stateAt(), r.deviceId, r.interval), undefined);
   }
 
   it("imports a block whose aggregate signature verifies against the devices' keys, and credits its readings", async () => {
@@ -373,7 +373,7 @@ describe("readings at block import (LevelDB, no readings pool)", function () {
     const readings = twoReadings();
     const imported = await chain.importBlock(buildBlock([], readings, signAll(readings)), "network");
     assert.ok(imported?.isNewBest);
-    for (const r of readings) assert.equal(Generation.get(chain.stateAt(), r.deviceId, r.interval)?.energyWh, r.energyWh);
+    for (const r of readings) assert.equal(creditedReading(chain.stateAt(), r.deviceId, r.interval)?.energyWh, r.energyWh);
   });
 
   const reseal = (b: Block, over: Partial<Block["header"]>): Block["header"] => sealHeader({ ...b.header, digest: b.header.digest.slice(0, -1), ...over }, alice.secretSeed);
@@ -403,7 +403,7 @@ describe("readings at block import (LevelDB, no readings pool)", function () {
       await assert.rejects(chain.importBlock(bad, "network"), (e: unknown) => e instanceof BlockImportError && e.code === "BAD_READINGS" && (e.type as { reason: string }).reason === reason);
       assertNothingWritten(bad, readings);
       assert.ok((await chain.importBlock(good, "network"))?.isNewBest);
-      for (const r of readings) assert.ok(Generation.get(chain.stateAt(), r.deviceId, r.interval));
+      for (const r of readings) assert.ok(creditedReading(chain.stateAt(), r.deviceId, r.interval));
     });
   }
 

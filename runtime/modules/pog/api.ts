@@ -1,5 +1,6 @@
 /** The pog module as node, RPC and gateways see it: queries over a state, reading codecs and signing, and the chain's time in intervals and epochs. */
-export { generation, lastReadingStorageKey, POG_CONFIG_STORAGE_KEY, pogConfig } from "./queries.ts";
+export { creditedEnergyWh, creditedReading, creditedReadings, generation, lastReadingStorageKey, POG_CONFIG_STORAGE_KEY, pogConfig, type CreditedReading } from "./queries.ts";
+export { INTERVALS_PER_DAY_RECORD } from "./generation.ts";
 export { currentInterval, epochOf } from "./time.ts";
 export { decodeBlockReadings } from "./blockReadings.ts";
 export type { ReadingValidity } from "./validate.ts";
@@ -7,6 +8,7 @@ export {
   lastReadingRecordCodec,
   pogConfigCodec,
   readingCodec,
+  readingHash,
   readingSigningRoot,
   signedReadingCodec,
   type PogConfig,

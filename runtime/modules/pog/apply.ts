@@ -2,13 +2,15 @@ import type { BlockContext } from "../../framework/module.ts";
 import { Devices } from "../devices/storage.ts";
 import { pogEvents } from "./events.ts";
 import { readingRejection } from "./rules.ts";
-import { Config, EpochEnergy, Generation, LastReading } from "./storage.ts";
+import { creditReading, dayOf, offsetOf, slotAt } from "./generation.ts";
+import { Config, EpochEnergy, GenerationDays, LastReading } from "./storage.ts";
 import { currentInterval, epochOf } from "./time.ts";
-import type { Reading } from "./types.ts";
+import type { GenerationDay, Reading } from "./types.ts";
 
 /**
  * Applies a block's readings (their signatures were verified by the importer, docs/readings.md),
- * judged by the rules of rules.ts: each accepted reading credits its (device, interval) and the
+ * judged by the rules of rules.ts: each accepted reading credits its (device, interval) — a slot
+ * of its (device, day) page, with the reading's hash and this block's number — and the
  * device's epoch energy; each rejected one is a `ReadingRejected` event with its reason, and
  * credits nothing.
  */
@@ -21,7 +23,13 @@ export function applyReadings(ctx: BlockContext, readings: readonly Reading[]): 
   let energyWh = 0;
   for (const r of readings) {
     // Read afresh for each reading: an earlier one in this block may have moved the device's meter.
-    const facts = { device: Devices.get(ctx.state, r.deviceId), last: LastReading.get(ctx.state, r.deviceId), credited: () => Generation.contains(ctx.state, r.deviceId, r.interval) };
+    // The page is read once, by the duplicate check (the last rule before crediting), and reused to credit.
+    let page: GenerationDay | undefined;
+    const credited = (): boolean => {
+      page = GenerationDays.get(ctx.state, r.deviceId, dayOf(r.interval));
+      return slotAt(page, offsetOf(r.interval)) !== undefined;
+    };
+    const facts = { device: Devices.get(ctx.state, r.deviceId), last: LastReading.get(ctx.state, r.deviceId), credited };
     const reason = readingRejection(r, facts, config, now);
     if (reason !== null) {
       if (reason === "EnergyAboveCapacity") {
@@ -31,7 +39,7 @@ export function applyReadings(ctx: BlockContext, readings: readonly Reading[]): 
       pogEvents.deposit(ctx, "ReadingRejected", { deviceId: r.deviceId, interval: r.interval, reason });
       continue;
     }
-    Generation.set(ctx.state, r.deviceId, r.interval, { energyWh: r.energyWh, cumulativeWh: r.cumulativeWh, peakW: r.peakW, block: ctx.number });
+    creditReading(ctx.state, r, ctx.number, page);
     LastReading.set(ctx.state, r.deviceId, { interval: r.interval, cumulativeWh: r.cumulativeWh });
     const e = EpochEnergy.get(ctx.state, epoch, r.deviceId) ?? { energyWh: 0, intervals: 0, violated: false };
     EpochEnergy.set(ctx.state, epoch, r.deviceId, { energyWh: e.energyWh + r.energyWh, intervals: e.intervals + 1, violated: e.violated });

@@ -1,14 +1,26 @@
 import type { StateReader } from "../../framework/state.ts";
-import { Config, Generation, LastReading } from "./storage.ts";
-import type { GenerationRecord, PogConfig } from "./types.ts";
+import { creditedReading, creditedReadings, type CreditedReading } from "./generation.ts";
+import { Config, LastReading } from "./storage.ts";
+import type { PogConfig } from "./types.ts";
+
+export { creditedReading, creditedReadings, type CreditedReading };
 
 export function pogConfig(state: StateReader): PogConfig {
   return Config.get(state);
 }
 
-/** The energy credited to `deviceId` for `interval`, or undefined if none was. */
-export function generation(state: StateReader, deviceId: number, interval: number): GenerationRecord | undefined {
-  return Generation.get(state, deviceId, interval);
+/**
+ * The energy credited to `deviceId` for `interval`, or undefined if none was — or if its page
+ * is older than the claim window: pages older than the claim window are removed from state; the
+ * REC slot lists keep what was certified.
+ */
+export function generation(state: StateReader, deviceId: number, interval: number): CreditedReading | undefined {
+  return creditedReading(state, deviceId, interval);
+}
+
+/** Wh credited to (device, interval), 0 if none (or its page expired): per-interval metered energy for other modules. */
+export function creditedEnergyWh(state: StateReader, deviceId: number, interval: number): number {
+  return creditedReading(state, deviceId, interval)?.energyWh ?? 0;
 }
 
 /** The storage key of the module's configuration (`pogConfigCodec`), for clients reading raw storage. */

@@ -2,7 +2,8 @@ import type { StateReader } from "../../framework/state.ts";
 import { Devices } from "../devices/storage.ts";
 import type { DeviceRecord } from "../devices/types.ts";
 import { readingRejection } from "./rules.ts";
-import { Config, Generation, LastReading } from "./storage.ts";
+import { creditedReading } from "./generation.ts";
+import { Config, LastReading } from "./storage.ts";
 import { intervalAtSlot } from "./time.ts";
 import type { LastReadingRecord, Reading, ReadingRejection } from "./types.ts";
 
@@ -26,7 +27,7 @@ export function validateReadings(state: StateReader, readings: readonly Reading[
       known = { device: Devices.get(state, r.deviceId), last: LastReading.get(state, r.deviceId) };
       devices.set(r.deviceId, known);
     }
-    const reason = readingRejection(r, { ...known, credited: () => Generation.contains(state, r.deviceId, r.interval) }, config, now);
+    const reason = readingRejection(r, { ...known, credited: () => creditedReading(state, r.deviceId, r.interval) !== undefined }, config, now);
     return reason === null ? { ok: true, publicKey: (known.device as DeviceRecord).blsKey } : { ok: false, reason };
   });
 }

@@ -2,7 +2,10 @@ import { bigintToBytes, bytesEqual, bytesToBigint, utf8 } from "../../../primiti
 import type { BlockContext, CallDefinition, Origin } from "../../framework/module.ts";
 import { repatriateReserved, reserve, unreserve } from "../balances/currency.ts";
 import { Devices } from "../devices/storage.ts";
-import { Generation } from "../pog/storage.ts";
+import { claimSlots, releaseClaims } from "../pog/claims.ts";
+import { creditedReadings, slotExpired } from "../pog/generation.ts";
+import { Config as PogConfig } from "../pog/storage.ts";
+import { currentInterval } from "../pog/time.ts";
 import { ensureRoot, ensureSigned } from "../../framework/origin.ts";
 import {
   MAX_BENEFICIARY_BYTES,
@@ -16,7 +19,7 @@ import {
 } from "./config.ts";
 import { RecsError } from "./errors.ts";
 import { recsEvents } from "./events.ts";
-import { ClaimedSlots, Issuers, NextRecId, NextRetirementId, RecSlots, Recs, RecsByOwner, Retirements, SerialToRec } from "./storage.ts";
+import { Issuers, NextRecId, NextRetirementId, RecSlots, Recs, RecsByOwner, Retirements, SerialToRec } from "./storage.ts";
 import {
   addIssuerArgs,
   cancelArgs,
@@ -46,9 +49,11 @@ const ISSUER_WEIGHT = 20_000n;
 /** A request's fixed part: device reads, the fee reserve, the REC and its index entry. */
 const REQUEST_BASE_WEIGHT = 100_000n;
 /**
- * Per scanned (device, interval): up to two trie reads and a `ClaimedSlots` write now (~35 µs
- * measured), plus its removal if the REC is cancelled (~10 µs) — prepaid here, because cancel's
- * weight cannot see the slot count.
+ * Per scanned (device, interval): its share of a page read (one per 24 intervals), and for a slot
+ * holding energy its copy into the slot list and its claim in the page (a page write per 24),
+ * plus its release if the REC is cancelled — prepaid here, because cancel's weight cannot see the
+ * slot count. Kept at the figure measured with one entry per slot (~35 µs, ~10 µs to release),
+ * which bounds the page layout's cost from above.
  */
 const REQUEST_WEIGHT_PER_SLOT = 50_000n;
 /** Certify: REC and serial read and written, the escrowed fee paid out (two accounts). */
@@ -132,8 +137,11 @@ function scannedSlots(args: RecsRequestArgs): number {
 
 /**
  * `recs.request(deviceIds, fromInterval, toInterval)` by the owner of every device: a Pending
- * REC for all their verified energy in the range, escrowing the request fee. Every slot holding
- * energy must be unclaimed: a request that overlaps a non-cancelled REC is rejected as a whole.
+ * REC for all their verified energy in the range, escrowing the request fee. The range must lie
+ * inside the claim window (`fromInterval + pog.claimWindowIntervals >= now`): older slots are
+ * refused whether their page is still stored or not. Every slot holding energy must be unclaimed:
+ * a request that overlaps a non-cancelled REC is rejected as a whole. Each slot's energy, reading
+ * hash and crediting block are copied into the REC's slot list, and its page slot marked claimed.
  */
 export const request: CallDefinition<RecsRequestArgs> = {
   args: requestArgs,
@@ -153,16 +161,18 @@ export const request: CallDefinition<RecsRequestArgs> = {
       if (!bytesEqual(device.owner, who)) throw new RecsError("NotDeviceOwner", { deviceId });
     }
 
+    const pog = PogConfig.get(ctx.state);
+    const now = currentInterval(ctx.state, pog);
+    if (slotExpired(args.fromInterval, now, pog)) throw new RecsError("ClaimWindowPassed", { fromInterval: args.fromInterval, now, claimWindowIntervals: pog.claimWindowIntervals });
+
     const slots: RecSlot[] = [];
     let energyWh = 0;
     for (const deviceId of deviceIds) {
-      for (let interval = args.fromInterval; interval <= args.toInterval; interval++) {
-        const generation = Generation.get(ctx.state, deviceId, interval);
-        if (!generation || generation.energyWh === 0) continue;
-        const claimedBy = ClaimedSlots.get(ctx.state, deviceId, interval);
-        if (claimedBy !== undefined) throw new RecsError("SlotAlreadyClaimed", { deviceId, interval, recId: claimedBy });
-        slots.push({ deviceId, interval });
-        energyWh += generation.energyWh;
+      for (const c of creditedReadings(ctx.state, deviceId, args.fromInterval, args.toInterval)) {
+        if (c.energyWh === 0) continue;
+        if (c.claimedBy !== 0) throw new RecsError("SlotAlreadyClaimed", { deviceId, interval: c.interval, recId: c.claimedBy });
+        slots.push({ deviceId, interval: c.interval, energyWh: c.energyWh, readingHash: c.readingHash, creditedBlock: c.block });
+        energyWh += c.energyWh;
       }
     }
     if (slots.length === 0) throw new RecsError("NothingToCertify");
@@ -170,7 +180,7 @@ export const request: CallDefinition<RecsRequestArgs> = {
     const fee = requestFee(ctx.state);
     reserve(ctx, who, fee);
     const recId = nextRecId(ctx);
-    for (const s of slots) ClaimedSlots.set(ctx.state, s.deviceId, s.interval, recId);
+    claimSlots(ctx.state, slots, recId);
     RecSlots.set(ctx.state, recId, { slots });
     Recs.set(ctx.state, recId, {
       owner: who,
@@ -223,7 +233,11 @@ export const reject: CallDefinition<RecsRejectArgs> = {
   },
 };
 
-/** `recs.cancel(recId)` by the owner of a Pending or Rejected REC: its slots are released (and forgotten) and the fee refunded. */
+/**
+ * `recs.cancel(recId)` by the owner of a Pending or Rejected REC: its slots are released (and
+ * forgotten) and the fee refunded. A released slot may be requested again only while it is inside
+ * the claim window; slots whose page expired are gone already.
+ */
 export const cancel: CallDefinition<RecsCancelArgs> = {
   args: cancelArgs,
   weight: () => CANCEL_WEIGHT,
@@ -233,7 +247,7 @@ export const cancel: CallDefinition<RecsCancelArgs> = {
     if (!bytesEqual(rec.owner, who)) throw new RecsError("NotOwner", { recId: args.recId });
     if (rec.status !== RecStatus.Pending && rec.status !== RecStatus.Rejected) throw new RecsError("NotCancellable", { recId: args.recId, status: rec.status });
     const slots = RecSlots.get(ctx.state, args.recId)?.slots ?? [];
-    for (const s of slots) ClaimedSlots.remove(ctx.state, s.deviceId, s.interval);
+    releaseClaims(ctx.state, slots, args.recId);
     RecSlots.remove(ctx.state, args.recId);
     RecsByOwner.remove(ctx.state, who, args.recId);
     Recs.set(ctx.state, args.recId, { ...rec, status: RecStatus.Cancelled });

@@ -13,6 +13,7 @@ export type RecsErrorCode =
   | "TooManySlots" // devices × intervals above the per-request bound
   | "UnknownDevice" // a requested device does not exist
   | "NotDeviceOwner" // a requested device belongs to someone else
+  | "ClaimWindowPassed" // fromInterval is older than pog.claimWindowIntervals: its slots can no longer be claimed
   | "SlotAlreadyClaimed" // a (device, interval) in range is already in a non-cancelled REC
   | "NothingToCertify" // no verified energy in the range
   | "UnknownRec"

@@ -25,13 +25,12 @@ export const Issuers = new StorageMap<Uint8Array, RecIssuerRecord>(MODULE, "Issu
 /** RECs by id. Ids are assigned from 1 in creation order (requests and splits) and never reused. */
 export const Recs = new StorageMap<number, RecRecord>(MODULE, "Recs", u32Codec, recRecordCodec);
 export const NextRecId = new StorageValue<number>(MODULE, "NextRecId", u32Codec, () => 1);
-/** The (device, interval) slots a requested REC consumed; splits share their origin's. */
-export const RecSlots = new StorageMap<number, RecSlotList>(MODULE, "RecSlots", u32Codec, recSlotListCodec);
 /**
- * (device, interval) → the REC holding that energy. A slot is here while its REC is not
- * cancelled, which is what makes each slot of energy certifiable at most once.
+ * The (device, interval) slots a requested REC consumed, each with its energy, reading hash and
+ * crediting block; splits share their origin's. The claim itself lives in the slot's
+ * `pog.GenerationDays` page (`claimedBy`) and expires with it; this list is what survives.
  */
-export const ClaimedSlots = new StorageDoubleMap<number, number, number>(MODULE, "ClaimedSlots", u32Codec, u32Codec, u32Codec);
+export const RecSlots = new StorageMap<number, RecSlotList>(MODULE, "RecSlots", u32Codec, recSlotListCodec);
 /** Issuer serials → the REC certified under it: a serial is used once on this chain. */
 export const SerialToRec = new StorageMap<string, number>(MODULE, "SerialToRec", serialCodec, u32Codec);
 /** (owner, REC id) index of the RECs an account holds or requested, cancelled ones excepted. */

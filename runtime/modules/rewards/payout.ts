@@ -36,11 +36,15 @@ function weigh(ctx: BlockContext, entry: Entry, prefixLength: number, config: Re
 /**
  * Pays each device of a chunk its share, `devicePool × weight / totalWeight` (rounded down), to its
  * owner at this time, if the device is Active at this time and the reward can open the owner's
- * account. Returns what it minted.
+ * account, and removes the chunk's `EpochEnergy` entries, paid or not: an ended epoch's energy is
+ * needed only until it is paid, so the map holds the epochs being credited or paid, not history.
+ * Returns what it minted.
  */
 function payChunk(ctx: BlockContext, epoch: number, record: EpochRewardsRecord, entries: Entry[], prefixLength: number, config: RewardsConfig, params: WeightParams): bigint {
   let minted = 0n;
   for (const entry of entries) {
+    ctx.state.delete(entry[0]);
+    if (record.totalWeight === 0n) continue;
     const weighed = weigh(ctx, entry, prefixLength, config, params);
     if (!weighed || weighed.weight === 0n || weighed.device.status !== DeviceStatus.Active) continue;
     const { deviceId, device, weight } = weighed;
@@ -78,10 +82,11 @@ function complete(ctx: BlockContext, epoch: number, record: EpochRewardsRecord, 
 /**
  * Works through the queued device payouts, oldest epoch first, in two passes over the epoch's
  * `pog.EpochEnergy` entries (trie order, resumed after the cursor's key): weighing sums every
- * device's weight into `totalWeight`, then paying pays each device its share. Entries of an ended
- * epoch never change, so both passes see the same devices and weights, and the shares never add
- * up to more than the pool. A block visits at most `maxDevicePayoutsPerBlock` entries, counting
- * a completion as one: its work is bounded whatever the number of devices.
+ * device's weight into `totalWeight`, then paying pays each device its share and removes its
+ * entry. Entries of an ended epoch never change until paid, so both passes see the same devices
+ * and weights, and the shares never add up to more than the pool. A block visits at most
+ * `maxDevicePayoutsPerBlock` entries, counting a completion as one: its work is bounded whatever
+ * the number of devices. (Paying visits the entries even when no device has weight, to remove them.)
  */
 export function payOut(ctx: BlockContext, pog: PogConfig): void {
   if (!PayoutCursor.exists(ctx.state)) return;
@@ -91,11 +96,6 @@ export function payOut(ctx: BlockContext, pog: PogConfig): void {
   while (budget > 0 && PayoutCursor.exists(ctx.state)) {
     const { epoch, lastKey } = PayoutCursor.get(ctx.state);
     const record = EpochRewards.get(ctx.state, epoch) as EpochRewardsRecord;
-    if (record.phase === PayoutPhase.Paying && record.totalWeight === 0n) {
-      budget--;
-      complete(ctx, epoch, record, config);
-      continue;
-    }
     const prefix = EpochEnergy.prefixFor(epoch);
     const { entries, exhausted } = nextEntries(ctx.state, prefix, lastKey, budget);
     budget -= entries.length;

@@ -9,8 +9,10 @@ import { devChainSpec } from "../../../../../genesis/presets.ts";
 import { InvalidBlock } from "../../../../../runtime/framework/errors.ts";
 import { DeviceStatus, deviceIdArgsCodec } from "../../../../../runtime/modules/devices/types.ts";
 import { Devices } from "../../../../../runtime/modules/devices/storage.ts";
-import { Config as PogConfig, EpochEnergy, Generation, LastReading } from "../../../../../runtime/modules/pog/storage.ts";
-import { readingCodec, type Reading, type ReadingRejection } from "../../../../../runtime/modules/pog/types.ts";
+import { creditedReading } from "../../../../../runtime/modules/pog/generation.ts";
+import { Config as PogConfig, EpochEnergy, ExpiryQueue, ExpiryTail, GenerationDays, LastReading } from "../../../../../runtime/modules/pog/storage.ts";
+import { readingCodec, readingHash, type Reading, type ReadingRejection } from "../../../../../runtime/modules/pog/types.ts";
+import type { StateReader } from "../../../../../runtime/framework/state.ts";
 import { registerCall } from "../../../../../harness/energy.ts";
 import { expectApplied, TestChain, type DecodedEvent } from "../../../../utils/runtime.ts";
 
@@ -75,13 +77,19 @@ function reading(over: Partial<Reading> = {}): Reading {
   return { deviceId: ACTIVE, interval: NOW - 5, cumulativeWh: 10_000, energyWh: 80, peakW: 5_000, ...over };
 }
 
-/** Every pog record the runtime writes (Generation, LastReading, EpochEnergy), as hex key → hex value. */
+/** Every pog record the runtime writes (GenerationDays and their expiry queue, LastReading, EpochEnergy), as hex key → hex value. */
 function pogRecords(chain: TestChain): Map<string, string> {
   const out = new Map<string, string>();
-  for (const prefix of [Generation.prefix, LastReading.prefix, EpochEnergy.prefix]) {
+  for (const prefix of [GenerationDays.prefix, ExpiryQueue.prefix, ExpiryTail.key, LastReading.prefix, EpochEnergy.prefix]) {
     for (const [k, v] of chain.state().entries(prefix)) out.set(toHex(k), toHex(v));
   }
   return out;
+}
+
+/** What `pog_generation` shows of a credited (device, interval), or undefined. */
+function generation(state: StateReader, deviceId: number, interval: number): { energyWh: number; cumulativeWh: number; peakW: number; block: number } | undefined {
+  const c = creditedReading(state, deviceId, interval);
+  return c === undefined ? undefined : { energyWh: c.energyWh, cumulativeWh: c.cumulativeWh, peakW: c.peakW, block: c.block };
 }
 
 function pogEvents(chain: TestChain): DecodedEvent[] {
@@ -158,7 +166,7 @@ describe("pog: readings in the runtime", () => {
           ["ReadingsCredited", { count: 1, energyWh: first.energyWh, epoch: epochOfHead(chain) }],
         ],
       );
-      assert.deepEqual(Generation.get(chain.state(), ACTIVE, first.interval), { energyWh: 80, cumulativeWh: 10_000, peakW: 5_000, block: number });
+      assert.deepEqual(generation(chain.state(), ACTIVE, first.interval), { energyWh: 80, cumulativeWh: 10_000, peakW: 5_000, block: number });
     });
 
     it("Duplicate: the same (device, interval) in a later block, with the same or other values", () => {
@@ -247,7 +255,7 @@ describe("pog: readings in the runtime", () => {
   });
 
   describe("accepted readings", () => {
-    it("credit Generation, LastReading and EpochEnergy exactly, with one ReadingsCredited event per block", () => {
+    it("credit GenerationDays, LastReading and EpochEnergy exactly, with one ReadingsCredited event per block", () => {
       const chain = setup();
       const a1 = reading({ interval: NOW - 4, cumulativeWh: 5_000, energyWh: 70, peakW: 4_000 });
       const a2 = reading({ interval: NOW - 3, cumulativeWh: 5_090, energyWh: 90, peakW: 5_500 });
@@ -273,16 +281,21 @@ describe("pog: readings in the runtime", () => {
       assert.deepEqual(pogEvents(chain)[1].data, { count: 1, energyWh: 100, epoch });
 
       const state = chain.state();
-      assert.deepEqual(Generation.get(state, ACTIVE, NOW - 4), { energyWh: 70, cumulativeWh: 5_000, peakW: 4_000, block: block1 });
-      assert.deepEqual(Generation.get(state, ACTIVE, NOW - 3), { energyWh: 90, cumulativeWh: 5_090, peakW: 5_500, block: block1 });
-      assert.equal(Generation.get(state, ACTIVE, NOW - 2), undefined, "the gap is not credited");
-      assert.deepEqual(Generation.get(state, ACTIVE, NOW - 1), { energyWh: 100, cumulativeWh: 5_300, peakW: 6_000, block: block2 });
-      assert.deepEqual(Generation.get(state, ACTIVE_2, NOW - 3), { energyWh: 12, cumulativeWh: 12, peakW: 700, block: block1 });
+      assert.deepEqual(generation(state, ACTIVE, NOW - 4), { energyWh: 70, cumulativeWh: 5_000, peakW: 4_000, block: block1 });
+      assert.deepEqual(generation(state, ACTIVE, NOW - 3), { energyWh: 90, cumulativeWh: 5_090, peakW: 5_500, block: block1 });
+      assert.equal(generation(state, ACTIVE, NOW - 2), undefined, "the gap is not credited");
+      assert.deepEqual(generation(state, ACTIVE, NOW - 1), { energyWh: 100, cumulativeWh: 5_300, peakW: 6_000, block: block2 });
+      assert.deepEqual(generation(state, ACTIVE_2, NOW - 3), { energyWh: 12, cumulativeWh: 12, peakW: 700, block: block1 });
       assert.deepEqual(LastReading.get(state, ACTIVE), { interval: NOW - 1, cumulativeWh: 5_300 });
       assert.deepEqual(LastReading.get(state, ACTIVE_2), { interval: NOW - 3, cumulativeWh: 12 });
       assert.deepEqual(EpochEnergy.get(state, epoch, ACTIVE), { energyWh: 260, intervals: 3, violated: false });
       assert.deepEqual(EpochEnergy.get(state, epoch, ACTIVE_2), { energyWh: 12, intervals: 1, violated: false });
-      assert.equal(pogRecords(chain).size, 4 + 2 + 2, "no other pog record");
+      // Each slot commits to its reading, unclaimed; NOW − 4 … NOW − 1 lie in one 24-interval page.
+      assert.deepEqual(creditedReading(state, ACTIVE, NOW - 4)?.readingHash, readingHash(a1));
+      assert.deepEqual(creditedReading(state, ACTIVE, NOW - 1)?.readingHash, readingHash(a3));
+      assert.equal(creditedReading(state, ACTIVE_2, NOW - 3)?.claimedBy, 0);
+      assert.equal(Math.floor((NOW - 4) / 24), Math.floor((NOW - 1) / 24));
+      assert.equal(pogRecords(chain).size, 2 + 2 + 1 + 2 + 2, "two pages, their queue entries and tail, two LastReading, two EpochEnergy: no other pog record");
     });
 
     it("sum into the epoch of the block that credits them, not of the interval they report", () => {
@@ -291,11 +304,13 @@ describe("pog: readings in the runtime", () => {
       creditFirst(chain);
       const firstEpoch = epochOfHead(chain);
       while (chain.head.header.number < (firstEpoch + 1) * epochLength - 1) chain.produceBlock([]);
+      assert.deepEqual(EpochEnergy.get(chain.state(), firstEpoch, ACTIVE), { energyWh: 80, intervals: 1, violated: false });
       readingsBlock(chain, [reading({ interval: NOW - 4, cumulativeWh: 10_020, energyWh: 20 })]);
       assert.equal(epochOfHead(chain), firstEpoch + 1);
       assert.deepEqual(pogEvents(chain).map((e) => e.data), [{ count: 1, energyWh: 20, epoch: firstEpoch + 1 }]);
-      assert.deepEqual(EpochEnergy.get(chain.state(), firstEpoch, ACTIVE), { energyWh: 80, intervals: 1, violated: false });
       assert.deepEqual(EpochEnergy.get(chain.state(), firstEpoch + 1, ACTIVE), { energyWh: 20, intervals: 1, violated: false });
+      // The ended epoch was paid out in this block's finalization, and its entry removed with it.
+      assert.equal(EpochEnergy.get(chain.state(), firstEpoch, ACTIVE), undefined);
     });
 
     it("a block whose readings are all rejected emits no ReadingsCredited", () => {

@@ -8,10 +8,13 @@ import { applyStateChanges } from "../../../../../node/chain/chain.ts";
 import { OverlayState, type State } from "../../../../../runtime/framework/state.ts";
 import { Devices, DevicesByOwner } from "../../../../../runtime/modules/devices/storage.ts";
 import { DeviceKind, DeviceStatus } from "../../../../../runtime/modules/devices/types.ts";
-import { Generation } from "../../../../../runtime/modules/pog/storage.ts";
+import { creditedReading, INTERVALS_PER_DAY_RECORD } from "../../../../../runtime/modules/pog/generation.ts";
+import { GenerationDays } from "../../../../../runtime/modules/pog/storage.ts";
+import { blake2b256 } from "../../../../../primitives/hash.ts";
+import type { StateReader } from "../../../../../runtime/framework/state.ts";
 import { readingCodec, type Reading } from "../../../../../runtime/modules/pog/types.ts";
 import { MAX_DEVICES_PER_REQUEST, MAX_SLOTS_PER_REQUEST } from "../../../../../runtime/modules/recs/config.ts";
-import { ClaimedSlots, Config, Issuers, NextRecId, RecSlots, Recs, RecsByOwner, Retirements, SerialToRec } from "../../../../../runtime/modules/recs/storage.ts";
+import { Config, Issuers, NextRecId, RecSlots, Recs, RecsByOwner, Retirements, SerialToRec } from "../../../../../runtime/modules/recs/storage.ts";
 import {
   addIssuerArgs,
   cancelArgs,
@@ -91,6 +94,20 @@ function readingsOf(deviceId: number, energies: number[]): Uint8Array[] {
   });
 }
 
+/** The REC claim on a credited (device, interval), 0 = none (kept in its pog.GenerationDays page). */
+function claimOf(state: StateReader, deviceId: number, interval: number): number {
+  return creditedReading(state, deviceId, interval)?.claimedBy ?? 0;
+}
+
+/** The block `setup` credits its readings in. */
+const READINGS_BLOCK = 1;
+
+/** A REC slot as the setup's readings credit it: energy, hash of the encoded reading, crediting block. */
+function expectedSlot(deviceId: number, interval: number): { deviceId: number; interval: number; energyWh: number; readingHash: Uint8Array; creditedBlock: number } {
+  const energies = deviceId === 0 ? DEVICE0_WH : new Array<number>(10).fill(FLAT_WH);
+  return { deviceId, interval, energyWh: energies[interval], readingHash: blake2b256(readingsOf(deviceId, energies)[interval]), creditedBlock: READINGS_BLOCK };
+}
+
 /** Devices 0 and 1 (Bob) and 2 (Charlie), with verified generation in intervals 0..9 credited by pog. */
 function setup(): TestChain {
   const chain = new TestChain();
@@ -102,6 +119,7 @@ function setup(): TestChain {
   const flat = new Array<number>(10).fill(FLAT_WH);
   chain.produceBlock([], { slot: READINGS_SLOT, readings: [...readingsOf(0, DEVICE0_WH), ...readingsOf(1, flat), ...readingsOf(2, flat)] });
   assert.ok(chain.events().some((e) => e.name === "ReadingsCredited" && e.data.count === 30), "pog credited the 30 readings");
+  assert.equal(chain.head.header.number, READINGS_BLOCK);
   return chain;
 }
 
@@ -241,17 +259,18 @@ describe("recs", () => {
       assert.deepEqual(
         RecSlots.get(chain.state(), 1)?.slots,
         [
-          { deviceId: 0, interval: 2 },
-          { deviceId: 0, interval: 4 }, // interval 3 produced nothing: not claimed
-          { deviceId: 0, interval: 5 },
-          { deviceId: 1, interval: 2 },
-          { deviceId: 1, interval: 3 },
-          { deviceId: 1, interval: 4 },
-          { deviceId: 1, interval: 5 },
+          expectedSlot(0, 2),
+          expectedSlot(0, 4), // interval 3 produced nothing: not claimed
+          expectedSlot(0, 5),
+          expectedSlot(1, 2),
+          expectedSlot(1, 3),
+          expectedSlot(1, 4),
+          expectedSlot(1, 5),
         ],
       );
-      assert.equal(ClaimedSlots.get(chain.state(), 0, 4), 1);
-      assert.equal(ClaimedSlots.contains(chain.state(), 0, 3), false);
+      assert.equal(claimOf(chain.state(), 0, 4), 1);
+      assert.equal(claimOf(chain.state(), 0, 3), 0);
+      assert.equal(claimOf(chain.state(), 0, 6), 0);
       assert.deepEqual(ownerIndex(chain, bob), [1]);
       assert.equal(NextRecId.get(chain.state()), 2);
 
@@ -268,7 +287,7 @@ describe("recs", () => {
       // Interval 3 holds no energy, so the first claimed slot met is interval 4.
       fails(chain, "Bob", request({ deviceIds: [0], fromInterval: 3, toInterval: 8 }), "SlotAlreadyClaimed", { deviceId: 0, interval: 4, recId: 1 });
       fails(chain, "Bob", request({ deviceIds: [1, 0], fromInterval: 0, toInterval: 9 }), "SlotAlreadyClaimed", { deviceId: 0, interval: 0, recId: 1 });
-      assert.equal(ClaimedSlots.contains(chain.state(), 1, 0), false, "the failed request claimed nothing");
+      assert.equal(claimOf(chain.state(), 1, 0), 0, "the failed request claimed nothing");
       ok(chain, "Bob", request({ deviceIds: [0], fromInterval: 5, toInterval: 9 }));
       ok(chain, "Bob", request({ deviceIds: [1], fromInterval: 0, toInterval: 9 }));
       fails(chain, "Bob", request({ deviceIds: [0, 1], fromInterval: 0, toInterval: 9 }), "SlotAlreadyClaimed");
@@ -283,7 +302,7 @@ describe("recs", () => {
       ok(chain, "Bob", cancel(1));
       ok(chain, "Bob", request({ deviceIds: [0], fromInterval: 0, toInterval: 9 }));
       assert.equal(rec(chain, 2).energyWh, sum(DEVICE0_WH));
-      assert.equal(ClaimedSlots.get(chain.state(), 0, 9), 2);
+      assert.equal(claimOf(chain.state(), 0, 9), 2);
     });
 
     it("certified and retired energy stays claimed", () => {
@@ -313,7 +332,7 @@ describe("recs", () => {
       const charlieFree = chain.account(charlie).free;
       ok(chain, "Charlie", transferCall(dave, charlieFree - AKRE / 2n));
       fails(chain, "Charlie", request({ deviceIds: [2], fromInterval: 0, toInterval: 9 }), "InsufficientBalance");
-      assert.equal(ClaimedSlots.contains(chain.state(), 2, 0), false);
+      assert.equal(claimOf(chain.state(), 2, 0), 0);
     });
 
     it("a request at the slot bound succeeds and its weight covers every scanned slot", () => {
@@ -321,7 +340,14 @@ describe("recs", () => {
       // One device with a full bound's worth of verified generation, written as pog would have.
       writeState(chain, (state) => {
         addDevice(state, 0, bob);
-        for (let i = 0; i < MAX_SLOTS_PER_REQUEST; i++) Generation.set(state, 0, i, { energyWh: 1 + (i % 7), cumulativeWh: 0, peakW: 0, block: 1 });
+        for (let day = 0; day * INTERVALS_PER_DAY_RECORD < MAX_SLOTS_PER_REQUEST; day++) {
+          const slots = [];
+          for (let offset = 0; offset < INTERVALS_PER_DAY_RECORD && day * INTERVALS_PER_DAY_RECORD + offset < MAX_SLOTS_PER_REQUEST; offset++) {
+            const i = day * INTERVALS_PER_DAY_RECORD + offset;
+            slots.push({ offset, energyWh: 1 + (i % 7), readingHash: new Uint8Array(32).fill(i % 251), block: 1, claimedBy: 0, cumulativeWh: 0, peakW: 0 });
+          }
+          GenerationDays.set(state, 0, day, { slots });
+        }
       });
       const small = ok(chain, "Bob", request({ deviceIds: [0], fromInterval: 0, toInterval: 0 }));
       const { fee } = ok(chain, "Bob", request({ deviceIds: [0], fromInterval: 1, toInterval: MAX_SLOTS_PER_REQUEST - 1 }));
@@ -398,7 +424,7 @@ describe("recs", () => {
       const { events, fee } = ok(chain, "Bob", cancel(1));
       assert.equal(rec(chain, 1).status, RecStatus.Cancelled);
       assert.equal(RecSlots.contains(chain.state(), 1), false);
-      for (let i = 0; i < 10; i++) assert.equal(ClaimedSlots.contains(chain.state(), 1, i), false);
+      for (let i = 0; i < 10; i++) assert.equal(claimOf(chain.state(), 1, i), 0);
       assert.deepEqual(ownerIndex(chain, bob), []);
       assert.deepEqual(recsEvent(events, "Cancelled"), { recId: 1, owner: toHex(bob), slotsReleased: 19, fee: REQUEST_FEE.toString() });
       assert.equal(chain.account(bob).reserved, before.reserved - REQUEST_FEE);

@@ -8,7 +8,8 @@ import { applyStateChanges } from "../../../../../node/chain/chain.ts";
 import { OverlayState, type State } from "../../../../../runtime/framework/state.ts";
 import { Devices } from "../../../../../runtime/modules/devices/storage.ts";
 import { DeviceKind, DeviceStatus } from "../../../../../runtime/modules/devices/types.ts";
-import { EpochEnergy, Generation } from "../../../../../runtime/modules/pog/storage.ts";
+import { creditedReading } from "../../../../../runtime/modules/pog/generation.ts";
+import { EpochEnergy } from "../../../../../runtime/modules/pog/storage.ts";
 import { readingCodec, type EpochEnergyRecord, type Reading } from "../../../../../runtime/modules/pog/types.ts";
 import { DEFAULT_MAX_DEVICE_PAYOUTS_PER_BLOCK, DEFAULT_MAX_SUPPLY, DEFAULT_SCHEDULE } from "../../../../../runtime/modules/rewards/genesis.ts";
 import { blocksPerYear, epochEmission } from "../../../../../runtime/modules/rewards/schedule.ts";
@@ -448,6 +449,10 @@ describe("rewards", () => {
       const totalWeight = sum(weights);
 
       endEpoch(chain, 0, LENGTH);
+      // Paying removes each entry it visits: the trie order is read before the payout.
+      const prefix = EpochEnergy.prefixFor(0);
+      const trieOrder = [...chain.state().entries(prefix)].map(([key]) => EpochEnergy.decodeKey2(key, prefix.length)).filter((id) => id !== 5);
+      assert.equal(trieOrder.length, DEVICES - 1);
       const cursors: Uint8Array[] = [];
       const blocks: BlockEvents[] = [];
       let paidBefore = 0;
@@ -471,12 +476,11 @@ describe("rewards", () => {
         paid.map((m) => m.deviceId).sort((a, b) => (a as number) - (b as number)),
         [0, 1, 2, 3, 4, 6, 7, 8, 9, 10],
       );
-      const prefix = EpochEnergy.prefixFor(0);
-      const trieOrder = [...chain.state().entries(prefix)].map(([key]) => EpochEnergy.decodeKey2(key, prefix.length)).filter((id) => id !== 5);
       assert.deepEqual(
         paid.map((m) => m.deviceId),
         trieOrder,
       );
+      assert.deepEqual([...chain.state().entries(prefix)], [], "the paid epoch's EpochEnergy entries are removed, the suspended device's too");
       for (const m of paid) assert.equal(m.amount, (devicePool * weights[m.deviceId as number]) / totalWeight);
       for (const b of blocks) assert.ok(mints(b.events).filter((m) => m.kind === "device").length <= CHUNK);
       assert.equal(minted[minted.length - 1].kind, "treasury");
@@ -598,6 +602,7 @@ describe("rewards", () => {
       assert.equal(paid.find((m) => m.deviceId === 1)?.amount, (pool * 2n) / 7n);
       assert.equal(paid.find((m) => m.deviceId === 2), undefined);
       assert.equal(DeviceRewards.get(chain.state(), 0, 2), undefined);
+      assert.deepEqual([...chain.state().entries(EpochEnergy.prefixFor(0))], [], "every entry of the paid epoch is removed, the unpaid device's too");
     });
 
     it("pays no device that is not Active: its share goes to the treasury, nobody else's grows", () => {
@@ -700,6 +705,7 @@ describe("rewards", () => {
         assert.equal(BigInt(summary.toValidators as string) + BigInt(summary.toDevices as string) + BigInt(summary.toTreasury as string), ofEpoch);
         const paid = minted.filter((m) => m.epoch === epoch && m.kind === "device").map((m) => m.deviceId);
         assert.equal(new Set(paid).size, paid.length, `epoch ${epoch}: each device paid once`);
+        assert.deepEqual([...chain.state().entries(EpochEnergy.prefixFor(epoch))], [], `epoch ${epoch}: its EpochEnergy entries are removed once paid`);
         total += ofEpoch;
       }
       // Epochs that ended while the last one was paid have their validators paid and their devices pending.
@@ -728,7 +734,7 @@ describe("rewards", () => {
           reading({ deviceId: 1, interval: 0, cumulativeWh: 900, energyWh: 900, peakW: 4000 }),
         ],
       });
-      assert.ok(Generation.contains(chain.state(), 0, 1));
+      assert.ok(creditedReading(chain.state(), 0, 1));
       const paid = mints(allEvents(payEpoch(chain, 0, 30))).filter((m) => m.kind === "device");
       const emission = epochEmission(DEFAULT_SCHEDULE, SLOT_MS, 30, 0);
       const devicePool = emission - (emission * 10n) / 100n;
