@@ -5,6 +5,7 @@ import type { Logger } from "../primitives/logger.ts";
 import { aura, Executive, system, type RuntimeConfig, type StateReader } from "../runtime/api.ts";
 import { Chain } from "./chain/chain.ts";
 import type { ChainMetrics } from "./chain/metrics.ts";
+import type { PruningOpts } from "./chain/statePruner.ts";
 import type { Database } from "./db/database.ts";
 import { ChainDatabase } from "./db/repositories.ts";
 import { BlockReadingsVerifier, type KnownReadingSignature } from "./readings/blockReadingsVerifier.ts";
@@ -35,6 +36,8 @@ export interface OpenChainDeps {
    * verify on their one thread.
    */
   blsVerifier?: IBlsAggregateVerifier;
+  /** `--state-pruning`/`--blocks-pruning`; absent: the defaults for a new database, the stored mode for an existing one. */
+  pruning?: PruningOpts;
 }
 
 export async function openChain(genesis: GenesisBlock, db: Database, deps: OpenChainDeps): Promise<OpenedChain> {
@@ -46,6 +49,6 @@ export async function openChain(genesis: GenesisBlock, db: Database, deps: OpenC
   );
   const blsVerifier = deps.blsVerifier ?? (await createBlsVerifier({ mode: "single-thread" }, { logger: deps.logger, metrics: null }));
   const bodyVerifier = new BlockReadingsVerifier({ genesisHash: genesis.hash, knownSignature: deps.knownReadingSignature ?? (() => undefined), verifier: blsVerifier });
-  const chain = await Chain.open({ db: new ChainDatabase(db), genesis, executive, verifier, bodyVerifier, logger: deps.logger, metrics: deps.metrics });
+  const chain = await Chain.open({ db: new ChainDatabase(db), genesis, executive, verifier, bodyVerifier, logger: deps.logger, metrics: deps.metrics, pruning: deps.pruning });
   return { chain, executive, runtimeConfig };
 }

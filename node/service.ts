@@ -16,6 +16,7 @@ import { aura, extrinsicHash, system, type Executive, type RuntimeConfig } from 
 import { AuraBlockProposer } from "./authoring/blockProposer.ts";
 import { shortHash, type Chain } from "./chain/chain.ts";
 import { createChainMetrics } from "./chain/metrics.ts";
+import type { PruningOpts } from "./chain/statePruner.ts";
 import type { HeadInfo } from "./chain/types.ts";
 import { Database, type DatabaseError } from "./db/database.ts";
 import { Informant } from "./informant.ts";
@@ -47,6 +48,8 @@ export interface NodeOpts {
   network: Omit<NetworkServiceOpts, "basePath" | "chainId" | "protocolId" | "chainType"> | null;
   /** Shifts the node's wall clock (fault scenarios only; node/clock.ts). Default 0. */
   clockOffsetMs?: number;
+  /** `--state-pruning` and `--blocks-pruning`; absent: `DEFAULT_PRUNING` for a new database, the stored mode for an existing one. */
+  pruning?: PruningOpts;
 }
 
 export function databasePath(basePath: string, spec: ChainSpec): string {
@@ -167,9 +170,12 @@ export class ArkreenNode {
       knownReadingSignature: (deviceId, interval, encoded) => readings?.signatureOf(deviceId, interval, encoded),
       now,
       blsVerifier: verifier,
+      pruning: opts.pruning,
     });
     closers.push(() => chain.idle());
     logger.info(`Best block: #${chain.best.number} (${shortHash(chain.best.hash)}), finalized #${chain.finalized.number}`);
+    const { state, blocks } = chain.pruning;
+    logger.info(`State pruning: ${state === "archive" ? "archive (every state kept)" : `the last ${state} finalized states`}; blocks pruning: ${blocks}`);
 
     const pool = new TxPool({}, { validator: new RuntimeTxValidator({ chain, executive }), logger: logger.child("txpool"), metrics: createTxPoolMetrics(register) });
     const readingsPool = new ReadingsPool(

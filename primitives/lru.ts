@@ -24,6 +24,11 @@ export class BoundedLru<K, V> {
     return value;
   }
 
+  /** Forgets `key` (a value that no longer exists where it came from). */
+  delete(key: K): void {
+    this.entries.delete(key);
+  }
+
   set(key: K, value: V): void {
     this.entries.delete(key);
     if (this.entries.size >= this.capacity) {

@@ -67,10 +67,10 @@ async function produce(p: OpenedChain, extrinsics: Uint8Array[], slot: bigint): 
   const state = p.chain.stateAt(parent.hash);
   const ctx = p.executive.initializeBlock(state, { number: parent.number + 1, parentHash: parent.hash, digest: [auraPreDigest(slot)] });
   extrinsics.forEach((xt, i) => p.executive.applyExtrinsic(ctx, xt, i, { signatureChecked: true }));
-  const { root, nodes } = applyStateChanges(state, p.executive.finalizeBlock(ctx));
+  const { root, nodes, removed } = applyStateChanges(state, p.executive.finalizeBlock(ctx));
   const header = sealHeader({ parentHash: parent.hash, number: parent.number + 1, stateRoot: root, extrinsicsRoot: orderedTrieRoot(extrinsics), digest: [auraPreDigest(slot)] }, devKeypair("Alice").secretSeed);
   const block = { header, extrinsics };
-  await p.chain.importBlock(block, "own", { block, stateRoot: root, trieNodes: nodes });
+  await p.chain.importBlock(block, "own", { block, stateRoot: root, trieNodes: nodes, removedNodes: removed });
   return block;
 }
 

@@ -1,3 +1,5 @@
+import { MIN_STATE_PRUNING, pruningFromFlags } from "../pruningFlags.ts";
+import { DEFAULT_PRUNING } from "../../node/chain/statePruner.ts";
 import { isIP } from "node:net";
 import type { Command} from "commander";
 import { multiaddr } from "@multiformats/multiaddr";
@@ -66,6 +68,9 @@ interface RunFlags {
   bootnodes?: string[];
   nodeKey?: string;
   nodeKeyFile?: string;
+  statePruning?: string;
+  pruning?: string;
+  blocksPruning?: string;
   inPeers: number;
   outPeers: number;
   reservedNodes?: string[];
@@ -102,6 +107,9 @@ export function addRunOptions(program: Command): Command {
     .option("--chain <id-or-path>", "chain spec: dev, local, or a chain spec JSON file")
     .option("-d, --base-path <path>", "where the database and node data are stored")
     .option("--tmp", "use a temporary base path, removed when the node stops")
+    .option("--state-pruning <archive|n>", `keep the state of the last n finalized blocks (at least ${MIN_STATE_PRUNING}), or every state (archive); fixed archive-or-not when the database is created (default: ${DEFAULT_PRUNING.state})`)
+    .option("--blocks-pruning <archive|archive-canonical|n>", `block bodies kept: all, the finalized chain's, or the last n finalized (default: ${DEFAULT_PRUNING.blocks})`)
+    .addOption(new Option("--pruning <archive|n>", "older name of --state-pruning").hideHelp())
     .option("--name <name>", "the node's human-readable name")
     .option("--validator", `author blocks and vote on finality with the session keys in the keystore (or --authoring-key-file, $${AUTHORING_KEY_ENV}, or --alice… on dev and local chains)`)
     .option("--keystore-path <path>", "the keystore directory, mode 700 (default: <base-path>/chains/<chain id>/keystore)")
@@ -309,6 +317,7 @@ export async function runNode(flags: RunFlags): Promise<void> {
   const basePath = selectBasePath(flags);
   // Every flag is read before the keystore opens: a bad one must not leave a temporary keystore behind.
   const rpc = rpcOpts(flags);
+  const pruning = pruningFromFlags(flags);
   const network = {
     port: flags.port,
     listenHost: "0.0.0.0",
@@ -337,6 +346,7 @@ export async function runNode(flags: RunFlags): Promise<void> {
       prometheus: flags.prometheus ? { host: flags.prometheusExternal ? "0.0.0.0" : "127.0.0.1", port: flags.prometheusPort } : null,
       network,
       clockOffsetMs: clockOffsetFromEnv(),
+      pruning,
     },
     { logger, onFatal: (error) => onFatal(error) },
   ).catch((e: unknown) => {

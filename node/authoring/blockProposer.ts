@@ -72,7 +72,7 @@ export class AuraBlockProposer implements BlockProposer {
     if (invalid.length > 0) pool.remove(invalid, "invalid");
 
     const changes = executive.finalizeBlock(ctx);
-    const { root, nodes } = applyStateChanges(parentState, changes);
+    const { root, nodes, removed } = applyStateChanges(parentState, changes);
     const hasReadings = readings.length > 0;
     const header = sealHeader(
       {
@@ -93,6 +93,6 @@ export class AuraBlockProposer implements BlockProposer {
     };
     logger.info(`Prepared block for proposing at ${number}`, { extrinsics: included.length, readings: readings.length, slot });
     crashPoint("authoring.after-seal-before-import");
-    await chain.importBlock(block, "own", { block, stateRoot: root, trieNodes: nodes });
+    await chain.importBlock(block, "own", { block, stateRoot: root, trieNodes: nodes, removedNodes: removed });
   }
 }

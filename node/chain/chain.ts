@@ -14,7 +14,8 @@ import { ArkreenError } from "../../primitives/errors.ts";
 import { crashPoint } from "../crashPoints.ts";
 import { BlockEquivocationDetector } from "./blockEquivocation.ts";
 import type { ChainMetrics } from "./metrics.ts";
-import { BlockImportError, FinalityError } from "./errors.ts";
+import { BlockImportError, FinalityError, StateError } from "./errors.ts";
+import { ChainPruner, type PruningOpts } from "./statePruner.ts";
 import type { BlockBodyVerifier, BlockOrigin, ChainEvents, ExecutedBlock, HeadInfo, HeaderVerifier, ImportedBlock, PendingSignatureCheck } from "./types.ts";
 
 /**
@@ -33,6 +34,18 @@ export interface ChainDeps {
   bodyVerifier: BlockBodyVerifier;
   logger: Logger;
   metrics: ChainMetrics | null;
+  /**
+   * `--state-pruning` and `--blocks-pruning`. Absent: a new database gets `DEFAULT_PRUNING`, an
+   * existing one keeps the mode it was created with (offline tools).
+   */
+  pruning?: PruningOpts;
+}
+
+/** What applying a block's state changes gives: the new root, the nodes to store, the stored nodes replaced. */
+export interface CommittedState {
+  root: Uint8Array;
+  nodes: Array<[Uint8Array, Uint8Array]>;
+  removed: Uint8Array[];
 }
 
 export function headerHash(header: Header): Uint8Array {
@@ -40,7 +53,7 @@ export function headerHash(header: Header): Uint8Array {
 }
 
 /** Applies sorted state writes to a trie opened at the parent's root and commits it. */
-export function applyStateChanges(trie: MerkleTrie, changes: StateChange[]): { root: Uint8Array; nodes: Array<[Uint8Array, Uint8Array]> } {
+export function applyStateChanges(trie: MerkleTrie, changes: StateChange[]): CommittedState {
   for (const { key, value } of changes) {
     if (value === null) trie.del(key);
     else trie.put(key, value);
@@ -71,8 +84,9 @@ export class Chain extends EventEmitter<ChainEvents> {
   private readonly headers = new BoundedLru<string, Header>(HEADER_CACHE_SIZE);
   /** Every sealed header import checked the seal of, per slot and author (see `admitSealed`). */
   private readonly equivocations = new BlockEquivocationDetector({});
+  private readonly pruner: ChainPruner;
 
-  private constructor(deps: ChainDeps, best: HeadInfo, finalized: HeadInfo) {
+  private constructor(deps: ChainDeps, best: HeadInfo, finalized: HeadInfo, pruner: ChainPruner) {
     super();
     this.db = deps.db;
     this.executive = deps.executive;
@@ -83,6 +97,7 @@ export class Chain extends EventEmitter<ChainEvents> {
     this.genesisHash = deps.genesis.hash;
     this.bestHead = best;
     this.finalizedHead = finalized;
+    this.pruner = pruner;
     // Every RPC subscription (new heads, a device's pending commands) listens here; they are
     // bounded by the RPC server's connection and per-connection subscription limits instead.
     this.setMaxListeners(0);
@@ -93,9 +108,20 @@ export class Chain extends EventEmitter<ChainEvents> {
   static async open(deps: ChainDeps): Promise<Chain> {
     const { db, genesis } = deps;
     const storedGenesis = db.meta.getSync("genesis");
+    if (storedGenesis && !bytesEqual(storedGenesis.hash, genesis.hash)) {
+      throw new BlockImportError(
+        { code: "MALFORMED", reason: "database genesis differs from chain spec" },
+        `the database at ${db.db.path} holds another chain (genesis ${toHex(storedGenesis.hash)}, chain spec genesis ${toHex(genesis.hash)}); use another --base-path or purge-chain`,
+      );
+    }
+    // The pruner reads headers through the chain's cache once the chain exists.
+    const opened: { chain?: Chain } = {};
+    const header = (hash: Uint8Array): Header | undefined => (opened.chain ? opened.chain.header(hash) : db.header.getSync(hash));
+    const pruner = await ChainPruner.open(deps.pruning, { db, logger: deps.logger, header }, !storedGenesis);
     if (!storedGenesis) {
       const ref = { hash: genesis.hash, number: 0 };
       await db.db.batch([
+        ...pruner.genesisOps(genesis.trieNodes),
         db.header.putOp(genesis.hash, genesis.header),
         db.blockBody.putOp(genesis.hash, { extrinsics: [] }),
         ...genesis.trieNodes.map(([h, n]) => db.trieNode.putOp(h, n)),
@@ -104,11 +130,6 @@ export class Chain extends EventEmitter<ChainEvents> {
         db.meta.putOp("best", ref),
         db.meta.putOp("finalized", ref),
       ]);
-    } else if (!bytesEqual(storedGenesis.hash, genesis.hash)) {
-      throw new BlockImportError(
-        { code: "MALFORMED", reason: "database genesis differs from chain spec" },
-        `the database at ${db.db.path} holds another chain (genesis ${toHex(storedGenesis.hash)}, chain spec genesis ${toHex(genesis.hash)}); use another --base-path or purge-chain`,
-      );
     }
     const load = (key: "best" | "finalized"): HeadInfo => {
       const ref = db.meta.getSync(key);
@@ -116,7 +137,14 @@ export class Chain extends EventEmitter<ChainEvents> {
       if (!ref || !header) throw new Error(`database is missing the ${key} head`);
       return { hash: ref.hash, number: ref.number, header };
     };
-    return new Chain(deps, load("best"), load("finalized"));
+    const chain = new Chain(deps, load("best"), load("finalized"), pruner);
+    opened.chain = chain;
+    return chain;
+  }
+
+  /** The state and blocks pruning this chain runs with. */
+  get pruning(): PruningOpts {
+    return this.pruner.opts;
   }
 
   get best(): HeadInfo {
@@ -154,11 +182,40 @@ export class Chain extends EventEmitter<ChainEvents> {
     return this.db.canonicalHash.getSync(number);
   }
 
-  /** The state after block `hash` (the best block by default), read lazily from the database. */
+  /**
+   * The state after block `hash` (the best block by default), read lazily from the database. A
+   * known block whose state is pruned (older than the kept window, or discarded by finality)
+   * fails with a `StateError`, decided by its number and chain, before any node is read.
+   */
   stateAt(hash: Uint8Array = this.bestHead.hash): MerkleTrie {
     const header = hash === this.bestHead.hash ? this.bestHead.header : this.header(hash);
     if (!header) throw new FinalityError({ code: "UNKNOWN_BLOCK", hash: toHex(hash) });
+    if (hash !== this.bestHead.hash) this.checkStateKept(hash, header.number);
     return new MerkleTrie(header.stateRoot, this.db.trieNode);
+  }
+
+  /** Throws the `StateError` of a block whose state pruning dropped; nothing for an archive. */
+  private checkStateKept(hash: Uint8Array, number: number): void {
+    const keep = this.pruner.opts.state;
+    if (keep === "archive") return;
+    const finalized = this.finalizedHead;
+    if (number > finalized.number) {
+      if (this.descendsFromFinalized(hash, number)) return;
+    } else {
+      const canonical = this.db.canonicalHash.getSync(number);
+      if (canonical && bytesEqual(canonical, hash)) {
+        const keptFrom = this.pruner.stateKeptFrom;
+        if (number >= keptFrom) return;
+        throw new StateError(
+          { code: "STATE_PRUNED", number, hash: toHex(hash), keptFrom, keep },
+          `state of block #${number} (${toHex(hash)}) is pruned: this node keeps the state of the last ${keep} finalized blocks (from #${keptFrom}); run with --state-pruning archive to keep every state`,
+        );
+      }
+    }
+    throw new StateError(
+      { code: "STATE_DISCARDED", number, hash: toHex(hash) },
+      `state of block #${number} (${toHex(hash)}) is pruned: the block is not on the finalized chain and its state was discarded at finality; run with --state-pruning archive to keep every state`,
+    );
   }
 
   /** Imports a block; resolves to null when it was already known. Imports run one at a time. */
@@ -238,8 +295,9 @@ export class Chain extends EventEmitter<ChainEvents> {
     }
     let stateRoot: Uint8Array;
     let trieNodes: Array<[Uint8Array, Uint8Array]>;
+    let removedNodes: Uint8Array[];
     if (executed && origin === "own") {
-      ({ stateRoot, trieNodes } = executed);
+      ({ stateRoot, trieNodes, removedNodes } = executed);
     } else {
       let signatures: PendingSignatureCheck | null;
       try {
@@ -251,7 +309,7 @@ export class Chain extends EventEmitter<ChainEvents> {
       // commits to does not execute to its state root, or its readings' aggregate (the one part a
       // relayer could have swapped) does not verify. Gossip spends this on a header once.
       try {
-        ({ stateRoot, trieNodes } = this.execute(block, parentState));
+        ({ stateRoot, trieNodes, removedNodes } = this.execute(block, parentState));
         checkStateRoot(header, stateRoot);
         if (signatures !== null) await this.verifySignatures(signatures);
       } catch (e) {
@@ -260,7 +318,7 @@ export class Chain extends EventEmitter<ChainEvents> {
       }
     }
     checkStateRoot(header, stateRoot);
-    return this.commit(block, hash, origin, started, trieNodes);
+    return this.commit(block, hash, origin, started, trieNodes, removedNodes);
   }
 
   /**
@@ -287,15 +345,15 @@ export class Chain extends EventEmitter<ChainEvents> {
     }
   }
 
-  private execute(block: Block, parentState: MerkleTrie): { stateRoot: Uint8Array; trieNodes: Array<[Uint8Array, Uint8Array]> } {
+  private execute(block: Block, parentState: MerkleTrie): { stateRoot: Uint8Array; trieNodes: Array<[Uint8Array, Uint8Array]>; removedNodes: Uint8Array[] } {
     let changes: StateChange[];
     try {
       changes = this.executive.executeBlock(parentState, block);
     } catch (e) {
       throw new BlockImportError({ code: "EXECUTION_FAILED", reason: (e as Error).message });
     }
-    const { root, nodes } = applyStateChanges(parentState, changes);
-    return { stateRoot: root, trieNodes: nodes };
+    const { root, nodes, removed } = applyStateChanges(parentState, changes);
+    return { stateRoot: root, trieNodes: nodes, removedNodes: removed };
   }
 
   private async verifySignatures(signatures: PendingSignatureCheck): Promise<void> {
@@ -319,6 +377,7 @@ export class Chain extends EventEmitter<ChainEvents> {
     origin: BlockOrigin,
     started: bigint,
     trieNodes: Array<[Uint8Array, Uint8Array]>,
+    removedNodes: Uint8Array[],
   ): Promise<ImportedBlock> {
     const { header } = block;
     const isNewBest = header.number > this.bestHead.number;
@@ -330,8 +389,11 @@ export class Chain extends EventEmitter<ChainEvents> {
     if (isNewBest) {
       ops.push(...this.canonicalizeOps(hash, header), this.db.meta.putOp("best", { hash, number: header.number }));
     }
+    const pruning = this.pruner.importOps({ hash, number: header.number }, trieNodes, removedNodes);
+    ops.push(...pruning.ops);
     crashPoint("import.before-batch");
     await this.db.db.batch(ops);
+    pruning.committed();
     crashPoint("import.after-batch");
     this.db.trieNode.cacheNodes(trieNodes);
 
@@ -400,8 +462,12 @@ export class Chain extends EventEmitter<ChainEvents> {
       for (let n = header.number + 1; n <= this.bestHead.number; n++) ops.push(this.db.canonicalHash.delOp(n));
     }
     if (justification) ops.push(this.db.justification.putOp(hash, justification));
+    // Pruning what this finality settles goes in the same batch: a crash leaves both or neither.
+    const pruning = this.pruner.finalizeOps({ hash, number: header.number }, { hash: this.finalizedHead.hash, number: this.finalizedHead.number });
+    ops.push(...pruning.ops);
     crashPoint("finality.before-finalize-batch");
     await this.db.db.batch(ops);
+    pruning.committed();
     crashPoint("finality.after-finalize-batch");
     this.finalizedHead = { hash, number: header.number, header };
     if (reorg) {

@@ -32,3 +32,18 @@ export type FinalityErrorType =
   | { code: "BEHIND_FINALIZED"; number: number; finalized: number };
 
 export class FinalityError extends ArkreenError<FinalityErrorType> {}
+
+/** The database was created with another state-pruning mode (archive vs pruned); it is fixed at creation. */
+export type PruningModeErrorType = { code: "STATE_PRUNING_MISMATCH"; stored: "archive" | "pruned"; requested: "archive" | "pruned" };
+
+export class PruningModeError extends ArkreenError<PruningModeErrorType> {}
+
+/**
+ * The state of a known block is no longer stored: older than the kept window of finalized
+ * states (`STATE_PRUNED`), or of a block that finality discarded (`STATE_DISCARDED`).
+ */
+export type StateErrorType =
+  | { code: "STATE_PRUNED"; number: number; hash: string; keptFrom: number; keep: number }
+  | { code: "STATE_DISCARDED"; number: number; hash: string };
+
+export class StateError extends ArkreenError<StateErrorType> {}

@@ -54,6 +54,8 @@ export interface ExecutedBlock {
   block: Block;
   stateRoot: Uint8Array;
   trieNodes: Array<[Uint8Array, Uint8Array]>;
+  /** The stored nodes of the parent state the block's state replaced (`MerkleTrie.commit().removed`). */
+  removedNodes: Uint8Array[];
 }
 
 export interface ChainEvents {

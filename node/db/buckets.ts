@@ -20,6 +20,17 @@ export const Bucket = {
   votes: 0x08,
   /** set id u32 BE → round u32 BE ++ block number u32 BE ++ block hash: the base of our latest round's votes */
   voteBases: 0x09,
+  /**
+   * trie node hash → u32 BE: how many node occurrences the kept states and the pending journals
+   * account for (state pruning only; node/chain/statePruner.ts). At 0 the node and its count go.
+   */
+  trieNodeRefs: 0x0a,
+  /**
+   * block number u32 BE ++ block hash → encoded StateJournal: the trie nodes a block inserted and
+   * the stored nodes it replaced, kept until the block is settled by finality (pruned or discarded).
+   * With an archive state it holds empty journals: the index of blocks not yet settled.
+   */
+  stateJournal: 0x0b,
 } as const;
 
 export type BucketId = (typeof Bucket)[keyof typeof Bucket];

@@ -97,6 +97,15 @@ export class Database {
     for await (const entry of this.db.iterator(range)) yield entry;
   }
 
+  /** Keys (values unread) that start with `prefix`, in key order. */
+  async *keys(prefix: Uint8Array): AsyncGenerator<Uint8Array> {
+    const upper = Uint8Array.from(prefix);
+    let i = upper.length - 1;
+    while (i >= 0 && upper[i] === 0xff) i--;
+    const range = i < 0 ? { gte: prefix } : { gte: prefix, lt: (upper[i]++, upper.subarray(0, i + 1)) };
+    for await (const key of this.db.keys(range)) yield key;
+  }
+
   async close(): Promise<void> {
     await this.db.close();
   }

@@ -1,11 +1,21 @@
 import { toHex } from "../../primitives/bytes.ts";
 import { EventPhase } from "../../primitives/codec/index.ts";
 import { decodeEvent, system } from "../../runtime/api.ts";
-import { invalidParams } from "../errors.ts";
+import { StateError } from "../../node/chain/errors.ts";
+import { invalidParams, RpcError, registerErrorMapping } from "../errors.ts";
 import type { RpcNodeApi } from "../nodeApi.ts";
 import type { RpcServer } from "../server/index.ts";
 import { expectHex } from "../server/params.ts";
 import { positional, stateAtParam } from "./params.ts";
+
+/**
+ * Code of a state query at a known block whose state this node pruned (`--state-pruning`): next to
+ * Substrate's 4003 "Unknown block"; Substrate answers such a query with "State already discarded".
+ * Every method that reads a state at a block (state_*, the modules' `at`, payment, runtime calls)
+ * goes through `Chain.stateAt`, which decides by the block's number and chain, so they all answer this.
+ */
+export const STATE_PRUNED_CODE = 4004;
+registerErrorMapping(StateError, (e) => new RpcError(STATE_PRUNED_CODE, e.message, e.toObject()));
 
 /** Keys per read proof or multi-key query: each costs a trie walk, and the answer grows with every key. */
 const MAX_KEYS = 1000;
