@@ -1,10 +1,11 @@
 import { fromHex, isHex, toHex } from "../primitives/bytes.ts";
 import { codecs, type Header } from "../primitives/codec/index.ts";
 import { blake2b256 } from "../primitives/hash.ts";
-import { EMPTY_TRIE_ROOT, MerkleTrie, orderedTrieRoot } from "../primitives/trie/trie.ts";
-import { MemoryNodeStore } from "../primitives/trie/nodeStore.ts";
-import { buildRuntimeGenesis, GenesisConfigError, OverlayState, type StateChange } from "../runtime/api.ts";
+import { orderedTrieRoot } from "../primitives/trie/trie.ts";
+import { trieFromSortedEntries } from "../primitives/trie/fromSorted.ts";
+import { buildRuntimeGenesis, GenesisConfigError, type StateChange } from "../runtime/api.ts";
 import { invalid, type ChainSpec } from "./chainSpec.ts";
+import { GenesisState } from "./genesisState.ts";
 
 export interface GenesisBlock {
   header: Header;
@@ -25,7 +26,7 @@ export function genesisState(spec: ChainSpec): StateChange[] {
       })
       .sort((a, b) => Buffer.compare(a.key, b.key));
   }
-  const state = new OverlayState({ get: () => undefined });
+  const state = new GenesisState();
   try {
     buildRuntimeGenesis(state, { sections: spec.genesis.runtimeGenesis.config, ss58Format: spec.properties.ss58Format });
   } catch (e) {
@@ -37,9 +38,8 @@ export function genesisState(spec: ChainSpec): StateChange[] {
 
 export function buildGenesisBlock(spec: ChainSpec): GenesisBlock {
   const state = genesisState(spec);
-  const trie = new MerkleTrie(EMPTY_TRIE_ROOT, new MemoryNodeStore());
-  for (const { key, value } of state) if (value) trie.put(key, value);
-  const { root, nodes } = trie.commit();
+  // Built bottom-up from the sorted entries: a genesis may hold millions (docs/scale.md).
+  const { root, nodes } = trieFromSortedEntries(state.filter((e): e is { key: Uint8Array; value: Uint8Array } => e.value !== null));
   const header: Header = { parentHash: new Uint8Array(32), number: 0, stateRoot: root, extrinsicsRoot: orderedTrieRoot([]), digest: [] };
   return { header, hash: blake2b256(codecs.header.encode(header)), state, trieNodes: nodes };
 }
