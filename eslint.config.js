@@ -6,7 +6,7 @@ import tseslint from "typescript-eslint";
  * with genesis (chain specs) beside the node and forecast (non-consensus models, read by rpc) beside it too. An import that goes the wrong way fails `npm run lint`
  * and therefore `npm test`; `test/unit/layering.test.ts` shows each rule refusing an import.
  */
-const FOLDERS = ["primitives", "runtime", "consensus", "p2p", "genesis", "node", "forecast", "rpc", "client", "dashboard", "cli", "harness", "benchmarks", "tools", "test"];
+const FOLDERS = ["primitives", "light", "runtime", "consensus", "p2p", "genesis", "node", "forecast", "rpc", "client", "dashboard", "cli", "harness", "benchmarks", "tools", "test"];
 /** Refuses imports of any of `folders` (matched as a path segment of the import). */
 function onlyBelow(message, ...folders) {
   return { regex: `(^|/)(${folders.join("|")})/`, message };
@@ -17,6 +17,8 @@ const RUNTIME_API_ONLY = { regex: "(^|/)runtime/(?!api\\.ts$)", message: "read t
 /** The client library runs in browsers: the runtime's wire formats only (runtime/wire.ts), and no Node built-ins. */
 const RUNTIME_WIRE_ONLY = { regex: "(^|/)runtime/(?!wire\\.ts$)", message: "the client reads the runtime through runtime/wire.ts (its browser-safe wire formats)" };
 const NO_NODE_BUILTINS = { regex: "^(node:|ws$)", message: "client/ runs in browsers: no Node built-ins (use fetch, WebSocket, Uint8Array)" };
+/** The offline light verifier (light/) runs in browsers: no Node built-ins, and BLS through @noble/curves, not native blst. */
+const LIGHT_BROWSER_ONLY = { regex: "^(node:|ws$|@chainsafe/)", message: "light/ runs in browsers: no Node built-ins and no native BLS (@noble/curves only)" };
 const layer = (files, ...patterns) => ({ files, rules: { "no-restricted-imports": ["error", { patterns }] } });
 const above = (folder) => FOLDERS.slice(FOLDERS.indexOf(folder) + 1);
 
@@ -34,6 +36,7 @@ export default tseslint.config(
     },
   },
   layer(["primitives/**/*.ts"], onlyBelow("primitives import nothing of the node", ...above("primitives"))),
+  layer(["light/**/*.ts"], onlyBelow("light/ (the offline verifier) imports only primitives/ and @noble/curves: nothing of the node", ...FOLDERS.filter((f) => f !== "primitives" && f !== "light")), LIGHT_BROWSER_ONLY),
   layer(["runtime/**/*.ts"], onlyBelow("the runtime imports only primitives/", ...above("runtime"))),
   layer(["consensus/**/*.ts", "p2p/**/*.ts"], onlyBelow("consensus/ and p2p/ import only primitives/ and the runtime's API", "genesis", "node", "forecast", "rpc", "client", "cli", "harness", "benchmarks", "tools", "test"), RUNTIME_API_ONLY),
   layer(["genesis/**/*.ts"], onlyBelow("genesis/ imports only primitives/ and the runtime's API", "consensus", "p2p", "node", "forecast", "rpc", "client", "cli", "harness", "benchmarks", "tools", "test"), RUNTIME_API_ONLY),

@@ -39,6 +39,12 @@ describe("layering: imports that go the wrong way fail the lint", function () {
     ["client into a Node built-in", "client/fixture.ts", 'import { value } from "node:fs";', /runs in browsers/],
     ["client into ws", "client/fixture.ts", 'import value from "ws";', /runs in browsers/],
     ["rpc into client (a value)", "rpc/namespaces/fixture.ts", 'import { value } from "../../client/index.ts";', /rpc\/ imports from client\/ only the JSON types of its answers/],
+    ["light into node (the verifier trusts nothing of the node)", "light/fixture.ts", 'import { value } from "../node/finality/finalityProver.ts";', /light\/ \(the offline verifier\) imports only primitives/],
+    ["light into the runtime", "light/fixture.ts", 'import { value } from "../runtime/wire.ts";', /light\/ \(the offline verifier\) imports only primitives/],
+    ["light into consensus", "light/fixture.ts", 'import { value } from "../consensus/finality/justification.ts";', /light\/ \(the offline verifier\) imports only primitives/],
+    ["light into native blst", "light/fixture.ts", 'import { value } from "@chainsafe/blst";', /no native BLS/],
+    ["light into a Node built-in", "light/fixture.ts", 'import { value } from "node:crypto";', /light\/ runs in browsers/],
+    ["primitives into light", "primitives/fixture.ts", 'import { value } from "../light/index.ts";', /primitives import nothing/],
     ["node into client", "node/fixture.ts", 'import { value } from "../client/index.ts";', /node\/ never imports rpc\/, client\//],
   ];
   for (const [name, file, line, message] of refused) {
@@ -61,6 +67,9 @@ describe("layering: imports that go the wrong way fail the lint", function () {
     ["client into primitives", "client/fixture.ts", 'import { value } from "../primitives/bytes.ts";'],
     ["client into the runtime's wire formats", "client/fixture.ts", 'import { value } from "../runtime/wire.ts";'],
     ["client into @noble", "client/fixture.ts", 'import { value } from "@noble/curves/bls12-381.js";'],
+    ["light into primitives", "light/fixture.ts", 'import { value } from "../primitives/trie/proof.ts";'],
+    ["light into @noble", "light/fixture.ts", 'import { value } from "@noble/curves/bls12-381.js";'],
+    ["node into light (the prover writes the verifier's format)", "node/finality/fixture.ts", 'import { value } from "../../light/index.ts";'],
     ["cli into client", "cli/fixture.ts", 'import { value } from "../client/index.ts";'],
     ["rpc into client's JSON types (import type)", "rpc/namespaces/fixture.ts", 'import type { Device } from "../../client/types.ts";\nexport type Used = Device;'],
   ];

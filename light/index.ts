@@ -1,0 +1,24 @@
+/**
+ * The offline light verifier (docs/proofs.md): finality proofs from a trusted checkpoint to a
+ * finalized header, and storage proofs against that header. It loads nothing of the node — only
+ * pure primitives/ and @noble/curves — so it runs in browsers, with the network unplugged:
+ * the trust anchor is the checkpoint its caller names.
+ */
+export { verifyFinalityProof, type FinalityResult } from "./verifyFinality.ts";
+export { verifyStorage } from "./verifyStorage.ts";
+export { LightVerifyError, type LightVerifyErrorType } from "./errors.ts";
+export { fastAggregateVerify } from "./bls.ts";
+export { FINALITY_AUTHORITIES_KEY, storageMapKey, storageValueKey } from "./storageKeys.ts";
+export {
+  checkCheckpoint,
+  decodeCheckpoint,
+  encodeCheckpoint,
+  FINALITY_PROOF_VERSION,
+  finalityProofCodec,
+  finalityProofFragmentCodec,
+  lightFinalitySetCodec,
+  type Authority,
+  type Checkpoint,
+  type FinalityProof,
+  type FinalityProofFragment,
+} from "./codec.ts";
