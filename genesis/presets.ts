@@ -52,6 +52,8 @@ function runtimeConfig(validators: string[], slotDurationMs: number, sessionLeng
     rewards: genesisPresets.rewardsDevSection(slotDurationMs * (pog.epochLengthBlocks as number)),
     control: genesisPresets.controlDevSection(),
     recs: genesisPresets.recsDevSection(address("Alice")),
+    // A week of events ahead in either chain's intervals (docs/vpp.md).
+    flex: pog.readingIntervalSecs === 3600 ? genesisPresets.flexLiveSection() : genesisPresets.flexDevSection(),
   };
 }
 

@@ -19,6 +19,7 @@ export * as aura from "./modules/aura/api.ts";
 export * as balances from "./modules/balances/api.ts";
 export * as control from "./modules/control/api.ts";
 export * as devices from "./modules/devices/api.ts";
+export * as flex from "./modules/flex/api.ts";
 export * as pog from "./modules/pog/api.ts";
 export * as recs from "./modules/recs/api.ts";
 export * as rewards from "./modules/rewards/api.ts";

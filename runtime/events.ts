@@ -3,6 +3,7 @@ import { checkEventData, EventDecodeError, type DecodedEvents, type ModuleEvents
 import { balancesEvents, type BalancesEvents } from "./modules/balances/events.ts";
 import { controlEvents, type ControlEvents } from "./modules/control/events.ts";
 import { devicesEvents, type DevicesEvents } from "./modules/devices/events.ts";
+import { flexEvents, type FlexEvents } from "./modules/flex/events.ts";
 import { pogEvents, type PogEvents } from "./modules/pog/events.ts";
 import { recsEvents, type RecsEvents } from "./modules/recs/events.ts";
 import { rewardsEvents, type RewardsEvents } from "./modules/rewards/events.ts";
@@ -23,6 +24,7 @@ interface RuntimeEvents {
   staking: StakingEvents;
   control: ControlEvents;
   recs: RecsEvents;
+  flex: FlexEvents;
   sudo: SudoEvents;
 }
 
@@ -37,6 +39,7 @@ export const RUNTIME_EVENTS: { readonly [M in keyof RuntimeEvents]: ModuleEvents
   staking: stakingEvents,
   control: controlEvents,
   recs: recsEvents,
+  flex: flexEvents,
   sudo: sudoEvents,
 };
 

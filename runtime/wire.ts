@@ -19,3 +19,5 @@ export { pogConfigCodec, readingCodec, readingSigningRoot, signedReadingCodec, t
 export { controlReceiptMessage } from "./modules/control/receipt.ts";
 export { acknowledgeArgs, CommandStatus, ReceiptStatus, type CommandView, type ReceiptStatusValue } from "./modules/control/types.ts";
 export { RecStatus, REC_STATUS_NAMES } from "./modules/recs/types.ts";
+export { flexResponseMessage } from "./modules/flex/response.ts";
+export { PayloadType, ResponseStatus, PAYLOAD_TYPE_NAMES, RESPONSE_STATUS_NAMES, SETTLEMENT_OUTCOME_NAMES, EVENT_PHASE_NAMES } from "./modules/flex/types.ts";

@@ -1,12 +1,14 @@
 import { MessageCodec } from "../primitives/codec/index.ts";
 import type { BalancesTransfer, SystemRemark } from "../primitives/codec/arkreen.proto.ts";
 import type { ControlAcknowledgeArgs, ControlCancelArgs, ControlSetOperatorArgs, ControlSubmitArgs } from "./modules/control/control.proto.ts";
+import type { FlexCreateEventArgs, FlexCreateProgramArgs, FlexEnrolArgs, FlexLeaveArgs, FlexProgramIdArgs, FlexRespondArgs, FlexTopUpArgs } from "./modules/flex/flex.proto.ts";
 import type { DevicesAddRegistrarArgs, DevicesDeviceIdArgs, DevicesRegisterArgs, DevicesRemoveRegistrarArgs, DevicesRotateKeyArgs, DevicesTransferOwnershipArgs } from "./modules/devices/devices.proto.ts";
 import type { RecsAddIssuerArgs, RecsCancelArgs, RecsCertifyArgs, RecsRejectArgs, RecsRemoveIssuerArgs, RecsRequestArgs, RecsRetireArgs, RecsTransferArgs } from "./modules/recs/recs.proto.ts";
 import type { StakingAmountArgs, StakingNoArgs, StakingReportEquivocationArgs, StakingValidateArgs } from "./modules/staking/staking.proto.ts";
 import type { SudoSetKeyArgs, SudoSudoArgs } from "./modules/sudo/sudo.proto.ts";
 import { controlProto } from "./modules/control/types.ts";
 import { devicesProto } from "./modules/devices/types.ts";
+import { flexProto } from "./modules/flex/types.ts";
 import { recsProto } from "./modules/recs/types.ts";
 import { stakingProto } from "./modules/staking/types.ts";
 import { sudoProto } from "./modules/sudo/types.ts";
@@ -49,6 +51,15 @@ export interface CallArgsMap {
   "recs.cancel": RecsCancelArgs;
   "recs.transfer": RecsTransferArgs;
   "recs.retire": RecsRetireArgs;
+  "flex.createProgram": FlexCreateProgramArgs;
+  "flex.topUp": FlexTopUpArgs;
+  "flex.pause": FlexProgramIdArgs;
+  "flex.resume": FlexProgramIdArgs;
+  "flex.close": FlexProgramIdArgs;
+  "flex.enrol": FlexEnrolArgs;
+  "flex.leave": FlexLeaveArgs;
+  "flex.createEvent": FlexCreateEventArgs;
+  "flex.respond": FlexRespondArgs;
   "sudo.sudo": SudoSudoArgs;
   "sudo.setKey": SudoSetKeyArgs;
 }
@@ -90,6 +101,15 @@ export const CALL_ARGS: { readonly [K in CallName]: MessageCodec<CallArgsMap[K]>
   "recs.cancel": codec("RecsCancelArgs", recsProto),
   "recs.transfer": codec("RecsTransferArgs", recsProto),
   "recs.retire": codec("RecsRetireArgs", recsProto),
+  "flex.createProgram": codec("FlexCreateProgramArgs", flexProto),
+  "flex.topUp": codec("FlexTopUpArgs", flexProto),
+  "flex.pause": codec("FlexProgramIdArgs", flexProto),
+  "flex.resume": codec("FlexProgramIdArgs", flexProto),
+  "flex.close": codec("FlexProgramIdArgs", flexProto),
+  "flex.enrol": codec("FlexEnrolArgs", flexProto),
+  "flex.leave": codec("FlexLeaveArgs", flexProto),
+  "flex.createEvent": codec("FlexCreateEventArgs", flexProto),
+  "flex.respond": codec("FlexRespondArgs", flexProto),
   "sudo.sudo": codec("SudoSudoArgs", sudoProto),
   "sudo.setKey": codec("SudoSetKeyArgs", sudoProto),
 };

@@ -87,6 +87,9 @@ function checkCommand(command: ControlCommand | null, target: DeviceRecord): { v
       return { view, value: view.watts };
     case "onOff":
       return { view, value: view.on ? 1 : 0 };
+    case "flexEvent":
+      // Only the flex module enqueues these (enqueue.ts), for its own events.
+      throw new ControlError("UnsupportedCommand", { kind: view.kind, deviceKind: target.kind });
   }
 }
 

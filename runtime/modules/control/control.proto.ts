@@ -25,6 +25,20 @@ export interface ControlOnOff {
   on: boolean;
 }
 
+/**
+ * A flexibility event of the `flex` module (docs/vpp.md), enqueued by that module alone: the
+ * device acts on it and answers with `flex.respond`. Never accepted by `control.submit`.
+ */
+export interface ControlFlexEvent {
+  eventId: number;
+  /** flex PayloadType */
+  payloadType: number;
+  /** the first interval's value (all of them: flex_event) */
+  watts: number;
+  startInterval: number;
+  durationIntervals: number;
+}
+
 /** Exactly one kind is set. */
 export interface ControlCommand {
   curtail?: ControlCurtail | null;
@@ -32,6 +46,7 @@ export interface ControlCommand {
   charge?: ControlCharge | null;
   discharge?: ControlDischarge | null;
   onOff?: ControlOnOff | null;
+  flexEvent?: ControlFlexEvent | null;
 }
 
 /** The device's signed answer, as recorded on-chain. */
@@ -101,4 +116,4 @@ export interface ControlCancelArgs {
 }
 
 /** control.proto itself, parsed by the codecs (`parseProto`): no file is read at run time. */
-export const PROTO_SOURCE = "// Records and call arguments of the `control` (downlink) module. See docs/control.md.\nsyntax = \"proto3\";\npackage arkreen;\n\n// Limit output to `percent` of capacity (0 = fully curtailed, 100 = no limit).\nmessage ControlCurtail {\n  uint32 percent = 1;\n}\n\n// Hold output at `watts` (at most the device's capacity).\nmessage ControlSetPoint {\n  uint32 watts = 1;\n}\n\n// Battery: charge at `watts` (at most the device's capacity).\nmessage ControlCharge {\n  uint32 watts = 1;\n}\n\n// Battery: discharge at `watts` (at most the device's capacity).\nmessage ControlDischarge {\n  uint32 watts = 1;\n}\n\nmessage ControlOnOff {\n  bool on = 1;\n}\n\n// Exactly one kind is set.\nmessage ControlCommand {\n  oneof kind {\n    ControlCurtail curtail = 1;\n    ControlSetPoint set_point = 2;\n    ControlCharge charge = 3;\n    ControlDischarge discharge = 4;\n    ControlOnOff on_off = 5;\n  }\n}\n\n// The device's signed answer, as recorded on-chain.\nmessage ControlReceipt {\n  uint32 status = 1;       // ReceiptStatus\n  bytes signature = 2;     // 96-byte BLS signature over controlReceiptMessage(genesis, command id, status)\n  uint32 block = 3;        // block that recorded it\n  bytes submitted_by = 4;  // account that carried it (the device's gateway) and paid its fee\n}\n\nmessage ControlCommandRecord {\n  uint32 device_id = 1;\n  ControlCommand command = 2;\n  uint32 valid_from = 3;   // first block at which the device should act\n  uint32 valid_until = 4;  // last block at which a receipt is accepted\n  bytes submitter = 5;     // the owner or operator that submitted it\n  uint32 submitted_at = 6; // block number\n  uint32 status = 7;       // CommandStatus\n  ControlReceipt receipt = 8; // set when acknowledged\n}\n\n// A device's delegated operator; only valid while `delegated_by` still owns the device.\nmessage ControlOperatorRecord {\n  bytes operator = 1;\n  bytes delegated_by = 2;\n}\n\nmessage ControlConfigRecord {\n  uint32 max_command_lifetime_blocks = 1; // validUntil ≤ submission block + this\n  uint32 max_pending_per_device = 2;\n}\n\nmessage ControlSetOperatorArgs {\n  uint32 device_id = 1;\n  bytes operator = 2;      // 32-byte account id; empty removes the delegation\n}\n\nmessage ControlSubmitArgs {\n  uint32 device_id = 1;\n  ControlCommand command = 2;\n  uint32 valid_from = 3;\n  uint32 valid_until = 4;\n}\n\nmessage ControlAcknowledgeArgs {\n  uint32 command_id = 1;\n  uint32 status = 2;       // ReceiptStatus\n  bytes signature = 3;     // the device's receipt signature\n}\n\nmessage ControlCancelArgs {\n  uint32 command_id = 1;\n}\n";
+export const PROTO_SOURCE = "// Records and call arguments of the `control` (downlink) module. See docs/control.md.\nsyntax = \"proto3\";\npackage arkreen;\n\n// Limit output to `percent` of capacity (0 = fully curtailed, 100 = no limit).\nmessage ControlCurtail {\n  uint32 percent = 1;\n}\n\n// Hold output at `watts` (at most the device's capacity).\nmessage ControlSetPoint {\n  uint32 watts = 1;\n}\n\n// Battery: charge at `watts` (at most the device's capacity).\nmessage ControlCharge {\n  uint32 watts = 1;\n}\n\n// Battery: discharge at `watts` (at most the device's capacity).\nmessage ControlDischarge {\n  uint32 watts = 1;\n}\n\nmessage ControlOnOff {\n  bool on = 1;\n}\n\n// A flexibility event of the `flex` module (docs/vpp.md), enqueued by that module alone: the\n// device acts on it and answers with `flex.respond`. Never accepted by `control.submit`.\nmessage ControlFlexEvent {\n  uint32 event_id = 1;\n  uint32 payload_type = 2;     // flex PayloadType\n  uint32 watts = 3;            // the first interval's value (all of them: flex_event)\n  uint32 start_interval = 4;\n  uint32 duration_intervals = 5;\n}\n\n// Exactly one kind is set.\nmessage ControlCommand {\n  oneof kind {\n    ControlCurtail curtail = 1;\n    ControlSetPoint set_point = 2;\n    ControlCharge charge = 3;\n    ControlDischarge discharge = 4;\n    ControlOnOff on_off = 5;\n    ControlFlexEvent flex_event = 6;\n  }\n}\n\n// The device's signed answer, as recorded on-chain.\nmessage ControlReceipt {\n  uint32 status = 1;       // ReceiptStatus\n  bytes signature = 2;     // 96-byte BLS signature over controlReceiptMessage(genesis, command id, status)\n  uint32 block = 3;        // block that recorded it\n  bytes submitted_by = 4;  // account that carried it (the device's gateway) and paid its fee\n}\n\nmessage ControlCommandRecord {\n  uint32 device_id = 1;\n  ControlCommand command = 2;\n  uint32 valid_from = 3;   // first block at which the device should act\n  uint32 valid_until = 4;  // last block at which a receipt is accepted\n  bytes submitter = 5;     // the owner or operator that submitted it\n  uint32 submitted_at = 6; // block number\n  uint32 status = 7;       // CommandStatus\n  ControlReceipt receipt = 8; // set when acknowledged\n}\n\n// A device's delegated operator; only valid while `delegated_by` still owns the device.\nmessage ControlOperatorRecord {\n  bytes operator = 1;\n  bytes delegated_by = 2;\n}\n\nmessage ControlConfigRecord {\n  uint32 max_command_lifetime_blocks = 1; // validUntil ≤ submission block + this\n  uint32 max_pending_per_device = 2;\n}\n\nmessage ControlSetOperatorArgs {\n  uint32 device_id = 1;\n  bytes operator = 2;      // 32-byte account id; empty removes the delegation\n}\n\nmessage ControlSubmitArgs {\n  uint32 device_id = 1;\n  ControlCommand command = 2;\n  uint32 valid_from = 3;\n  uint32 valid_until = 4;\n}\n\nmessage ControlAcknowledgeArgs {\n  uint32 command_id = 1;\n  uint32 status = 2;       // ReceiptStatus\n  bytes signature = 3;     // the device's receipt signature\n}\n\nmessage ControlCancelArgs {\n  uint32 command_id = 1;\n}\n";

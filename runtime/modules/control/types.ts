@@ -33,7 +33,9 @@ export type CommandView =
   | { kind: "setPoint"; watts: number }
   | { kind: "charge"; watts: number }
   | { kind: "discharge"; watts: number }
-  | { kind: "onOff"; on: boolean };
+  | { kind: "onOff"; on: boolean }
+  /** Enqueued by the flex module only (docs/vpp.md); `payloadType` is flex's PayloadType number. */
+  | { kind: "flexEvent"; eventId: number; payloadType: number; watts: number; startInterval: number; durationIntervals: number };
 
 /** Where a command stands. Only `Pending` commands can be acknowledged or cancelled. */
 export const CommandStatus = { Pending: 1, Acknowledged: 2, Cancelled: 3, Expired: 4 } as const;
@@ -61,6 +63,7 @@ export function describeCommand(command: ControlCommand | null): CommandView | n
   if (command.charge) return { kind: "charge", watts: command.charge.watts };
   if (command.discharge) return { kind: "discharge", watts: command.discharge.watts };
   if (command.onOff) return { kind: "onOff", on: command.onOff.on };
+  if (command.flexEvent) return { kind: "flexEvent", ...command.flexEvent };
   return null;
 }
 
@@ -77,5 +80,9 @@ export function commandFromView(view: CommandView): ControlCommand {
       return { discharge: { watts: view.watts } };
     case "onOff":
       return { onOff: { on: view.on } };
+    case "flexEvent": {
+      const { eventId, payloadType, watts, startInterval, durationIntervals } = view;
+      return { flexEvent: { eventId, payloadType, watts, startInterval, durationIntervals } };
+    }
   }
 }

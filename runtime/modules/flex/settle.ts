@@ -1,0 +1,192 @@
+import type { BlockContext } from "../../framework/module.ts";
+import type { StateReader } from "../../framework/state.ts";
+import { repatriateReserved } from "../balances/currency.ts";
+import { Devices } from "../devices/storage.ts";
+import { getAccount } from "../system/accounts.ts";
+import { computeBaseline, type BaselineParams, type MeterRange } from "./baseline.ts";
+import { flexEvents } from "./events.ts";
+import type { ChainTime } from "./meter.ts";
+import { DeviceEventDays, Enrolments, Events, ProgramEventDays, Responses, Settlements } from "./storage.ts";
+import { targetAt, targetCount } from "./targets.ts";
+import {
+  amountBytes,
+  amountOf,
+  EventPhase,
+  PayloadType,
+  ResponseStatus,
+  SETTLEMENT_OUTCOME_NAMES,
+  SettlementOutcome,
+  type EventRecord,
+  type FlexConfig,
+  type ProgramRecord,
+  type SettlementRecord,
+} from "./types.ts";
+
+const SECONDS_PER_HOUR = 3600n;
+
+export function baselineParams(config: FlexConfig, time: ChainTime): BaselineParams {
+  return {
+    intervalsPerDay: time.intervalsPerDay,
+    days: config.baselineDays,
+    lookbackDays: config.baselineLookbackDays,
+    adjustmentIntervals: config.adjustmentIntervals,
+    capPermille: config.adjustmentCapPermille,
+  };
+}
+
+/** The days an event covers, ascending. */
+export function eventDays(event: EventRecord, intervalsPerDay: number): number[] {
+  const first = (event.startInterval - (event.startInterval % intervalsPerDay)) / intervalsPerDay;
+  const lastInterval = event.startInterval + event.durationIntervals - 1;
+  const last = (lastInterval - (lastInterval % intervalsPerDay)) / intervalsPerDay;
+  const days: number[] = [];
+  for (let d = first; d <= last; d++) days.push(d);
+  return days;
+}
+
+/** Whether a day is excluded from a device's baselines: the device, or its program, was dispatched that day. */
+export function excludedDays(state: StateReader, deviceId: number, programId: number): (day: number) => boolean {
+  const own = new Set(DeviceEventDays.get(state, deviceId)?.days ?? []);
+  const program = new Map<number, boolean>();
+  return (day) => {
+    if (own.has(day)) return true;
+    let p = program.get(day);
+    if (p === undefined) {
+      p = ProgramEventDays.contains(state, programId, day);
+      program.set(day, p);
+    }
+    return p;
+  };
+}
+
+/** Energy (Wh) that `watts` held over `intervals` reading intervals amounts to, rounded down. */
+export function wattsToWh(watts: number, intervals: number, readingIntervalSecs: number): bigint {
+  return (BigInt(watts) * BigInt(intervals) * BigInt(readingIntervalSecs)) / SECONDS_PER_HOUR;
+}
+
+/** What a device delivered in the event's direction, before payment (docs/vpp.md, "Settlement"). */
+export interface Assessment {
+  outcome: number;
+  baselineWh: bigint;
+  meteredWh: bigint;
+  deliveredWh: bigint;
+}
+
+/**
+ * Compares the device's adjusted baseline with its credited energy over the event, interval by
+ * interval, in the event's direction: export reduction = max(0, baseline − metered); an export
+ * limit counts only the reduction down to the limit, max(0, baseline − max(metered, limit));
+ * increased export = max(0, metered − baseline). An interval without a credited reading delivers
+ * nothing. A charge event needs an import channel, which readings do not have yet.
+ */
+export function assess(meter: MeterRange, excluded: (day: number) => boolean, deviceId: number, event: EventRecord, params: BaselineParams, readingIntervalSecs: number): Assessment {
+  const none = (outcome: number): Assessment => ({ outcome, baselineWh: 0n, meteredWh: 0n, deliveredWh: 0n });
+  if (event.payloadType === PayloadType.Charge) return none(SettlementOutcome.NoImportChannel);
+  const { intervals } = computeBaseline(meter, excluded, deviceId, event.startInterval, event.durationIntervals, params);
+  if (intervals === null) return none(SettlementOutcome.NoBaseline);
+  if (intervals.every((i) => i.meteredWh === undefined)) return none(SettlementOutcome.NoReadings);
+  let baselineWh = 0n;
+  let meteredWh = 0n;
+  let deliveredWh = 0n;
+  intervals.forEach((i, k) => {
+    const b = BigInt(i.baselineWh);
+    baselineWh += b;
+    if (i.meteredWh === undefined) return;
+    const m = BigInt(i.meteredWh);
+    meteredWh += m;
+    let d = 0n;
+    if (event.payloadType === PayloadType.ReduceExport) d = b - m;
+    else if (event.payloadType === PayloadType.IncreaseExport) d = m - b;
+    else if (event.payloadType === PayloadType.ExportLimit) {
+      const limit = wattsToWh(event.intervals[k]?.watts ?? 0, 1, readingIntervalSecs);
+      d = b - (m > limit ? m : limit);
+    }
+    if (d > 0n) deliveredWh += d;
+  });
+  return { outcome: deliveredWh > 0n ? SettlementOutcome.Paid : SettlementOutcome.NothingDelivered, baselineWh, meteredWh, deliveredWh };
+}
+
+/** Keeps the days within the baseline's reach (older ones can no longer exclude anything). */
+function rememberDays(state: BlockContext["state"], deviceId: number, days: number[], keepFrom: number): void {
+  const known = DeviceEventDays.get(state, deviceId)?.days ?? [];
+  const merged = [...new Set([...known, ...days])].filter((d) => d >= keepFrom).sort((a, b) => a - b);
+  DeviceEventDays.set(state, deviceId, { days: merged });
+}
+
+/**
+ * Settles one target: marks the event's days on the device, assesses it, and pays
+ * `⌊min(delivered, committed) × price / 1000⌋` (price per kWh, energy in Wh) to its owner from
+ * the program's reserved budget — what is left of it, never more. Returns the amount paid.
+ */
+function settleDevice(ctx: BlockContext, eventId: number, event: EventRecord, program: ProgramRecord, deviceId: number, meter: MeterRange, params: BaselineParams, time: ChainTime): bigint {
+  const enrolment = Enrolments.get(ctx.state, deviceId);
+  const device = Devices.get(ctx.state, deviceId);
+  if (!enrolment || !device) return 0n;
+  const days = eventDays(event, time.intervalsPerDay);
+  rememberDays(ctx.state, deviceId, days, days[0] - params.lookbackDays);
+  const committedWh = wattsToWh(enrolment.committedW, event.durationIntervals, time.readingIntervalSecs);
+  const response = Responses.get(ctx.state, eventId, deviceId);
+  const assessed: Assessment =
+    response?.status === ResponseStatus.OptOut
+      ? { outcome: SettlementOutcome.OptedOut, baselineWh: 0n, meteredWh: 0n, deliveredWh: 0n }
+      : assess(meter, excludedDays(ctx.state, deviceId, event.programId), deviceId, event, params, time.readingIntervalSecs);
+  let outcome = assessed.outcome;
+  let amount = 0n;
+  if (outcome === SettlementOutcome.Paid) {
+    const credited = assessed.deliveredWh < committedWh ? assessed.deliveredWh : committedWh;
+    const due = (credited * amountOf(event.pricePerKwh)) / 1000n;
+    const budget = amountOf(program.budget);
+    amount = due < budget ? due : budget;
+    const owner = getAccount(ctx.state, device.owner);
+    if (amount === 0n && due > 0n) outcome = SettlementOutcome.BudgetExhausted;
+    else if (amount > 0n && owner.free + owner.reserved + amount < ctx.config.existentialDeposit) {
+      outcome = SettlementOutcome.OwnerBelowDeposit;
+      amount = 0n;
+    }
+    if (amount > 0n) {
+      repatriateReserved(ctx, program.operator, device.owner, amount);
+      program.budget = amountBytes(budget - amount);
+      program.paid = amountBytes(amountOf(program.paid) + amount);
+    }
+  }
+  const rawScore = committedWh === 0n ? 0n : (assessed.deliveredWh * 1000n) / committedWh;
+  const scorePermille = Number(rawScore > 0xffffffffn ? 0xffffffffn : rawScore);
+  const record: SettlementRecord = {
+    outcome,
+    baselineWh: Number(assessed.baselineWh),
+    meteredWh: Number(assessed.meteredWh),
+    deliveredWh: Number(assessed.deliveredWh),
+    committedWh: Number(committedWh),
+    amount: amountBytes(amount),
+    scorePermille,
+    owner: device.owner,
+  };
+  Settlements.set(ctx.state, eventId, deviceId, record);
+  flexEvents.deposit(ctx, "DeviceSettled", { eventId, deviceId, outcome: SETTLEMENT_OUTCOME_NAMES[outcome], deliveredWh: assessed.deliveredWh, amount, scorePermille });
+  return amount;
+}
+
+/**
+ * Settles up to `budget` targets of an event from its cursor, in target order (member number for
+ * the fleet, list order otherwise): the order in which a short budget is spent. Returns the
+ * targets visited; the event becomes `Settled` once all are (the caller removes it from the open
+ * events and the program's).
+ */
+export function settleChunk(ctx: BlockContext, eventId: number, event: EventRecord, program: ProgramRecord, meter: MeterRange, params: BaselineParams, time: ChainTime, budget: number): number {
+  const total = targetCount(event);
+  let visited = 0;
+  while (visited < budget && event.cursor < total) {
+    const deviceId = targetAt(ctx.state, event, event.cursor);
+    event.cursor++;
+    visited++;
+    if (deviceId === null) continue;
+    const paid = settleDevice(ctx, eventId, event, program, deviceId, meter, params, time);
+    if (paid > 0n) {
+      event.settledDevices++;
+      event.paid = amountBytes(amountOf(event.paid) + paid);
+    }
+  }
+  if (event.cursor >= total) event.phase = EventPhase.Settled;
+  Events.set(ctx.state, eventId, event);
+  return visited;
+}
