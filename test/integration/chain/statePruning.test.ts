@@ -23,6 +23,8 @@ import { transferArgs } from "../../../runtime/modules/balances/types.ts";
 import { getAccount } from "../../../runtime/modules/system/accounts.ts";
 import type { Executive } from "../../../runtime/executive.ts";
 import { fastDevSpec } from "../../../harness/devNode.ts";
+import { toRpcError } from "../../../rpc/errors.ts";
+import { STATE_PRUNED_CODE } from "../../../rpc/namespaces/state.ts";
 
 const alice = devKeypair("Alice");
 const spec = fastDevSpec(1000);
@@ -183,6 +185,11 @@ describe("state and blocks pruning on LevelDB", function () {
       })();
       assert.ok(err instanceof StateError && err.code === "STATE_PRUNED", String(err));
       assert.match(err.message, new RegExp(`state of block #${length - keep} \\(0x[0-9a-f]{64}\\) is pruned: this node keeps the state of the last ${keep} finalized blocks`));
+      // What an RPC client asking for that state gets (every state-reading method opens it through stateAt).
+      const wire = toRpcError(err);
+      assert.equal(wire.code, STATE_PRUNED_CODE);
+      assert.equal(wire.message, err.message);
+      assert.equal((wire.data as { code: string }).code, "STATE_PRUNED");
       for (const hash of built.discarded) {
         assert.throws(() => o.chain.stateAt(hash), (e: unknown) => e instanceof StateError && e.code === "STATE_DISCARDED");
         assert.equal(o.chain.block(hash), undefined, "archive-canonical drops the bodies of discarded blocks");
