@@ -9,7 +9,7 @@ import { verifyProofs } from "../../primitives/trie/proof.ts";
 import { signExtrinsic } from "../../runtime/extrinsic.ts";
 import { signRegistration } from "../../runtime/modules/devices/signing.ts";
 import { DeviceKind, registerArgsCodec } from "../../runtime/modules/devices/types.ts";
-import { readingSigningRoot, type Reading } from "../../runtime/modules/pog/types.ts";
+import { readingHash, readingSigningRoot, type Reading } from "../../runtime/modules/pog/types.ts";
 import { RecSlots, Recs } from "../../runtime/modules/recs/storage.ts";
 import { certifyArgs, recRecordCodec, recSlotListCodec, requestArgs, retireArgs, transferArgs } from "../../runtime/modules/recs/types.ts";
 import type { RecDetailJson, RecJson, RetirementJson } from "../../rpc/namespaces/recs.ts";
@@ -30,6 +30,8 @@ describe("recs JSON-RPC (in-process dev node)", function () {
   let t: TestNode;
   let genesisHash: Uint8Array;
   let firstInterval: number;
+  /** The readings credited for device 0, in interval order. */
+  const sent: Reading[] = [];
   const nonces = new Map<Ed25519Keypair, number>();
 
   async function call<T>(method: string, params: unknown[] = []): Promise<T> {
@@ -65,6 +67,7 @@ describe("recs JSON-RPC (in-process dev node)", function () {
     const readings = ENERGY_WH.map((energyWh, i) => {
       cumulativeWh += energyWh;
       const reading: Reading = { deviceId: 0, interval: firstInterval + i, cumulativeWh, energyWh, peakW: 3_000 };
+      sent.push(reading);
       return { ...reading, signature: toHex(blsSign(device.secretKey, readingSigningRoot(genesisHash, reading))) };
     });
     const results = await call<Array<{ accepted: boolean }>>("pog_submitReadings", [readings]);
@@ -112,7 +115,9 @@ describe("recs JSON-RPC (in-process dev node)", function () {
     await included(bob);
     assert.equal(await call("rec_get", [3]), null);
 
-    const slots = ENERGY_WH.map((_, i) => ({ deviceId: 0, interval: firstInterval + i }));
+    // Each slot as its page held it when requested: energy, the hash of the reading, the crediting block.
+    const creditedIn = new Map((await call<{ intervals: Array<{ interval: number; block: number }> }>("pog_generation", [0, firstInterval, firstInterval + 3])).intervals.map((g) => [g.interval, g.block]));
+    const slots = sent.map((r) => ({ deviceId: 0, interval: r.interval, energyWh: r.energyWh, readingHash: toHex(readingHash(r)), creditedBlock: creditedIn.get(r.interval) }));
     const rec1 = await call<RecDetailJson>("rec_get", [1]);
     assert.deepEqual({ ...rec1, createdAt: 0, decidedAt: 0 }, {
       id: 1,
@@ -155,6 +160,6 @@ describe("recs JSON-RPC (in-process dev node)", function () {
     const [recProof, slotsProof] = verifyProofs(fromHex(header.stateRoot), keys, proof.map(fromHex));
     if (!recProof.found || !slotsProof.found) assert.fail("REC 2 and REC 1's slots not proven");
     assert.equal(recRecordCodec.decode(recProof.value).origin, 1);
-    assert.deepEqual(recSlotListCodec.decode(slotsProof.value).slots, slots);
+    assert.deepEqual(recSlotListCodec.decode(slotsProof.value).slots, slots.map((x) => ({ ...x, readingHash: fromHex(x.readingHash) })));
   });
 });
