@@ -6,7 +6,7 @@ import { Enrolments, Events, Programs, Settlements } from "../../../../../runtim
 import { amountOf, EventPhase, PayloadType, ProgramStatus, ResponseStatus, SettlementOutcome } from "../../../../../runtime/modules/flex/types.ts";
 import type { ApplyOutcome } from "../../../../../runtime/executive.ts";
 import { publicKeyOf } from "../../../../utils/runtime.ts";
-import { amount, calls, deviceKey, eventArgs, FlexChain, INTERVAL_SECS, PER_DAY, programArgs, WINDOW } from "./flexChain.ts";
+import { amount, calls, deviceKey, eventArgs, FlexChain, INTERVAL_SECS, PER_DAY, programArgs, WINDOW } from "../../../../utils/flexChain.ts";
 
 const code = (o: ApplyOutcome): string | undefined => o.error?.type.code;
 const PRICE = 1_000_000n; // planck per kWh

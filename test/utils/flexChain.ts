@@ -3,20 +3,20 @@
  * day's acceptance window, devices written straight into state, and readings fed through blocks
  * (pog credits them; flex reads them back through pog's queries only).
  */
-import { toHex, utf8 } from "../../../../../primitives/bytes.ts";
-import { blsKeypairFromSeed, blsSign, type BlsKeypair } from "../../../../../primitives/blsKeys.ts";
-import type { Call, MessageCodec } from "../../../../../primitives/codec/index.ts";
-import { blake2b128 } from "../../../../../primitives/hash.ts";
-import { devChainSpec } from "../../../../../genesis/presets.ts";
-import type { ChainSpec } from "../../../../../genesis/chainSpec.ts";
-import { applyStateChanges } from "../../../../../node/chain/chain.ts";
-import type { ApplyOutcome } from "../../../../../runtime/executive.ts";
-import { OverlayState } from "../../../../../runtime/framework/state.ts";
-import { Devices, DevicesByOwner } from "../../../../../runtime/modules/devices/storage.ts";
-import { DeviceKind, DeviceStatus, type DeviceRecord } from "../../../../../runtime/modules/devices/types.ts";
-import { flexResponseMessage } from "../../../../../runtime/modules/flex/response.ts";
-import { readingCodec } from "../../../../../runtime/modules/pog/types.ts";
-import { bigintToBytes } from "../../../../../primitives/bytes.ts";
+import { toHex, utf8 } from "../../primitives/bytes.ts";
+import { blsKeypairFromSeed, blsSign, type BlsKeypair } from "../../primitives/blsKeys.ts";
+import type { Call, MessageCodec } from "../../primitives/codec/index.ts";
+import { blake2b128 } from "../../primitives/hash.ts";
+import { devChainSpec } from "../../genesis/presets.ts";
+import type { ChainSpec } from "../../genesis/chainSpec.ts";
+import { applyStateChanges } from "../../node/chain/chain.ts";
+import type { ApplyOutcome } from "../../runtime/executive.ts";
+import { OverlayState } from "../../runtime/framework/state.ts";
+import { Devices, DevicesByOwner } from "../../runtime/modules/devices/storage.ts";
+import { DeviceKind, DeviceStatus, type DeviceRecord } from "../../runtime/modules/devices/types.ts";
+import { flexResponseMessage } from "../../runtime/modules/flex/response.ts";
+import { readingCodec } from "../../runtime/modules/pog/types.ts";
+import { bigintToBytes } from "../../primitives/bytes.ts";
 import {
   createEventArgs,
   createProgramArgs,
@@ -28,8 +28,8 @@ import {
   topUpArgs,
   type FlexCreateEventArgs,
   type FlexCreateProgramArgs,
-} from "../../../../../runtime/modules/flex/types.ts";
-import { TestChain, expectApplied, publicKeyOf } from "../../../../utils/runtime.ts";
+} from "../../runtime/modules/flex/types.ts";
+import { TestChain, expectApplied, publicKeyOf } from "./runtime.ts";
 
 export const INTERVAL_SECS = 3600;
 export const PER_DAY = 24;
@@ -89,8 +89,8 @@ export const calls = {
 
 export class FlexChain extends TestChain {
   /** Each device's meter, for consistent cumulative readings. */
-  private readonly meters = new Map<number, bigint>();
-  private readonly lastInterval = new Map<number, number>();
+  private meters = new Map<number, bigint>();
+  private fed = -1;
 
   constructor(flex: Record<string, unknown> = {}) {
     super(flexSpec(flex));
@@ -121,6 +121,18 @@ export class FlexChain extends TestChain {
       DevicesByOwner.set(s, record.owner, id, true);
     });
     return record;
+  }
+
+  /** The last interval readings were fed for (-1: none). */
+  fedUpTo(): number {
+    return this.fed;
+  }
+
+  /** A chain that goes on from this one's head independently (the node store is content-addressed and shared). */
+  fork(): FlexChain {
+    const copy = Object.assign(Object.create(FlexChain.prototype) as FlexChain, this);
+    copy.meters = new Map(this.meters);
+    return copy;
   }
 
   /** The reading interval of the head block. */
@@ -155,7 +167,7 @@ export class FlexChain extends TestChain {
           if (e === undefined) continue;
           const cumulative = (this.meters.get(d) ?? 0n) + BigInt(e);
           this.meters.set(d, cumulative);
-          this.lastInterval.set(d, t);
+          if (t > this.fed) this.fed = t;
           readings.push(readingCodec.encode({ deviceId: d, interval: t, cumulativeWh: Number(cumulative), energyWh: e, peakW: e }));
         }
       }

@@ -1,0 +1,183 @@
+/**
+ * The flex module under random programs, enrolments, events, responses and readings (the real
+ * executive and modules over an in-memory trie, test/utils/flexChain.ts). After every step:
+ * total issuance is the sum of balances (free + reserved: payments move reserve, never mint),
+ * every program's budget is what was put in less what was paid and returned (so never below 0),
+ * the operators' reserves hold at least their programs' budgets, and no device was paid more
+ * than its committed energy × the event's price. At the end every event settles.
+ */
+import assert from "node:assert/strict";
+import fc from "fast-check";
+import { Events, NextEventId, NextProgramId, Programs, Settlements } from "../../runtime/modules/flex/storage.ts";
+import { amountOf, EventPhase, type EventRecord } from "../../runtime/modules/flex/types.ts";
+import { DeviceKind } from "../../runtime/modules/devices/types.ts";
+import { publicKeyOf } from "../utils/runtime.ts";
+import { amount, calls, deviceKey, eventArgs, FlexChain, PER_DAY, programArgs, WINDOW } from "../utils/flexChain.ts";
+import { fuzzParams, fuzzTimeout } from "./params.ts";
+
+const OWNERS = ["Alice", "Bob"] as const;
+const OPERATORS = ["Charlie", "Dave"] as const;
+const DEVICES = 6;
+const owner = (d: number): string => OWNERS[d % 2];
+const HISTORY_DAYS = 11;
+
+type Step =
+  | { kind: "program"; op: number; budget: bigint; price: bigint }
+  | { kind: "topUp"; op: number; program: number; value: bigint }
+  | { kind: "pause" | "resume" | "close"; op: number; program: number }
+  | { kind: "enrol"; signer: number; program: number; device: number; committedW: number }
+  | { kind: "leave"; signer: number; device: number }
+  | { kind: "event"; op: number; program: number; lead: number; duration: number; payload: number; fleet: boolean; devices: number[]; extraPrice: bigint }
+  | { kind: "respond"; event: number; device: number; status: number; wrongKey: boolean }
+  | { kind: "readings"; intervals: number; energies: number[] }
+  | { kind: "advance"; intervals: number };
+
+const w = <T>(weight: number, arbitrary: fc.Arbitrary<T>) => ({ weight, arbitrary });
+const step: fc.Arbitrary<Step> = fc.oneof(
+  w(1, fc.record({ kind: fc.constant("program" as const), op: fc.nat(1), budget: fc.bigInt(1n, 10n ** 9n), price: fc.bigInt(1n, 10n ** 7n) })),
+  w(1, fc.record({ kind: fc.constant("topUp" as const), op: fc.nat(1), program: fc.nat(3), value: fc.bigInt(1n, 10n ** 9n) })),
+  w(1, fc.record({ kind: fc.constantFrom("pause" as const, "resume" as const, "close" as const), op: fc.nat(1), program: fc.nat(3) })),
+  w(2, fc.record({ kind: fc.constant("enrol" as const), signer: fc.nat(1), program: fc.nat(3), device: fc.nat(DEVICES - 1), committedW: fc.nat(6_000) })),
+  w(1, fc.record({ kind: fc.constant("leave" as const), signer: fc.nat(1), device: fc.nat(DEVICES - 1) })),
+  w(
+    5,
+    fc.record({
+      kind: fc.constant("event" as const),
+      op: fc.nat(1),
+      program: fc.nat(2),
+      lead: fc.integer({ min: -1, max: 6 }),
+      duration: fc.integer({ min: 1, max: 3 }),
+      payload: fc.integer({ min: 1, max: 4 }),
+      fleet: fc.boolean(),
+      devices: fc.uniqueArray(fc.nat(DEVICES - 1), { minLength: 1, maxLength: 3 }),
+      extraPrice: fc.bigInt(0n, 10n ** 6n),
+    }),
+  ),
+  w(3, fc.record({ kind: fc.constant("respond" as const), event: fc.nat(5), device: fc.nat(DEVICES - 1), status: fc.constantFrom(2, 3, 4, 5), wrongKey: fc.boolean() })),
+  w(4, fc.record({ kind: fc.constant("readings" as const), intervals: fc.integer({ min: 1, max: 6 }), energies: fc.array(fc.nat(5_000), { minLength: DEVICES, maxLength: DEVICES }) })),
+  w(3, fc.record({ kind: fc.constant("advance" as const), intervals: fc.integer({ min: 1, max: 12 }) })),
+);
+
+/** A base chain with 11 days of history for every device (cached: each run starts from a copy of its head). */
+function baseChain(): FlexChain {
+  const chain = new FlexChain({ maxSettlementsPerBlock: 3, maxDeliveriesPerBlock: 2 });
+  for (let d = 0; d < DEVICES; d++) chain.putDevice(d, owner(d), d >= 4 ? { kind: DeviceKind.Battery } : {});
+  chain.feed([...Array(DEVICES).keys()], 0, HISTORY_DAYS * PER_DAY - 1, (d, t) => 800 + 31 * (t % PER_DAY) + 13 * d);
+  // Programs 0 (Charlie: devices 0-2) and 1 (Dave: devices 3-5), so that runs start with fleets to dispatch.
+  for (const [op, budget] of [["Charlie", 10n ** 9n], ["Dave", 5_000n]] as const) chain.exec(op, calls.createProgram(programArgs({ budget: amount(budget), pricePerKwh: amount(1_000_000n), maxEventIntervals: 3 })));
+  for (let d = 0; d < DEVICES; d++) chain.exec(owner(d), calls.enrol(d < 3 ? 0 : 1, d, 1_000 + 500 * d));
+  return chain;
+}
+
+class Model {
+  /** What was put into each program (creation + top-ups). */
+  readonly deposited = new Map<number, bigint>();
+  readonly returned = new Map<number, bigint>();
+}
+
+function apply(chain: FlexChain, model: Model, s: Step): void {
+  const now = chain.now();
+  switch (s.kind) {
+    case "program": {
+      const id = NextProgramId.get(chain.state());
+      const o = chain.exec(OPERATORS[s.op], calls.createProgram(programArgs({ budget: amount(s.budget), pricePerKwh: amount(s.price), maxEventIntervals: 3 })));
+      if (o.success) model.deposited.set(id, s.budget);
+      return;
+    }
+    case "topUp":
+      if (chain.exec(OPERATORS[s.op], calls.topUp(s.program, s.value)).success) model.deposited.set(s.program, (model.deposited.get(s.program) ?? 0n) + s.value);
+      return;
+    case "close": {
+      const before = amountOf(Programs.get(chain.state(), s.program)?.budget ?? new Uint8Array(0));
+      if (chain.exec(OPERATORS[s.op], calls.close(s.program)).success) model.returned.set(s.program, before);
+      return;
+    }
+    case "pause":
+    case "resume":
+      chain.exec(OPERATORS[s.op], calls[s.kind](s.program));
+      return;
+    case "enrol":
+      chain.exec(OWNERS[s.signer], calls.enrol(s.program, s.device, s.committedW));
+      return;
+    case "leave":
+      chain.exec(OWNERS[s.signer], calls.leave(s.device));
+      return;
+    case "event": {
+      const price = amountOf(Programs.get(chain.state(), s.program)?.pricePerKwh ?? new Uint8Array(0)) + s.extraPrice;
+      const args = eventArgs({ programId: s.program, startInterval: now + s.lead, durationIntervals: s.duration, payloadType: s.payload, wholeFleet: s.fleet, deviceIds: s.fleet ? [] : s.devices });
+      chain.exec(OPERATORS[s.op], calls.createEvent({ ...args, pricePerKwh: price > 0n ? amount(price) : new Uint8Array(0) }));
+      return;
+    }
+    case "respond": {
+      const key = deviceKey(s.wrongKey ? (s.device + 1) % DEVICES : s.device);
+      chain.exec("Dave", calls.respond(s.event, s.device, s.status, chain.response(s.event, s.device, s.status, key)));
+      return;
+    }
+    case "readings":
+      // The intervals since the last fed one, up to the head's, at the drawn energies.
+      {
+        const from = Math.max(chain.fedUpTo() + 1, now - WINDOW + 1);
+        chain.feed([...Array(DEVICES).keys()], from, Math.max(from, now + s.intervals - 1), (d) => s.energies[d]);
+      }
+      return;
+    case "advance":
+      chain.blockAt(now + s.intervals);
+      return;
+  }
+}
+
+function check(chain: FlexChain, model: Model): void {
+  const state = chain.state();
+  assert.equal(chain.totalIssuance(), chain.sumOfBalances());
+  const reservedByOperator = new Map<string, bigint>();
+  for (let id = 0; id < NextProgramId.get(state); id++) {
+    const p = Programs.get(state, id);
+    assert.ok(p);
+    const budget = amountOf(p.budget);
+    assert.ok(budget >= 0n);
+    assert.equal(budget + amountOf(p.paid) + (model.returned.get(id) ?? 0n), model.deposited.get(id), `program ${id}: budget + paid + returned = deposited`);
+    const who = OPERATORS.find((o) => Buffer.compare(publicKeyOf(o), p.operator) === 0) as string;
+    reservedByOperator.set(who, (reservedByOperator.get(who) ?? 0n) + budget);
+  }
+  for (const [who, budgets] of reservedByOperator) assert.ok(chain.account(publicKeyOf(who)).reserved >= budgets);
+  for (let id = 0; id < NextEventId.get(state); id++) {
+    const event = Events.get(state, id) as EventRecord;
+    let paid = 0n;
+    for (const [, s] of Settlements.page(state, id, 1_000)) {
+      const a = amountOf(s.amount);
+      assert.ok(a <= (BigInt(s.committedWh) * amountOf(event.pricePerKwh)) / 1000n, `event ${id}: paid above commitment × price`);
+      paid += a;
+    }
+    assert.equal(paid, amountOf(event.paid));
+  }
+}
+
+describe("fuzz: flex (programs, enrolments, events, responses, readings)", function () {
+  this.timeout(fuzzTimeout(180_000));
+  let base: FlexChain;
+  before(() => {
+    base = baseChain();
+  });
+
+  it("keeps issuance = Σ balances, budgets ≥ 0 and conserved, and pays no device above commitment × price", () => {
+    fc.assert(
+      fc.property(fc.array(step, { minLength: 5, maxLength: 25 }), (steps) => {
+        const chain = base.fork();
+        const model = new Model();
+        model.deposited.set(0, 10n ** 9n);
+        model.deposited.set(1, 5_000n);
+        for (const s of steps) {
+          apply(chain, model, s);
+          check(chain, model);
+        }
+        // Everything settles once the last event's readings can no longer arrive.
+        // Events start at most 6 intervals ahead and last at most 3: settled once past their last interval + the window.
+        chain.blockAt(chain.now() + 6 + 3 + WINDOW + 1);
+        for (let i = 0; i < 20; i++) chain.blockAt(chain.now());
+        for (let id = 0; id < NextEventId.get(chain.state()); id++) assert.equal(Events.get(chain.state(), id)?.phase, EventPhase.Settled);
+        check(chain, model);
+      }),
+      fuzzParams(25),
+    );
+  });
+});
