@@ -27,6 +27,11 @@ export async function applyJustification(chain: Chain, hash: Uint8Array, justifi
   const header = chain.header(hash);
   if (header === undefined) throw new ApplyJustificationError({ code: "UNKNOWN_BLOCK", hash: toHex(hash) });
   if (header.number === 0) throw new ApplyJustificationError({ code: "GENESIS", hash: toHex(hash) });
+  // At or below the finalized head there is nothing to prove: the chain returns for the canonical
+  // block and refuses any other (BEHIND_FINALIZED). Verifying first would read the parent's state,
+  // which state pruning has dropped for old blocks (a peer re-sending old blocks with their
+  // justifications, import-blocks over a chain already held).
+  if (header.number <= chain.finalized.number) return chain.finalize(hash, justification);
   if (bytesEqual(justification.engine, BLS_FINALITY_ENGINE)) {
     const j = decode(justification.data);
     if (!bytesEqual(j.targetHash, hash) || j.targetNumber !== header.number) {
