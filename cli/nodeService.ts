@@ -50,6 +50,7 @@ export class NodeService {
         version: NODE_VERSION,
         health: () => node.health(),
         keystore: opts.keystore ?? null,
+        finalityProofs: node.finalityProofs,
       });
       return new NodeService(node, rpc, await rpc.listen());
     } catch (e) {

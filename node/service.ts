@@ -22,6 +22,9 @@ import { Database, type DatabaseError } from "./db/database.ts";
 import { Informant } from "./informant.ts";
 import { wallClock } from "./clock.ts";
 import { applyJustification, FinalityService, usesFinalityGadget } from "./finality/finalityService.ts";
+import { FinalityProver } from "./finality/finalityProver.ts";
+import { SetChangeRecorder } from "./finality/setChangeRecorder.ts";
+import { SetChangeRepository } from "./finality/setChangeRepository.ts";
 import { NetworkService, type NetworkServiceOpts } from "./network/networkService.ts";
 import { OffenceReporter } from "./offences/offenceReporter.ts";
 import { MetricsServer, type MetricsServerOpts } from "./metrics/server.ts";
@@ -76,6 +79,7 @@ interface NodeParts {
   register: Registry;
   logger: Logger;
   closers: Array<() => Promise<void> | void>;
+  finalityProofs: FinalityProver;
 }
 
 /**
@@ -95,6 +99,8 @@ export class ArkreenNode {
   readonly executive: Executive;
   readonly runtimeConfig: RuntimeConfig;
   readonly register: Registry;
+  /** Finality proofs from any authority set to the finalized head (docs/proofs.md). */
+  readonly finalityProofs: FinalityProver;
   private readonly logger: Logger;
   private readonly closers: Array<() => Promise<void> | void>;
 
@@ -109,6 +115,7 @@ export class ArkreenNode {
     this.executive = parts.executive;
     this.runtimeConfig = parts.runtimeConfig;
     this.register = parts.register;
+    this.finalityProofs = parts.finalityProofs;
     this.logger = parts.logger;
     this.closers = parts.closers;
   }
@@ -256,6 +263,14 @@ export class ArkreenNode {
       closers.push(() => started.stop());
     }
 
+    // Finality proofs (docs/proofs.md): each authority set hand-over is recorded as it is finalized,
+    // while its state is still kept, and proofs are built from those records.
+    const setChanges = new SetChangeRepository(db);
+    const recorder = new SetChangeRecorder({}, { chain, records: setChanges, logger: logger.child("finality-proofs") });
+    await recorder.start();
+    closers.push(() => recorder.stop());
+    const finalityProofs = new FinalityProver({}, { chain, records: setChanges, recorder });
+
     // Finality: the BLS gadget once the chain has several finality authorities; a lone
     // authority finalizes its own blocks (above) and its justifications are applied by sync too.
     network?.setJustificationHandler((hash, bytes) => applyJustification(chain, hash, codecs.justification.decode(bytes), genesis.hash));
@@ -295,7 +310,7 @@ export class ArkreenNode {
       onFatal?.(error);
     });
 
-    return new ArkreenNode({ spec: opts.spec, name: opts.name, chain, pool, readings: readingsPool, network, genesis, executive, runtimeConfig, register, logger, closers });
+    return new ArkreenNode({ spec: opts.spec, name: opts.name, chain, pool, readings: readingsPool, network, genesis, executive, runtimeConfig, register, logger, closers, finalityProofs });
   }
 
   /** Stops authoring, finality, the network and metrics, then closes the database (reverse start order). */

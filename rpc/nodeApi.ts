@@ -4,6 +4,7 @@ import type { NetworkService } from "../node/network/networkService.ts";
 import type { ReadingsPool } from "../node/readings/readingsPool.ts";
 import type { TxPool } from "../node/txpool/index.ts";
 import type { Executive, RuntimeConfig } from "../runtime/api.ts";
+import type { FinalityProver } from "../node/finality/finalityProver.ts";
 import type { AuthorKeystore } from "./namespaces/author.ts";
 
 /** What the RPC namespaces need from the node. */
@@ -22,4 +23,6 @@ export interface RpcNodeApi {
   health(): { peers: number; isSyncing: boolean; shouldHavePeers: boolean };
   /** The node's keystore, for the author_* key methods; absent or null: those methods answer that there is none. */
   keystore?: AuthorKeystore | null;
+  /** Finality proofs (`finality_proveFinality`); absent or null: the method answers that there are none. */
+  finalityProofs?: Pick<FinalityProver, "prove"> | null;
 }

@@ -1,0 +1,117 @@
+import { bytesEqual, toHex } from "../../primitives/bytes.ts";
+import { codecs } from "../../primitives/codec/index.ts";
+import { finalityJustificationCodec } from "../../primitives/finality/vote.ts";
+import { BLS_FINALITY_ENGINE } from "../../consensus/finality/index.ts";
+import { INSTANT_FINALITY_ENGINE } from "../../consensus/instantFinality.ts";
+import { FINALITY_PROOF_VERSION, finalityProofCodec, finalityProofFragmentCodec, type FinalityProofFragment } from "../../light/index.ts";
+import { ArkreenError } from "../../primitives/errors.ts";
+import type { Chain } from "../chain/chain.ts";
+import type { SetChangeRecorder } from "./setChangeRecorder.ts";
+import type { SetChangeRepository } from "./setChangeRepository.ts";
+import { finalitySetAt } from "./voterSets.ts";
+
+/**
+ * Bound of one encoded proof, as Substrate's `grandpa_proveFinality` / warp sync (8 MiB): about
+ * 2,000 set hand-overs of ~4 KB. A longer history comes in several proofs, each continuing from
+ * the set the previous one ended with (`complete: false`).
+ */
+export const MAX_FINALITY_PROOF_BYTES = 8 * 1024 * 1024;
+/** Per-fragment framing in the encoded proof (field tag and length varint), and the proof's own fields. */
+const FRAGMENT_OVERHEAD = 6;
+const PROOF_OVERHEAD = 4;
+
+export type FinalityProofErrorType =
+  /** `fromSetId` is past the set current at the finalized head. */
+  | { code: "UNKNOWN_SET"; setId: number; currentSetId: number }
+  /** The hand-over of `setId` was not recorded (its state was pruned before the recorder saw it). */
+  | { code: "MISSING_SET_CHANGE"; setId: number }
+  /** Nothing is finalized with a justification yet. */
+  | { code: "NOTHING_FINALIZED" }
+  /** One hand-over alone exceeds the size bound. */
+  | { code: "FRAGMENT_TOO_LARGE"; setId: number; size: number; max: number };
+
+export class FinalityProofError extends ArkreenError<FinalityProofErrorType> {}
+
+export interface FinalityProverOpts {
+  /** The encoded proof's bound; `MAX_FINALITY_PROOF_BYTES` when absent. */
+  maxBytes?: number;
+}
+
+/**
+ * Builds finality proofs (docs/proofs.md) from the recorded set hand-overs: from set `fromSetId`,
+ * each hand-over fragment in turn, then the latest finalized block the last set justified.
+ */
+export class FinalityProver {
+  private readonly maxBytes: number;
+  private readonly chain: Chain;
+  private readonly records: SetChangeRepository;
+  private readonly recorder: Pick<SetChangeRecorder, "idle"> | null;
+
+  constructor(opts: FinalityProverOpts, deps: { chain: Chain; records: SetChangeRepository; recorder: Pick<SetChangeRecorder, "idle"> | null }) {
+    this.maxBytes = opts.maxBytes ?? MAX_FINALITY_PROOF_BYTES;
+    this.chain = deps.chain;
+    this.records = deps.records;
+    this.recorder = deps.recorder;
+  }
+
+  /**
+   * The encoded `FinalityProof` from set `fromSetId` to the latest finalized block (or to the size
+   * bound). Waits for the recorder to have seen the latest finalization, so a hand-over just
+   * finalized is in the proof.
+   */
+  async prove(fromSetId: number): Promise<Uint8Array> {
+    await this.recorder?.idle();
+    const head = this.chain.finalized;
+    const headJustification = this.chain.justification(head.hash);
+    // A dev chain finalizes each block by its single authority's signature: one fragment, no sets.
+    if (head.number > 0 && headJustification && bytesEqual(headJustification.engine, INSTANT_FINALITY_ENGINE)) {
+      return this.encode([{ header: codecs.header.encode(head.header), justification: codecs.justification.encode(headJustification), setProof: [] }], true);
+    }
+    const current = finalitySetAt(this.chain, head.hash);
+    if (current !== null && fromSetId > current.setId) throw new FinalityProofError({ code: "UNKNOWN_SET", setId: fromSetId, currentSetId: current.setId });
+    const fragments: FinalityProofFragment[] = [];
+    let size = PROOF_OVERHEAD;
+    let setId = fromSetId;
+    let lastNumber = 0;
+    for (let record = this.records.getSync(setId); record !== undefined; record = this.records.getSync(setId)) {
+      if (size + record.fragment.length + FRAGMENT_OVERHEAD > this.maxBytes) {
+        if (fragments.length === 0) throw new FinalityProofError({ code: "FRAGMENT_TOO_LARGE", setId, size: record.fragment.length, max: this.maxBytes });
+        return this.encode(fragments, false);
+      }
+      fragments.push(finalityProofFragmentCodec.decode(record.fragment));
+      size += record.fragment.length + FRAGMENT_OVERHEAD;
+      setId = record.nextSetId;
+      lastNumber = record.number;
+    }
+    if (current !== null && setId < current.setId) throw new FinalityProofError({ code: "MISSING_SET_CHANGE", setId });
+    const target = this.latestJustifiedBy(setId, lastNumber);
+    if (target !== null) {
+      if (size + target.header.length + target.justification.length + 2 * FRAGMENT_OVERHEAD > this.maxBytes && fragments.length > 0) return this.encode(fragments, false);
+      fragments.push(target);
+    }
+    if (fragments.length === 0) throw new FinalityProofError({ code: "NOTHING_FINALIZED" });
+    return this.encode(fragments, true);
+  }
+
+  /**
+   * The highest finalized block above `above` whose BLS justification set `setId` signed, walking
+   * down from the finalized head (the gadget justifies every block it finalizes, so this is
+   * usually the head itself). Null when set `setId` has finalized nothing since its hand-over.
+   */
+  private latestJustifiedBy(setId: number, above: number): FinalityProofFragment | null {
+    for (let n = this.chain.finalized.number; n > above; n--) {
+      const hash = this.chain.hashAt(n);
+      const justification = hash && this.chain.justification(hash);
+      if (!hash || !justification || !bytesEqual(justification.engine, BLS_FINALITY_ENGINE)) continue;
+      if (finalityJustificationCodec.decode(justification.data).setId !== setId) continue;
+      const header = this.chain.header(hash);
+      if (!header) throw new Error(`finalized block #${n} (${toHex(hash)}) has no header`);
+      return { header: codecs.header.encode(header), justification: codecs.justification.encode(justification), setProof: [] };
+    }
+    return null;
+  }
+
+  private encode(fragments: FinalityProofFragment[], complete: boolean): Uint8Array {
+    return finalityProofCodec.encode({ version: FINALITY_PROOF_VERSION, fragments, complete });
+  }
+}
