@@ -66,7 +66,14 @@ describe("e2e: energy flow — device simulate, rewards, RECs and control (node 
   /** The REC request: devices and the intervals every one of them has credited. */
   let range: { deviceIds: number[]; fromInterval: number; toInterval: number };
   let totalWh = 0;
-  let slots: Array<{ deviceId: number; interval: number }>;
+  /** The slots the REC must list: what pog_generation showed for them (energy, crediting block). */
+  let slots: Array<{ deviceId: number; interval: number; energyWh: number; creditedBlock: number }>;
+  /** A REC's slots without their reading hashes (each checked to be a 32-byte hash). */
+  const withoutHashes = (list: RecDetailJson["slots"]) =>
+    list.map(({ readingHash, ...rest }) => {
+      assert.match(readingHash, /^0x[0-9a-f]{64}$/);
+      return rest;
+    });
 
   const generation = (deviceId: number, from: number, to: number) => node.rpc<GenerationJson>("pog_generation", [deviceId, from, to]);
   const currentInterval = () => Math.floor(Date.now() / 1000 / INTERVAL_SECS);
@@ -183,7 +190,7 @@ describe("e2e: energy flow — device simulate, rewards, RECs and control (node 
     range = { deviceIds: [0, 1, 2, 3, 4], fromInterval, toInterval };
     const inRange = [...credited.values()].flat().filter((i) => i.interval >= fromInterval && i.interval <= toInterval && i.energyWh > 0);
     totalWh = inRange.reduce((a, i) => a + i.energyWh, 0);
-    slots = [...credited.entries()].flatMap(([deviceId, is]) => is.filter((i) => i.interval >= fromInterval && i.interval <= toInterval && i.energyWh > 0).map((i) => ({ deviceId, interval: i.interval })));
+    slots = [...credited.entries()].flatMap(([deviceId, is]) => is.filter((i) => i.interval >= fromInterval && i.interval <= toInterval && i.energyWh > 0).map((i) => ({ deviceId, interval: i.interval, energyWh: i.energyWh, creditedBlock: i.block })));
     assert.ok(totalWh >= 3, `energy to certify: ${totalWh} Wh`);
 
     const requested = printedEvent(await txOk("recs.request", "//Bob", range), "recs.Requested");
@@ -193,7 +200,7 @@ describe("e2e: energy flow — device simulate, rewards, RECs and control (node 
 
     const rec = await node.rpc<RecDetailJson>("rec_get", [1]);
     assert.deepEqual([rec.status, rec.owner, rec.energyWh, rec.issuer, rec.serial], ["Certified", devAddress("Bob"), totalWh, devAddress("Alice"), "AKRE-E2E-000001"]);
-    assert.deepEqual(rec.slots, slots, "the REC traces to the credited (device, interval) slots");
+    assert.deepEqual(withoutHashes(rec.slots), slots, "the REC traces to the credited (device, interval) slots");
   });
 
   it("tx recs.transfer sends part to //Charlie (a split), and //Charlie retires part of it; rec_get and rec_listByOwner show both", async () => {
@@ -206,7 +213,7 @@ describe("e2e: energy flow — device simulate, rewards, RECs and control (node 
     const [rec1, rec2] = [await node.rpc<RecDetailJson>("rec_get", [1]), await node.rpc<RecDetailJson>("rec_get", [2])];
     assert.deepEqual([rec1.owner, rec1.energyWh, rec1.retiredWh], [devAddress("Bob"), totalWh - toCharlie, 0]);
     assert.deepEqual([rec2.owner, rec2.energyWh, rec2.retiredWh, rec2.parent, rec2.origin, rec2.serial], [devAddress("Charlie"), toCharlie - retired, retired, 1, 1, "AKRE-E2E-000001"]);
-    assert.deepEqual(rec2.slots, slots, "a split traces to its origin's slots");
+    assert.deepEqual(withoutHashes(rec2.slots), slots, "a split traces to its origin's slots");
     const ids = (list: RecJson[]) => list.map((r) => r.id);
     assert.deepEqual(ids(await node.rpc<RecJson[]>("rec_listByOwner", [devAddress("Bob")])), [1]);
     assert.deepEqual(ids(await node.rpc<RecJson[]>("rec_listByOwner", [devAddress("Charlie")])), [2]);

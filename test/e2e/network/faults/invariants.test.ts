@@ -66,6 +66,11 @@ describe("fault scenarios: the invariant checks", () => {
     );
     assert.deepEqual(creditMismatches(1, credited, [{ interval: 5, block: 3 }]), ["device 1 interval 5: storage says #3, blocks say #1", "device 1 interval 6: credited in #2, not in storage"]);
     assert.deepEqual(creditMismatches(1, credited, [{ interval: 7, block: 4 }]).length, 3);
+    // A credit whose page may have expired (older than the claim window) may be missing, never different.
+    const expiredBefore6 = (interval: number) => interval < 6;
+    assert.deepEqual(creditMismatches(1, credited, [{ interval: 6, block: 2 }], expiredBefore6), []);
+    assert.deepEqual(creditMismatches(1, credited, [], expiredBefore6), ["device 1 interval 6: credited in #2, not in storage"]);
+    assert.deepEqual(creditMismatches(1, credited, [{ interval: 5, block: 3 }, { interval: 6, block: 2 }], expiredBefore6), ["device 1 interval 5: storage says #3, blocks say #1"]);
   });
 
   it("finalized heads: two hashes at one height, or one off the final chain", () => {
