@@ -1,4 +1,4 @@
-import { DEFAULT_PRUNING, type BlocksPruning, type PruningOpts, type StatePruning } from "../node/chain/statePruner.ts";
+import type { BlocksPruning, PruningRequest, StatePruning } from "../node/chain/statePruner.ts";
 
 /**
  * The smallest `--state-pruning <n>`: the finality gadget reads the voter set in the finalized
@@ -35,12 +35,17 @@ export function parseBlocksPruning(value: string): BlocksPruning {
   return count("blocks-pruning", v, 1);
 }
 
-/** The pruning the flags ask for (defaults: `DEFAULT_PRUNING`); `--pruning` is `--state-pruning`'s older name. */
-export function pruningFromFlags(flags: { statePruning?: string; pruning?: string; blocksPruning?: string }): PruningOpts {
+/**
+ * The pruning the flags ask for, only what was given: an absent `--state-pruning` lets the chain
+ * use the database's stored mode (`DEFAULT_PRUNING` for a new one), so an archive database from
+ * before pruning existed starts as it is instead of being refused (`ChainPruner.open`).
+ * `--pruning` is `--state-pruning`'s older name.
+ */
+export function pruningFromFlags(flags: { statePruning?: string; pruning?: string; blocksPruning?: string }): PruningRequest {
   if (flags.statePruning !== undefined && flags.pruning !== undefined) throw new Error("give --state-pruning or its older name --pruning, not both");
   const state = flags.statePruning ?? flags.pruning;
   return {
-    state: state === undefined ? DEFAULT_PRUNING.state : parseStatePruning(state, flags.statePruning !== undefined ? "state-pruning" : "pruning"),
-    blocks: flags.blocksPruning === undefined ? DEFAULT_PRUNING.blocks : parseBlocksPruning(flags.blocksPruning),
+    ...(state === undefined ? {} : { state: parseStatePruning(state, flags.statePruning !== undefined ? "state-pruning" : "pruning") }),
+    ...(flags.blocksPruning === undefined ? {} : { blocks: parseBlocksPruning(flags.blocksPruning) }),
   };
 }

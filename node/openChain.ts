@@ -5,7 +5,7 @@ import type { Logger } from "../primitives/logger.ts";
 import { aura, Executive, system, type RuntimeConfig, type StateReader } from "../runtime/api.ts";
 import { Chain } from "./chain/chain.ts";
 import type { ChainMetrics } from "./chain/metrics.ts";
-import type { PruningOpts } from "./chain/statePruner.ts";
+import type { PruningRequest } from "./chain/statePruner.ts";
 import type { Database } from "./db/database.ts";
 import { ChainDatabase } from "./db/repositories.ts";
 import { BlockReadingsVerifier, type KnownReadingSignature } from "./readings/blockReadingsVerifier.ts";
@@ -36,8 +36,8 @@ export interface OpenChainDeps {
    * verify on their one thread.
    */
   blsVerifier?: IBlsAggregateVerifier;
-  /** `--state-pruning`/`--blocks-pruning`; absent: the defaults for a new database, the stored mode for an existing one. */
-  pruning?: PruningOpts;
+  /** `--state-pruning`/`--blocks-pruning` as given; absent (or a field absent): the defaults for a new database, the stored state mode for an existing one. */
+  pruning?: PruningRequest;
 }
 
 export async function openChain(genesis: GenesisBlock, db: Database, deps: OpenChainDeps): Promise<OpenedChain> {

@@ -16,7 +16,7 @@ import { aura, extrinsicHash, system, type Executive, type RuntimeConfig } from 
 import { AuraBlockProposer } from "./authoring/blockProposer.ts";
 import { shortHash, type Chain } from "./chain/chain.ts";
 import { createChainMetrics } from "./chain/metrics.ts";
-import type { PruningOpts } from "./chain/statePruner.ts";
+import type { PruningRequest } from "./chain/statePruner.ts";
 import type { HeadInfo } from "./chain/types.ts";
 import { Database, type DatabaseError } from "./db/database.ts";
 import { Informant } from "./informant.ts";
@@ -52,7 +52,7 @@ export interface NodeOpts {
   /** Shifts the node's wall clock (fault scenarios only; node/clock.ts). Default 0. */
   clockOffsetMs?: number;
   /** `--state-pruning` and `--blocks-pruning`; absent: `DEFAULT_PRUNING` for a new database, the stored mode for an existing one. */
-  pruning?: PruningOpts;
+  pruning?: PruningRequest;
 }
 
 export function databasePath(basePath: string, spec: ChainSpec): string {

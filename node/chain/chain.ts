@@ -15,7 +15,7 @@ import { crashPoint } from "../crashPoints.ts";
 import { BlockEquivocationDetector } from "./blockEquivocation.ts";
 import type { ChainMetrics } from "./metrics.ts";
 import { BlockImportError, FinalityError, StateError } from "./errors.ts";
-import { ChainPruner, type PruningOpts } from "./statePruner.ts";
+import { ChainPruner, type PruningOpts, type PruningRequest } from "./statePruner.ts";
 import type { BlockBodyVerifier, BlockOrigin, ChainEvents, ExecutedBlock, HeadInfo, HeaderVerifier, ImportedBlock, PendingSignatureCheck } from "./types.ts";
 
 /**
@@ -35,10 +35,10 @@ export interface ChainDeps {
   logger: Logger;
   metrics: ChainMetrics | null;
   /**
-   * `--state-pruning` and `--blocks-pruning`. Absent: a new database gets `DEFAULT_PRUNING`, an
-   * existing one keeps the mode it was created with (offline tools).
+   * `--state-pruning` and `--blocks-pruning`, as given. Absent (or a field absent): a new database
+   * gets `DEFAULT_PRUNING`, an existing one keeps the state mode it was created with.
    */
-  pruning?: PruningOpts;
+  pruning?: PruningRequest;
 }
 
 /** What applying a block's state changes gives: the new root, the nodes to store, the stored nodes replaced. */

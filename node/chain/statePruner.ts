@@ -17,6 +17,14 @@ export interface PruningOpts {
 }
 
 /**
+ * What the operator asked for: a field is absent when its flag was not given. An absent
+ * `--state-pruning` takes the database's stored mode (archive for a database written before
+ * pruning existed, 256 for a pruned one whose window is not stored), as Substrate does: only an
+ * explicit flag that contradicts the stored mode is refused.
+ */
+export type PruningRequest = Partial<PruningOpts>;
+
+/**
  * Substrate's defaults: the state of the last 256 finalized blocks (a few minutes of history for
  * RPC clients and late finality work at 6 s blocks, and a small multiple of one block's churn on
  * disk), and every finalized canonical body (so that the node serves full sync).
@@ -91,14 +99,27 @@ export class ChainPruner {
   }
 
   /**
-   * Checks `opts` against the mode the database was created with and loads the pending journals.
-   * `fresh`: the database is empty (genesis not yet written); its mode is then `opts`' (written by
-   * `genesisOps`). A database written before pruning existed holds every state: it is archive.
-   * Without `opts`, the database's own mode is used (offline tools), with the default depth.
+   * Checks `request` against the mode the database was created with and loads the pending journals.
+   * `fresh`: the database is empty (genesis not yet written); its mode is then the request's, or
+   * the default (written by `genesisOps`). A database written before pruning existed holds every
+   * state: it is archive. Without `request.state` (no `--state-pruning`, offline tools) the
+   * database's own mode is used and logged: archive stays archive, a pruned database keeps the
+   * default window; only a `request.state` that contradicts the stored mode is refused.
    */
-  static async open(opts: PruningOpts | undefined, deps: PruningDeps, fresh: boolean): Promise<ChainPruner> {
+  static async open(request: PruningRequest | undefined, deps: PruningDeps, fresh: boolean): Promise<ChainPruner> {
     const stored = fresh ? undefined : (deps.db.stateMode.read() ?? "archive");
-    const resolved: PruningOpts = opts ?? (stored === "archive" ? { ...DEFAULT_PRUNING, state: "archive" } : DEFAULT_PRUNING);
+    const resolved: PruningOpts = {
+      state: request?.state ?? (stored === "archive" ? "archive" : DEFAULT_PRUNING.state),
+      blocks: request?.blocks ?? DEFAULT_PRUNING.blocks,
+    };
+    if (request?.state === undefined && stored !== undefined) {
+      deps.logger.info(
+        stored === "archive"
+          ? `No --state-pruning given: the database was created as an archive (with --state-pruning archive, or before pruning existed), so every state is kept`
+          : `No --state-pruning given: the database was created with state pruning, keeping the last ${DEFAULT_PRUNING.state} finalized states`,
+        { path: deps.db.db.path },
+      );
+    }
     const requested = resolved.state === "archive" ? "archive" : "pruned";
     if (stored !== undefined && stored !== requested) {
       throw new PruningModeError(

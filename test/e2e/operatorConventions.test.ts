@@ -46,7 +46,6 @@ describe("e2e: operator conventions — a port in use, Substrate flags without a
     const refused: Array<[string[], RegExp]> = [
       [["--ws-port", "9945"], /^Error: --ws-port is not supported by arkreen-node: HTTP and WebSocket RPC share one port: use --rpc-port$/m],
       [["--unsafe-rpc-external"], /^Error: --unsafe-rpc-external is not supported by arkreen-node: use --rpc-external --rpc-methods unsafe$/m],
-      [["--state-pruning", "256"], /^Error: --state-pruning is not supported by arkreen-node: state pruning is not available yet/m],
     ];
     for (const [flags, line] of refused) {
       const run = await scope.run(["--dev", ...flags]);
