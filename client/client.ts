@@ -1,6 +1,7 @@
 import { fromHex, toHex } from "../primitives/bytes.ts";
 import { POG_CONFIG_STORAGE_KEY, pogConfigCodec, type PogConfig } from "../runtime/wire.ts";
 import { ClientError, RpcCallError } from "./errors.ts";
+import type { FlexBaseline, FlexEnrolment, FlexEvent, FlexProgram, FlexResponse, FlexSettlement } from "./flex.ts";
 import { HttpTransport } from "./httpTransport.ts";
 import { RATE_LIMITED, type Subscription, type Transport } from "./transport.ts";
 import type {
@@ -209,5 +210,42 @@ export class ArkreenClient {
   /** Each change of the devices' pending commands (≤ 1,024 devices per connection). */
   subscribePendingCommands(deviceIds: number[], onCommands: (commands: ControlCommand[]) => void): Promise<Subscription> {
     return this.subscribe("control_subscribePending", [deviceIds], "control_unsubscribePending", onCommands);
+  }
+
+  // Virtual power plant (docs/vpp.md).
+
+  flexPrograms(from = 0, limit = 100): Promise<FlexProgram[]> {
+    return this.call("flex_programs", [from, limit]);
+  }
+
+  flexProgram(id: number): Promise<FlexProgram | null> {
+    return this.call("flex_program", [id]);
+  }
+
+  /** A program's members in enrolment order from member number `from`. */
+  flexEnrolments(programId: number, from = 0, limit = 100): Promise<FlexEnrolment[]> {
+    return this.call("flex_enrolments", [programId, from, limit]);
+  }
+
+  flexEvents(from = 0, limit = 100, programId: number | null = null): Promise<FlexEvent[]> {
+    return this.call("flex_events", [from, limit, programId]);
+  }
+
+  flexEvent(id: number): Promise<FlexEvent | null> {
+    return this.call("flex_event", [id]);
+  }
+
+  /** An event's responses, at most 1,000 a page in storage order; the next page starts after the last device id returned. */
+  flexResponses(eventId: number, startAfter: number | null = null): Promise<FlexResponse[]> {
+    return this.call("flex_responses", [eventId, startAfter]);
+  }
+
+  flexBaseline(deviceId: number, eventId: number): Promise<FlexBaseline | null> {
+    return this.call("flex_baseline", [deviceId, eventId]);
+  }
+
+  /** An event's settlements, paged as `flexResponses`. */
+  flexSettlements(eventId: number, startAfter: number | null = null): Promise<FlexSettlement[]> {
+    return this.call("flex_settlements", [eventId, startAfter]);
   }
 }

@@ -5,6 +5,7 @@ import { registerChainRpc } from "./chain.ts";
 import { registerControlRpc } from "./control.ts";
 import { registerDevicesRpc } from "./devices.ts";
 import { faultControlsEnabled, registerDevFaultsRpc } from "./devFaults.ts";
+import { registerFlexRpc } from "./flex.ts";
 import { registerFinalityRpc } from "./finality.ts";
 import { registerForecastRpc } from "./forecast.ts";
 import { registerPaymentRpc } from "./payment.ts";
@@ -27,6 +28,7 @@ export function registerNodeRpc(server: RpcServer, api: RpcNodeApi): void {
   registerRecsRpc(server, api);
   registerRewardsRpc(server, api);
   registerControlRpc(server, api);
+  registerFlexRpc(server, api);
   registerForecastRpc(server, api);
   if (faultControlsEnabled()) registerDevFaultsRpc(server, api);
 }

@@ -42,17 +42,17 @@ export function members(state: StateReader, programId: number, from: number, lim
   return out;
 }
 
-/** An event's responses (device id order by storage, at most `limit`). */
-export function responses(state: IterableStateReader, eventId: number, limit: number): Array<[number, ResponseRecord]> {
-  return Responses.page(state, eventId, limit);
+/** An event's responses, at most `limit`, in storage order after device `startAfter`. */
+export function responses(state: IterableStateReader, eventId: number, limit: number, startAfter?: number): Array<[number, ResponseRecord]> {
+  return Responses.page(state, eventId, limit, startAfter);
 }
 
 export function response(state: StateReader, eventId: number, deviceId: number): ResponseRecord | undefined {
   return Responses.get(state, eventId, deviceId);
 }
 
-export function settlements(state: IterableStateReader, eventId: number, limit: number): Array<[number, SettlementRecord]> {
-  return Settlements.page(state, eventId, limit);
+export function settlements(state: IterableStateReader, eventId: number, limit: number, startAfter?: number): Array<[number, SettlementRecord]> {
+  return Settlements.page(state, eventId, limit, startAfter);
 }
 
 export function settlement(state: StateReader, eventId: number, deviceId: number): SettlementRecord | undefined {

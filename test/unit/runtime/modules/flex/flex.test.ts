@@ -5,6 +5,8 @@ import { DeviceKind } from "../../../../../runtime/modules/devices/types.ts";
 import { Enrolments, Events, Programs, Settlements } from "../../../../../runtime/modules/flex/storage.ts";
 import { amountOf, EventPhase, PayloadType, ProgramStatus, ResponseStatus, SettlementOutcome } from "../../../../../runtime/modules/flex/types.ts";
 import type { ApplyOutcome } from "../../../../../runtime/executive.ts";
+import { callArgsFromJson } from "../../../../../cli/callArgs.ts";
+import { createEventArgs, createProgramArgs } from "../../../../../runtime/modules/flex/types.ts";
 import { publicKeyOf } from "../../../../utils/runtime.ts";
 import { amount, calls, deviceKey, eventArgs, FlexChain, INTERVAL_SECS, PER_DAY, programArgs, WINDOW } from "../../../../utils/flexChain.ts";
 
@@ -260,5 +262,15 @@ describe("runtime: flex (virtual power plant)", function () {
       assert.equal(chain.totalIssuance(), chain.sumOfBalances());
       assert.equal(toHex(Settlements.get(chain.state(), 1, 0)?.owner ?? new Uint8Array(0)), toHex(publicKeyOf("Alice")));
     });
+  });
+
+  it("takes arguments as the CLI's `tx flex.<call> --args <json>` writes them (docs/vpp.md's examples)", () => {
+    const program = { name: "evening peak", deviceKinds: [3], region: "u0", pricePerKwh: "100000000000000000", budget: "1000000000000000000", baselineMethod: 1, maxEventIntervals: 4 };
+    const bytes = createProgramArgs.type.encode(callArgsFromJson(createProgramArgs.type, program)).finish();
+    const decodedProgram = createProgramArgs.decode(bytes);
+    assert.deepEqual({ ...decodedProgram, pricePerKwh: amountOf(decodedProgram.pricePerKwh), budget: amountOf(decodedProgram.budget) }, { ...program, pricePerKwh: 10n ** 17n, budget: 10n ** 18n });
+    const event = { programId: 0, wholeFleet: true, startInterval: 29_500_000, durationIntervals: 2, payloadType: 2, intervals: [{ watts: 3000 }, { watts: 2000 }] };
+    const decoded = createEventArgs.decode(createEventArgs.type.encode(callArgsFromJson(createEventArgs.type, event)).finish());
+    assert.deepEqual({ ...decoded, pricePerKwh: decoded.pricePerKwh.length }, { ...event, deviceIds: [], pricePerKwh: 0 });
   });
 });
