@@ -63,6 +63,11 @@ export interface Device {
   registeredAt: number;
 }
 
+/**
+ * `pog_generation`: a device's credited intervals in a range. Pages older than the chain's claim
+ * window (`claimWindowIntervals`) are removed from state: their intervals are not listed; the REC
+ * slot lists keep what was certified.
+ */
 export interface Generation {
   deviceId: number;
   totalWh: number;
