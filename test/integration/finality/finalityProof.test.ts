@@ -3,7 +3,8 @@ import { bigintToBytes, bytesEqual } from "../../../primitives/bytes.ts";
 import { devKeypair } from "../../../primitives/keys/devAccounts.ts";
 import { nullLogger } from "../../../primitives/logger.ts";
 import { signExtrinsic } from "../../../runtime/extrinsicSigning.ts";
-import { amountArgsCodec } from "../../../runtime/modules/staking/types.ts";
+import { signAuthoringPop, signFinalityPop, devFinalityKeypair } from "../../../runtime/modules/staking/keys.ts";
+import { amountArgsCodec, validateArgsCodec } from "../../../runtime/modules/staking/types.ts";
 import { FinalityProofError, FinalityProver } from "../../../node/finality/finalityProver.ts";
 import { SetChangeRecorder } from "../../../node/finality/setChangeRecorder.ts";
 import { SetChangeRepository } from "../../../node/finality/setChangeRepository.ts";
@@ -30,11 +31,29 @@ function shortSessionSpec(): ReturnType<typeof localSpec> {
 
 const genesis = buildGenesisBlock(shortSessionSpec());
 
-function bondExtra(name: string, nonce: number, amount: bigint): Uint8Array {
-  return signExtrinsic(genesis.hash, devKeypair(name).secretSeed, { module: "staking", method: "bondExtra", args: amountArgsCodec.encode({ value: bigintToBytes(amount) }) }, { nonce });
+const AKRE = 10n ** 18n;
+
+function bondCall(name: string, method: "bond" | "bondExtra", nonce: number, amount: bigint): Uint8Array {
+  return signExtrinsic(genesis.hash, devKeypair(name).secretSeed, { module: "staking", method, args: amountArgsCodec.encode({ value: bigintToBytes(amount) }) }, { nonce });
 }
 
-describe("finality proofs: four validators hand over between authority sets on LevelDB chains", function () {
+/** `staking.validate` with `name`'s dev session keys and their proofs of possession: a new validator candidate. */
+function validateCall(name: string, nonce: number): Uint8Array {
+  const stash = devKeypair(name);
+  const finality = devFinalityKeypair(name);
+  const args = validateArgsCodec.encode({
+    authoringKey: stash.publicKey,
+    finalityKey: finality.publicKey,
+    finalityKeyProof: signFinalityPop(finality, genesis.hash, stash.publicKey),
+    authoringKeyProof: signAuthoringPop(stash, genesis.hash, stash.publicKey),
+  });
+  return signExtrinsic(genesis.hash, stash.secretSeed, { module: "staking", method: "validate", args }, { nonce });
+}
+
+/** Eve joins without running a finality service: she authors in her slots, the four others finalize (her stake is small). */
+const AUTHORS = [...VALIDATORS, "Eve"];
+
+describe("finality proofs: four validators, then a fifth that joins, hand over between authority sets on LevelDB chains", function () {
   this.timeout(120_000);
   const validators: Validator[] = [];
   let records: SetChangeRepository;
@@ -56,7 +75,7 @@ describe("finality proofs: four validators hand over between authority sets on L
     const authorities = aura.authorities(state);
     const s = ++slot;
     const owner = authorities[Number(s % BigInt(authorities.length))];
-    const name = VALIDATORS.find((n) => bytesEqual(devKeypair(n).publicKey, owner));
+    const name = AUTHORS.find((n) => bytesEqual(devKeypair(n).publicKey, owner));
     assert.ok(name, "the slot's author is a dev validator");
     const digest = [auraPreDigest(s)];
     const ctx = executive.initializeBlock(state, { number: parent.number + 1, parentHash: parent.hash, digest });
@@ -84,9 +103,15 @@ describe("finality proofs: four validators hand over between authority sets on L
     const set0 = finalitySetAt(validators[0].chain, genesis.hash);
     assert.ok(set0 !== null);
     genesisCheckpoint = { genesisHash: genesis.hash, setId: 0, authorities: set0.authorities.map((a) => ({ finalityKey: a.finalityKey, weight: a.weight })), instantAuthority: null };
-    // Alice bonds more in session 0 and Bob in session 2: sets 1 and 2 take over after blocks 7 and 15.
-    for (let n = 1; n <= 18; n++) {
-      const xts = n === 1 ? [bondExtra("Alice", 0, 10n ** 18n)] : n === 9 ? [bondExtra("Bob", 0, 2n * 10n ** 18n)] : [];
+    // Alice bonds more in session 0, Bob in session 2, and Eve joins in session 4 (bond, then
+    // validate): sets 1, 2 and 3 take over after blocks 7, 15 and 23.
+    const extrinsics: Record<number, Uint8Array[]> = {
+      1: [bondCall("Alice", "bondExtra", 0, AKRE)],
+      9: [bondCall("Bob", "bondExtra", 0, 2n * AKRE)],
+      17: [bondCall("Eve", "bond", 0, 20_000n * AKRE), validateCall("Eve", 1)],
+    };
+    for (let n = 1; n <= 30; n++) {
+      const xts = extrinsics[n] ?? [];
       await produceFinalized(xts);
     }
     await recorder.idle();
@@ -98,17 +123,19 @@ describe("finality proofs: four validators hand over between authority sets on L
     for (const v of validators) await v.close();
   });
 
-  it("records each hand-over, and proves finality from genesis through both with light/", async () => {
+  it("records each hand-over, and proves finality from genesis through all three with light/", async () => {
     const current = finalitySetAt(validators[0].chain, validators[0].chain.finalized.hash);
-    assert.equal(current?.setId, 2, "two set changes happened");
+    assert.equal(current?.setId, 3, "three set changes happened");
+    assert.equal(current.authorities.length, 5, "Eve joined the set");
     assert.equal(records.getSync(0)?.nextSetId, 1);
     assert.equal(records.getSync(1)?.nextSetId, 2);
-    assert.equal(records.getSync(2), undefined);
+    assert.equal(records.getSync(2)?.nextSetId, 3);
+    assert.equal(records.getSync(3), undefined);
     const proof = await prover.prove(0);
     const result = verifyFinalityProof(genesisCheckpoint, proof);
     assert.equal(result.complete, true);
-    assert.equal(result.fragments, 3);
-    assert.equal(result.setId, 2);
+    assert.equal(result.fragments, 4);
+    assert.equal(result.setId, 3);
     assert.ok(bytesEqual(result.hash, validators[0].chain.finalized.hash), "the proof ends at the finalized head");
     assert.deepEqual(result.authorities.map((a) => a.weight), current.authorities.map((a) => a.weight));
   });
@@ -120,7 +147,7 @@ describe("finality proofs: four validators hand over between authority sets on L
     assert.equal(set1?.setId, 1);
     const checkpoint1: Checkpoint = { ...genesisCheckpoint, setId: 1, authorities: set1.authorities.map((a) => ({ finalityKey: a.finalityKey, weight: a.weight })) };
     const fromSet1 = await prover.prove(1);
-    assert.equal(verifyFinalityProof(checkpoint1, fromSet1).setId, 2);
+    assert.equal(verifyFinalityProof(checkpoint1, fromSet1).setId, 3);
     // From the genesis checkpoint, set 1's proof names a set the verifier has not reached.
     assert.throws(() => verifyFinalityProof(genesisCheckpoint, fromSet1), (e: unknown) => e instanceof LightVerifyError && e.code === "JUSTIFICATION_WRONG_SET");
     const small = new FinalityProver({ maxBytes: handover.fragment.length + 64 }, { chain: validators[0].chain, records, recorder });
@@ -130,7 +157,7 @@ describe("finality proofs: four validators hand over between authority sets on L
     const rest = verifyFinalityProof({ ...genesisCheckpoint, setId: part.setId, authorities: part.authorities }, await prover.prove(part.setId));
     assert.equal(rest.complete, true);
     assert.ok(bytesEqual(rest.hash, validators[0].chain.finalized.hash));
-    await assert.rejects(() => prover.prove(3), (e: unknown) => e instanceof FinalityProofError && e.code === "UNKNOWN_SET");
+    await assert.rejects(() => prover.prove(4), (e: unknown) => e instanceof FinalityProofError && e.code === "UNKNOWN_SET");
     await assert.rejects(() => new FinalityProver({ maxBytes: 100 }, { chain: validators[0].chain, records, recorder }).prove(0), (e: unknown) => e instanceof FinalityProofError && e.code === "FRAGMENT_TOO_LARGE");
   });
 
@@ -150,7 +177,8 @@ describe("finality proofs: four validators hand over between authority sets on L
     assert.equal(fresh.scannedUpTo(), validators[1].chain.finalized.number);
     assert.equal(fresh.getSync(0)?.nextSetId, 1);
     assert.equal(fresh.getSync(1)?.nextSetId, 2);
+    assert.equal(fresh.getSync(2)?.nextSetId, 3);
     const proof = await new FinalityProver({}, { chain: validators[1].chain, records: fresh, recorder: null }).prove(0);
-    assert.equal(verifyFinalityProof(genesisCheckpoint, proof).setId, 2);
+    assert.equal(verifyFinalityProof(genesisCheckpoint, proof).setId, 3);
   });
 });
