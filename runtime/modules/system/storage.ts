@@ -7,7 +7,10 @@ export const MODULE = "system";
 
 export const BlockNumber = new StorageValue<number>(MODULE, "Number", u32Codec, () => 0);
 export const ParentHash = new StorageValue<Uint8Array>(MODULE, "ParentHash", bytesCodec, () => new Uint8Array(32));
-/** Hashes of past blocks by number (the genesis hash at 0 from block 1 on). */
+/**
+ * Hashes of the last `BLOCK_HASH_COUNT` blocks by number (the genesis hash at 0 from block 1 on):
+ * block n's state holds blocks n − 4,096 … n − 1 (hooks.ts removes the one that falls out).
+ */
 export const BlockHash = new StorageMap<number, Uint8Array>(MODULE, "BlockHash", u32Codec, bytesCodec);
 export const ExtrinsicCount = new StorageValue<number>(MODULE, "ExtrinsicCount", u32Codec, () => 0);
 
