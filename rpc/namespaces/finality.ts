@@ -10,7 +10,7 @@ import { positional } from "./params.ts";
  * Code of a finality proof the node cannot give (a set it does not know, a hand-over it did not
  * record): beside Substrate's GRANDPA RPC errors, which answer such calls with an error object too.
  */
-export const FINALITY_PROOF_CODE = 4010;
+export const FINALITY_PROOF_CODE = 4020;
 registerErrorMapping(FinalityProofError, (e) => new RpcError(FINALITY_PROOF_CODE, e.message, e.toObject()));
 
 /**

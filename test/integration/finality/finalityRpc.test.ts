@@ -8,6 +8,9 @@ import { genesisCheckpoint } from "../../../node/finality/checkpoint.ts";
 import { Account } from "../../../runtime/modules/system/storage.ts";
 import { Devices, Registrars } from "../../../runtime/modules/devices/storage.ts";
 import { fastDevSpec, httpRpc, startDevNode, waitFor, type TestNode } from "../../../harness/devNode.ts";
+import { FinalityProofError } from "../../../node/finality/finalityProver.ts";
+import { toRpcError } from "../../../rpc/errors.ts";
+import { FINALITY_PROOF_CODE } from "../../../rpc/namespaces/finality.ts";
 import { finalityProofCodec, LightVerifyError, storageMapKey, verifyFinalityProof, verifyStorage } from "../../../light/index.ts";
 
 /**
@@ -78,6 +81,13 @@ describe("finality_proveFinality on a dev node, verified offline with light/", f
     const changed = Uint8Array.from(proof);
     changed[changed.length - 10] ^= 0x40;
     assert.throws(() => verifyFinalityProof(checkpoint, changed), LightVerifyError);
+  });
+
+  it("answers the prover's typed errors with code 4020 and their data", () => {
+    const answer = toRpcError(new FinalityProofError({ code: "UNKNOWN_SET", setId: 9, currentSetId: 2 }));
+    assert.equal(answer.code, FINALITY_PROOF_CODE);
+    assert.equal(FINALITY_PROOF_CODE, 4020);
+    assert.deepEqual(answer.data, { code: "UNKNOWN_SET", setId: 9, currentSetId: 2 });
   });
 
   it("refuses a set id that is not a number", async () => {
