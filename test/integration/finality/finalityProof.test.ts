@@ -178,7 +178,10 @@ describe("finality proofs: four validators, then a fifth that joins, hand over b
     assert.equal(fresh.getSync(0)?.nextSetId, 1);
     assert.equal(fresh.getSync(1)?.nextSetId, 2);
     assert.equal(fresh.getSync(2)?.nextSetId, 3);
-    const proof = await new FinalityProver({}, { chain: validators[1].chain, records: fresh, recorder: null }).prove(0);
-    assert.equal(verifyFinalityProof(genesisCheckpoint, proof).setId, 3);
+    const freshProver = new FinalityProver({}, { chain: validators[1].chain, records: fresh, recorder: null });
+    assert.equal(verifyFinalityProof(genesisCheckpoint, await freshProver.prove(0)).setId, 3);
+    // A hand-over the node never recorded (its state pruned before it was examined) is reported, not skipped.
+    await fresh.batch([fresh.delOp(1)]);
+    await assert.rejects(() => freshProver.prove(0), (e: unknown) => e instanceof FinalityProofError && e.code === "MISSING_SET_CHANGE");
   });
 });
