@@ -44,10 +44,14 @@ export function eventDays(event: EventRecord, intervalsPerDay: number): number[]
   return days;
 }
 
-/** Whether a day is excluded from a device's baselines: the device, or its program, was dispatched that day. */
-export function excludedDays(state: StateReader, deviceId: number, programId: number): (day: number) => boolean {
+/**
+ * Whether a day is excluded from a device's baselines: the device, or its program, was dispatched
+ * that day. `programDays` memoises the program's days across the devices of one settlement chunk
+ * (they share the program: one read per day per chunk instead of per device).
+ */
+export function excludedDays(state: StateReader, deviceId: number, programId: number, programDays: Map<number, boolean> = new Map()): (day: number) => boolean {
   const own = new Set(DeviceEventDays.get(state, deviceId)?.days ?? []);
-  const program = new Map<number, boolean>();
+  const program = programDays;
   return (day) => {
     if (own.has(day)) return true;
     let p = program.get(day);
@@ -118,7 +122,17 @@ function rememberDays(state: BlockContext["state"], deviceId: number, days: numb
  * `⌊min(delivered, committed) × price / 1000⌋` (price per kWh, energy in Wh) to its owner from
  * the program's reserved budget — what is left of it, never more. Returns the amount paid.
  */
-function settleDevice(ctx: BlockContext, eventId: number, event: EventRecord, program: ProgramRecord, deviceId: number, meter: MeterRange, params: BaselineParams, time: ChainTime): bigint {
+function settleDevice(
+  ctx: BlockContext,
+  eventId: number,
+  event: EventRecord,
+  program: ProgramRecord,
+  deviceId: number,
+  meter: MeterRange,
+  params: BaselineParams,
+  time: ChainTime,
+  programDays: Map<number, boolean>,
+): bigint {
   const enrolment = Enrolments.get(ctx.state, deviceId);
   const device = Devices.get(ctx.state, deviceId);
   if (!enrolment || !device) return 0n;
@@ -129,7 +143,7 @@ function settleDevice(ctx: BlockContext, eventId: number, event: EventRecord, pr
   const assessed: Assessment =
     response?.status === ResponseStatus.OptOut
       ? { outcome: SettlementOutcome.OptedOut, baselineWh: 0n, meteredWh: 0n, deliveredWh: 0n }
-      : assess(meter, excludedDays(ctx.state, deviceId, event.programId), deviceId, event, params, time.readingIntervalSecs);
+      : assess(meter, excludedDays(ctx.state, deviceId, event.programId, programDays), deviceId, event, params, time.readingIntervalSecs);
   let outcome = assessed.outcome;
   let amount = 0n;
   if (outcome === SettlementOutcome.Paid) {
@@ -174,13 +188,14 @@ function settleDevice(ctx: BlockContext, eventId: number, event: EventRecord, pr
  */
 export function settleChunk(ctx: BlockContext, eventId: number, event: EventRecord, program: ProgramRecord, meter: MeterRange, params: BaselineParams, time: ChainTime, budget: number): number {
   const total = targetCount(event);
+  const programDays = new Map<number, boolean>();
   let visited = 0;
   while (visited < budget && event.cursor < total) {
     const deviceId = targetAt(ctx.state, event, event.cursor);
     event.cursor++;
     visited++;
     if (deviceId === null) continue;
-    const paid = settleDevice(ctx, eventId, event, program, deviceId, meter, params, time);
+    const paid = settleDevice(ctx, eventId, event, program, deviceId, meter, params, time, programDays);
     if (paid > 0n) {
       event.settledDevices++;
       event.paid = amountBytes(amountOf(event.paid) + paid);
