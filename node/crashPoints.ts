@@ -19,7 +19,13 @@ export const CRASH_POINTS = [
   "import.after-head-update",
   /** Authoring: the own block is imported, not yet announced by gossip (node/network/networkService.ts). */
   "authoring.after-import-before-announce",
-  /** Finality: a finalization is checked, its batch (finalized head, justification) is not written. */
+  /**
+   * Pruning: the pruning writes of a finalization (settled journals, reference counts, trie node
+   * and body deletions; node/chain/statePruner.ts) are built, nothing is written. Reached at every
+   * finalization unless both --state-pruning and --blocks-pruning are archive.
+   */
+  "pruning.finalize-ops-built",
+  /** Finality: a finalization is checked, its batch (finalized head, justification, pruning) is not written. */
   "finality.before-finalize-batch",
   /** Finality: the finalization batch is written, the in-memory finalized head has not moved. */
   "finality.after-finalize-batch",

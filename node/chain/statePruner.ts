@@ -2,6 +2,7 @@ import { bytesEqual, toHex } from "../../primitives/bytes.ts";
 import type { BlockRef, Header } from "../../primitives/codec/index.ts";
 import type { Logger } from "../../primitives/logger.ts";
 import { BoundedLru } from "../../primitives/lru.ts";
+import { crashPoint } from "../crashPoints.ts";
 import type { DbBatchOp } from "../db/database.ts";
 import type { ChainDatabase, JournalKey } from "../db/repositories.ts";
 import { PruningModeError } from "./errors.ts";
@@ -244,6 +245,7 @@ export class ChainPruner {
       const at = canonicalAt(newStateFrom);
       if (at) ops.push(this.db.meta.putOp("stateKeptFrom", { number: newStateFrom, hash: at }));
     }
+    crashPoint("pruning.finalize-ops-built");
     if (deleted.length > 0 || discarded > 0) {
       this.logger.debug(`Pruning at #${finalized.number}`, { nodesDeleted: deleted.length, blocksDiscarded: discarded, stateKeptFrom: newStateFrom });
     }
