@@ -44,3 +44,33 @@ describe("runtime: flex baseline (10-in-10 with same-day adjustment)", () => {
     assert.equal(computeBaseline(meterOf(new Map()), () => false, 0, start, 2, params).intervals, null);
   });
 });
+
+describe("docs/vpp.md: the worked example holds", () => {
+  it("gives baselines 3,204 and 3,097 Wh, 3,101 Wh delivered and 0.3101 AKRE paid", async () => {
+    const { assess, wattsToWh } = await import("../../../../../runtime/modules/flex/settle.ts");
+    const day = 40;
+    const s = day * D + 12;
+    const noon = [2_950, 3_010, 3_100, 2_880, 3_040, 2_990, 3_020, 2_960, 3_070, 2_980];
+    const table = new Map<number, number>();
+    for (let k = 1; k <= 10; k++) {
+      const base = (day - k) * D;
+      table.set(base + 8, 1_800);
+      table.set(base + 9, 2_200);
+      table.set(base + 10, 2_600);
+      table.set(base + 12, noon[k - 1]);
+      table.set(base + 13, k === 10 ? 2_905 : 2_900);
+    }
+    for (const [t, e] of [[8, 1_900], [9, 2_350], [10, 2_800], [11, 9_999], [12, 1_700], [13, 1_500]]) table.set(day * D + t, e);
+    const r = computeBaseline(meterOf(table), () => false, 7, s, 2, params);
+    assert.equal(r.ratioPermille, 1068);
+    assert.deepEqual(r.intervals?.map((i) => i.baselineWh), [3_204, 3_097]);
+    const event = { programId: 0, wholeFleet: true, deviceIds: [], memberCount: 1, startInterval: s, durationIntervals: 2, payloadType: 1, intervals: [{ watts: 2_000 }, { watts: 2_000 }], pricePerKwh: new Uint8Array(0), createdAt: 0, phase: 2, cursor: 0, delivered: 0, settledDevices: 0, paid: new Uint8Array(0) };
+    const a = assess(meterOf(table), () => false, 7, event, params, 3600);
+    assert.equal(a.deliveredWh, 3_101n);
+    const committed = wattsToWh(2_000, 2, 3600);
+    assert.equal(committed, 4_000n);
+    const price = 10n ** 17n;
+    assert.equal(((a.deliveredWh < committed ? a.deliveredWh : committed) * price) / 1000n, 310_100_000_000_000_000n);
+    assert.equal((a.deliveredWh * 1000n) / committed, 775n);
+  });
+});
