@@ -1,4 +1,5 @@
 import { bls12_381 } from "@noble/curves/bls12-381.js";
+import { toHex } from "../primitives/bytes.ts";
 import { BLS_DST, isCompressedPointEncoding, PUBLIC_KEY_LENGTH, SIGNATURE_LENGTH } from "../primitives/bls/encoding.ts";
 
 /**
@@ -10,6 +11,42 @@ import { BLS_DST, isCompressedPointEncoding, PUBLIC_KEY_LENGTH, SIGNATURE_LENGTH
  * tag is passed explicitly. test/unit/light/bls.test.ts checks noble against blst-made signatures.
  */
 const sigs = bls12_381.longSignatures;
+type G1Point = ReturnType<typeof bls12_381.G1.Point.fromBytes>;
+
+/**
+ * Decoded, subgroup-checked public keys by hex, for one verification: consecutive authority sets
+ * share most of their members, and decoding a key (a square root and a subgroup check) costs
+ * about 2 ms in noble.
+ */
+export type PublicKeyCache = Map<string, G1Point>;
+
+/** One same-message aggregate to check: `signature` by all of `publicKeys` over `message`. */
+export interface AggregateCheck {
+  message: Uint8Array;
+  publicKeys: readonly Uint8Array[];
+  signature: Uint8Array;
+}
+
+function wellEncoded(check: AggregateCheck): boolean {
+  return check.publicKeys.length > 0 && isCompressedPointEncoding(check.signature, SIGNATURE_LENGTH) && check.publicKeys.every((k) => isCompressedPointEncoding(k, PUBLIC_KEY_LENGTH));
+}
+
+function publicKey(bytes: Uint8Array, cache: PublicKeyCache): G1Point {
+  const id = toHex(bytes);
+  let point = cache.get(id);
+  if (point === undefined) {
+    point = bls12_381.G1.Point.fromBytes(bytes);
+    point.assertValidity();
+    cache.set(id, point);
+  }
+  return point;
+}
+
+function signaturePoint(bytes: Uint8Array): ReturnType<typeof sigs.Signature.fromBytes> {
+  const point = sigs.Signature.fromBytes(bytes);
+  point.assertValidity();
+  return point;
+}
 
 /**
  * FastAggregateVerify (one message, many signers; rogue keys are excluded by the proofs of
@@ -17,18 +54,30 @@ const sigs = bls12_381.longSignatures;
  * checked as the node checks them (compressed, not infinity), then the points are decoded with
  * curve and subgroup checks. False for anything malformed; never throws.
  */
-export function fastAggregateVerify(message: Uint8Array, publicKeys: readonly Uint8Array[], signature: Uint8Array): boolean {
-  if (publicKeys.length === 0 || !isCompressedPointEncoding(signature, SIGNATURE_LENGTH)) return false;
-  if (publicKeys.some((k) => !isCompressedPointEncoding(k, PUBLIC_KEY_LENGTH))) return false;
+export function fastAggregateVerify(message: Uint8Array, publicKeys: readonly Uint8Array[], signature: Uint8Array, cache: PublicKeyCache = new Map()): boolean {
+  if (!wellEncoded({ message, publicKeys, signature })) return false;
   try {
-    const keys = publicKeys.map((k) => {
-      const point = bls12_381.G1.Point.fromBytes(k);
-      point.assertValidity();
-      return point;
-    });
-    const sig = sigs.Signature.fromBytes(signature);
-    sig.assertValidity();
-    return sigs.verify(sig, sigs.hash(message, BLS_DST), sigs.aggregatePublicKeys(keys));
+    return sigs.verify(signaturePoint(signature), sigs.hash(message, BLS_DST), sigs.aggregatePublicKeys(publicKeys.map((k) => publicKey(k, cache))));
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Whether every check holds, in one multi-pairing: the sum of the signatures against the
+ * (aggregate key, message) pairs — n + 1 Miller loops and one final exponentiation instead of
+ * 2n and n (a quarter of the pairing time for 10 checks). Sound for distinct messages (each
+ * justification names its own block), as BLS aggregate verification is: it holds only if each
+ * message was signed by its keys. A false answer does not say which check failed; the caller
+ * then checks them one by one.
+ */
+export function verifyAggregates(checks: readonly AggregateCheck[], cache: PublicKeyCache = new Map()): boolean {
+  if (checks.length === 0) return true;
+  if (checks.length === 1) return fastAggregateVerify(checks[0].message, checks[0].publicKeys, checks[0].signature, cache);
+  if (!checks.every(wellEncoded)) return false;
+  try {
+    const items = checks.map((c) => ({ message: sigs.hash(c.message, BLS_DST), publicKey: sigs.aggregatePublicKeys(c.publicKeys.map((k) => publicKey(k, cache))) }));
+    return sigs.verifyBatch(sigs.aggregateSignatures(checks.map((c) => signaturePoint(c.signature))), items);
   } catch {
     return false;
   }

@@ -4,7 +4,7 @@ import { codecs, type Header, type Justification } from "../primitives/codec/ind
 import { blake2b256 } from "../primitives/hash.ts";
 import { TrieProofError } from "../primitives/trie/errors.ts";
 import { verifyProof } from "../primitives/trie/proof.ts";
-import { fastAggregateVerify } from "./bls.ts";
+import { fastAggregateVerify, verifyAggregates, type AggregateCheck, type PublicKeyCache } from "./bls.ts";
 import {
   checkCheckpoint,
   FINALITY_PROOF_VERSION,
@@ -60,6 +60,42 @@ export interface FinalityResult {
 export function verifyFinalityProof(checkpoint: Checkpoint, proofBytes: Uint8Array): FinalityResult {
   checkCheckpoint(checkpoint);
   const proof = decodeProof(proofBytes);
+  const signatures = new PendingSignatures();
+  try {
+    const result = verifyFragments(checkpoint, proof, signatures);
+    signatures.settle();
+    return result;
+  } catch (e) {
+    // The first failure in fragment order is the one reported: a signature queued before a later
+    // fragment's failed check is settled first.
+    signatures.settle();
+    throw e;
+  }
+}
+
+/**
+ * The aggregate signatures of the fragments checked so far, verified together in one
+ * multi-pairing when the walk ends (`verifyAggregates`); when that fails, one by one in fragment
+ * order, so the error names the first bad one exactly as checking each in turn would.
+ */
+class PendingSignatures {
+  private readonly checks: Array<AggregateCheck & { fragment: number; block: number }> = [];
+  private readonly cache: PublicKeyCache = new Map();
+
+  add(check: AggregateCheck & { fragment: number; block: number }): void {
+    this.checks.push(check);
+  }
+
+  settle(): void {
+    const checks = this.checks.splice(0);
+    if (verifyAggregates(checks, this.cache)) return;
+    for (const c of checks) {
+      if (!fastAggregateVerify(c.message, c.publicKeys, c.signature, this.cache)) throw new LightVerifyError({ code: "JUSTIFICATION_BAD_SIGNATURE", fragment: c.fragment, block: c.block });
+    }
+  }
+}
+
+function verifyFragments(checkpoint: Checkpoint, proof: FinalityProof, signatures: PendingSignatures): FinalityResult {
   let setId = checkpoint.setId;
   let authorities = checkpoint.authorities;
   let previous = 0;
@@ -73,7 +109,7 @@ export function verifyFinalityProof(checkpoint: Checkpoint, proofBytes: Uint8Arr
     const justification = decodeJustification(fragment, index, block);
     const isLast = index === proof.fragments.length - 1;
     if (bytesEqual(justification.engine, BLS_ENGINE)) {
-      verifyBlsJustification(checkpoint.genesisHash, { setId, authorities }, justification.data, { hash, block, index });
+      signatures.add(checkBlsJustification(checkpoint.genesisHash, { setId, authorities }, justification.data, { hash, block, index }));
     } else if (bytesEqual(justification.engine, INSTANT_ENGINE)) {
       verifyInstantJustification(checkpoint, justification.data, { hash, block, index });
       if (fragment.setProof.length > 0) throw new LightVerifyError({ code: "INSTANT_SET_CHANGE", fragment: index, block });
@@ -136,9 +172,10 @@ interface Item {
 /**
  * consensus/finality/justification.ts `verifyJustification`, restated over noble: the same checks
  * in the same order, so that a justification the node accepts verifies here and one it refuses
- * is refused for the same reason.
+ * is refused for the same reason. The aggregate signature check it returns is settled by the
+ * caller (`PendingSignatures`), together with the other fragments'.
  */
-function verifyBlsJustification(genesisHash: Uint8Array, set: { setId: number; authorities: Authority[] }, data: Uint8Array, item: Item): void {
+function checkBlsJustification(genesisHash: Uint8Array, set: { setId: number; authorities: Authority[] }, data: Uint8Array, item: Item): AggregateCheck & { fragment: number; block: number } {
   const { index: fragment, block } = item;
   let j: FinalityJustification;
   try {
@@ -163,9 +200,7 @@ function verifyBlsJustification(genesisHash: Uint8Array, set: { setId: number; a
   if (3n * weight <= 2n * total) throw new LightVerifyError({ code: "JUSTIFICATION_INSUFFICIENT_WEIGHT", fragment, block, weight, totalWeight: total });
   const vote = finalityVoteCodec.encode({ setId: j.setId, round: j.round, stage: PRECOMMIT, targetHash: j.targetHash, targetNumber: j.targetNumber });
   const message = blake2b256(concatBytes(VOTE_DOMAIN, genesisHash, vote));
-  if (!fastAggregateVerify(message, signers.map((i) => set.authorities[i].finalityKey), j.signature)) {
-    throw new LightVerifyError({ code: "JUSTIFICATION_BAD_SIGNATURE", fragment, block });
-  }
+  return { message, publicKeys: signers.map((i) => set.authorities[i].finalityKey), signature: j.signature, fragment, block };
 }
 
 /** Signer bitfield (consensus/finality/bitfield.ts): exactly ceil(n/8) bytes, LSB first, no bit at or past n. */
