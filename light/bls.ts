@@ -63,21 +63,34 @@ export function fastAggregateVerify(message: Uint8Array, publicKeys: readonly Ui
   }
 }
 
+/** A random non-zero 64-bit scalar (Web Crypto: browsers and Node alike). */
+function randomScalar(): bigint {
+  const words = globalThis.crypto.getRandomValues(new Uint32Array(2));
+  const r = (BigInt(words[0]) << 32n) | BigInt(words[1]);
+  return r === 0n ? 1n : r;
+}
+
 /**
- * Whether every check holds, in one multi-pairing: the sum of the signatures against the
- * (aggregate key, message) pairs — n + 1 Miller loops and one final exponentiation instead of
- * 2n and n (a quarter of the pairing time for 10 checks). Sound for distinct messages (each
- * justification names its own block), as BLS aggregate verification is: it holds only if each
- * message was signed by its keys. A false answer does not say which check failed; the caller
- * then checks them one by one.
+ * Whether every check holds, in one multi-pairing: each check's signature and aggregate key
+ * weighted by a fresh random 64-bit scalar r_i, then e(g1, Σ r_i·σ_i) = Π e(r_i·pk_i, H(m_i)) —
+ * n + 1 Miller loops and one final exponentiation instead of 2n and n (69 ms against 275 ms for
+ * 10 checks here). The random weights make it hold only if every single check holds (but for a
+ * 2^-64 chance): without them, signatures swapped between two checks, or any other split of a
+ * valid sum, would pass. A false answer does not say which check failed; the caller then checks
+ * them one by one.
  */
 export function verifyAggregates(checks: readonly AggregateCheck[], cache: PublicKeyCache = new Map()): boolean {
   if (checks.length === 0) return true;
   if (checks.length === 1) return fastAggregateVerify(checks[0].message, checks[0].publicKeys, checks[0].signature, cache);
   if (!checks.every(wellEncoded)) return false;
   try {
-    const items = checks.map((c) => ({ message: sigs.hash(c.message, BLS_DST), publicKey: sigs.aggregatePublicKeys(c.publicKeys.map((k) => publicKey(k, cache))) }));
-    return sigs.verifyBatch(sigs.aggregateSignatures(checks.map((c) => signaturePoint(c.signature))), items);
+    const weights = checks.map(randomScalar);
+    const items = checks.map((c, i) => ({
+      message: sigs.hash(c.message, BLS_DST),
+      publicKey: sigs.aggregatePublicKeys(c.publicKeys.map((k) => publicKey(k, cache))).multiplyUnsafe(weights[i]),
+    }));
+    const signature = sigs.aggregateSignatures(checks.map((c, i) => signaturePoint(c.signature).multiplyUnsafe(weights[i])));
+    return sigs.verifyBatch(signature, items);
   } catch {
     return false;
   }

@@ -3,6 +3,7 @@ import { blsAggregateSignatures, blsKeypairFromSeed, blsSign } from "../../../pr
 import { utf8 } from "../../../primitives/bytes.ts";
 import { blake2b256 } from "../../../primitives/hash.ts";
 import { fastAggregateVerify } from "../../../light/index.ts";
+import { verifyAggregates } from "../../../light/bls.ts";
 
 /**
  * The light verifier checks BLS with @noble/curves; the chain signs with @chainsafe/blst. Both
@@ -33,6 +34,21 @@ describe("light: noble verifies blst-made BLS signatures (same ciphersuite)", fu
     notOnCurve[50] ^= 0xff;
     assert.equal(fastAggregateVerify(message, keys.slice(0, 3).map((k) => k.publicKey), notOnCurve), false);
     assert.equal(fastAggregateVerify(message, [keys[0].publicKey.subarray(0, 47)], blsSign(keys[0].secretKey, message)), false);
+  });
+
+  it("verifies several aggregates over distinct messages together, and refuses the batch when any one is wrong", () => {
+    const messages = [0, 1, 2].map((i) => blake2b256(utf8(`root ${i}`)));
+    const checks = messages.map((message, i) => {
+      const signers = keys.slice(i, i + 3);
+      return { message, publicKeys: signers.map((k) => k.publicKey), signature: blsAggregateSignatures(signers.map((k) => blsSign(k.secretKey, message))) };
+    });
+    assert.equal(verifyAggregates(checks), true);
+    assert.equal(verifyAggregates([]), true);
+    assert.equal(verifyAggregates([checks[0], { ...checks[1], message: messages[2] }, checks[2]]), false);
+    assert.equal(verifyAggregates([checks[0], { ...checks[1], publicKeys: checks[1].publicKeys.slice(1) }, checks[2]]), false);
+    // Swapped signatures keep the plain sum valid: the random weights are what refuse them.
+    const swapped = [checks[0], { ...checks[1], signature: checks[2].signature }, { ...checks[2], signature: checks[1].signature }];
+    for (let i = 0; i < 5; i++) assert.equal(verifyAggregates(swapped), false);
   });
 
   it("does not accept a signature made with noble's default (NUL) tag: the tag is the chain's", async () => {

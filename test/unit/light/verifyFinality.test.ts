@@ -1,6 +1,7 @@
 import { strict as assert } from "node:assert";
 import { bytesEqual, toHex, utf8 } from "../../../primitives/bytes.ts";
 import { codecs } from "../../../primitives/codec/index.ts";
+import { finalityJustificationCodec } from "../../../primitives/finality/vote.ts";
 import { prng } from "../../../primitives/prng.ts";
 import { FINALITY_AUTHORITIES_KEY, finalityProofCodec, LightVerifyError, verifyFinalityProof, verifyStorage, type Checkpoint, type FinalityProofFragment } from "../../../light/index.ts";
 import {
@@ -126,6 +127,30 @@ describe("light: verifyFinalityProof", function () {
     const earlier = makeBlock(chain.handovers[0].header.number - 2, GENESIS_HASH, set1);
     refused(() => verifyFinalityProof(checkpoint, encodeProof([chain.fragments[0], fragment(earlier, justify(earlier, set1, everyone(set1)), false)])), "FRAGMENT_NOT_ASCENDING");
     refused(() => verifyFinalityProof({ ...checkpoint, authorities: [] }, chain.proof), "CHECKPOINT_INVALID");
+  });
+
+  it("names the first fragment whose signature fails, though signatures are checked together", () => {
+    // Signed by the right keys over another chain's signing root: only the signature is wrong.
+    const badSignature = (f: FinalityProofFragment, signer: TestSet, block: ReturnType<typeof makeBlock>): FinalityProofFragment => ({
+      ...f,
+      justification: codecs.justification.encode(justify(block, signer, everyone(signer), { genesisHash: OTHER_GENESIS_HASH })),
+    });
+    const middle = badSignature(chain.fragments[1], set1, chain.handovers[1]);
+    const e = refused(() => verifyFinalityProof(checkpoint, encodeProof([chain.fragments[0], middle, chain.fragments[2]])), "JUSTIFICATION_BAD_SIGNATURE");
+    assert.equal(e.type.code === "JUSTIFICATION_BAD_SIGNATURE" && e.type.fragment, 1);
+    // Two fragments' aggregate signatures swapped: their plain sum is unchanged, each is wrong.
+    const withSignature = (f: FinalityProofFragment, signature: Uint8Array): FinalityProofFragment => {
+      const j = codecs.justification.decode(f.justification);
+      return { ...f, justification: codecs.justification.encode({ ...j, data: finalityJustificationCodec.encode({ ...finalityJustificationCodec.decode(j.data), signature }) }) };
+    };
+    const signatureOf = (f: FinalityProofFragment): Uint8Array => finalityJustificationCodec.decode(codecs.justification.decode(f.justification).data).signature;
+    const swapped = [withSignature(chain.fragments[0], signatureOf(chain.fragments[1])), withSignature(chain.fragments[1], signatureOf(chain.fragments[0])), chain.fragments[2]];
+    const es = refused(() => verifyFinalityProof(checkpoint, encodeProof(swapped)), "JUSTIFICATION_BAD_SIGNATURE");
+    assert.equal(es.type.code === "JUSTIFICATION_BAD_SIGNATURE" && es.type.fragment, 0);
+    // A bad signature in fragment 0 is reported before a later fragment's failed check.
+    const first = badSignature(chain.fragments[0], set0, chain.handovers[0]);
+    const e0 = refused(() => verifyFinalityProof(checkpoint, encodeProof([first, { ...chain.fragments[1], setProof: [] }, chain.fragments[2]])), "JUSTIFICATION_BAD_SIGNATURE");
+    assert.equal(e0.type.code === "JUSTIFICATION_BAD_SIGNATURE" && e0.type.fragment, 0);
   });
 
   it("verifies the dev chain's instant finality against the checkpoint's single authority", () => {
