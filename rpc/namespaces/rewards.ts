@@ -7,6 +7,7 @@ export type { CurrentEpochJson, EpochRewardsJson };
 import type { RpcNodeApi } from "../nodeApi.ts";
 import type { RpcServer } from "../server/index.ts";
 import { expectNumber } from "../server/params.ts";
+import { historyRemoved } from "./history.ts";
 import { positional, stateAtParam } from "./params.ts";
 
 /**
@@ -25,8 +26,22 @@ const PHASE_NAMES: Record<rewards.PayoutPhaseValue, EpochRewardsJson["phase"]> =
   [rewards.PayoutPhase.Complete]: "complete",
 };
 
-/** What `epoch` mints and to whom so far, or null if it has not ended in `state`. */
+/**
+ * What `epoch` mints and to whom so far, or null if it has not ended in `state`. An epoch older
+ * than the history the runtime keeps (`rewards.historyEpochs`) is error 4005, with the blocks whose
+ * `rewards.Minted` events record its payments, never a silent null or a partial recipient list.
+ */
 export function epochRewardsJson(state: IterableStateReader, epoch: number, ss58Format: number, startAfter?: number): EpochRewardsJson | null {
+  if (rewards.epochRemoved(state, epoch)) {
+    const { historyEpochs } = rewards.rewardsConfig(state);
+    const length = pog.pogConfig(state).epochLengthBlocks;
+    // Its validators were paid in its last block, its devices and the treasury in the blocks after.
+    throw historyRemoved(`epoch ${epoch}'s rewards (state keeps the last ${historyEpochs} ended epochs); its payments are the rewards.Minted events from block ${(epoch + 1) * length - 1} on`, {
+      epoch,
+      historyEpochs,
+      mintedEventsFromBlock: (epoch + 1) * length - 1,
+    });
+  }
   const record = rewards.epochRewards(state, epoch);
   if (!record) return null;
   const length = pog.pogConfig(state).epochLengthBlocks;

@@ -52,10 +52,22 @@ export const DEFAULT_ENERGY_CAP_WH = 10_000;
  */
 export const DEFAULT_MAX_DEVICE_PAYOUTS_PER_BLOCK = 256;
 
+/**
+ * Ended epochs whose reward records state keeps (`EpochRewards`, `DeviceRewards`,
+ * `ValidatorRewards`): 720, 30 days of the live chain's one-hour epochs (12 hours of the dev
+ * chain's one-minute ones). What reads them is `rewards_epoch` — the dashboard shows the last 6
+ * epochs, a device owner checks recent payouts — and the payout itself needs only the epoch it
+ * pays. Every payment is also a `rewards.Minted` event in the block that made it, kept with the
+ * blocks for good, so an explorer or an accountant indexes those for older epochs. Without a bound
+ * `DeviceRewards` alone grows ≈ 1.1 MB a year per device paid every hourly epoch; with 720 epochs
+ * it holds ≈ 94 KB per such device, whatever the chain's age (docs/state-layout.md).
+ */
+export const DEFAULT_HISTORY_EPOCHS = 720;
+
 /** A boost above 10× would let one kind's marginal reading outweigh ten of any other kind. */
 const MAX_KIND_BOOST_PERCENT = 1000;
 
-const SECTION_FIELDS = new Set(["maxSupply", "schedule", "validatorSharePercent", "kindBoostPercent", "energyCapWh", "treasury", "maxDevicePayoutsPerBlock"]);
+const SECTION_FIELDS = new Set(["maxSupply", "schedule", "validatorSharePercent", "kindBoostPercent", "energyCapWh", "treasury", "maxDevicePayoutsPerBlock", "historyEpochs"]);
 
 /** Chain-spec names of device kinds: `DeviceKind` keys in camelCase (`solarPv`, `remoteShare`...). */
 const KIND_BY_NAME = new Map<string, number>(Object.entries(DeviceKind).map(([name, kind]) => [name[0].toLowerCase() + name.slice(1), kind]));
@@ -93,7 +105,7 @@ function readKindBoost(value: unknown): Map<number, number> {
  * `rewards` section, every field optional (Arkreen's published economics by default):
  * `{ maxSupply, schedule: [[fromYear, annualEmission], ...], validatorSharePercent,
  * kindBoostPercent: { solarPv, wind, battery, meter, plug, remoteShare }, energyCapWh, treasury,
- * maxDevicePayoutsPerBlock }`,
+ * maxDevicePayoutsPerBlock, historyEpochs }`,
  * amounts as decimal strings of base units; the treasury defaults to the chain's.
  */
 export const rewardsGenesis: ModuleGenesis = {
@@ -112,6 +124,7 @@ export const rewardsGenesis: ModuleGenesis = {
       treasury: s.treasury === undefined ? SystemConfig.get(state).treasury : read.account(s.treasury, "rewards.treasury"),
       maxDevicePayoutsPerBlock:
         s.maxDevicePayoutsPerBlock === undefined ? DEFAULT_MAX_DEVICE_PAYOUTS_PER_BLOCK : read.uint(s.maxDevicePayoutsPerBlock, "rewards.maxDevicePayoutsPerBlock", { min: 1 }),
+      historyEpochs: s.historyEpochs === undefined ? DEFAULT_HISTORY_EPOCHS : read.uint(s.historyEpochs, "rewards.historyEpochs", { min: 1 }),
     });
   },
 };

@@ -2,7 +2,13 @@ import type { BlockContext } from "../../framework/module.ts";
 import { Config as PogConfig } from "../pog/storage.ts";
 import { epochOf } from "../pog/time.ts";
 import { endEpoch } from "./epochEnd.ts";
+import { removeOldEpochs } from "./history.ts";
 import { payOut } from "./payout.ts";
+
+/** Before the block's extrinsics and readings: a bounded chunk of the removal of epochs older than the history (history.ts). */
+export function onInitialize(ctx: BlockContext): void {
+  removeOldEpochs(ctx);
+}
 
 /**
  * In every block's finalization, a bounded chunk of the queued device payouts; in the last block

@@ -1,7 +1,7 @@
 import { compareBytes } from "../../../primitives/bytes.ts";
 import type { IterableStateReader, StateReader } from "../../framework/state.ts";
-import { Config, DeviceRewards, EpochRewards, PayoutCursor, PendingEmission, ValidatorRewards } from "./storage.ts";
-import type { DeviceReward, EpochRewardsRecord, PayoutCursorRecord, RewardsConfig } from "./types.ts";
+import { Config, DeviceRewards, EpochRewards, HistoryStart, PayoutCursor, PendingEmission, ValidatorRewards } from "./storage.ts";
+import { PayoutPhase, type DeviceReward, type EpochRewardsRecord, type PayoutCursorRecord, type RewardsConfig } from "./types.ts";
 
 export function rewardsConfig(state: StateReader): RewardsConfig {
   return Config.get(state);
@@ -33,4 +33,20 @@ export function pendingEmission(state: StateReader): bigint {
 /** Where the device payout under way stands, or null when every ended epoch is paid out. */
 export function payoutCursor(state: StateReader): PayoutCursorRecord | null {
   return PayoutCursor.exists(state) ? PayoutCursor.get(state) : null;
+}
+
+/** The oldest epoch whose reward records may still be in state (earlier ones were removed). */
+export function historyStart(state: StateReader): number {
+  return HistoryStart.get(state);
+}
+
+/**
+ * Whether `epoch` is older than the history kept: its records are removed, or due for removal
+ * (its payout is complete and `historyEpochs` later epochs have ended), in which case some of its
+ * device records may already be gone. Its payments stay in its blocks' `rewards.Minted` events.
+ */
+export function epochRemoved(state: StateReader, epoch: number): boolean {
+  if (epoch < HistoryStart.get(state)) return true;
+  const record = EpochRewards.get(state, epoch);
+  return record !== undefined && record.phase === PayoutPhase.Complete && EpochRewards.contains(state, epoch + Config.get(state).historyEpochs);
 }

@@ -6,9 +6,9 @@ export const MODULE = "rewards";
 export const Config = new StorageValue<RewardsConfig>(MODULE, "Config", rewardsConfigCodec, () => {
   throw new Error("rewards.Config missing from genesis");
 });
-/** What each ended epoch mints and how far its payout has come, by epoch. */
+/** What each ended epoch mints and how far its payout has come, by epoch: the last `historyEpochs` ended epochs (history.ts). */
 export const EpochRewards = new StorageMap<number, EpochRewardsRecord>(MODULE, "EpochRewards", u32Codec, epochRewardsCodec);
-/** What each device earned in an epoch, by (epoch, device id); only devices that were paid. */
+/** What each device earned in an epoch, by (epoch, device id); only devices that were paid, only epochs still in `EpochRewards`. */
 export const DeviceRewards = new StorageDoubleMap<number, number, DeviceReward>(MODULE, "DeviceRewards", u32Codec, u32Codec, deviceRewardCodec);
 /** What each validator earned in an epoch, by (epoch, account). */
 export const ValidatorRewards = new StorageDoubleMap<number, Uint8Array, bigint>(MODULE, "ValidatorRewards", u32Codec, bytesCodec, bigintCodec);
@@ -24,3 +24,8 @@ export const PayoutCursor = new StorageValue<PayoutCursorRecord>(MODULE, "Payout
  * the maximum supply counts it as issued, so queued payouts can never exceed it.
  */
 export const PendingEmission = new StorageValue<bigint>(MODULE, "PendingEmission", bigintCodec, () => 0n);
+/**
+ * The oldest epoch whose records may still be in state: every epoch before it has had its
+ * `EpochRewards`, `DeviceRewards` and `ValidatorRewards` removed (history.ts).
+ */
+export const HistoryStart = new StorageValue<number>(MODULE, "HistoryStart", u32Codec, () => 0);

@@ -27,6 +27,8 @@ export interface RewardsConfig {
   treasury: Uint8Array;
   /** Device entries (`pog.EpochEnergy`) a block's payout work visits, weighing or paying. */
   maxDevicePayoutsPerBlock: number;
+  /** Ended epochs whose records (`EpochRewards`, `DeviceRewards`, `ValidatorRewards`) state keeps; older ones are removed (history.ts). */
+  historyEpochs: number;
 }
 
 /** Where an epoch's device payout stands: weighing every device, paying each its share, done. */
@@ -70,6 +72,7 @@ export const rewardsConfigCodec: ValueCodec<RewardsConfig> = {
       energyCapWh: c.energyCapWh,
       treasury: c.treasury,
       maxDevicePayoutsPerBlock: c.maxDevicePayoutsPerBlock,
+      historyEpochs: c.historyEpochs,
     }),
   decode: (bytes) => {
     const r = configRecord.decode(bytes);
@@ -81,6 +84,7 @@ export const rewardsConfigCodec: ValueCodec<RewardsConfig> = {
       energyCapWh: r.energyCapWh,
       treasury: new Uint8Array(r.treasury),
       maxDevicePayoutsPerBlock: r.maxDevicePayoutsPerBlock,
+      historyEpochs: r.historyEpochs,
     };
   },
 };

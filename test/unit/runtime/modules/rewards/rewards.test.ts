@@ -11,7 +11,7 @@ import { DeviceKind, DeviceStatus } from "../../../../../runtime/modules/devices
 import { creditedReading } from "../../../../../runtime/modules/pog/generation.ts";
 import { EpochEnergy } from "../../../../../runtime/modules/pog/storage.ts";
 import { readingCodec, type EpochEnergyRecord, type Reading } from "../../../../../runtime/modules/pog/types.ts";
-import { DEFAULT_MAX_DEVICE_PAYOUTS_PER_BLOCK, DEFAULT_MAX_SUPPLY, DEFAULT_SCHEDULE } from "../../../../../runtime/modules/rewards/genesis.ts";
+import { DEFAULT_HISTORY_EPOCHS, DEFAULT_MAX_DEVICE_PAYOUTS_PER_BLOCK, DEFAULT_MAX_SUPPLY, DEFAULT_SCHEDULE } from "../../../../../runtime/modules/rewards/genesis.ts";
 import { blocksPerYear, epochEmission } from "../../../../../runtime/modules/rewards/schedule.ts";
 import { Config, DeviceRewards, EpochRewards, PayoutCursor, PendingEmission, ValidatorRewards } from "../../../../../runtime/modules/rewards/storage.ts";
 import { PayoutPhase } from "../../../../../runtime/modules/rewards/types.ts";
@@ -241,6 +241,8 @@ describe("rewards", () => {
       assert.equal(config.kindBoostPercent.get(DeviceKind.SolarPv), 100);
       assert.ok(bytesEqual(config.treasury, TREASURY_ACCOUNT));
       assert.equal(config.maxDevicePayoutsPerBlock, DEFAULT_MAX_DEVICE_PAYOUTS_PER_BLOCK);
+      assert.equal(config.historyEpochs, DEFAULT_HISTORY_EPOCHS);
+      assert.equal(DEFAULT_HISTORY_EPOCHS, 720, "30 days of one-hour epochs");
     });
 
     it("scales the dev and local presets' energy cap to their epochs: 166 Wh a 1-minute epoch, 10 kWh an hour", () => {
@@ -250,7 +252,7 @@ describe("rewards", () => {
 
     it("takes a custom schedule, boost, treasury and payout chunk, keeping the default boost of kinds not named", () => {
       const config = Config.get(
-        new TestChain(testSpec({ rewards: { schedule: [[1, "1000"], [4, "10"]], kindBoostPercent: { battery: 90 }, treasury: address("Ferdie"), validatorSharePercent: 0, maxDevicePayoutsPerBlock: 5000 } })).state(),
+        new TestChain(testSpec({ rewards: { schedule: [[1, "1000"], [4, "10"]], kindBoostPercent: { battery: 90 }, treasury: address("Ferdie"), validatorSharePercent: 0, maxDevicePayoutsPerBlock: 5000, historyEpochs: 3 } })).state(),
       );
       assert.deepEqual(
         config.schedule.map((s) => [s.fromYear, s.annualEmission]),
@@ -264,6 +266,7 @@ describe("rewards", () => {
       assert.equal(config.validatorSharePercent, 0);
       assert.ok(bytesEqual(config.treasury, publicKeyOf("Ferdie")));
       assert.equal(config.maxDevicePayoutsPerBlock, 5000);
+      assert.equal(config.historyEpochs, 3);
     });
 
     const invalid: Array<[string, Record<string, unknown>, string]> = [
@@ -276,6 +279,7 @@ describe("rewards", () => {
       ["a boost above 1000 %", { kindBoostPercent: { plug: 1001 } }, "rewards.kindBoostPercent.plug"],
       ["a zero energy cap", { energyCapWh: 0 }, "rewards.energyCapWh"],
       ["no device payout per block", { maxDevicePayoutsPerBlock: 0 }, "rewards.maxDevicePayoutsPerBlock"],
+      ["no epoch of history", { historyEpochs: 0 }, "rewards.historyEpochs"],
       ["an unknown field", { validatorShare: 10 }, "rewards.validatorShare"],
       ["a maximum supply below the genesis balances", { maxSupply: "1000" }, "rewards.maxSupply"],
     ];
