@@ -9,6 +9,7 @@ import { invalidParams } from "../errors.ts";
 import type { RpcNodeApi } from "../nodeApi.ts";
 import type { RpcCallContext, RpcServer } from "../server/index.ts";
 import { expectArray, expectNumber } from "../server/params.ts";
+import { historyRemoved } from "./history.ts";
 import { positional, stateAtParam } from "./params.ts";
 
 const U32 = { integer: true, min: 0, max: 0xffffffff };
@@ -55,6 +56,22 @@ function commandJson(id: number, r: control.CommandRecord, blockNumber: number, 
   };
 }
 
+/**
+ * `control_get`'s answer in `state`: the command, or null if no command has that id yet. A command
+ * whose record was removed (settled more than `settledRetentionBlocks` ago) is error 4005, never
+ * a null that would read as "never submitted".
+ */
+export function commandAt(state: IterableStateReader, commandId: number, ss58Format: number): CommandJson | null {
+  const record = control.command(state, commandId);
+  if (record !== undefined) return commandJson(commandId, record, system.blockNumber(state), ss58Format);
+  if (!control.commandRemoved(state, commandId)) return null;
+  const { settledRetentionBlocks } = control.controlConfig(state);
+  throw historyRemoved(
+    `command ${commandId} settled more than ${settledRetentionBlocks} blocks ago (settledRetentionBlocks) and its record was removed; its CommandSubmitted and CommandAcknowledged, CommandCancelled or CommandExpired events remain in its blocks`,
+    { commandId, settledRetentionBlocks },
+  );
+}
+
 function pendingJson(state: IterableStateReader, deviceId: number, ss58Format: number): CommandJson[] {
   if (devices.device(state, deviceId) === undefined) throw invalidParams(`deviceId: no device ${deviceId}`);
   const number = system.blockNumber(state);
@@ -64,14 +81,12 @@ function pendingJson(state: IterableStateReader, deviceId: number, ss58Format: n
 export function registerControlRpc(server: RpcServer, api: RpcNodeApi): void {
   const ss58 = api.runtimeConfig.ss58Format;
 
-  /** `control_get(commandId, at?)`: the command with its status and receipt, or null. */
+  /** `control_get(commandId, at?)`: the command with its status and receipt, null if not submitted yet, 4005 if its record was removed. */
   server.addMethod("control_get", {
     handler: (params) => {
       const [id, at] = positional(params, 2);
       const commandId = expectNumber(id, "commandId", U32);
-      const { state } = stateAtParam(api, at);
-      const record = control.command(state, commandId);
-      return record === undefined ? null : commandJson(commandId, record, system.blockNumber(state), ss58);
+      return commandAt(stateAtParam(api, at).state, commandId, ss58);
     },
   });
 

@@ -182,7 +182,7 @@ export const acknowledge: CallDefinition<ControlAcknowledge> = {
     settleCommand(ctx.state, commandId, record, {
       status: CommandStatus.Acknowledged,
       receipt: { status, signature, block: ctx.number, submittedBy: who },
-    });
+    }, ctx.number);
     controlEvents.deposit(ctx, "CommandAcknowledged", { commandId, deviceId: record.deviceId, status: RECEIPT_STATUS_NAMES[status], by: who });
   },
 };
@@ -197,7 +197,7 @@ export const cancel: CallDefinition<ControlCancel> = {
     if (!bytesEqual(record.submitter, who) && !bytesEqual(device(ctx.state, record.deviceId).owner, who)) {
       throw new ControlError("NotAuthorized", { commandId });
     }
-    settleCommand(ctx.state, commandId, record, { status: CommandStatus.Cancelled });
+    settleCommand(ctx.state, commandId, record, { status: CommandStatus.Cancelled }, ctx.number);
     controlEvents.deposit(ctx, "CommandCancelled", { commandId, deviceId: record.deviceId, by: who });
   },
 };

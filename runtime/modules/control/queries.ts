@@ -1,6 +1,6 @@
 import type { IterableStateReader, StateReader } from "../../framework/state.ts";
-import { Commands, PendingByDevice } from "./storage.ts";
-import { CommandStatus, type CommandRecord, type CommandStatusValue } from "./types.ts";
+import { Commands, Config, NextCommandId, PendingByDevice } from "./storage.ts";
+import { CommandStatus, type CommandRecord, type CommandStatusValue, type ControlConfig } from "./types.ts";
 
 /**
  * A command's status as of the state after block `blockNumber`: a command still `Pending` whose
@@ -25,4 +25,13 @@ export function pendingCommands(state: IterableStateReader, deviceId: number, bl
 
 export function command(state: StateReader, commandId: number): CommandRecord | undefined {
   return Commands.get(state, commandId);
+}
+
+/** Whether command `commandId` was submitted and its record since removed (it settled more than `settledRetentionBlocks` ago). */
+export function commandRemoved(state: StateReader, commandId: number): boolean {
+  return commandId < NextCommandId.get(state) && !Commands.contains(state, commandId);
+}
+
+export function controlConfig(state: StateReader): ControlConfig {
+  return Config.get(state);
 }

@@ -7,6 +7,7 @@ import type {
   ControlConfigRecord,
   ControlOperatorRecord,
   ControlSetOperatorArgs,
+  ControlSettledEntry,
   ControlSubmitArgs,
 } from "./control.proto.ts";
 import { PROTO_SOURCE } from "./control.proto.ts";
@@ -24,6 +25,7 @@ export type {
   ControlOperatorRecord as OperatorRecord,
   ControlReceipt,
   ControlSetOperatorArgs as ControlSetOperator,
+  ControlSettledEntry as SettledEntry,
   ControlSubmitArgs as ControlSubmit,
 } from "./control.proto.ts";
 
@@ -48,6 +50,7 @@ export type ReceiptStatusValue = (typeof ReceiptStatus)[keyof typeof ReceiptStat
 export const commandRecordCodec = new MessageCodec<ControlCommandRecord>("ControlCommandRecord", controlProto);
 export const operatorRecordCodec = new MessageCodec<ControlOperatorRecord>("ControlOperatorRecord", controlProto);
 export const controlConfigCodec = new MessageCodec<ControlConfigRecord>("ControlConfigRecord", controlProto);
+export const settledEntryCodec = new MessageCodec<ControlSettledEntry>("ControlSettledEntry", controlProto);
 
 // Call arguments.
 export const setOperatorArgs = new MessageCodec<ControlSetOperatorArgs>("ControlSetOperatorArgs", controlProto);
