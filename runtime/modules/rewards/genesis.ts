@@ -54,15 +54,17 @@ export const DEFAULT_MAX_DEVICE_PAYOUTS_PER_BLOCK = 256;
 
 /**
  * Ended epochs whose reward records state keeps (`EpochRewards`, `DeviceRewards`,
- * `ValidatorRewards`): 720, 30 days of the live chain's one-hour epochs (12 hours of the dev
- * chain's one-minute ones). What reads them is `rewards_epoch` — the dashboard shows the last 6
- * epochs, a device owner checks recent payouts — and the payout itself needs only the epoch it
- * pays. Every payment is also a `rewards.Minted` event in the block that made it, kept with the
- * blocks for good, so an explorer or an accountant indexes those for older epochs. Without a bound
- * `DeviceRewards` alone grows ≈ 1.1 MB a year per device paid every hourly epoch; with 720 epochs
- * it holds ≈ 94 KB per such device, whatever the chain's age (docs/state-layout.md).
+ * `ValidatorRewards`): 168, a week of the live chain's one-hour epochs (2.8 hours of the dev
+ * chain's one-minute ones). What reads them is `rewards_epoch`: the dashboard shows the last 6
+ * epochs, a device owner or a gateway checks the last days' payouts; the payout itself needs only
+ * the epoch it pays. Every payment is also a `rewards.Minted` event in the block that made it
+ * (an indexer following the chain, or an archive node, has them all), so statements over longer
+ * periods come from those. The cost is per device: a `DeviceRewards` record is 123 bytes, so a
+ * device paid every epoch holds 168 × 123 = 20.7 KB — half of its 44 KB of generation pages;
+ * 30 days (720 epochs) would be 88.6 KB, twice those pages, for data the events already give.
+ * Without a bound the records grew ≈ 1.1 MB a year per such device (docs/state-layout.md).
  */
-export const DEFAULT_HISTORY_EPOCHS = 720;
+export const DEFAULT_HISTORY_EPOCHS = 168;
 
 /** A boost above 10× would let one kind's marginal reading outweigh ten of any other kind. */
 const MAX_KIND_BOOST_PERCENT = 1000;

@@ -242,7 +242,7 @@ describe("rewards", () => {
       assert.ok(bytesEqual(config.treasury, TREASURY_ACCOUNT));
       assert.equal(config.maxDevicePayoutsPerBlock, DEFAULT_MAX_DEVICE_PAYOUTS_PER_BLOCK);
       assert.equal(config.historyEpochs, DEFAULT_HISTORY_EPOCHS);
-      assert.equal(DEFAULT_HISTORY_EPOCHS, 720, "30 days of one-hour epochs");
+      assert.equal(DEFAULT_HISTORY_EPOCHS, 168, "a week of one-hour epochs");
     });
 
     it("scales the dev and local presets' energy cap to their epochs: 166 Wh a 1-minute epoch, 10 kWh an hour", () => {
