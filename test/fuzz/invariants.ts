@@ -5,8 +5,7 @@
 import assert from "node:assert/strict";
 import { bytesToU32, toHex } from "../../primitives/bytes.ts";
 import type { MerkleTrie } from "../../primitives/trie/trie.ts";
-import { PendingByDevice, PendingCount } from "../../runtime/modules/control/storage.ts";
-import { Commands } from "../../runtime/modules/control/storage.ts";
+import { Commands, PendingByDevice, PendingCount, SettledHead, SettledQueue, SettledTail } from "../../runtime/modules/control/storage.ts";
 import { CommandStatus } from "../../runtime/modules/control/types.ts";
 import { INTERVALS_PER_DAY_RECORD, pageExpired } from "../../runtime/modules/pog/generation.ts";
 import { Config as PogConfig, ExpiryHead, ExpiryQueue, ExpiryTail, GenerationDays } from "../../runtime/modules/pog/storage.ts";
@@ -14,6 +13,8 @@ import { currentInterval } from "../../runtime/modules/pog/time.ts";
 import { RecSlots, Recs } from "../../runtime/modules/recs/storage.ts";
 import { RecStatus, originOf, type RecRecord } from "../../runtime/modules/recs/types.ts";
 import { TotalIssuance } from "../../runtime/modules/balances/storage.ts";
+import { Config as RewardsConfig, DeviceRewards, EpochRewards, HistoryStart, ValidatorRewards } from "../../runtime/modules/rewards/storage.ts";
+import { PayoutPhase } from "../../runtime/modules/rewards/types.ts";
 import { Account } from "../../runtime/modules/system/storage.ts";
 
 /** Total issuance is the sum of free + reserved over every account. */
@@ -140,4 +141,51 @@ export function assertControl(state: MerkleTrie): void {
     byDevice.delete(deviceId);
   }
   assert.equal(byDevice.size, 0, "a device with pending commands has a pending count");
+
+  // Settled commands: exactly the stored records that are not pending, each once, in the removal queue.
+  const queued = new Set<number>();
+  const head = SettledHead.get(state);
+  const tail = SettledTail.get(state);
+  for (let position = head; position < tail; position++) {
+    const entry = SettledQueue.get(state, position);
+    assert.ok(entry, `settled queue entry ${position} of [${head}, ${tail})`);
+    assert.ok(!queued.has(entry.commandId), `command ${entry.commandId} queued once`);
+    queued.add(entry.commandId);
+  }
+  assert.equal([...state.entries(SettledQueue.prefix)].length, tail - head, "no settled queue entry outside [head, tail)");
+  for (const [key, raw] of state.entries(Commands.prefix)) {
+    const commandId = Commands.decodeKey(key);
+    assert.equal(Commands.decodeValue(raw).status !== CommandStatus.Pending, queued.delete(commandId), `command ${commandId} is queued for removal iff settled`);
+  }
+  assert.equal(queued.size, 0, `queued commands without a record: ${[...queued]}`);
+}
+
+/** The epochs with records per item of a rewards double map keyed by epoch first. */
+function epochsOf(state: MerkleTrie, prefix: Uint8Array): Set<number> {
+  const epochs = new Set<number>();
+  for (const [key] of state.entries(prefix)) epochs.add(u32At(key, prefix.length));
+  return epochs;
+}
+
+/**
+ * Rewards keep the last `historyEpochs` ended epochs, removing the oldest first: no record before
+ * `HistoryStart`, and device and validator records only of epochs that still have their
+ * `EpochRewards` record (which goes last). Epochs that are not complete are never removed.
+ */
+export function assertRewardsHistory(state: MerkleTrie): void {
+  const start = HistoryStart.get(state);
+  const { historyEpochs } = RewardsConfig.get(state);
+  const recorded = new Set<number>();
+  for (const [key] of state.entries(EpochRewards.prefix)) {
+    const epoch = EpochRewards.decodeKey(key);
+    assert.ok(epoch >= start, `epoch ${epoch}'s record is before HistoryStart ${start}`);
+    recorded.add(epoch);
+  }
+  // HistoryStart only passes complete epochs with historyEpochs ended epochs after them.
+  if (start > 0) assert.ok(EpochRewards.contains(state, start - 1 + historyEpochs), `epoch ${start - 1} removed before ${historyEpochs} later epochs ended`);
+  const paying = [...recorded].filter((epoch) => EpochRewards.get(state, epoch)?.phase !== PayoutPhase.Complete);
+  for (const epoch of paying) assert.ok(epoch >= start, `epoch ${epoch} not paid out yet is kept`);
+  for (const prefix of [DeviceRewards.prefix, ValidatorRewards.prefix]) {
+    for (const epoch of epochsOf(state, prefix)) assert.ok(recorded.has(epoch), `reward entries of epoch ${epoch} without its EpochRewards record`);
+  }
 }

@@ -20,7 +20,9 @@ import { InvalidTransaction } from "../../runtime/framework/errors.ts";
 import { TestChain, expectApplied, publicKeyOf, type HeadInfo } from "../utils/runtime.ts";
 import { devChainSpec } from "../../genesis/presets.ts";
 import { ExpiryHead } from "../../runtime/modules/pog/storage.ts";
-import { assertControl, assertExpiry, assertIssuance, assertRecs } from "./invariants.ts";
+import { SettledHead } from "../../runtime/modules/control/storage.ts";
+import { HistoryStart } from "../../runtime/modules/rewards/storage.ts";
+import { assertControl, assertExpiry, assertIssuance, assertRecs, assertRewardsHistory } from "./invariants.ts";
 import { fuzzParams, fuzzTimeout } from "./params.ts";
 import { SIGNERS, blockPlan, buildCall, buildReadings, intervalAt, naturalSigner, registrations, type BlockPlan, type Signer } from "./stateModel.ts";
 
@@ -45,12 +47,24 @@ function ok(chain: TestChain, xts: Uint8Array[], opts: { slot?: bigint; readings
  */
 const ACCEPTANCE_WINDOW = 16;
 const CLAIM_WINDOW = 16;
+/**
+ * Bounded histories short enough for runs to cross them: 3-block epochs, the records of 2 kept,
+ * payout and removal at most 5 entries a block (so an epoch's records go over two blocks);
+ * settled commands kept 3 blocks.
+ */
+const EPOCH_BLOCKS = 3;
+const HISTORY_EPOCHS = 2;
+const SETTLED_RETENTION = 3;
 
 /** Devices 0–3 registered, generation in intervals 5–19 credited, REC 1 (device 0, 5–9) certified. */
 function baseChain(): TestChain {
   const spec = devChainSpec();
   if (!("runtimeGenesis" in spec.genesis)) throw new Error("runtime genesis expected");
-  Object.assign(spec.genesis.runtimeGenesis.config.pog as Record<string, unknown>, { acceptanceWindowIntervals: ACCEPTANCE_WINDOW, claimWindowIntervals: CLAIM_WINDOW });
+  Object.assign(spec.genesis.runtimeGenesis.config.pog as Record<string, unknown>, { acceptanceWindowIntervals: ACCEPTANCE_WINDOW, claimWindowIntervals: CLAIM_WINDOW, epochLengthBlocks: EPOCH_BLOCKS });
+  Object.assign(spec.genesis.runtimeGenesis.config, {
+    rewards: { ...(spec.genesis.runtimeGenesis.config.rewards as Record<string, unknown>), historyEpochs: HISTORY_EPOCHS, maxDevicePayoutsPerBlock: 5 },
+    control: { ...(spec.genesis.runtimeGenesis.config.control as Record<string, unknown>), settledRetentionBlocks: SETTLED_RETENTION },
+  });
   const chain = new TestChain(spec);
   const regs = registrations(chain.genesis.hash);
   const register = (i: number): Call => ({ module: "devices", method: "register", args: registerArgsCodec.encode(regs[i]) });
@@ -67,6 +81,9 @@ function baseChain(): TestChain {
 
 /** Blocks whose initialization removed expired pages, over the run: the runs must reach expiry. */
 let expiredBlocks = 0;
+/** Blocks that removed reward records or settled commands: the runs must reach both. */
+let rewardRemovalBlocks = 0;
+let commandRemovalBlocks = 0;
 
 /** Builds, applies and checks one planned block. */
 function applyBlock(chain: TestChain, plan: BlockPlan, regs: ReturnType<typeof registrations>): void {
@@ -105,10 +122,13 @@ function applyBlock(chain: TestChain, plan: BlockPlan, regs: ReturnType<typeof r
 
   const trie = chain.state();
   if (ExpiryHead.get(trie) > ExpiryHead.get(state)) expiredBlocks++;
+  if (HistoryStart.get(trie) > HistoryStart.get(state)) rewardRemovalBlocks++;
+  if (SettledHead.get(trie) > SettledHead.get(state)) commandRemovalBlocks++;
   assertIssuance(trie);
   assertRecs(trie);
   assertExpiry(trie);
   assertControl(trie);
+  assertRewardsHistory(trie);
 }
 
 describe("fuzz: state transition", function () {
@@ -122,6 +142,8 @@ describe("fuzz: state transition", function () {
     base = chain.head;
     regs = registrations(chain.genesis.hash);
     assertIssuance(chain.state());
+    assertControl(chain.state());
+    assertRewardsHistory(chain.state());
     assertRecs(chain.state());
     assertExpiry(chain.state());
   });
@@ -135,5 +157,7 @@ describe("fuzz: state transition", function () {
       fuzzParams(60),
     );
     assert.ok(expiredBlocks > 0, "some runs expired pages");
+    assert.ok(rewardRemovalBlocks > 0, "some runs removed old epochs' reward records");
+    assert.ok(commandRemovalBlocks > 0, "some runs removed settled commands");
   });
 });
