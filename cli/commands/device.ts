@@ -4,6 +4,7 @@ import { fromHex, toHex } from "../../primitives/bytes.ts";
 import { blsKeypairFromSeed } from "../../primitives/blsKeys.ts";
 import { keypairFromSuri } from "../../primitives/keys/suri.ts";
 import { WsRpcClient } from "../rpcClient.ts";
+import { FLEX_MODES, type FlexMode } from "../simulator/flexBehaviour.ts";
 import { Simulation } from "../simulator/simulation.ts";
 
 function positiveInt(value: string): number {
@@ -12,8 +13,15 @@ function positiveInt(value: string): number {
   return n;
 }
 
+function flexMode(value: string): FlexMode {
+  if (!(FLEX_MODES as readonly string[]).includes(value)) throw new Error(`expected one of ${FLEX_MODES.join(", ")}, got ${value}`);
+  return value as FlexMode;
+}
+
 interface SimulateFlags {
   devices: number;
+  batteries: number;
+  flex: FlexMode;
   owner: string;
   registrar: string;
   capacity: number;
@@ -29,7 +37,7 @@ async function simulate(flags: SimulateFlags): Promise<void> {
     process.stdout.write(`${new Date().toISOString().slice(11, 19)} ${line}\n`);
   };
   const sim = new Simulation(
-    { devices: flags.devices, capacityW: flags.capacity, seed: flags.seed, backfill: flags.backfill },
+    { devices: flags.devices, batteries: flags.batteries, flex: flags.flex, capacityW: flags.capacity, seed: flags.seed, backfill: flags.backfill },
     { client, owner: keypairFromSuri(flags.owner), registrar: keypairFromSuri(flags.registrar), log, now: Date.now },
   );
   let stopped = false;
@@ -88,8 +96,10 @@ export function deviceCommand(): Command {
     });
   device
     .command("simulate")
-    .description("register N simulated solar meters and stream their signed readings to a node")
-    .option("--devices <n>", "number of simulated devices", positiveInt, 10)
+    .description("register N simulated solar meters (and batteries) and stream their signed readings to a node")
+    .option("--devices <n>", "number of simulated solar meters", positiveInt, 10)
+    .option("--batteries <n>", "number of simulated batteries (state of charge; discharge, charge or hold back on flex events)", positiveInt, 0)
+    .option("--flex <mode>", "how devices answer flex events: follow, half, ignore, or mixed (by device index)", flexMode, "follow")
     .requiredOption("--owner <suri>", "secret URI of the devices' owner, e.g. //Bob")
     .option("--registrar <suri>", "secret URI of a registrar known to the chain (the dev chain's is //Alice)", "//Alice")
     .option("--capacity <W>", "nameplate capacity of each device in W", positiveInt, 5000)

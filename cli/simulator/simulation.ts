@@ -2,9 +2,14 @@ import { fromHex, toHex, bytesToU32 } from "../../primitives/bytes.ts";
 import type { Ed25519Keypair } from "../../primitives/keys/ed25519.ts";
 import { blsSign, type BlsKeypair } from "../../primitives/blsKeys.ts";
 import { control as controlApi, devices as devicesApi, pog as pogApi } from "../../runtime/api.ts";
-import { accountFromSeed, acknowledgementArgs, buildCall, registrationArgs, signCall, submit, submitReadings, type Account, type BlsSigner, type ControlCommand } from "../../client/index.ts";
+import { accountFromSeed, acknowledgementArgs, buildCall, flexResponseArgs, registrationArgs, ResponseStatus, signCall, submit, submitReadings, type Account, type BlsSigner, type ControlCommand } from "../../client/index.ts";
 import { WsRpcClient } from "../rpcClient.ts";
+import { BatteryDevice } from "./batteryDevice.ts";
+import { behaviourOf, dispatchAt, type Dispatch, type FlexMode } from "./flexBehaviour.ts";
 import { SolarDevice } from "./solarDevice.ts";
+
+/** A simulated device: a solar meter or a battery. */
+export type SimulatedDevice = SolarDevice | BatteryDevice;
 
 export interface SimulationOpts {
   devices: number;
@@ -12,6 +17,10 @@ export interface SimulationOpts {
   seed: number;
   /** Past intervals to report at start (within the acceptance window), so generation shows at once. */
   backfill: number;
+  /** Batteries (state of charge, docs/vpp.md) besides the solar meters; default 0. */
+  batteries?: number;
+  /** How devices answer flex events: follow, half, ignore, or mixed (by index); default follow. */
+  flex?: FlexMode;
 }
 
 export interface SimulationDeps {
@@ -41,7 +50,9 @@ const WATCHED_DEVICES_PER_CONNECTION = 1024;
 export class Simulation {
   private readonly opts: SimulationOpts;
   private readonly deps: SimulationDeps;
-  readonly devices: SolarDevice[];
+  readonly devices: SimulatedDevice[];
+  /** Flex events received, by device id (kept until they are over). */
+  private readonly dispatches = new Map<number, Dispatch[]>();
   private genesisHash: Uint8Array = new Uint8Array(32);
   private config: pogApi.PogConfig | null = null;
   readonly totals = { accepted: 0, rejected: 0, reasons: new Map<string, number>(), acknowledged: 0 };
@@ -58,7 +69,11 @@ export class Simulation {
     this.deps = deps;
     this.owner = accountFromSeed(deps.owner.secretSeed);
     this.registrar = accountFromSeed(deps.registrar.secretSeed);
-    this.devices = Array.from({ length: opts.devices }, (_, index) => new SolarDevice({ owner: deps.owner.publicKey, index, capacityW: opts.capacityW, seed: opts.seed }));
+    const mode = opts.flex ?? "follow";
+    this.devices = [
+      ...Array.from({ length: opts.devices }, (_, index) => new SolarDevice({ owner: deps.owner.publicKey, index, capacityW: opts.capacityW, seed: opts.seed, behaviour: behaviourOf(mode, index) })),
+      ...Array.from({ length: opts.batteries ?? 0 }, (_, index) => new BatteryDevice({ owner: deps.owner.publicKey, index, capacityW: opts.capacityW, seed: opts.seed, behaviour: behaviourOf(mode, index) })),
+    ];
   }
 
   private async storage(key: Uint8Array): Promise<Uint8Array | null> {
@@ -92,9 +107,9 @@ export class Simulation {
     const config = await this.storage(pogApi.POG_CONFIG_STORAGE_KEY);
     if (!config) throw new Error("the node's chain has no pog config");
     this.config = pogApi.pogConfigCodec.decode(config);
-    const idKeys = (devices: SolarDevice[]): Uint8Array[] => devices.map((d) => devicesApi.deviceIdStorageKey(d.keys.publicKey));
-    const missing: SolarDevice[] = [];
-    const known: Array<[SolarDevice, number]> = [];
+    const idKeys = (devices: SimulatedDevice[]): Uint8Array[] => devices.map((d) => devicesApi.deviceIdStorageKey(d.keys.publicKey));
+    const missing: SimulatedDevice[] = [];
+    const known: Array<[SimulatedDevice, number]> = [];
     (await this.storageMany(idKeys(this.devices))).forEach((id, i) => (id ? known.push([this.devices[i], bytesToU32(id)]) : missing.push(this.devices[i])));
     await this.adopt(known);
     if (missing.length > 0) {
@@ -105,7 +120,7 @@ export class Simulation {
           genesisHash: this.genesisHash,
           owner: owner.publicKey,
           device: blstSigner(d.keys),
-          kind: devicesApi.DeviceKind.SolarPv,
+          kind: d.kind,
           capacityW: d.capacityW,
           location: d.location,
           registrar: this.registrar,
@@ -115,11 +130,11 @@ export class Simulation {
     }
     const deadline = this.deps.now() + timeoutMs;
     while (missing.length > 0) {
-      const registered: Array<[SolarDevice, number]> = [];
+      const registered: Array<[SimulatedDevice, number]> = [];
       const ids = await this.storageMany(idKeys(missing));
       for (let i = ids.length - 1; i >= 0; i--) {
         const id = ids[i];
-        if (id) registered.push(...missing.splice(i, 1).map((d): [SolarDevice, number] => [d, bytesToU32(id)]));
+        if (id) registered.push(...missing.splice(i, 1).map((d): [SimulatedDevice, number] => [d, bytesToU32(id)]));
       }
       await this.adopt(registered);
       if (missing.length === 0) break;
@@ -130,7 +145,7 @@ export class Simulation {
   }
 
   /** Takes over registered devices, continuing each meter from its last credited reading. */
-  private async adopt(devices: Array<[SolarDevice, number]>): Promise<void> {
+  private async adopt(devices: Array<[SimulatedDevice, number]>): Promise<void> {
     const lasts = await this.storageMany(devices.map(([, deviceId]) => pogApi.lastReadingStorageKey(deviceId)));
     devices.forEach(([d, deviceId], i) => {
       d.deviceId = deviceId;
@@ -157,6 +172,12 @@ export class Simulation {
         for (const c of list) {
           if (!this.commands.has(c.id) && !this.acknowledging.has(c.id)) {
             this.commands.set(c.id, c);
+            if (c.command?.kind === "flexEvent") {
+              const { eventId, payloadType, watts, startInterval, durationIntervals } = c.command;
+              const list = this.dispatches.get(c.deviceId) ?? [];
+              if (!list.some((d) => d.eventId === eventId)) list.push({ eventId, payloadType, watts, startInterval, durationIntervals });
+              this.dispatches.set(c.deviceId, list);
+            }
             this.deps.log(`device ${c.deviceId} received command ${c.id}: ${JSON.stringify(c.command)} (valid from block ${c.validFrom})`);
           }
         }
@@ -171,7 +192,9 @@ export class Simulation {
 
   /**
    * Executes and acknowledges the commands that are due: the device signs a receipt with its
-   * BLS key and the owner's gateway account carries it on-chain (`control.acknowledge`).
+   * BLS key and the owner's gateway account carries it on-chain (`control.acknowledge`). A flex
+   * event is answered first (`flex.respond`, opt in) by devices that follow or half-follow; one
+   * that ignores events rejects the command and sends no response.
    */
   async acknowledgeDue(): Promise<void> {
     if (this.commands.size === 0) return;
@@ -183,10 +206,17 @@ export class Simulation {
       if (!device) continue;
       this.commands.delete(id);
       this.acknowledging.add(id);
-      const args = acknowledgementArgs(this.genesisHash, id, controlApi.ReceiptStatus.Executed, blstSigner(device.keys));
+      const ignores = c.command?.kind === "flexEvent" && device.behaviour === "ignore";
+      if (c.command?.kind === "flexEvent" && !ignores) {
+        const response = flexResponseArgs(this.genesisHash, c.command.eventId, c.deviceId, ResponseStatus.OptIn, blstSigner(device.keys));
+        await submit(client.api, await signCall(client.api, this.owner, buildCall("flex.respond", response)));
+        this.deps.log(`device ${c.deviceId} opted in to flex event ${c.command.eventId} (${device.behaviour})`);
+      }
+      const status = ignores ? controlApi.ReceiptStatus.Rejected : controlApi.ReceiptStatus.Executed;
+      const args = acknowledgementArgs(this.genesisHash, id, status, blstSigner(device.keys));
       await submit(client.api, await signCall(client.api, this.owner, buildCall("control.acknowledge", args)));
       this.totals.acknowledged++;
-      this.deps.log(`device ${c.deviceId} executed command ${id} and sent its signed receipt`);
+      this.deps.log(`device ${c.deviceId} ${ignores ? "rejected" : "executed"} command ${id} and sent its signed receipt`);
     }
   }
 
@@ -197,7 +227,10 @@ export class Simulation {
     const first = Math.max(now - Math.min(this.opts.backfill, config.acceptanceWindowIntervals), 0);
     const out: pogApi.SignedReading[] = [];
     for (const d of this.devices) {
-      for (let interval = Math.max(d.lastInterval + 1, first); interval < now; interval++) out.push(d.read(this.genesisHash, interval, this.intervalSecs));
+      const dispatches = d.deviceId === null ? [] : (this.dispatches.get(d.deviceId) ?? []);
+      for (let interval = Math.max(d.lastInterval + 1, first); interval < now; interval++) out.push(d.read(this.genesisHash, interval, this.intervalSecs, dispatchAt(dispatches, interval)));
+      // Events that are over are forgotten.
+      if (dispatches.length > 0 && d.deviceId !== null) this.dispatches.set(d.deviceId, dispatches.filter((x) => x.startInterval + x.durationIntervals > now));
     }
     return out;
   }

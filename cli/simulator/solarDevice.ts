@@ -1,7 +1,8 @@
 import { concatBytes, u32ToBytes, utf8 } from "../../primitives/bytes.ts";
 import { blsKeypairFromSeed, blsSign, type BlsKeypair } from "../../primitives/blsKeys.ts";
 import { blake2b256 } from "../../primitives/hash.ts";
-import { pog } from "../../runtime/api.ts";
+import { devices as devicesApi, pog } from "../../runtime/api.ts";
+import { curtailed, shareOf, type Dispatch, type FlexBehaviour } from "./flexBehaviour.ts";
 import { encodeGeohash } from "./geohash.ts";
 import { prng } from "../../primitives/prng.ts";
 
@@ -19,15 +20,20 @@ export interface SolarDeviceOpts {
   index: number;
   capacityW: number;
   seed: number;
+  /** How it answers flex events (REDUCE_EXPORT, EXPORT_LIMIT); default follow. */
+  behaviour?: FlexBehaviour;
 }
 
 /**
  * A simulated solar PV meter: a deterministic BLS key (from owner, index and seed), a location,
  * a cumulative meter, and readings that follow the sun with passing clouds (each interval keeps
- * 60–100 % of the clear-sky output).
+ * 60–100 % of the clear-sky output); under a flex REDUCE_EXPORT or EXPORT_LIMIT event it curtails as
+ * far as its behaviour says.
  */
 export class SolarDevice {
+  readonly kind = devicesApi.DeviceKind.SolarPv;
   readonly keys: BlsKeypair;
+  readonly behaviour: FlexBehaviour;
   readonly capacityW: number;
   readonly latitude: number;
   readonly longitude: number;
@@ -41,16 +47,17 @@ export class SolarDevice {
     this.keys = blsKeypairFromSeed(blake2b256(concatBytes(utf8("arkreen/simulated-device"), opts.owner, u32ToBytes(opts.index), u32ToBytes(opts.seed))));
     this.random = prng(opts.seed * 1_000_003 + opts.index);
     this.capacityW = opts.capacityW;
+    this.behaviour = opts.behaviour ?? "follow";
     this.latitude = -40 + this.random() * 100;
     this.longitude = -180 + this.random() * 360;
     this.location = encodeGeohash(this.latitude, this.longitude);
   }
 
-  /** The signed reading for `interval` (of `intervalSecs`), advancing the meter. */
-  read(genesisHash: Uint8Array, interval: number, intervalSecs: number): pog.SignedReading {
+  /** The signed reading for `interval` (of `intervalSecs`), advancing the meter; `dispatch`: the flex event covering it. */
+  read(genesisHash: Uint8Array, interval: number, intervalSecs: number, dispatch?: Dispatch): pog.SignedReading {
     const midpoint = (interval + 0.5) * intervalSecs * 1000;
     const clouds = 0.6 + 0.4 * this.random();
-    const power = this.capacityW * solarFraction(midpoint, this.longitude) * clouds;
+    const power = curtailed(this.capacityW * solarFraction(midpoint, this.longitude) * clouds, dispatch, shareOf(this.behaviour));
     const energyWh = Math.floor((power * intervalSecs) / 3600);
     this.cumulativeWh += energyWh;
     this.lastInterval = interval;
