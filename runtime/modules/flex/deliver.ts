@@ -31,10 +31,10 @@ export function deliverChunk(ctx: BlockContext, eventId: number, event: EventRec
   };
   let visited = 0;
   while (visited < budget && event.cursor < total) {
-    const deviceId = targetAt(ctx.state, event, event.cursor);
+    const target = targetAt(ctx.state, event, event.cursor);
     event.cursor++;
     visited++;
-    if (deviceId !== null && enqueueCommand(ctx, deviceId, command, operator, until) !== null) event.delivered++;
+    if (target !== null && enqueueCommand(ctx, target.deviceId, command, operator, until) !== null) event.delivered++;
   }
   if (event.cursor >= total) {
     event.phase = EventPhase.Scheduled;

@@ -6,7 +6,7 @@ import { getAccount } from "../system/accounts.ts";
 import { computeBaseline, type BaselineParams, type MeterRange } from "./baseline.ts";
 import { flexEvents } from "./events.ts";
 import type { ChainTime } from "./meter.ts";
-import { DeviceEventDays, Enrolments, Events, ProgramEventDays, Responses, Settlements } from "./storage.ts";
+import { DeviceEventDays, Events, ProgramEventDays, Responses, Settlements } from "./storage.ts";
 import { targetAt, targetCount } from "./targets.ts";
 import {
   amountBytes,
@@ -16,6 +16,7 @@ import {
   ResponseStatus,
   SETTLEMENT_OUTCOME_NAMES,
   SettlementOutcome,
+  type EnrolmentRecord,
   type EventRecord,
   type FlexConfig,
   type ProgramRecord,
@@ -49,8 +50,14 @@ export function eventDays(event: EventRecord, intervalsPerDay: number): number[]
  * that day. `programDays` memoises the program's days across the devices of one settlement chunk
  * (they share the program: one read per day per chunk instead of per device).
  */
-export function excludedDays(state: StateReader, deviceId: number, programId: number, programDays: Map<number, boolean> = new Map()): (day: number) => boolean {
-  const own = new Set(DeviceEventDays.get(state, deviceId)?.days ?? []);
+export function excludedDays(
+  state: StateReader,
+  deviceId: number,
+  programId: number,
+  programDays: Map<number, boolean> = new Map(),
+  ownDays: readonly number[] = DeviceEventDays.get(state, deviceId)?.days ?? [],
+): (day: number) => boolean {
+  const own = new Set(ownDays);
   const program = programDays;
   return (day) => {
     if (own.has(day)) return true;
@@ -110,11 +117,12 @@ export function assess(meter: MeterRange, excluded: (day: number) => boolean, de
   return { outcome: deliveredWh > 0n ? SettlementOutcome.Paid : SettlementOutcome.NothingDelivered, baselineWh, meteredWh, deliveredWh };
 }
 
-/** Keeps the days within the baseline's reach (older ones can no longer exclude anything). */
-function rememberDays(state: BlockContext["state"], deviceId: number, days: number[], keepFrom: number): void {
+/** Adds the event's days to the device's, keeping those within the baseline's reach (older ones can no longer exclude anything); returns them. */
+function rememberDays(state: BlockContext["state"], deviceId: number, days: number[], keepFrom: number): number[] {
   const known = DeviceEventDays.get(state, deviceId)?.days ?? [];
   const merged = [...new Set([...known, ...days])].filter((d) => d >= keepFrom).sort((a, b) => a - b);
   DeviceEventDays.set(state, deviceId, { days: merged });
+  return merged;
 }
 
 /**
@@ -127,23 +135,22 @@ function settleDevice(
   eventId: number,
   event: EventRecord,
   program: ProgramRecord,
-  deviceId: number,
+  { deviceId, enrolment }: { deviceId: number; enrolment: EnrolmentRecord },
   meter: MeterRange,
   params: BaselineParams,
   time: ChainTime,
   programDays: Map<number, boolean>,
 ): bigint {
-  const enrolment = Enrolments.get(ctx.state, deviceId);
   const device = Devices.get(ctx.state, deviceId);
-  if (!enrolment || !device) return 0n;
+  if (!device) return 0n;
   const days = eventDays(event, time.intervalsPerDay);
-  rememberDays(ctx.state, deviceId, days, days[0] - params.lookbackDays);
+  const ownDays = rememberDays(ctx.state, deviceId, days, days[0] - params.lookbackDays);
   const committedWh = wattsToWh(enrolment.committedW, event.durationIntervals, time.readingIntervalSecs);
   const response = Responses.get(ctx.state, eventId, deviceId);
   const assessed: Assessment =
     response?.status === ResponseStatus.OptOut
       ? { outcome: SettlementOutcome.OptedOut, baselineWh: 0n, meteredWh: 0n, deliveredWh: 0n }
-      : assess(meter, excludedDays(ctx.state, deviceId, event.programId, programDays), deviceId, event, params, time.readingIntervalSecs);
+      : assess(meter, excludedDays(ctx.state, deviceId, event.programId, programDays, ownDays), deviceId, event, params, time.readingIntervalSecs);
   let outcome = assessed.outcome;
   let amount = 0n;
   if (outcome === SettlementOutcome.Paid) {
@@ -191,11 +198,11 @@ export function settleChunk(ctx: BlockContext, eventId: number, event: EventReco
   const programDays = new Map<number, boolean>();
   let visited = 0;
   while (visited < budget && event.cursor < total) {
-    const deviceId = targetAt(ctx.state, event, event.cursor);
+    const target = targetAt(ctx.state, event, event.cursor);
     event.cursor++;
     visited++;
-    if (deviceId === null) continue;
-    const paid = settleDevice(ctx, eventId, event, program, deviceId, meter, params, time, programDays);
+    if (target === null) continue;
+    const paid = settleDevice(ctx, eventId, event, program, target, meter, params, time, programDays);
     if (paid > 0n) {
       event.settledDevices++;
       event.paid = amountBytes(amountOf(event.paid) + paid);
