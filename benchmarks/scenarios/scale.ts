@@ -1,0 +1,438 @@
+/**
+ * `scale`: a chain whose genesis registers 1,000 devices (the baseline) and then one with
+ * 1,000,000 (`devices.generated`, docs/scale.md), each run by a real node process (Alice, archive
+ * state and blocks, its own `--base-path`), fed hourly-style readings of a subset of the devices
+ * over many short simulated days (2 s intervals, 24 to a day, a 48-interval claim window that
+ * fills in 96 s). Per size it reports:
+ *
+ * - readings/s sustained (credited, between the first and the last crediting block);
+ * - block import time per reading: a fresh node (state and blocks pruned to 256) syncs the whole
+ *   run from the author afterwards, and its `arkreen_block_import_seconds` sum (verify, execute,
+ *   commit) is divided by the readings it imported; the same sync gives blocks/s for blocks full
+ *   of readings;
+ * - `device_get` and `pog_generation` p50/p99 over HTTP during the run;
+ * - node RSS (VmRSS sampled, VmHWM peak from /proc/<pid>/status);
+ * - state entries and bytes per device, per storage item, walked in the stopped author's
+ *   database, and the size of the growing items (pog, recs, rewards) at every 10th block: flat
+ *   (max/min ≤ 1.10) once the claim window is full;
+ * - database bytes per reading: the archive author, and (at 1,000 devices) two nodes following
+ *   live with state pruned to `PRUNE` blocks, one `--blocks-pruning PRUNE` and one
+ *   `archive-canonical`, over the second half of the run (once the claim window and the pruning
+ *   depth are full); extrapolated to a year of hourly readings of 1,000,000 devices. `PRUNE` is
+ *   64, not the default 256: at 1 s slots 256 blocks are most of the run, and the mechanism does
+ *   not depend on the depth.
+ *
+ * `ARKREEN_BENCH_SCALE_DEVICES` (default "1000,1000000"), `ARKREEN_BENCH_SCALE_ACTIVE` (500
+ * devices reporting), `ARKREEN_BENCH_SCALE_INTERVALS` (130 intervals = 260 s) resize it.
+ */
+import { execFileSync } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { fromHex, toHex } from "../../primitives/bytes.ts";
+import { blake2b128 } from "../../primitives/hash.ts";
+import { utf8 } from "../../primitives/bytes.ts";
+import { blsSign } from "../../primitives/blsKeys.ts";
+import { codecs } from "../../primitives/codec/index.ts";
+import { Events } from "../../runtime/modules/system/storage.ts";
+import { generatedDeviceKeypair } from "../../runtime/modules/devices/generatedKeys.ts";
+import { readingSigningRoot, signedReadingCodec, type Reading } from "../../runtime/modules/pog/types.ts";
+import { WsRpcClient } from "../../cli/rpcClient.ts";
+import { freePorts, ProcessScope, sleep, waitUntil, type CliProcess } from "../../harness/process.ts";
+import { percentile } from "../../harness/localNet.ts";
+import type { BenchRow, Scenario, ScenarioContext } from "../harness.ts";
+import { CAPACITY_W, CLAIM_WINDOW_INTERVALS, DEVICE_SEED, READING_INTERVAL_SECS, scaleChainSpec, SLOT_MS } from "../scale/spec.ts";
+import { dbPath, StoppedNodeDb, type StateSize } from "../scale/stateWalk.ts";
+import { Database } from "../../node/db/database.ts";
+
+const SIZES = (process.env.ARKREEN_BENCH_SCALE_DEVICES ?? "1000,1000000").split(",").map(Number);
+/** Devices that report: spread over the id range, so that their records sit anywhere in the trie. */
+const ACTIVE = Number(process.env.ARKREEN_BENCH_SCALE_ACTIVE ?? 500);
+/** Intervals reported: 130 × 2 s = 260 s, 5.4 simulated days: the claim window (2 days) fills by interval 72, then 58 more. */
+const INTERVALS = Number(process.env.ARKREEN_BENCH_SCALE_INTERVALS ?? 130);
+/** A node builds its genesis at every start: a million devices took ~2 min on the 2-core machine. */
+const READY_TIMEOUT_MS = 15 * 60_000;
+const ENERGY_WH = 5;
+const RPC_PROBE_EVERY_MS = 100;
+/**
+ * The nodes' V8 heap limit. Node's default (~4 GiB here) does not hold a million-device genesis
+ * while the chain writes it at first start (docs/scale.md, "Memory"): the benchmark raises it so
+ * that the run happens, and reports the RSS that results against the 4 GiB target.
+ */
+const HEAP_LIMIT_MIB = 12_288;
+const TARGET_IMPORT_RATIO = 1.5;
+const TARGET_RSS_BYTES = 4 * 2 ** 30;
+const TARGET_FLAT_RATIO = 1.1;
+/** State and blocks pruning depth of the live followers (see above). */
+const PRUNE = Number(process.env.ARKREEN_BENCH_SCALE_PRUNE ?? 64);
+const LIVE_MODES: Array<[string, string[]]> = [
+  ["archive", ["--state-pruning", "archive", "--blocks-pruning", "archive"]],
+  ["canonical", ["--state-pruning", String(PRUNE), "--blocks-pruning", "archive-canonical"]],
+  ["pruned", ["--state-pruning", String(PRUNE), "--blocks-pruning", String(PRUNE)]],
+];
+const HOURLY_READINGS_A_YEAR_1M = 1_000_000 * 24 * 365;
+
+interface Node {
+  proc: CliProcess;
+  rpcPort: number;
+  p2pPort: number;
+  metricsPort: number;
+  basePath: string;
+  name: string;
+  args: string[];
+}
+
+function procStatus(pid: number): { rss: number; hwm: number } {
+  try {
+    const text = readFileSync(`/proc/${pid}/status`, "utf8");
+    const kb = (field: string): number => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(text)?.[1] ?? 0) * 1024;
+    return { rss: kb("VmRSS"), hwm: kb("VmHWM") };
+  } catch {
+    return { rss: 0, hwm: 0 };
+  }
+}
+
+function duBytes(path: string): number {
+  try {
+    return Number(execFileSync("du", ["-sb", path], { encoding: "utf8" }).split(/\s/)[0]);
+  } catch {
+    return 0;
+  }
+}
+
+async function rpc<T>(node: Node, method: string, params: unknown[] = []): Promise<T> {
+  const res = await fetch(`http://127.0.0.1:${node.rpcPort}/`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }) });
+  const body = (await res.json()) as { result?: T; error?: { message: string } };
+  if (body.error) throw new Error(`${method}: ${body.error.message}`);
+  return body.result as T;
+}
+
+async function bestNumber(node: Node): Promise<number> {
+  return parseInt((await rpc<{ number: string }>(node, "chain_getHeader", [])).number, 16);
+}
+
+/** A metric's value (first sample whose name matches) from the node's Prometheus text. */
+async function metric(node: Node, name: string): Promise<number> {
+  const text = await (await fetch(`http://127.0.0.1:${node.metricsPort}/metrics`)).text();
+  const line = text.split("\n").find((l) => l.startsWith(name + " ") || l.startsWith(name + "{"));
+  return line === undefined ? 0 : Number(line.split(" ").pop());
+}
+
+/** Starts a node (again, on the same folder and ports, when `again` is given) and waits for its RPC. */
+async function startNode(scope: ProcessScope, ctx: ScenarioContext, name: string, specPath: string, args: string[], again?: Node): Promise<Node> {
+  const [rpcPort, p2pPort, metricsPort] = again === undefined ? await freePorts(3) : [again.rpcPort, again.p2pPort, again.metricsPort];
+  const basePath = again?.basePath ?? scope.tempDir(`scale-${name}`);
+  const proc = scope.spawn([
+    "--chain", specPath, "--base-path", basePath, "--name", name,
+    "--rpc-port", String(rpcPort), "--port", String(p2pPort), "--listen-addr", "127.0.0.1", "--prometheus-port", String(metricsPort),
+    "--no-discover-local", "--rpc-rate-limit", "1000000", ...args,
+  ], { NODE_OPTIONS: `--max-old-space-size=${HEAP_LIMIT_MIB}` });
+  const node = { proc, rpcPort, p2pPort, metricsPort, basePath, name, args };
+  const started = performance.now();
+  await waitUntil(async () => {
+    if (proc.hasExited) throw new Error(`${name} exited before its RPC was up:\n${proc.tail()}`);
+    return fetch(`http://127.0.0.1:${rpcPort}/health`).then((r) => r.ok, () => false);
+  }, READY_TIMEOUT_MS, `${name}'s RPC`, 250);
+  ctx.log(`${name} up in ${((performance.now() - started) / 1000).toFixed(1)} s (RSS ${(procStatus(proc.child.pid as number).rss / 2 ** 20).toFixed(0)} MiB)`);
+  return node;
+}
+
+async function multiaddr(node: Node): Promise<string> {
+  return `/ip4/127.0.0.1/tcp/${node.p2pPort}/p2p/${await rpc<string>(node, "system_localPeerId")}`;
+}
+
+async function stop(node: Node): Promise<void> {
+  node.proc.signal("SIGTERM");
+  await node.proc.waitForExit(60_000).catch(() => node.proc.kill());
+}
+
+/**
+ * Key and value bytes of every entry of a stopped node's database: what it holds, without
+ * LevelDB's not yet compacted garbage (a deleted entry's space comes back at its next compaction,
+ * which a few minutes' run may not reach), its log or its file overheads.
+ */
+async function logicalDbBytes(path: string): Promise<number> {
+  const db = await Database.open(path);
+  let bytes = 0;
+  try {
+    for await (const [key, value] of db.entries(new Uint8Array(0))) bytes += key.length + value.length;
+  } finally {
+    await db.close();
+  }
+  return bytes;
+}
+
+const MODULE_PREFIXES = ["pog", "recs", "rewards"].map((m) => blake2b128(utf8(m)));
+
+interface SizeResult {
+  devices: number;
+  rows: BenchRow[];
+  importUsPerReading: number;
+  rssPeak: number;
+  flatRatio: number;
+  flat: boolean;
+  stateBytesPerDevice: number;
+  archiveBytesPerReading: number;
+  prunedBytesPerReading: number | null;
+  canonicalBytesPerReading: number | null;
+  liveArchiveBytesPerReading: number | null;
+  syncBlocksPerSec: number;
+  notes: string[];
+}
+
+/** A row; `ms` 0 for a row that counts rather than times (its rate columns are then 0). */
+function row(name: string, count: number, ms: number, extra: Record<string, unknown>): BenchRow {
+  if (ms === 0) return { name, opsPerSec: 0, perOpUs: 0, n: count, ...extra };
+  return { name, opsPerSec: Number(((count / Math.max(ms, 1e-9)) * 1000).toFixed(2)), perOpUs: Number(((ms * 1000) / Math.max(count, 1)).toFixed(2)), n: count, ...extra };
+}
+
+async function runSize(ctx: ScenarioContext, devices: number): Promise<SizeResult> {
+  const scope = new ProcessScope();
+  try {
+    const specPath = join(scope.tempDir(`scale-spec-${devices}`), "spec.json");
+    const spec = scaleChainSpec(devices);
+    writeFileSync(specPath, JSON.stringify(spec));
+    ctx.log(`[${devices}] starting the author (archive state and blocks); it builds the genesis of ${devices} devices…`);
+    const author = await startNode(scope, ctx, `author-${devices}`, specPath, ["--alice", "--state-pruning", "archive", "--blocks-pruning", "archive"]);
+    const genesisHash = fromHex(await rpc<string>(author, "chain_getBlockHash", [0]));
+    const authorDb = dbPath(author.basePath, spec.id);
+    const dbAtStart = duBytes(authorDb);
+    // At the baseline size three nodes follow live, so that their databases' growth can be compared:
+    // archive, state pruned + archive-canonical blocks, state and blocks pruned.
+    const live: Node[] = [];
+    if (devices === SIZES[0]) {
+      const boot = await multiaddr(author);
+      for (const [name, flags] of LIVE_MODES) live.push(await startNode(scope, ctx, `${name}-${devices}`, specPath, [...flags, "--bootnodes", boot]));
+    }
+    /** Logical database bytes of each live follower at the middle and at the end of the run (stopped to be read). */
+    const liveBytes: number[][] = live.map(() => []);
+    const measureLive = async (restart: boolean): Promise<void> => {
+      const best = await bestNumber(author);
+      for (let i = 0; i < live.length; i++) {
+        await waitUntil(async () => (await bestNumber(live[i])) >= best, 60_000, `${live[i].name} at #${best}`, 250);
+        await stop(live[i]);
+        liveBytes[i].push(await logicalDbBytes(dbPath(live[i].basePath, spec.id)));
+        if (restart) live[i] = await startNode(scope, ctx, live[i].name, specPath, live[i].args, live[i]);
+      }
+    };
+
+    const active = Math.min(ACTIVE, devices);
+    const stride = Math.floor(devices / active);
+    const ids = Array.from({ length: active }, (_, i) => i * stride);
+    const keys = ids.map((id) => generatedDeviceKeypair(DEVICE_SEED, id).secretKey);
+    const client = await WsRpcClient.connect(`ws://127.0.0.1:${author.rpcPort}`);
+    const crediting: Array<{ at: number; count: number; block: number }> = [];
+    let rejectedInBlocks = 0;
+    const rejectedReasons = new Map<string, number>();
+    await client.subscribe("chain_subscribeNewHeads", [], (head) => {
+      const number = parseInt((head as { number: string }).number, 16);
+      const at = performance.now();
+      void client.call<string>("chain_getBlockHash", [number]).then(async (hash) => {
+        const raw = await client.call<string | null>("state_getStorage", [toHex(Events.key), hash]);
+        for (const e of raw ? codecs.eventList.decode(fromHex(raw)).events : []) {
+          if (e.module === "pog" && e.name === "ReadingsCredited") crediting.push({ at, count: (JSON.parse(e.data) as { count: number }).count, block: number });
+          if (e.module === "pog" && e.name === "ReadingRejected") {
+            rejectedInBlocks++;
+            const reason = String((JSON.parse(e.data) as { reason?: string }).reason);
+            rejectedReasons.set(reason, (rejectedReasons.get(reason) ?? 0) + 1);
+          }
+        }
+      });
+    });
+
+    // RPC probes: a random device's record, an active device's last two days of generation.
+    const latencies = { device_get: [] as number[], pog_generation: [] as number[] };
+    let probing = true;
+    let currentInterval = Math.floor(Date.now() / 1000 / READING_INTERVAL_SECS);
+    let probeSeed = 12345;
+    const nextRandom = (): number => (probeSeed = (probeSeed * 1103515245 + 12345) >>> 0);
+    const probes = (async () => {
+      while (probing) {
+        const t0 = performance.now();
+        const d = await rpc<{ id?: number } | null>(author, "device_get", [nextRandom() % devices]);
+        latencies.device_get.push(performance.now() - t0);
+        if (d === null) throw new Error("device_get: a generated device is missing");
+        const t1 = performance.now();
+        await rpc(author, "pog_generation", [ids[nextRandom() % ids.length], currentInterval - CLAIM_WINDOW_INTERVALS, currentInterval]);
+        latencies.pog_generation.push(performance.now() - t1);
+        await sleep(RPC_PROBE_EVERY_MS);
+      }
+    })();
+
+    // Feed: each interval, as soon as it has ended, one signed reading per active device.
+    const samples: Array<{ t: number; rss: number; authorDb: number }> = [];
+    const startInterval = Math.floor(Date.now() / 1000 / READING_INTERVAL_SECS);
+    ctx.log(`[${devices}] ${active} devices report ${INTERVALS} intervals of ${READING_INTERVAL_SECS} s (claim window ${CLAIM_WINDOW_INTERVALS})…`);
+    let submitted = 0;
+    let accepted = 0;
+    const refused = new Map<string, number>();
+    for (let j = 0; j < INTERVALS; j++) {
+      const interval = startInterval + j;
+      // Wait until the interval has ended (readings of the current interval are refused as future).
+      const due = (interval + 1) * READING_INTERVAL_SECS * 1000 + SLOT_MS / 2;
+      if (Date.now() < due) await sleep(due - Date.now());
+      currentInterval = interval + 1;
+      const readings = ids.map((deviceId, k) => {
+        const reading: Reading = { deviceId, interval, cumulativeWh: ENERGY_WH * (j + 1), energyWh: ENERGY_WH, peakW: CAPACITY_W };
+        return toHex(signedReadingCodec.encode({ reading, signature: blsSign(keys[k], readingSigningRoot(genesisHash, reading)) }));
+      });
+      for (let i = 0; i < readings.length; i += 1000) {
+        for (const r of await client.call<Array<{ accepted: boolean; reason?: string }>>("pog_submitReadings", [readings.slice(i, i + 1000)])) {
+          if (r.accepted) accepted++;
+          else refused.set(String(r.reason), (refused.get(String(r.reason)) ?? 0) + 1);
+        }
+      }
+      submitted += readings.length;
+      if (j === Math.floor(INTERVALS / 2) && live.length > 0) {
+        ctx.log(`[${devices}] half way: the live followers stop a moment to have their databases read…`);
+        await measureLive(true);
+      }
+      if (j % 5 === 0) samples.push({ t: j, rss: procStatus(author.proc.child.pid as number).rss, authorDb: duBytes(authorDb) });
+    }
+    const credited = (): number => crediting.reduce((s, c) => s + c.count, 0);
+    await waitUntil(() => credited() + rejectedInBlocks >= accepted, 60_000, "every accepted reading in a block", 250).catch((e: Error) => ctx.log(String(e.message)));
+    await sleep(3 * SLOT_MS);
+    probing = false;
+    await probes;
+    client.close();
+    const rss = procStatus(author.proc.child.pid as number);
+    const liveRss = live.map((n) => procStatus(n.proc.child.pid as number).hwm);
+    if (live.length > 0) await measureLive(false);
+    const best = await bestNumber(author);
+
+    // A fresh node syncs everything: import time per reading, and blocks/s for blocks of readings.
+    ctx.log(`[${devices}] a fresh node (state and blocks pruned to 256) syncs #1…#${best}…`);
+    const syncer = await startNode(scope, ctx, `sync-${devices}`, specPath, ["--blocks-pruning", "256", "--bootnodes", await multiaddr(author)]);
+    const syncStart = performance.now();
+    const firstBest = await bestNumber(syncer);
+    await waitUntil(async () => (await bestNumber(syncer)) >= best, 600_000, `the fresh node at #${best}`, 100);
+    const syncMs = performance.now() - syncStart;
+    const importSeconds = await metric(syncer, "arkreen_block_import_seconds_sum");
+    const importedBlocks = await metric(syncer, "arkreen_block_import_seconds_count");
+    const syncDb = duBytes(dbPath(syncer.basePath, spec.id));
+    const syncRss = procStatus(syncer.proc.child.pid as number);
+    await stop(syncer);
+    await stop(author);
+
+    // The stopped author's database: the final state walked whole, and the growing modules every 10 blocks.
+    ctx.log(`[${devices}] walking the author's states…`);
+    const db = await StoppedNodeDb.open(authorDb);
+    let finalState: StateSize;
+    const growing: Array<{ block: number; entries: number; bytes: number }> = [];
+    try {
+      finalState = db.stateAt(db.best);
+      for (let b = 0; b <= db.best; b += 10) {
+        const sizes = MODULE_PREFIXES.map((p) => db.stateAt(b, p));
+        growing.push({ block: b, entries: sizes.reduce((s, x) => s + x.entries, 0), bytes: sizes.reduce((s, x) => s + x.bytes, 0) });
+      }
+    } finally {
+      await db.close();
+    }
+    const dbAtEnd = duBytes(authorDb);
+    const authorLogical = await logicalDbBytes(authorDb);
+
+    const creditedTotal = credited();
+    crediting.sort((a, b) => a.at - b.at);
+    const steady = crediting.slice(1).reduce((s, c) => s + c.count, 0);
+    const steadyMs = crediting.length > 1 ? crediting[crediting.length - 1].at - crediting[0].at : 1;
+    const readingsPerBlock = creditedTotal / Math.max(1, new Set(crediting.map((c) => c.block)).size);
+    // The window is full once a page older than the claim window exists: after claim window + a day (24 intervals) of reporting.
+    const fullAtBlock = ((CLAIM_WINDOW_INTERVALS + 24) * READING_INTERVAL_SECS * 1000) / SLOT_MS + (growing.find((g) => g.entries > 0)?.block ?? 0);
+    const afterFull = growing.filter((g) => g.block >= fullAtBlock && g.block <= best - 10);
+    const flatRatio = afterFull.length < 2 ? NaN : Math.max(...afterFull.map((g) => g.bytes)) / Math.min(...afterFull.map((g) => g.bytes));
+    const importUsPerReading = (importSeconds * 1e6) / Math.max(1, creditedTotal);
+    const devicesState = ["devices.Devices", "devices.DeviceIdByKey", "devices.DevicesByOwner"].reduce((s, k) => s + (finalState.items[k]?.bytes ?? 0), 0);
+    const sorted = (xs: number[]): number[] => [...xs].sort((a, b) => a - b);
+    const dg = sorted(latencies.device_get);
+    const pg = sorted(latencies.pog_generation);
+    const archiveBytesPerReading = (dbAtEnd - dbAtStart) / Math.max(1, creditedTotal);
+    // Live followers: logical growth over the second half of the run, once their pruning depth
+    // and the claim window are full, per reading submitted meanwhile.
+    const lateReadings = (INTERVALS - 1 - Math.floor(INTERVALS / 2)) * active;
+    const growth = (mode: string): number | null => {
+      const i = LIVE_MODES.findIndex(([name]) => name === mode);
+      return i < 0 || liveBytes[i]?.length !== 2 ? null : (liveBytes[i][1] - liveBytes[i][0]) / lateReadings;
+    };
+    const liveArchiveBytesPerReading = growth("archive");
+    const canonicalBytesPerReading = growth("canonical");
+    const prunedBytesPerReading = growth("pruned");
+    const tag = `${devices}`;
+    const rows: BenchRow[] = [
+      row(`${tag}: credited (sustained)`, steady, steadyMs, { devices, active, submitted, accepted, credited: creditedTotal, rejectedInBlocks, refused: Object.fromEntries(refused), rejectedReasons: Object.fromEntries(rejectedReasons), readingsPerBlock: Math.round(readingsPerBlock) }),
+      row(`${tag}: import per reading (sync)`, creditedTotal, importSeconds * 1000, { devices, importUsPerReading: Number(importUsPerReading.toFixed(1)), importedBlocks, blocks: best }),
+      row(`${tag}: sync of blocks of readings`, best - firstBest, syncMs, { devices, readingsPerBlock: Math.round(readingsPerBlock), syncDbBytes: syncDb, syncRssPeakMiB: Math.round(syncRss.hwm / 2 ** 20) }),
+      row(`${tag}: device_get`, dg.length, dg.reduce((a, b) => a + b, 0), { devices, p50Ms: Number(percentile(dg, 50).toFixed(2)), p99Ms: Number(percentile(dg, 99).toFixed(2)) }),
+      row(`${tag}: pog_generation`, pg.length, pg.reduce((a, b) => a + b, 0), { devices, p50Ms: Number(percentile(pg, 50).toFixed(2)), p99Ms: Number(percentile(pg, 99).toFixed(2)), rangeIntervals: CLAIM_WINDOW_INTERVALS + 1 }),
+      row(`${tag}: state`, finalState.entries, 0, {
+        devices,
+        stateBytes: finalState.bytes,
+        entriesPerDevice: Number((finalState.entries / devices).toFixed(2)),
+        bytesPerDevice: Number((finalState.bytes / devices).toFixed(1)),
+        devicesModuleBytesPerDevice: Number((devicesState / devices).toFixed(1)),
+        items: Object.fromEntries(Object.entries(finalState.items).filter(([, v]) => v.entries > 2)),
+      }),
+      row(`${tag}: growing state (pog+recs+rewards)`, afterFull.length, 0, { devices, flatRatio: Number(flatRatio.toFixed(3)), fullFromBlock: fullAtBlock, bytesByBlock: growing.filter((_, i) => i % 3 === 0).map((g) => [g.block, g.bytes]) }),
+      row(`${tag}: database`, creditedTotal, 0, {
+        devices,
+        archiveBytesPerReading: Math.round(archiveBytesPerReading),
+        authorLogicalBytes: authorLogical,
+        ...(live.length === 0 ? {} : {
+          secondHalfBytesPerReading: { archive: liveArchiveBytesPerReading, stateAndBlocksPruned: prunedBytesPerReading, statePrunedCanonicalBlocks: canonicalBytesPerReading },
+          logicalBytesMidEnd: Object.fromEntries(LIVE_MODES.map(([name], i) => [name, liveBytes[i]])),
+          pruneDepth: PRUNE,
+        }),
+        archiveDbBytesByInterval: samples.map((s) => [s.t, s.authorDb]),
+        genesisDbBytes: dbAtStart,
+      }),
+      row(`${tag}: node RSS`, samples.length, 0, { devices, rssMiB: Math.round(rss.rss / 2 ** 20), rssPeakMiB: Math.round(rss.hwm / 2 ** 20), followersPeakMiB: liveRss.map((b) => Math.round(b / 2 ** 20)) }),
+    ];
+    return {
+      devices,
+      rows,
+      importUsPerReading,
+      rssPeak: rss.hwm,
+      flatRatio,
+      flat: flatRatio <= TARGET_FLAT_RATIO,
+      stateBytesPerDevice: finalState.bytes / devices,
+      archiveBytesPerReading,
+      prunedBytesPerReading,
+      canonicalBytesPerReading,
+      liveArchiveBytesPerReading,
+      syncBlocksPerSec: ((best - firstBest) / syncMs) * 1000,
+      notes: [],
+    };
+  } finally {
+    await scope.dispose();
+  }
+}
+
+const pass = (ok: boolean): string => (ok ? "PASS" : "FAIL");
+const fmt = (bytes: number | null): string => (bytes === null ? "n/a" : `${bytes.toFixed(0)} B`);
+
+export const scenario: Scenario = {
+  description: "1,000 vs 1,000,000 registered devices: import time per reading, readings/s, device_get/pog_generation p99, RSS, state and database bytes, sync of full blocks",
+
+  async run(ctx) {
+    const started = performance.now();
+    const results: SizeResult[] = [];
+    for (const devices of SIZES) results.push(await runSize(ctx, devices));
+    const [base, big] = [results[0], results[results.length - 1]];
+    const minutes = (performance.now() - started) / 60_000;
+    const ratio = big.importUsPerReading / base.importUsPerReading;
+    const perYear = (bytesPerReading: number): string => `${((bytesPerReading * HOURLY_READINGS_A_YEAR_1M) / 1e12).toFixed(2)} TB`;
+    const notes = [
+      `import time per reading: ${base.importUsPerReading.toFixed(1)} µs at ${base.devices} devices, ${big.importUsPerReading.toFixed(1)} µs at ${big.devices}: ×${ratio.toFixed(2)} (target ≤ ${TARGET_IMPORT_RATIO}): ${pass(ratio <= TARGET_IMPORT_RATIO)}`,
+      `node RSS peak at ${big.devices} devices: ${(big.rssPeak / 2 ** 30).toFixed(2)} GiB (target ≤ 4 GiB): ${pass(big.rssPeak <= TARGET_RSS_BYTES)}`,
+      ...results.map((r) => `growing state (pog+recs+rewards) once the claim window is full, ${r.devices} devices: max/min ${r.flatRatio.toFixed(3)} (target ≤ ${TARGET_FLAT_RATIO}): ${pass(r.flat)}`),
+      `whole bench: ${minutes.toFixed(1)} min (target ≤ 30): ${pass(minutes <= 30)}`,
+      ...results.map((r) => `state per device at ${r.devices} devices: ${r.stateBytesPerDevice.toFixed(0)} bytes (keys + values, all modules); sync of blocks of readings ${r.syncBlocksPerSec.toFixed(1)} blocks/s`),
+      `database per reading, ${base.devices} devices, over the run's second half (logical bytes, live followers): archive ${fmt(base.liveArchiveBytesPerReading)}, ` +
+        `state pruned to ${PRUNE} + archive-canonical blocks ${fmt(base.canonicalBytesPerReading)}, state and blocks pruned to ${PRUNE} ${fmt(base.prunedBytesPerReading)}: ` +
+        `${pass(base.prunedBytesPerReading !== null && base.canonicalBytesPerReading !== null && base.prunedBytesPerReading < base.canonicalBytesPerReading / 4)} (pruned grows < 1/4 of archive-canonical)`,
+      ...results.map((r) => `database per reading, ${r.devices} devices, archive author (du, whole run): ${r.archiveBytesPerReading.toFixed(0)} B`),
+      `a year of hourly readings of 1,000,000 devices (${(HOURLY_READINGS_A_YEAR_1M / 1e9).toFixed(2)} billion): archive ${perYear(big.archiveBytesPerReading)}` +
+        (base.canonicalBytesPerReading === null ? "" : `, state pruned + archive-canonical ${perYear(base.canonicalBytesPerReading)}`) +
+        (base.prunedBytesPerReading === null ? "" : `, state and blocks pruned ${perYear(Math.max(0, base.prunedBytesPerReading))} (its size is the state, ${(big.stateBytesPerDevice * 1e6 / 1e9).toFixed(2)} GB of keys and values at 1,000,000 devices, plus the kept blocks)`),
+    ];
+    return { rows: results.flatMap((r) => r.rows), notes };
+  },
+};
