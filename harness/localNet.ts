@@ -15,8 +15,11 @@ export interface LocalNet {
   nodes: NodeProcess[];
   /** Starts (or restarts, on its base path) validator `index`; `env` adds to `LocalNetOpts.env` for this start only. */
   start(index: number, env?: Record<string, string>): Promise<NodeProcess>;
-  /** A node that is not a validator, on a fresh base path, with every validator as a bootnode. */
-  startFollower(name: string): Promise<NodeProcess>;
+  /**
+   * A node that is not a validator, on a fresh base path, with every validator as a bootnode;
+   * `args` after `LocalNetOpts.args` (e.g. `--state-pruning archive` beside pruned validators).
+   */
+  startFollower(name: string, args?: string[]): Promise<NodeProcess>;
 }
 
 export interface LocalNetOpts {
@@ -80,13 +83,13 @@ export async function startLocalNet(scope: ProcessScope, opts: LocalNetOpts): Pr
       net.nodes[index] = node;
       return node;
     },
-    async startFollower(name) {
+    async startFollower(name, args = []) {
       const [p2p] = await freePorts(1);
       const bootnodes = opts.bootnodes === "first" ? [first] : plan.nodes.map((n) => n.multiaddr);
       return scope.startNode({
         chain: plan.specPath,
         basePath: join(dir, name),
-        args: ["--name", name, "--port", String(p2p), ...(opts.logLevel === undefined ? [] : ["--log", opts.logLevel]), "--bootnodes", ...bootnodes, ...(opts.args ?? [])],
+        args: ["--name", name, "--port", String(p2p), ...(opts.logLevel === undefined ? [] : ["--log", opts.logLevel]), "--bootnodes", ...bootnodes, ...(opts.args ?? []), ...args],
       });
     },
   };
