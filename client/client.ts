@@ -191,6 +191,7 @@ export class ArkreenClient {
     return this.call("rec_getRetirement", [id]);
   }
 
+  /** An epoch's rewards; null before it ended. Epochs older than the chain's `rewards.historyEpochs` throw `RpcCallError` with `rpcCode` 4005 (removed from state; their `Minted` events remain in the blocks). */
   rewardsEpoch(epoch: number): Promise<EpochRewards | null> {
     return this.call("rewards_epoch", [epoch]);
   }
@@ -199,6 +200,7 @@ export class ArkreenClient {
     return this.call("rewards_currentEpoch");
   }
 
+  /** A command by id; null when no command has that id yet. Settled commands older than the chain's retention throw `RpcCallError` with `rpcCode` 4005. */
   controlCommand(id: number): Promise<ControlCommand | null> {
     return this.call("control_get", [id]);
   }

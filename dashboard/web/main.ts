@@ -5,7 +5,7 @@
  * first data is shown (what the browser test waits for and times).
  */
 import uPlot from "uplot";
-import { ArkreenClient, blockNumber, type BlockEvent, type ControlCommand, type Device, type Header, type Subscription } from "../../client/index.ts";
+import { ArkreenClient, RpcCallError, blockNumber, type BlockEvent, type ControlCommand, type Device, type Header, type Subscription } from "../../client/index.ts";
 import { decodeAddress, encodeAddress } from "../../primitives/keys/ss58.ts";
 
 const RPC = document.body.dataset.rpc ?? "ws://127.0.0.1:9944";
@@ -104,6 +104,16 @@ async function backfill(): Promise<void> {
 /** Every event of the recent blocks, newest first, with its block number. */
 const recentEvents = (): Array<BlockEvent & { block: number }> => recent.flatMap((b) => b.events.map((e) => ({ ...e, block: b.number })));
 
+/** An epoch's rewards, or null once the runtime's bounded history removed them (RPC 4005, docs/rewards.md). */
+async function keptEpochRewards(epoch: number): Promise<Awaited<ReturnType<ArkreenClient["rewardsEpoch"]>>> {
+  try {
+    return await client.rewardsEpoch(epoch);
+  } catch (e) {
+    if (e instanceof RpcCallError && e.rpcCode === 4005) return null;
+    throw e;
+  }
+}
+
 // ---------- pages ----------
 type Page = (arg: string) => Promise<void>;
 const pageSubs: Subscription[] = [];
@@ -191,7 +201,7 @@ const devices: Page = async (arg) => {
   // Up to the last ended interval but one: the one that just ended may still be on its way.
   for (let i = first; i < now - 1; i++) if (!credited.has(i)) missing.push(i);
   const epochs = epoch.lastRewardedEpoch === null ? [] : Array.from({ length: Math.min(6, epoch.lastRewardedEpoch + 1) }, (_, i) => (epoch.lastRewardedEpoch as number) - i);
-  const rewards = await Promise.all(epochs.map((e) => client.rewardsEpoch(e)));
+  const rewards = await Promise.all(epochs.map(keptEpochRewards));
   const rewardRows = rewards.flatMap((r) => {
     const mine = r?.recipients.find((x) => x.kind === "device" && x.deviceId === id);
     return r ? [[td(r.epoch), td(r.phase), td(mine ? amount(mine.amount) : "—")]] : [];
