@@ -6,7 +6,8 @@ import { ensureRoot, ensureSigned } from "../../framework/origin.ts";
 import { DevicesError } from "./errors.ts";
 import { isDeviceKind, isGeohash, isValidCapacity, MAX_REGISTRAR_NAME_LENGTH } from "./rules.ts";
 import { popMessage, registrationSigningPayload, rotationMessage } from "./signing.ts";
-import { DeviceIdByKey, Devices, DevicesByOwner, NextDeviceId, Registrars } from "./storage.ts";
+import { keyHistory } from "./queries.ts";
+import { DeviceIdByKey, Devices, DevicesByOwner, KeyHistory, NextDeviceId, Registrars } from "./storage.ts";
 import {
   addRegistrarArgsCodec,
   deviceIdArgsCodec,
@@ -177,7 +178,10 @@ export const transferOwnership: CallDefinition<DevicesTransferOwnershipArgs> = {
  * `devices.rotateKey(deviceId, newKey, oldKeySignature, newKeySignature)` by the owner, signed
  * by both keys. Allowed while suspended, so that a registrar can suspend a device whose key
  * leaked and resume it once the owner has rotated. The old key stays in `DeviceIdByKey`: no
- * key is ever registered twice.
+ * key is ever registered twice. The new key is appended to `KeyHistory` with this block's number:
+ * readings credited from the next block on are checked against it (block import verifies a
+ * block's readings with the keys of its parent state), so a REC proof can name the key every
+ * reading was verified with.
  */
 export const rotateKey: CallDefinition<DevicesRotateKeyArgs> = {
   args: rotateKeyArgsCodec,
@@ -194,6 +198,7 @@ export const rotateKey: CallDefinition<DevicesRotateKeyArgs> = {
     if (!blsVerify(newKey, message, args.newKeySignature)) throw new DevicesError("BadNewKeySignature", { deviceId });
     Devices.set(ctx.state, deviceId, { ...record, blsKey: newKey });
     DeviceIdByKey.set(ctx.state, newKey, deviceId);
+    KeyHistory.set(ctx.state, deviceId, { keys: [...keyHistory(ctx.state, deviceId, record), { key: newKey, setAt: ctx.number }] });
     devicesEvents.deposit(ctx, "KeyRotated", { deviceId, oldKey: record.blsKey, newKey });
   },
 };

@@ -20,6 +20,28 @@ export interface DeviceRecord {
   registeredAt: number;
 }
 
+/**
+ * One key of a device's history: `key` signed the readings of the blocks after `set_at`.
+ * Block import checks a block's readings against the device keys of its parent state
+ * (node/readings/blockReadingsVerifier.ts), so the key set in block R (registration or rotation)
+ * verifies the readings credited in blocks R+1 onwards, until the next entry's block.
+ */
+export interface DeviceKeyEntry {
+  /** 48-byte compressed BLS12-381 G1 public key */
+  key: Uint8Array;
+  /** the block whose call set it (registration or rotateKey); 0 at genesis */
+  setAt: number;
+}
+
+/**
+ * A device's keys in the order they were set. Written by the first rotateKey (the registration
+ * key, then the new one) and extended by each later one: a device that never rotated has none,
+ * and its history is its record's one key, set at `registered_at`. Grows with rotations only.
+ */
+export interface DeviceKeyHistory {
+  keys: DeviceKeyEntry[];
+}
+
 export interface RegistrarRecord {
   name: string;
 }
@@ -80,4 +102,4 @@ export interface DevicesRemoveRegistrarArgs {
 }
 
 /** devices.proto itself, parsed by the codecs (`parseProto`): no file is read at run time. */
-export const PROTO_SOURCE = "// Records and call arguments of the `devices` module. See docs/devices.md.\nsyntax = \"proto3\";\npackage arkreen;\n\nmessage DeviceRecord {\n  bytes owner = 1;        // account id of the owner\n  bytes bls_key = 2;      // 48-byte compressed BLS12-381 G1 public key: signs readings and receipts\n  uint32 kind = 3;        // DeviceKind\n  uint32 capacity_w = 4;  // nameplate capacity in W\n  string location = 5;    // geohash\n  uint32 status = 6;      // DeviceStatus\n  bytes registrar = 7;    // account of the registrar that onboarded it\n  uint32 registered_at = 8; // block number\n}\n\nmessage RegistrarRecord {\n  string name = 1;\n}\n\n// What a registrar vouches for: it signs blake2b-256(\"arkreen/device-registration/v1\" ++\n// genesis hash ++ encoded DeviceRegistration) with its ed25519 account key.\nmessage DeviceRegistration {\n  bytes owner = 1;\n  bytes bls_key = 2;\n  uint32 kind = 3;\n  uint32 capacity_w = 4;\n  string location = 5;\n}\n\n// devices.register, by the owner.\nmessage DevicesRegisterArgs {\n  bytes bls_key = 1;\n  uint32 kind = 2;\n  uint32 capacity_w = 3;\n  string location = 4;\n  bytes registrar = 5;\n  bytes registrar_signature = 6; // 64-byte ed25519 signature over the DeviceRegistration\n  bytes proof_of_possession = 7; // 96-byte BLS signature by bls_key over the pop message\n}\n\n// devices.suspend / resume / terminate.\nmessage DevicesDeviceIdArgs {\n  uint32 device_id = 1;\n}\n\nmessage DevicesTransferOwnershipArgs {\n  uint32 device_id = 1;\n  bytes new_owner = 2;\n}\n\n// Both signatures are over blake2b-256(\"arkreen/device-rotate/v1\" ++ genesis hash ++\n// u32 device id (big-endian) ++ new key).\nmessage DevicesRotateKeyArgs {\n  uint32 device_id = 1;\n  bytes new_key = 2;\n  bytes old_key_signature = 3;\n  bytes new_key_signature = 4;\n}\n\nmessage DevicesAddRegistrarArgs {\n  bytes account = 1;\n  string name = 2;\n}\n\nmessage DevicesRemoveRegistrarArgs {\n  bytes account = 1;\n}\n";
+export const PROTO_SOURCE = "// Records and call arguments of the `devices` module. See docs/devices.md.\nsyntax = \"proto3\";\npackage arkreen;\n\nmessage DeviceRecord {\n  bytes owner = 1;        // account id of the owner\n  bytes bls_key = 2;      // 48-byte compressed BLS12-381 G1 public key: signs readings and receipts\n  uint32 kind = 3;        // DeviceKind\n  uint32 capacity_w = 4;  // nameplate capacity in W\n  string location = 5;    // geohash\n  uint32 status = 6;      // DeviceStatus\n  bytes registrar = 7;    // account of the registrar that onboarded it\n  uint32 registered_at = 8; // block number\n}\n\n// One key of a device's history: `key` signed the readings of the blocks after `set_at`.\n// Block import checks a block's readings against the device keys of its parent state\n// (node/readings/blockReadingsVerifier.ts), so the key set in block R (registration or rotation)\n// verifies the readings credited in blocks R+1 onwards, until the next entry's block.\nmessage DeviceKeyEntry {\n  bytes key = 1;        // 48-byte compressed BLS12-381 G1 public key\n  uint32 set_at = 2;    // the block whose call set it (registration or rotateKey); 0 at genesis\n}\n\n// A device's keys in the order they were set. Written by the first rotateKey (the registration\n// key, then the new one) and extended by each later one: a device that never rotated has none,\n// and its history is its record's one key, set at `registered_at`. Grows with rotations only.\nmessage DeviceKeyHistory {\n  repeated DeviceKeyEntry keys = 1;\n}\n\nmessage RegistrarRecord {\n  string name = 1;\n}\n\n// What a registrar vouches for: it signs blake2b-256(\"arkreen/device-registration/v1\" ++\n// genesis hash ++ encoded DeviceRegistration) with its ed25519 account key.\nmessage DeviceRegistration {\n  bytes owner = 1;\n  bytes bls_key = 2;\n  uint32 kind = 3;\n  uint32 capacity_w = 4;\n  string location = 5;\n}\n\n// devices.register, by the owner.\nmessage DevicesRegisterArgs {\n  bytes bls_key = 1;\n  uint32 kind = 2;\n  uint32 capacity_w = 3;\n  string location = 4;\n  bytes registrar = 5;\n  bytes registrar_signature = 6; // 64-byte ed25519 signature over the DeviceRegistration\n  bytes proof_of_possession = 7; // 96-byte BLS signature by bls_key over the pop message\n}\n\n// devices.suspend / resume / terminate.\nmessage DevicesDeviceIdArgs {\n  uint32 device_id = 1;\n}\n\nmessage DevicesTransferOwnershipArgs {\n  uint32 device_id = 1;\n  bytes new_owner = 2;\n}\n\n// Both signatures are over blake2b-256(\"arkreen/device-rotate/v1\" ++ genesis hash ++\n// u32 device id (big-endian) ++ new key).\nmessage DevicesRotateKeyArgs {\n  uint32 device_id = 1;\n  bytes new_key = 2;\n  bytes old_key_signature = 3;\n  bytes new_key_signature = 4;\n}\n\nmessage DevicesAddRegistrarArgs {\n  bytes account = 1;\n  string name = 2;\n}\n\nmessage DevicesRemoveRegistrarArgs {\n  bytes account = 1;\n}\n";

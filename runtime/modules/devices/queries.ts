@@ -1,6 +1,6 @@
 import type { IterableStateReader, StateReader } from "../../framework/state.ts";
-import { DeviceIdByKey, Devices, DevicesByOwner, Registrars } from "./storage.ts";
-import { DeviceStatus, type DeviceRecord } from "./types.ts";
+import { DeviceIdByKey, Devices, DevicesByOwner, KeyHistory, Registrars } from "./storage.ts";
+import { DeviceStatus, type DeviceKeyEntry, type DeviceRecord } from "./types.ts";
 
 /** The device's record if it is `Active` (may report readings, receive commands), else null. */
 export function activeDevice(state: StateReader, deviceId: number): DeviceRecord | null {
@@ -37,4 +37,32 @@ export function registrars(state: IterableStateReader): Array<{ account: Uint8Ar
 /** The storage key under which the id of the device with BLS key `publicKey` is stored (for clients reading raw storage). */
 export function deviceIdStorageKey(publicKey: Uint8Array): Uint8Array {
   return DeviceIdByKey.key(publicKey);
+}
+
+/**
+ * The keys device `deviceId` (whose record is `record`) had, in the order they were set, each
+ * with the block that set it: `KeyHistory`, or for a device that never rotated its record's key
+ * set at `registeredAt`. The key that verified the readings credited in block B is the last entry
+ * set before B (`keyForBlock`).
+ */
+export function keyHistory(state: StateReader, deviceId: number, record: DeviceRecord): DeviceKeyEntry[] {
+  return KeyHistory.get(state, deviceId)?.keys ?? [{ key: record.blsKey, setAt: record.registeredAt }];
+}
+
+/**
+ * The key block import checked device `deviceId`'s readings of block `block` against: the
+ * device's key in the parent state, i.e. the last history entry set in a block before `block`.
+ * Undefined when there is no device or it was registered at `block` or later.
+ */
+export function keyForBlock(state: StateReader, deviceId: number, block: number): Uint8Array | undefined {
+  const record = Devices.get(state, deviceId);
+  if (record === undefined) return undefined;
+  let key: Uint8Array | undefined;
+  for (const entry of keyHistory(state, deviceId, record)) if (entry.setAt < block) key = entry.key;
+  return key;
+}
+
+/** The storage keys of a device's record and of its key history (for read proofs). */
+export function deviceStorageKeys(deviceId: number): { record: Uint8Array; keyHistory: Uint8Array } {
+  return { record: Devices.key(deviceId), keyHistory: KeyHistory.key(deviceId) };
 }

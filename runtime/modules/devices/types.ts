@@ -1,5 +1,5 @@
 import { MessageCodec, parseProto } from "../../../primitives/codec/index.ts";
-import type { DeviceRecord, DeviceRegistration, DevicesAddRegistrarArgs, DevicesDeviceIdArgs, DevicesRegisterArgs, DevicesRemoveRegistrarArgs, DevicesRotateKeyArgs, DevicesTransferOwnershipArgs, RegistrarRecord } from "./devices.proto.ts";
+import type { DeviceKeyHistory, DeviceRecord, DeviceRegistration, DevicesAddRegistrarArgs, DevicesDeviceIdArgs, DevicesRegisterArgs, DevicesRemoveRegistrarArgs, DevicesRotateKeyArgs, DevicesTransferOwnershipArgs, RegistrarRecord } from "./devices.proto.ts";
 import { PROTO_SOURCE } from "./devices.proto.ts";
 
 export const devicesProto = parseProto(PROTO_SOURCE);
@@ -18,9 +18,10 @@ export const DeviceStatus = { Pending: 1, Active: 2, Suspended: 3, Terminated: 4
 export type DeviceStatusValue = (typeof DeviceStatus)[keyof typeof DeviceStatus];
 export type DeviceStatusName = keyof typeof DeviceStatus;
 
-export type { DeviceRecord, DeviceRegistration, DevicesAddRegistrarArgs, DevicesDeviceIdArgs, DevicesRegisterArgs, DevicesRemoveRegistrarArgs, DevicesRotateKeyArgs, DevicesTransferOwnershipArgs, RegistrarRecord } from "./devices.proto.ts";
+export type { DeviceKeyEntry, DeviceKeyHistory, DeviceRecord, DeviceRegistration, DevicesAddRegistrarArgs, DevicesDeviceIdArgs, DevicesRegisterArgs, DevicesRemoveRegistrarArgs, DevicesRotateKeyArgs, DevicesTransferOwnershipArgs, RegistrarRecord } from "./devices.proto.ts";
 
 export const deviceRecordCodec = new MessageCodec<DeviceRecord>("DeviceRecord", devicesProto);
+export const deviceKeyHistoryCodec = new MessageCodec<DeviceKeyHistory>("DeviceKeyHistory", devicesProto);
 export const registrarRecordCodec = new MessageCodec<RegistrarRecord>("RegistrarRecord", devicesProto);
 export const deviceRegistrationCodec = new MessageCodec<DeviceRegistration>("DeviceRegistration", devicesProto);
 export const registerArgsCodec = new MessageCodec<DevicesRegisterArgs>("DevicesRegisterArgs", devicesProto);

@@ -6,7 +6,8 @@ import { devKeypair } from "../../../../../primitives/keys/devAccounts.ts";
 import { sign } from "../../../../../primitives/keys/ed25519.ts";
 import { activeDevice, deviceIdsOfOwner, popMessage, registrationSigningPayload, signRegistration, signRotation } from "../../../../../runtime/modules/devices/index.ts";
 import { MAX_CAPACITY_W } from "../../../../../runtime/modules/devices/rules.ts";
-import { DeviceIdByKey, Devices, NextDeviceId, Registrars } from "../../../../../runtime/modules/devices/storage.ts";
+import { keyForBlock, keyHistory } from "../../../../../runtime/modules/devices/queries.ts";
+import { DeviceIdByKey, Devices, KeyHistory, NextDeviceId, Registrars } from "../../../../../runtime/modules/devices/storage.ts";
 import {
   addRegistrarArgsCodec,
   DeviceKind,
@@ -338,6 +339,42 @@ describe("devices", () => {
       // The retired key can neither register again nor be rotated back in.
       assert.equal(submit(chain, bob, call.register(registration(chain, { device: deviceKey(1) }))).error, "KeyAlreadyRegistered");
       assert.equal(submit(chain, bob, call.rotateKey(signRotation(chain.genesis.hash, id, deviceKey(2), deviceKey(1)))).error, "KeyAlreadyRegistered");
+    });
+
+    it("records each key with the block that set it; the key for block B's readings is the last one set before B", () => {
+      const chain = new TestChain();
+      const id = registerDevice(chain, deviceKey(1)); // block 1
+      const state0 = chain.state();
+      assert.equal(KeyHistory.get(state0, id), undefined, "no entry until the first rotation");
+      assert.deepEqual(keyHistory(state0, id, Devices.get(state0, id)!).map((e) => [toHex(e.key), e.setAt]), [[toHex(deviceKey(1).publicKey), 1]]);
+      assert.equal(keyForBlock(state0, id, 1), undefined, "registered in block 1: no reading of block 1 can be its");
+      chain.produceBlock([]); // block 2
+      assert.equal(submit(chain, bob, call.rotateKey(signRotation(chain.genesis.hash, id, deviceKey(1), deviceKey(2)))).success, true); // block 3
+      assert.equal(submit(chain, bob, call.rotateKey(signRotation(chain.genesis.hash, id, deviceKey(2), deviceKey(3)))).success, true); // block 4
+      const state = chain.state();
+      assert.deepEqual(
+        KeyHistory.get(state, id)!.keys.map((e) => [toHex(e.key), e.setAt]),
+        [
+          [toHex(deviceKey(1).publicKey), 1],
+          [toHex(deviceKey(2).publicKey), 3],
+          [toHex(deviceKey(3).publicKey), 4],
+        ],
+      );
+      const keyAt = (block: number) => toHex(keyForBlock(state, id, block)!);
+      assert.equal(keyAt(2), toHex(deviceKey(1).publicKey));
+      assert.equal(keyAt(3), toHex(deviceKey(1).publicKey), "block 3 is checked against its parent's key: the rotation in block 3 applies from block 4");
+      assert.equal(keyAt(4), toHex(deviceKey(2).publicKey));
+      assert.equal(keyAt(5), toHex(deviceKey(3).publicKey));
+      assert.equal(keyAt(1_000_000), toHex(Devices.get(state, id)!.blsKey), "the last entry is the record's key");
+      assert.equal(keyForBlock(state, id + 1, 5), undefined, "no such device");
+    });
+
+    it("a refused rotation writes no history", () => {
+      const chain = new TestChain();
+      const id = registerDevice(chain, deviceKey(1));
+      const good = signRotation(chain.genesis.hash, id, deviceKey(1), deviceKey(2));
+      assert.equal(submit(chain, bob, call.rotateKey({ ...good, newKeySignature: good.oldKeySignature })).error, "BadNewKeySignature");
+      assert.equal(KeyHistory.get(chain.state(), id), undefined);
     });
 
     it("works while suspended, so a leaked key can be replaced before the registrar resumes", () => {
