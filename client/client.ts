@@ -1,5 +1,6 @@
 import { fromHex, toHex } from "../primitives/bytes.ts";
 import { POG_CONFIG_STORAGE_KEY, pogConfigCodec, type PogConfig } from "../runtime/wire.ts";
+import type { BlockAuthorship } from "./authorship.ts";
 import { ClientError, RpcCallError } from "./errors.ts";
 import type { FlexBaseline, FlexEnrolment, FlexEvent, FlexProgram, FlexResponse, FlexSettlement } from "./flex.ts";
 import { HttpTransport } from "./httpTransport.ts";
@@ -32,6 +33,21 @@ export interface ClientOpts extends WsTransportOpts {
 export type AccountRef = string | Uint8Array;
 
 const param = (account: AccountRef): string => (typeof account === "string" ? account : toHex(account));
+
+/**
+ * `system_account`'s answer decoded: the node writes nonce, free and reserved as decimal strings
+ * (docs/rpc.md: one format for every u64/u128 field), so the nonce is parsed here, not passed on
+ * as the string it is — a `Balance.nonce` typed number must compare equal to a number.
+ */
+export function balanceOf(info: AccountInfo): Balance {
+  const nonce = typeof info.nonce === "string" && /^(0|[1-9][0-9]*)$/.test(info.nonce) ? Number(info.nonce) : NaN;
+  if (!Number.isSafeInteger(nonce)) throw new ClientError("BAD_RESPONSE", `system_account: nonce ${JSON.stringify(info.nonce)} is not a decimal integer`, { nonce: info.nonce });
+  try {
+    return { nonce, free: BigInt(info.free), reserved: BigInt(info.reserved) };
+  } catch {
+    throw new ClientError("BAD_RESPONSE", "system_account: free/reserved are not decimal integers", { free: info.free, reserved: info.reserved });
+  }
+}
 
 /** The number of a header (`number` is hex on the wire). */
 export function blockNumber(header: Pick<Header, "number">): number {
@@ -120,6 +136,11 @@ export class ArkreenClient {
     return this.call("chain_getBlock", hash === undefined ? [] : [hash]);
   }
 
+  /** Authors and justification signers of the best chain's blocks from..from+count-1 (`chain_getAuthorship`, at most 256; genesis skipped). */
+  authorship(fromNumber: number, count: number): Promise<BlockAuthorship[]> {
+    return this.call("chain_getAuthorship", [fromNumber, count]);
+  }
+
   /** A block's events, decoded by the node (`state_getEvents`); the best block's when `at` is omitted. */
   events(at?: string): Promise<BlockEvents> {
     return this.call("state_getEvents", at === undefined ? [] : [at]);
@@ -135,10 +156,9 @@ export class ArkreenClient {
 
   // Accounts
 
-  /** Free and reserved balance and nonce, amounts as bigints. */
+  /** Free and reserved balance and nonce: amounts as bigints, the nonce as a number (all three are decimal strings on the wire). */
   async balance(account: AccountRef): Promise<Balance> {
-    const info = await this.call<AccountInfo>("system_account", [param(account)]);
-    return { nonce: info.nonce, free: BigInt(info.free), reserved: BigInt(info.reserved) };
+    return balanceOf(await this.call<AccountInfo>("system_account", [param(account)]));
   }
 
   /** The account's next nonce, counting its transactions in the node's pool. */

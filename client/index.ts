@@ -4,7 +4,7 @@
  * Runs in Node and in browsers: it imports only plain-JavaScript primitives and the runtime's wire
  * formats (runtime/wire.ts), no node internals.
  */
-export { ArkreenClient, blockNumber, type AccountRef, type ClientOpts } from "./client.ts";
+export { ArkreenClient, balanceOf, blockNumber, type AccountRef, type ClientOpts } from "./client.ts";
 export { ClientError, RpcCallError, type ClientErrorCode } from "./errors.ts";
 export { HttpTransport } from "./httpTransport.ts";
 export { WsTransport, type WsTransportOpts } from "./wsTransport.ts";

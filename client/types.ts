@@ -17,8 +17,9 @@ export interface SignedBlock {
   justifications: unknown;
 }
 
+/** `system_account` as the node answers it: every field a decimal string (docs/rpc.md). */
 export interface AccountInfo {
-  nonce: number;
+  nonce: string;
   free: string;
   reserved: string;
 }
@@ -68,10 +69,13 @@ export interface Device {
  * window (`claimWindowIntervals`) are removed from state: their intervals are not listed; the REC
  * slot lists keep what was certified.
  */
+/** `pog_generation`: exported energy, and for a device with an import channel (docs/readings.md) its imported energy too. */
 export interface Generation {
   deviceId: number;
   totalWh: number;
-  intervals: Array<{ interval: number; energyWh: number; cumulativeWh: number; peakW: number; block: number }>;
+  /** Present when an interval of the range reports an import channel. */
+  totalImportWh?: number;
+  intervals: Array<{ interval: number; energyWh: number; cumulativeWh: number; peakW: number; block: number; importWh?: number; cumulativeImportWh?: number }>;
 }
 
 export interface Rec {

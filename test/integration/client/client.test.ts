@@ -91,6 +91,8 @@ describe("client library against a dev node (HTTP and WebSocket)", function () {
 
   it("signs a transfer, prices it, and follows it to a finalized block with its events", async () => {
     const before = await ws.balance(bob.publicKey);
+    const nonceBefore = (await ws.balance(alice.publicKey)).nonce;
+    assert.equal(typeof nonceBefore, "number");
     const call = transferCall(bob.address, 3n * AKRE / 2n);
     const estimate = await estimateFee(ws, alice, call);
     assert.ok(estimate > 0n);
@@ -104,6 +106,8 @@ describe("client library against a dev node (HTTP and WebSocket)", function () {
     assert.equal((transfer.data as { amount: string }).amount, (3n * AKRE / 2n).toString());
     assert.equal(outcome.events.at(-1)?.name, "ExtrinsicSuccess");
     assert.equal((await ws.balance(bob.publicKey)).free, before.free + 3n * AKRE / 2n);
+    // The nonce is a decimal string on the wire; the client hands back a number that compares equal.
+    assert.equal((await ws.balance(alice.publicKey)).nonce, nonceBefore + 1);
     const finalized = await ws.header(await ws.finalizedHead());
     assert.ok(parseInt((finalized as Header).number, 16) >= outcome.blockNumber);
   });
