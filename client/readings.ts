@@ -16,7 +16,14 @@ export function signReading(genesisHash: Uint8Array, reading: Reading, device: B
     const v = reading[field];
     if (!Number.isSafeInteger(v) || v < 0 || v > U32) throw new ClientError("BAD_INPUT", `reading.${field}: expected a u32, got ${v}`, { field, value: v });
   }
-  if (!Number.isSafeInteger(reading.cumulativeWh) || reading.cumulativeWh < 0) throw new ClientError("BAD_INPUT", `reading.cumulativeWh: expected a non-negative safe integer, got ${reading.cumulativeWh}`, { field: "cumulativeWh" });
+  if (reading.importWh !== undefined && (!Number.isSafeInteger(reading.importWh) || reading.importWh < 0 || reading.importWh > U32)) {
+    throw new ClientError("BAD_INPUT", `reading.importWh: expected a u32, got ${reading.importWh}`, { field: "importWh", value: reading.importWh });
+  }
+  for (const field of ["cumulativeWh", "cumulativeImportWh"] as const) {
+    const v = reading[field];
+    if (field === "cumulativeImportWh" && v === undefined) continue;
+    if (!Number.isSafeInteger(v) || (v as number) < 0) throw new ClientError("BAD_INPUT", `reading.${field}: expected a non-negative safe integer, got ${v}`, { field });
+  }
   return { reading, signature: device.sign(readingSigningRoot(genesisHash, reading)) };
 }
 

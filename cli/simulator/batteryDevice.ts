@@ -20,9 +20,10 @@ const STORAGE_HOURS = 2;
 const IDLE_SHARE = 0.1;
 
 /**
- * A simulated home battery behind an export meter: a state of charge (2 h of its power), an
- * idle pattern (exports a little while above half charge, recharges from the home below it —
- * imports the export meter does not see), and its response to flex events: INCREASE_EXPORT
+ * A simulated home battery with a bidirectional meter: a state of charge (2 h of its power), an
+ * idle pattern (exports a little while above half charge, recharges from the home below it), and
+ * the import channel of its readings (docs/readings.md: `cumulativeImportWh`, `importWh`) counting
+ * what it charges with; its response to flex events: INCREASE_EXPORT
  * discharges, CHARGE charges, REDUCE_EXPORT and EXPORT_LIMIT hold export back, each as far as
  * its behaviour (follow, half, ignore) and its charge allow.
  */
@@ -36,6 +37,8 @@ export class BatteryDevice {
   socWh: number;
   deviceId: number | null = null;
   cumulativeWh = 0;
+  /** The import meter: energy charged, Wh. */
+  cumulativeImportWh = 0;
   lastInterval = -1;
 
   constructor(opts: BatteryDeviceOpts) {
@@ -73,11 +76,23 @@ export class BatteryDevice {
     const hours = intervalSecs / 3600;
     const { exportW, chargeW } = this.plan(dispatch);
     const exportWh = Math.min(exportW * hours, this.socWh);
-    this.socWh = Math.min(this.storageWh, this.socWh - exportWh + chargeW * hours);
+    // It charges only as far as it has room: what it draws is what the import meter counts.
+    const chargedWh = Math.max(0, Math.min(chargeW * hours, this.storageWh - (this.socWh - exportWh)));
+    this.socWh = this.socWh - exportWh + chargedWh;
     const energyWh = Math.floor(exportWh);
+    const importWh = Math.floor(chargedWh);
     this.cumulativeWh += energyWh;
+    this.cumulativeImportWh += importWh;
     this.lastInterval = interval;
-    const reading: pog.Reading = { deviceId: this.deviceId ?? 0, interval, cumulativeWh: this.cumulativeWh, energyWh, peakW: Math.floor(hours > 0 ? exportWh / hours : 0) };
+    const reading: pog.Reading = {
+      deviceId: this.deviceId ?? 0,
+      interval,
+      cumulativeWh: this.cumulativeWh,
+      energyWh,
+      peakW: Math.floor(hours > 0 ? exportWh / hours : 0),
+      cumulativeImportWh: this.cumulativeImportWh,
+      importWh,
+    };
     return { reading, signature: blsSign(this.keys.secretKey, pog.readingSigningRoot(genesisHash, reading)) };
   }
 }

@@ -153,6 +153,7 @@ export class Simulation {
       if (last) {
         const record = pogApi.lastReadingRecordCodec.decode(last);
         d.cumulativeWh = record.cumulativeWh;
+        if ("cumulativeImportWh" in d) d.cumulativeImportWh = record.cumulativeImportWh ?? 0;
         d.lastInterval = record.interval;
       }
     });

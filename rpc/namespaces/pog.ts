@@ -49,7 +49,8 @@ const MAX_GENERATION_RANGE = 1440;
 const U32 = { integer: true, min: 0, max: 0xffffffff };
 
 /**
- * A reading as JSON `{deviceId, interval, cumulativeWh, energyWh, peakW, signature}` or as the
+ * A reading as JSON `{deviceId, interval, cumulativeWh, energyWh, peakW, signature}` (and, for a
+ * device with an import channel, `cumulativeImportWh` and `importWh`) or as the
  * hex of a protobuf `SignedReading`. Malformed input is answered per reading, not as an error.
  */
 function parseReading(value: unknown): pog.SignedReading | null {
@@ -69,6 +70,9 @@ function parseReading(value: unknown): pog.SignedReading | null {
         cumulativeWh: num(v.cumulativeWh, Number.MAX_SAFE_INTEGER),
         energyWh: num(v.energyWh, 0xffffffff),
         peakW: num(v.peakW, 0xffffffff),
+        // The import channel (docs/readings.md): absent = 0, the generator form.
+        cumulativeImportWh: v.cumulativeImportWh === undefined ? 0 : num(v.cumulativeImportWh, Number.MAX_SAFE_INTEGER),
+        importWh: v.importWh === undefined ? 0 : num(v.importWh, 0xffffffff),
       },
       signature: fromHex(v.signature),
     };
@@ -163,8 +167,14 @@ export function registerPogRpc(server: RpcServer, api: RpcNodeApi): void {
       const last = expectNumber(to, "toInterval", U32);
       if (last < first || last - first >= MAX_GENERATION_RANGE) throw invalidParams(`toInterval must be within ${MAX_GENERATION_RANGE} intervals after fromInterval`);
       const { state } = stateAtParam(api, at);
-      const out = pog.creditedReadings(state, id, first, last).map(({ interval, energyWh, cumulativeWh, peakW, block }) => ({ interval, energyWh, cumulativeWh, peakW, block }));
-      return { deviceId: id, totalWh: out.reduce((a, g) => a + g.energyWh, 0), intervals: out };
+      // A slot of a device with an import channel shows it; a generator's answer is what it always was.
+      const out = pog
+        .creditedReadings(state, id, first, last)
+        .map(({ interval, energyWh, cumulativeWh, peakW, block, importWh, cumulativeImportWh }) =>
+          cumulativeImportWh > 0 ? { interval, energyWh, cumulativeWh, peakW, block, importWh, cumulativeImportWh } : { interval, energyWh, cumulativeWh, peakW, block },
+        );
+      const totalImportWh = out.reduce((a, g) => a + ("importWh" in g ? (g.importWh ?? 0) : 0), 0);
+      return { deviceId: id, totalWh: out.reduce((a, g) => a + g.energyWh, 0), ...(out.some((g) => "importWh" in g) ? { totalImportWh } : {}), intervals: out };
     },
   });
 }

@@ -15,7 +15,7 @@ import { OverlayState } from "../../runtime/framework/state.ts";
 import { Devices, DevicesByOwner } from "../../runtime/modules/devices/storage.ts";
 import { DeviceKind, DeviceStatus, type DeviceRecord } from "../../runtime/modules/devices/types.ts";
 import { flexResponseMessage } from "../../runtime/modules/flex/response.ts";
-import { readingCodec } from "../../runtime/modules/pog/types.ts";
+import { readingCodec, type Reading } from "../../runtime/modules/pog/types.ts";
 import { bigintToBytes } from "../../primitives/bytes.ts";
 import {
   createEventArgs,
@@ -90,6 +90,8 @@ export const calls = {
 export class FlexChain extends TestChain {
   /** Each device's meter, for consistent cumulative readings. */
   private meters = new Map<number, bigint>();
+  /** Each device's import meter (docs/readings.md), for devices fed with an import channel. */
+  private importMeters = new Map<number, bigint>();
   private fed = -1;
 
   constructor(flex: Record<string, unknown> = {}) {
@@ -155,9 +157,16 @@ export class FlexChain extends TestChain {
   /**
    * Feeds readings for intervals [from, to] of `devices`, `energy(device, interval)` Wh each (no
    * reading where it returns undefined), in blocks of at most a window's intervals, each block in
-   * the interval after its last reading.
+   * the interval after its last reading. With `imports`, each reading also carries the import
+   * channel: `imports(device, interval)` Wh imported (undefined: the generator form).
    */
-  feed(devices: number[], from: number, to: number, energy: (deviceId: number, interval: number) => number | undefined): void {
+  feed(
+    devices: number[],
+    from: number,
+    to: number,
+    energy: (deviceId: number, interval: number) => number | undefined,
+    imports: (deviceId: number, interval: number) => number | undefined = () => undefined,
+  ): void {
     for (let lo = from; lo <= to; lo += WINDOW) {
       const hi = Math.min(to, lo + WINDOW - 1);
       const readings: Uint8Array[] = [];
@@ -168,7 +177,15 @@ export class FlexChain extends TestChain {
           const cumulative = (this.meters.get(d) ?? 0n) + BigInt(e);
           this.meters.set(d, cumulative);
           if (t > this.fed) this.fed = t;
-          readings.push(readingCodec.encode({ deviceId: d, interval: t, cumulativeWh: Number(cumulative), energyWh: e, peakW: e }));
+          const importWh = imports(d, t);
+          const reading: Reading = { deviceId: d, interval: t, cumulativeWh: Number(cumulative), energyWh: e, peakW: e };
+          if (importWh !== undefined) {
+            // The import meter starts at 1,000,000 Wh: a channel's first value is whatever the meter reads.
+            const cumulativeImport = (this.importMeters.get(d) ?? 1_000_000n) + BigInt(importWh);
+            this.importMeters.set(d, cumulativeImport);
+            Object.assign(reading, { importWh, cumulativeImportWh: Number(cumulativeImport) });
+          }
+          readings.push(readingCodec.encode(reading));
         }
       }
       this.blockAt(hi + 1, [], readings);

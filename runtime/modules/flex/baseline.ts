@@ -16,8 +16,17 @@
  * of an event interval is ⌊B(t) · ratio / 1000⌋.
  */
 
+/** One credited interval as a baseline sees it: its export energy and, for a device with an import channel, its import. */
+export interface MeteredInterval {
+  interval: number;
+  energyWh: number;
+  importWh?: number;
+  /** The import meter; 0 or absent while the device has reported no import channel. */
+  cumulativeImportWh?: number;
+}
+
 /** A device's credited readings in [from, to] (inclusive), in interval order. */
-export type MeterRange = (deviceId: number, from: number, to: number) => ReadonlyArray<{ interval: number; energyWh: number }>;
+export type MeterRange = (deviceId: number, from: number, to: number) => readonly MeteredInterval[];
 
 export interface BaselineParams {
   intervalsPerDay: number;
@@ -66,6 +75,10 @@ export function computeBaseline(
     const shift = k * D;
     if (end < shift) break;
     const from = Math.max(0, lo - shift);
+    // A range on excluded days only would add nothing: it is not read (a page read is most of a baseline's cost).
+    let allExcluded = true;
+    for (let day = (from - (from % D)) / D; day * D <= end - shift && allExcluded; day++) allExcluded = excludedDay(day);
+    if (allExcluded) continue;
     for (const r of meter(deviceId, from, end - shift)) {
       const t = r.interval + shift;
       const i = t - lo;

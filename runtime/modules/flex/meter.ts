@@ -1,5 +1,5 @@
 import type { StateReader } from "../../framework/state.ts";
-import { creditedReadings, pogConfig } from "../pog/queries.ts";
+import { creditedEnergies, GENERATION_PAGE_INTERVALS as PAGE, pogConfig } from "../pog/queries.ts";
 import { currentInterval } from "../pog/time.ts";
 import type { MeterRange } from "./baseline.ts";
 
@@ -27,7 +27,30 @@ export function chainTime(state: StateReader): ChainTime {
   };
 }
 
-/** A device's credited readings over a range, from pog's query API (one read per day page the range touches). */
+/**
+ * A device's credited energies over a range, from pog's query API: one read per day page the range
+ * touches, each page decoded only for its energies (pog's `creditedEnergies`, not the reading
+ * hashes), and each (device, page) read at most once per meter — the baseline's adjustment window
+ * and event intervals, and a range straddling two pages, share reads. A meter lives for one
+ * settlement chunk (or one query): the state it reads does not change its pages meanwhile
+ * (settlement writes only flex's records), so what it remembers stays true.
+ */
 export function chainMeter(state: StateReader): MeterRange {
-  return (deviceId, from, to) => creditedReadings(state, deviceId, from, to);
+  const pages = new Map<string, ReturnType<typeof creditedEnergies>>();
+  return (deviceId, from, to) => {
+    if (to < from) return [];
+    const firstPage = Math.trunc(from / PAGE);
+    const lastPage = Math.trunc(to / PAGE);
+    const out: ReturnType<typeof creditedEnergies> = [];
+    for (let p = firstPage; p <= lastPage; p++) {
+      const key = `${deviceId}:${p}`;
+      let page = pages.get(key);
+      if (page === undefined) {
+        page = creditedEnergies(state, deviceId, p * PAGE, p * PAGE + PAGE - 1);
+        pages.set(key, page);
+      }
+      for (const r of page) if (r.interval >= from && r.interval <= to) out.push(r);
+    }
+    return out;
+  };
 }

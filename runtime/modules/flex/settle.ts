@@ -88,12 +88,20 @@ export interface Assessment {
  * interval, in the event's direction: export reduction = max(0, baseline − metered); an export
  * limit counts only the reduction down to the limit, max(0, baseline − max(metered, limit));
  * increased export = max(0, metered − baseline). An interval without a credited reading delivers
- * nothing. A charge event needs an import channel, which readings do not have yet.
+ * nothing. A charge event is settled on the import channel (docs/readings.md): increased import =
+ * max(0, metered import − import baseline), the baseline computed by the same rule over the
+ * device's credited import; a device whose credited readings of the event report no import
+ * channel (its import meter still 0) is `NoImportChannel`.
  */
 export function assess(meter: MeterRange, excluded: (day: number) => boolean, deviceId: number, event: EventRecord, params: BaselineParams, readingIntervalSecs: number): Assessment {
   const none = (outcome: number): Assessment => ({ outcome, baselineWh: 0n, meteredWh: 0n, deliveredWh: 0n });
-  if (event.payloadType === PayloadType.Charge) return none(SettlementOutcome.NoImportChannel);
-  const { intervals } = computeBaseline(meter, excluded, deviceId, event.startInterval, event.durationIntervals, params);
+  let channel = meter;
+  if (event.payloadType === PayloadType.Charge) {
+    const during = meter(deviceId, event.startInterval, event.startInterval + event.durationIntervals - 1);
+    if (during.length > 0 && !during.some((r) => (r.cumulativeImportWh ?? 0) > 0)) return none(SettlementOutcome.NoImportChannel);
+    channel = (id, from, to) => meter(id, from, to).map((r) => ({ interval: r.interval, energyWh: r.importWh ?? 0 }));
+  }
+  const { intervals } = computeBaseline(channel, excluded, deviceId, event.startInterval, event.durationIntervals, params);
   if (intervals === null) return none(SettlementOutcome.NoBaseline);
   if (intervals.every((i) => i.meteredWh === undefined)) return none(SettlementOutcome.NoReadings);
   let baselineWh = 0n;
@@ -107,7 +115,7 @@ export function assess(meter: MeterRange, excluded: (day: number) => boolean, de
     meteredWh += m;
     let d = 0n;
     if (event.payloadType === PayloadType.ReduceExport) d = b - m;
-    else if (event.payloadType === PayloadType.IncreaseExport) d = m - b;
+    else if (event.payloadType === PayloadType.IncreaseExport || event.payloadType === PayloadType.Charge) d = m - b;
     else if (event.payloadType === PayloadType.ExportLimit) {
       const limit = wattsToWh(event.intervals[k]?.watts ?? 0, 1, readingIntervalSecs);
       d = b - (m > limit ? m : limit);

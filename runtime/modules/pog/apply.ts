@@ -40,7 +40,7 @@ export function applyReadings(ctx: BlockContext, readings: readonly Reading[]): 
       continue;
     }
     creditReading(ctx.state, r, ctx.number, page);
-    LastReading.set(ctx.state, r.deviceId, { interval: r.interval, cumulativeWh: r.cumulativeWh });
+    LastReading.set(ctx.state, r.deviceId, { interval: r.interval, cumulativeWh: r.cumulativeWh, cumulativeImportWh: r.cumulativeImportWh ?? 0 });
     const e = EpochEnergy.get(ctx.state, epoch, r.deviceId) ?? { energyWh: 0, intervals: 0, violated: false };
     EpochEnergy.set(ctx.state, epoch, r.deviceId, { energyWh: e.energyWh + r.energyWh, intervals: e.intervals + 1, violated: e.violated });
     accepted++;

@@ -31,6 +31,10 @@ export interface CreditedReading {
   claimedBy: number;
   cumulativeWh: number;
   peakW: number;
+  /** Energy imported in the interval (0 for a device without an import channel). */
+  importWh: number;
+  /** The import meter at the end of the interval (0: no import channel). */
+  cumulativeImportWh: number;
 }
 
 /** The slot at `offset` in a page (slots are in ascending offset, at most 24: a scan is cheapest). */
@@ -44,7 +48,16 @@ export function slotAt(page: GenerationDay | undefined, offset: number): Generat
 }
 
 function toCredited(s: GenerationSlot): CreditedReading {
-  return { energyWh: s.energyWh, readingHash: s.readingHash, block: s.block, claimedBy: s.claimedBy, cumulativeWh: s.cumulativeWh, peakW: s.peakW };
+  return {
+    energyWh: s.energyWh,
+    readingHash: s.readingHash,
+    block: s.block,
+    claimedBy: s.claimedBy,
+    cumulativeWh: s.cumulativeWh,
+    peakW: s.peakW,
+    importWh: s.importWh ?? 0,
+    cumulativeImportWh: s.cumulativeImportWh ?? 0,
+  };
 }
 
 /** The credited reading of (device, interval), or undefined: never credited, or its page expired (older than the claim window). */
@@ -79,7 +92,18 @@ export function creditedReadings(state: StateReader, deviceId: number, from: num
 export function creditReading(state: State, r: Reading, block: number, page: GenerationDay | undefined): void {
   const day = dayOf(r.interval);
   const offset = offsetOf(r.interval);
-  const slot: GenerationSlot = { offset, energyWh: r.energyWh, readingHash: readingHash(r), block, claimedBy: 0, cumulativeWh: r.cumulativeWh, peakW: r.peakW };
+  const slot: GenerationSlot = {
+    offset,
+    energyWh: r.energyWh,
+    readingHash: readingHash(r),
+    block,
+    claimedBy: 0,
+    cumulativeWh: r.cumulativeWh,
+    peakW: r.peakW,
+    // Zero (a generator) is not encoded: a generator's page is the size it always was.
+    importWh: r.importWh ?? 0,
+    cumulativeImportWh: r.cumulativeImportWh ?? 0,
+  };
   if (page === undefined) {
     GenerationDays.set(state, r.deviceId, day, { slots: [slot] });
     const tail = ExpiryTail.get(state);

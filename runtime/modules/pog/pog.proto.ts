@@ -4,17 +4,25 @@
 /**
  * A device's report for one interval. The device signs blake2b-256("arkreen/reading/v1" ++
  * genesis hash ++ encoded Reading) with its BLS key (Ethereum ciphersuite, G2 signature).
+ * The export channel (fields 3-5) is what a generator reports; a device that also draws energy
+ * (a battery charging, a consumption meter, a hybrid site) reports its import channel too (6, 7).
+ * Zero fields are not encoded, so a reading without import is byte-identical to the generator
+ * form: the same encoding, signing root and hash.
  */
 export interface Reading {
   deviceId: number;
   /** interval index: unix seconds / readingIntervalSecs */
   interval: number;
-  /** the meter's cumulative energy at the end of the interval */
+  /** the export meter's cumulative energy at the end of the interval */
   cumulativeWh: number;
-  /** energy in the interval */
+  /** energy exported in the interval */
   energyWh: number;
-  /** peak power in the interval */
+  /** peak export power in the interval */
   peakW: number;
+  /** the import meter's cumulative energy at the end of the interval (0 = no import channel) */
+  cumulativeImportWh?: number;
+  /** energy imported in the interval */
+  importWh?: number;
 }
 
 /** A reading as miners submit it and nodes gossip it. */
@@ -38,6 +46,10 @@ export interface GenerationSlot {
   /** the meter at the end of the interval (pog_generation shows it) */
   cumulativeWh: number;
   peakW: number;
+  /** energy imported in the interval (0 for a generator: not encoded) */
+  importWh?: number;
+  /** the import meter at the end of the interval */
+  cumulativeImportWh?: number;
 }
 
 /**
@@ -58,6 +70,8 @@ export interface ExpiryEntry {
 export interface LastReadingRecord {
   interval: number;
   cumulativeWh: number;
+  /** 0 until the device reports an import channel */
+  cumulativeImportWh?: number;
 }
 
 /** A device's verified generation in one epoch, the input of the rewards module. */
@@ -83,4 +97,4 @@ export interface PogConfigRecord {
 }
 
 /** pog.proto itself, parsed by the codecs (`parseProto`): no file is read at run time. */
-export const PROTO_SOURCE = "// Readings and records of the `pog` (proof of generation) module. See docs/readings.md.\nsyntax = \"proto3\";\npackage arkreen;\n\n// A device's report for one interval. The device signs blake2b-256(\"arkreen/reading/v1\" ++\n// genesis hash ++ encoded Reading) with its BLS key (Ethereum ciphersuite, G2 signature).\nmessage Reading {\n  uint32 device_id = 1;\n  uint32 interval = 2;       // interval index: unix seconds / readingIntervalSecs\n  uint64 cumulative_wh = 3;  // the meter's cumulative energy at the end of the interval\n  uint32 energy_wh = 4;      // energy in the interval\n  uint32 peak_w = 5;         // peak power in the interval\n}\n\n// A reading as miners submit it and nodes gossip it.\nmessage SignedReading {\n  Reading reading = 1; // @required\n  bytes signature = 2;       // 96-byte compressed G2 signature\n}\n\n// One credited (device, interval) inside its day page (GenerationDay).\nmessage GenerationSlot {\n  uint32 offset = 1;         // interval − day × INTERVALS_PER_DAY_RECORD (0..23)\n  uint32 energy_wh = 2;\n  bytes reading_hash = 3;    // blake2b-256 of the encoded Reading that credited it (32 bytes)\n  uint32 block = 4;          // block that credited it\n  uint32 claimed_by = 5;     // the REC holding this energy; 0 = unclaimed\n  uint64 cumulative_wh = 6;  // the meter at the end of the interval (pog_generation shows it)\n  uint32 peak_w = 7;\n}\n\n// The credited slots of one device in one page of INTERVALS_PER_DAY_RECORD consecutive\n// intervals (a day at hourly readings), in ascending offset. Removed once every interval of the\n// page is older than the claim window.\nmessage GenerationDay {\n  repeated GenerationSlot slots = 1;\n}\n\n// A (device, day) page in the expiry queue, in the order the pages were created.\nmessage ExpiryEntry {\n  uint32 device_id = 1;\n  uint32 day = 2;\n}\n\nmessage LastReadingRecord {\n  uint32 interval = 1;\n  uint64 cumulative_wh = 2;\n}\n\n// A device's verified generation in one epoch, the input of the rewards module.\nmessage EpochEnergyRecord {\n  uint64 energy_wh = 1;\n  uint32 intervals = 2;      // intervals reported (uptime)\n  bool violated = 3;         // a reading broke a physical bound in the epoch: trust 0\n}\n\nmessage PogConfigRecord {\n  uint32 reading_interval_secs = 1;\n  uint32 acceptance_window_intervals = 2; // how many intervals back a reading is still accepted\n  uint32 tolerance_percent = 3;           // energy may exceed capacity × interval by this much\n  uint32 max_readings_per_block = 4;\n  uint32 epoch_length_blocks = 5;         // epochs group blocks for per-epoch energy and rewards\n  uint32 claim_window_intervals = 6;      // how many intervals back a slot may still be claimed by a REC; then its page is removed\n}\n";
+export const PROTO_SOURCE = "// Readings and records of the `pog` (proof of generation) module. See docs/readings.md.\nsyntax = \"proto3\";\npackage arkreen;\n\n// A device's report for one interval. The device signs blake2b-256(\"arkreen/reading/v1\" ++\n// genesis hash ++ encoded Reading) with its BLS key (Ethereum ciphersuite, G2 signature).\n// The export channel (fields 3-5) is what a generator reports; a device that also draws energy\n// (a battery charging, a consumption meter, a hybrid site) reports its import channel too (6, 7).\n// Zero fields are not encoded, so a reading without import is byte-identical to the generator\n// form: the same encoding, signing root and hash.\nmessage Reading {\n  uint32 device_id = 1;\n  uint32 interval = 2;       // interval index: unix seconds / readingIntervalSecs\n  uint64 cumulative_wh = 3;  // the export meter's cumulative energy at the end of the interval\n  uint32 energy_wh = 4;      // energy exported in the interval\n  uint32 peak_w = 5;         // peak export power in the interval\n  uint64 cumulative_import_wh = 6; // the import meter's cumulative energy at the end of the interval (0 = no import channel) @optional\n  uint32 import_wh = 7;      // energy imported in the interval @optional\n}\n\n// A reading as miners submit it and nodes gossip it.\nmessage SignedReading {\n  Reading reading = 1; // @required\n  bytes signature = 2;       // 96-byte compressed G2 signature\n}\n\n// One credited (device, interval) inside its day page (GenerationDay).\nmessage GenerationSlot {\n  uint32 offset = 1;         // interval − day × INTERVALS_PER_DAY_RECORD (0..23)\n  uint32 energy_wh = 2;\n  bytes reading_hash = 3;    // blake2b-256 of the encoded Reading that credited it (32 bytes)\n  uint32 block = 4;          // block that credited it\n  uint32 claimed_by = 5;     // the REC holding this energy; 0 = unclaimed\n  uint64 cumulative_wh = 6;  // the meter at the end of the interval (pog_generation shows it)\n  uint32 peak_w = 7;\n  uint32 import_wh = 8;      // energy imported in the interval (0 for a generator: not encoded) @optional\n  uint64 cumulative_import_wh = 9; // the import meter at the end of the interval @optional\n}\n\n// The credited slots of one device in one page of INTERVALS_PER_DAY_RECORD consecutive\n// intervals (a day at hourly readings), in ascending offset. Removed once every interval of the\n// page is older than the claim window.\nmessage GenerationDay {\n  repeated GenerationSlot slots = 1;\n}\n\n// A (device, day) page in the expiry queue, in the order the pages were created.\nmessage ExpiryEntry {\n  uint32 device_id = 1;\n  uint32 day = 2;\n}\n\nmessage LastReadingRecord {\n  uint32 interval = 1;\n  uint64 cumulative_wh = 2;\n  uint64 cumulative_import_wh = 3; // 0 until the device reports an import channel @optional\n}\n\n// A device's verified generation in one epoch, the input of the rewards module.\nmessage EpochEnergyRecord {\n  uint64 energy_wh = 1;\n  uint32 intervals = 2;      // intervals reported (uptime)\n  bool violated = 3;         // a reading broke a physical bound in the epoch: trust 0\n}\n\nmessage PogConfigRecord {\n  uint32 reading_interval_secs = 1;\n  uint32 acceptance_window_intervals = 2; // how many intervals back a reading is still accepted\n  uint32 tolerance_percent = 3;           // energy may exceed capacity × interval by this much\n  uint32 max_readings_per_block = 4;\n  uint32 epoch_length_blocks = 5;         // epochs group blocks for per-epoch energy and rewards\n  uint32 claim_window_intervals = 6;      // how many intervals back a slot may still be claimed by a REC; then its page is removed\n}\n";

@@ -4,6 +4,9 @@ import { Config, LastReading } from "./storage.ts";
 import type { PogConfig } from "./types.ts";
 
 export { creditedReading, creditedReadings, type CreditedReading };
+export { creditedEnergies, type IntervalEnergy } from "./pageEnergies.ts";
+/** Intervals per stored page of credited readings: a range read costs one storage read per page it touches. */
+export { INTERVALS_PER_DAY_RECORD as GENERATION_PAGE_INTERVALS } from "./generation.ts";
 
 export function pogConfig(state: StateReader): PogConfig {
   return Config.get(state);

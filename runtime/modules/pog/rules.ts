@@ -29,13 +29,27 @@ export function readingRejection(r: Reading, facts: ReadingFacts, config: PogCon
   if (r.interval + config.acceptanceWindowIntervals < now) return "IntervalTooOld";
   if (facts.credited()) return "Duplicate";
   if (last && r.interval < last.interval) return "OutOfOrder";
-  if (last && r.cumulativeWh < last.cumulativeWh) return "MeterBackwards";
+  const cumulativeImportWh = r.cumulativeImportWh ?? 0;
+  const importWh = r.importWh ?? 0;
+  const lastImportWh = last?.cumulativeImportWh ?? 0;
+  if (last && (r.cumulativeWh < last.cumulativeWh || cumulativeImportWh < lastImportWh)) return "MeterBackwards";
   if (last) {
-    // Consecutive intervals must add up exactly; after a gap the meter may have counted more.
-    const delta = r.cumulativeWh - last.cumulativeWh;
-    if (r.interval === last.interval + 1 ? delta !== r.energyWh : delta < r.energyWh) return "MeterInconsistent";
+    // Each channel's consecutive intervals must add up exactly; after a gap the meter may have counted more.
+    const consecutive = r.interval === last.interval + 1;
+    if (!channelAddsUp(r.cumulativeWh - last.cumulativeWh, r.energyWh, consecutive)) return "MeterInconsistent";
+    // The import channel is checked from its first credited value on: a device starts reporting it
+    // (0 = none so far) with whatever its import meter reads, as its first reading starts the export meter.
+    if (lastImportWh > 0 && !channelAddsUp(cumulativeImportWh - lastImportWh, importWh, consecutive)) return "MeterInconsistent";
   }
+  // A channel's first value must at least hold the interval's own energy.
+  if (lastImportWh === 0 && cumulativeImportWh < importWh) return "MeterInconsistent";
+  const maxEnergy = maxIntervalEnergyWh(device.capacityW, config);
   const maxPeak = (BigInt(device.capacityW) * BigInt(100 + config.tolerancePercent)) / 100n;
-  if (BigInt(r.energyWh) > maxIntervalEnergyWh(device.capacityW, config) || BigInt(r.peakW) > maxPeak) return "EnergyAboveCapacity";
+  if (BigInt(r.energyWh) > maxEnergy || BigInt(importWh) > maxEnergy || BigInt(r.peakW) > maxPeak) return "EnergyAboveCapacity";
   return null;
+}
+
+/** One meter channel between two readings: the meter moved by `delta`; the interval reports `energyWh`. */
+function channelAddsUp(delta: number, energyWh: number, consecutive: boolean): boolean {
+  return consecutive ? delta === energyWh : delta >= energyWh;
 }

@@ -32,10 +32,14 @@ describe("device simulate: batteries and flex behaviours", () => {
   it("charges for CHARGE (no export, the state of charge rises up to its storage) and idles otherwise", () => {
     const b = battery("follow");
     const charge: Dispatch = { eventId: 1, payloadType: 3, watts: 4_000, startInterval: 10, durationIntervals: 3 };
-    assert.equal(b.read(GENESIS, 10, HOUR, charge).reading.energyWh, 0);
+    const first = b.read(GENESIS, 10, HOUR, charge).reading;
+    assert.equal(first.energyWh, 0);
     assert.equal(b.socWh, 9_000);
-    b.read(GENESIS, 11, HOUR, charge);
+    // The import channel counts what it charged with (docs/readings.md): 4 kWh, then only the 1 kWh of room left.
+    assert.deepEqual([first.importWh, first.cumulativeImportWh], [4_000, 4_000]);
+    const second = b.read(GENESIS, 11, HOUR, charge).reading;
     assert.equal(b.socWh, 10_000);
+    assert.deepEqual([second.importWh, second.cumulativeImportWh], [1_000, 5_000]);
     // Above half charge and no event: it exports its idle 10 %.
     assert.equal(b.read(GENESIS, 13, HOUR).reading.energyWh, 500);
   });

@@ -249,7 +249,7 @@ describe("runtime: flex (virtual power plant)", function () {
       assert.deepEqual(chain.flexState(), before);
     });
 
-    it("settles a charge event as NoImportChannel and a device without readings as NoReadings or NoBaseline", () => {
+    it("settles a charge event of a device without readings, as any event, NoBaseline", () => {
       openProgram();
       assert.equal(chain.exec("Alice", calls.enrol(0, 0, 1_000)).success, true);
       assert.equal(chain.exec("Bob", calls.enrol(0, 3, 1_000)).success, true);
@@ -257,11 +257,34 @@ describe("runtime: flex (virtual power plant)", function () {
       assert.equal(chain.exec("Charlie", calls.createEvent(eventArgs({ wholeFleet: false, deviceIds: [3], payloadType: PayloadType.Charge, startInterval: start }))).success, true);
       assert.equal(chain.exec("Charlie", calls.createEvent(eventArgs({ wholeFleet: false, deviceIds: [0], startInterval: start }))).success, true);
       chain.blockAt(start + 2 + WINDOW);
-      assert.equal(Settlements.get(chain.state(), 0, 3)?.outcome, SettlementOutcome.NoImportChannel);
+      assert.equal(Settlements.get(chain.state(), 0, 3)?.outcome, SettlementOutcome.NoBaseline);
       assert.equal(Settlements.get(chain.state(), 1, 0)?.outcome, SettlementOutcome.NoBaseline);
       assert.equal(chain.totalIssuance(), chain.sumOfBalances());
       assert.equal(toHex(Settlements.get(chain.state(), 1, 0)?.owner ?? new Uint8Array(0)), toHex(publicKeyOf("Alice")));
     });
+  });
+
+  it("settles a charge event from the import channel: import above the import baseline is paid, a device reporting no import channel is NoImportChannel", () => {
+    // Devices 0 and 3 report import (a day-invariant pattern: their import baseline is the pattern itself);
+    // device 0 charges 500 Wh more in each event interval, 3 does not; device 1 reports the generator form only.
+    const extra = (d: number, t: number): number => (d === 0 && t >= FIRST_EVENT && t < FIRST_EVENT + 2 ? 500 : 0);
+    const imports = (d: number, t: number): number | undefined => (d === 1 ? undefined : 200 + (t % PER_DAY) * 3 + d + extra(d, t));
+    chain.feed([0, 1, 3], 0, FIRST_EVENT - 8, pattern, imports);
+    openProgram({ deviceKinds: [DeviceKind.SolarPv, DeviceKind.Battery] });
+    for (const [d, owner] of [[0, "Alice"], [1, "Alice"], [3, "Bob"]] as const) assert.equal(chain.exec(owner, calls.enrol(0, d, 2_000)).success, true);
+    assert.equal(chain.exec("Charlie", calls.createEvent(eventArgs({ startInterval: FIRST_EVENT, payloadType: PayloadType.Charge }))).success, true);
+    chain.feed([0, 1, 3], FIRST_EVENT - 7, FIRST_EVENT + 1, pattern, imports);
+    chain.blockAt(FIRST_EVENT + 2 + WINDOW);
+    assert.equal(Events.get(chain.state(), 0)?.phase, EventPhase.Settled);
+    const s0 = Settlements.get(chain.state(), 0, 0);
+    const base = (t: number): number => 200 + (t % PER_DAY) * 3;
+    assert.deepEqual(
+      { outcome: s0?.outcome, baselineWh: s0?.baselineWh, meteredWh: s0?.meteredWh, deliveredWh: s0?.deliveredWh, amount: amountOf(s0?.amount ?? new Uint8Array(0)) },
+      { outcome: SettlementOutcome.Paid, baselineWh: base(FIRST_EVENT) + base(FIRST_EVENT + 1), meteredWh: base(FIRST_EVENT) + base(FIRST_EVENT + 1) + 1_000, deliveredWh: 1_000, amount: (1_000n * PRICE) / 1000n },
+    );
+    assert.equal(Settlements.get(chain.state(), 0, 1)?.outcome, SettlementOutcome.NoImportChannel);
+    assert.equal(Settlements.get(chain.state(), 0, 3)?.outcome, SettlementOutcome.NothingDelivered);
+    assert.equal(chain.totalIssuance(), chain.sumOfBalances());
   });
 
   it("takes arguments as the CLI's `tx flex.<call> --args <json>` writes them (docs/vpp.md's examples)", () => {

@@ -205,7 +205,7 @@ describe("pog: readings in the runtime", () => {
       assertRejected(chain, reading({ interval: afterGap, cumulativeWh: last.cumulativeWh + 59, energyWh: 60 }), "MeterInconsistent");
       readingsBlock(chain, [reading({ interval: afterGap, cumulativeWh: last.cumulativeWh + 500, energyWh: 60 })]);
       assert.deepEqual(pogEvents(chain).map((e) => e.name), ["ReadingsCredited"]);
-      assert.deepEqual(LastReading.get(chain.state(), ACTIVE), { interval: afterGap, cumulativeWh: last.cumulativeWh + 500 });
+      assert.deepEqual(LastReading.get(chain.state(), ACTIVE), { interval: afterGap, cumulativeWh: last.cumulativeWh + 500, cumulativeImportWh: 0 });
     });
   });
 
@@ -286,8 +286,8 @@ describe("pog: readings in the runtime", () => {
       assert.equal(generation(state, ACTIVE, NOW - 2), undefined, "the gap is not credited");
       assert.deepEqual(generation(state, ACTIVE, NOW - 1), { energyWh: 100, cumulativeWh: 5_300, peakW: 6_000, block: block2 });
       assert.deepEqual(generation(state, ACTIVE_2, NOW - 3), { energyWh: 12, cumulativeWh: 12, peakW: 700, block: block1 });
-      assert.deepEqual(LastReading.get(state, ACTIVE), { interval: NOW - 1, cumulativeWh: 5_300 });
-      assert.deepEqual(LastReading.get(state, ACTIVE_2), { interval: NOW - 3, cumulativeWh: 12 });
+      assert.deepEqual(LastReading.get(state, ACTIVE), { interval: NOW - 1, cumulativeWh: 5_300, cumulativeImportWh: 0 });
+      assert.deepEqual(LastReading.get(state, ACTIVE_2), { interval: NOW - 3, cumulativeWh: 12, cumulativeImportWh: 0 });
       assert.deepEqual(EpochEnergy.get(state, epoch, ACTIVE), { energyWh: 260, intervals: 3, violated: false });
       assert.deepEqual(EpochEnergy.get(state, epoch, ACTIVE_2), { energyWh: 12, intervals: 1, violated: false });
       // Each slot commits to its reading, unclaimed; NOW − 4 … NOW − 1 lie in one 24-interval page.

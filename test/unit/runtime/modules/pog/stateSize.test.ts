@@ -23,7 +23,19 @@ function slot(offset: number, claimedBy: number): GenerationSlot {
 }
 
 /** Key + value bytes of each record (docs/state-layout.md, "Records"). */
-const EXPECTED = { page: 1_366, claimedPage: 1_462, queueEntry: 64, lastReading: 61, epochEnergy: 77, device: 195, deviceIdByKey: 100, devicesByOwner: 100, recSlot100: 5_200 };
+const EXPECTED = {
+  page: 1_366,
+  claimedPage: 1_462,
+  batteryPage: 1_558,
+  queueEntry: 64,
+  lastReading: 61,
+  batteryLastReading: 66,
+  epochEnergy: 77,
+  device: 195,
+  deviceIdByKey: 100,
+  devicesByOwner: 100,
+  recSlot100: 5_200,
+};
 /** Bytes and entries one device holds (docs/state-layout.md, "Per device"). */
 const PER_DEVICE = { pog: 44_468, devices: 395, entries: 67 };
 
@@ -46,8 +58,13 @@ const device = {
 const measured = {
   page: GenerationDays.key(DEVICE, DAY).length + fullPage(0).length,
   claimedPage: GenerationDays.key(DEVICE, DAY).length + fullPage(654_321).length,
+  // A device with an import channel (docs/readings.md): each slot also holds its import energy and meter.
+  batteryPage:
+    GenerationDays.key(DEVICE, DAY).length +
+    generationDayCodec.encode({ slots: Array.from({ length: INTERVALS_PER_DAY_RECORD }, (_, i) => ({ ...slot(i, 0), importWh: 3_210, cumulativeImportWh: 8_000_000 + i * 3_210 })) }).length,
   queueEntry: ExpiryQueue.key(DAY * 1_000_000).length + expiryEntryCodec.encode({ deviceId: DEVICE, day: DAY }).length,
   lastReading: LastReading.key(DEVICE).length + lastReadingRecordCodec.encode({ interval: DAY * 24 + 23, cumulativeWh: 10_100_000 }).length,
+  batteryLastReading: LastReading.key(DEVICE).length + lastReadingRecordCodec.encode({ interval: DAY * 24 + 23, cumulativeWh: 10_100_000, cumulativeImportWh: 8_100_000 }).length,
   epochEnergy: EpochEnergy.key(50_000, DEVICE).length + epochEnergyRecordCodec.encode({ energyWh: 4_321, intervals: 1, violated: false }).length,
   device: Devices.key(DEVICE).length + deviceRecordCodec.encode(device).length,
   deviceIdByKey: DeviceIdByKey.key(device.blsKey).length + 4,
