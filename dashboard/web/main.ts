@@ -7,6 +7,7 @@
 import uPlot from "uplot";
 import { ArkreenClient, RpcCallError, blockNumber, type BlockEvent, type ControlCommand, type Device, type Header, type Subscription } from "../../client/index.ts";
 import { decodeAddress, encodeAddress } from "../../primitives/keys/ss58.ts";
+import { summarizeAuthorship, type BlockAuthorship } from "../../client/authorship.ts";
 
 const RPC = document.body.dataset.rpc ?? "ws://127.0.0.1:9944";
 const app = document.getElementById("app") as HTMLElement;
@@ -119,24 +120,60 @@ type Page = (arg: string) => Promise<void>;
 const pageSubs: Subscription[] = [];
 const charts: uPlot[] = [];
 
+/**
+ * The validators panel's window: the last 256 blocks, one `chain_getAuthorship` call (its most),
+ * and the default state-pruning depth, so a pruned node still knows each block's authorities.
+ */
+const AUTHORSHIP_WINDOW = 256;
+/** The window's blocks, oldest first. */
+let authorship: BlockAuthorship[] = [];
+/** Blocks above this number are read again: their justification may not be stored yet. */
+let authorshipFinal = 0;
+let authorshipLoading: Promise<void> | null = null;
+/** Brings the window up to the best head: new blocks, and those not final when last read. */
+function refreshAuthorship(): Promise<void> {
+  authorshipLoading ??= (async () => {
+    const top = best ? blockNumber(best) : 0;
+    const windowStart = Math.max(1, top - AUTHORSHIP_WINDOW + 1);
+    const known = authorship.length ? authorship[authorship.length - 1].number : 0;
+    const from = Math.max(windowStart, Math.min(known + 1, authorshipFinal + 1));
+    const seenFinal = finalized;
+    const fresh = top >= from ? await client.authorship(from, Math.min(AUTHORSHIP_WINDOW, top - from + 1)) : [];
+    authorship = [...authorship.filter((b) => b.number >= windowStart && b.number < from), ...fresh];
+    authorshipFinal = Math.max(authorshipFinal, Math.min(seenFinal, top));
+  })().finally(() => (authorshipLoading = null));
+  return authorshipLoading;
+}
+
+function validatorsPanel(rewards: Map<string, bigint> | null, rewardEpoch: number | null): string {
+  const s = summarizeAuthorship(authorship);
+  const pct = (n: number, of: number) => (of === 0 ? "—" : `${((100 * n) / of).toFixed(1)} %`);
+  const engines = s.engines.map((e) => (e === "inst" ? "instant finality (a single authority signs every block it imports: a dev chain)" : e === "bfin" ? "BLS finality gadget (one justification per finalized round target)" : e)).join(", ");
+  const caption = s.blocks
+    ? `last ${s.blocks} blocks, <span data-k="authFrom">#${s.from}</span>–<span data-k="authTo">#${s.to}</span>; <span data-k="authJustifications">${s.justifications}</span> justifications${engines ? ` (${esc(engines)})` : ""}${s.unknownAuthors ? `; ${s.unknownAuthors} blocks of unknown author (state pruned)` : ""}${s.unknownSigners ? `; ${s.unknownSigners} justifications of unknown signers` : ""}`
+    : "no blocks yet";
+  return `<div class="card"><h3>Validators</h3><p class="muted">${caption}. Finality participation: the share of the window's justifications whose signers include the validator.</p>${table(
+    ["Validator", "Blocks authored", "Share", "Justifications signed", "Finality participation", rewardEpoch === null ? "Reward" : `Reward (epoch ${rewardEpoch})`],
+    s.validators.map((v) => [td(address(v.account), "mono"), td(v.authored), td(pct(v.authored, s.blocks)), td(v.signed), td(pct(v.signed, s.justifications)), td(rewards?.has(v.account) ? amount(rewards.get(v.account) as bigint) : "—")]),
+    "validators",
+  )}</div>`;
+}
+
 const network: Page = async () => {
   const [health, chain, epoch] = await Promise.all([
     client.call<{ peers: number; isSyncing: boolean }>("system_health"),
     client.call<string>("system_chain"),
     client.currentEpoch(),
+    refreshAuthorship(),
   ]);
-  const validators = epoch.lastRewardedEpoch === null ? null : await client.rewardsEpoch(epoch.lastRewardedEpoch);
+  const validators = epoch.lastRewardedEpoch === null ? null : await keptEpochRewards(epoch.lastRewardedEpoch);
+  const rewards = validators && new Map(validators.recipients.filter((r) => r.kind === "validator").map((r) => [accountHex(r.who) ?? r.who, BigInt(r.amount)]));
   const render = () => {
     const times = recent.filter((b) => b.seenAt > 0).map((b) => b.seenAt);
     const blockTime = times.length > 1 ? ((times[0] - times[times.length - 1]) / (times.length - 1) / 1000).toFixed(2) + " s" : "…";
-    const vals = (validators?.recipients ?? []).filter((r) => r.kind === "validator");
     app.innerHTML = `<h2>Network <span class="muted">${esc(chain)}</span></h2>
       <div class="grid">${stat("Best block", best ? `#${blockNumber(best)}` : "…", "best")}${stat("Finalized", `#${finalized}`, "finalized")}${stat("Block time (observed)", blockTime, "blocktime")}${stat("Peers", health.peers, "peers")}${stat("Epoch", epoch.epoch, "epoch")}</div>
-      <div class="card"><h3>Validators${validators ? ` (rewarded in epoch ${validators.epoch})` : ""}</h3>${table(
-        ["Validator", "Reward"],
-        vals.map((v) => [td(address(v.who), "mono"), td(amount(v.amount))]),
-        "validators",
-      )}</div>
+      ${validatorsPanel(rewards, validators?.epoch ?? null)}
       <div class="two"><div class="card"><h3>Recent blocks</h3>${table(
         ["Block", "Hash", "Extrinsics", "Events", ""],
         recent.slice(0, 12).map((b) => [td(`#${b.number}`), td(short(b.hash), "mono"), td(b.extrinsics), td(b.events.length), td(b.number <= finalized ? "finalized" : "", "muted")]),
@@ -150,6 +187,7 @@ const network: Page = async () => {
   };
   render();
   listeners.add(render);
+  listeners.add(() => void refreshAuthorship().then(render, () => undefined));
   ready("network");
 };
 

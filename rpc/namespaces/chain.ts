@@ -5,6 +5,7 @@ import { invalidParams } from "../errors.ts";
 import { headerJson, signedBlockJson } from "../format.ts";
 import type { RpcNodeApi } from "../nodeApi.ts";
 import type { RpcServer } from "../server/index.ts";
+import { registerAuthorshipRpc } from "./authorship.ts";
 import { blockHashParam, positional } from "./params.ts";
 
 /**
@@ -50,6 +51,7 @@ export function registerChainRpc(server: RpcServer, api: RpcNodeApi): void {
     },
   });
   server.addMethod("chain_getFinalizedHead", { handler: () => toHex(api.chain.finalized.hash) });
+  registerAuthorshipRpc(server, api);
 
   server.addSubscription({
     subscribe: "chain_subscribeNewHeads",

@@ -114,6 +114,34 @@ describe("e2e: the dashboard in headless Chromium against a dev node with simula
     assert.deepEqual([Number(extrinsics), Number(events)], [block.block.extrinsics.length, ev.events.length], `block ${number}`);
   });
 
+  it("network: validators with the blocks they authored and their finality participation over the last 256 blocks, as chain_getBlock shows", async () => {
+    // The dev chain: Alice authors every block and finalizes it alone (instant finality), so she
+    // must show every block of the window and every justification chain_getBlock holds in it.
+    let last = "";
+    await waitUntil(
+      async () => {
+        // A string, evaluated in the page: one snapshot of the window and its rows.
+        const shown = (await page.evaluate(`(() => {
+          const k = (key) => (document.querySelector('[data-k="' + key + '"]')?.textContent ?? "").trim();
+          const rows = [...document.querySelectorAll('[data-k="validators"] tbody tr')].map((tr) => [...tr.querySelectorAll("td")].map((td) => (td.textContent ?? "").trim()));
+          return { from: Number(k("authFrom").slice(1)), to: Number(k("authTo").slice(1)), justifications: Number(k("authJustifications")), rows };
+        })()`)) as { from: number; to: number; justifications: number; rows: string[][] };
+        let justified = 0;
+        for (let n = shown.from; n <= shown.to; n++) {
+          const hash = await node.rpc<string>("chain_getBlockHash", [n]);
+          if ((await node.rpc<{ justifications: unknown[] | null }>("chain_getBlock", [hash])).justifications !== null) justified++;
+        }
+        const blocks = shown.to - shown.from + 1;
+        const expected = [[devAddress("Alice"), String(blocks), "100.0 %", String(justified), justified ? "100.0 %" : "—"]];
+        last = JSON.stringify({ shown, expected, justified });
+        return shown.from >= 1 && blocks >= 5 && shown.justifications === justified && JSON.stringify(shown.rows.map((r) => r.slice(0, 5))) === JSON.stringify(expected);
+      },
+      10_000,
+      "the validators panel agrees with the chain",
+      250,
+    ).catch((e: Error) => assert.fail(`${e.message}: ${last}`));
+  });
+
   it("accounts: //Bob's nonce and reserved balance, and his REC fee's events", async () => {
     await open(`accounts/${devAddress("Bob")}`, "accounts");
     const info = await node.rpc<{ nonce: number; reserved: string }>("system_account", [devAddress("Bob")]);
