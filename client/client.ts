@@ -1,7 +1,6 @@
 import { fromHex, toHex } from "../primitives/bytes.ts";
 import { POG_CONFIG_STORAGE_KEY, pogConfigCodec, type PogConfig } from "../runtime/wire.ts";
 import type { BlockAuthorship } from "./authorship.ts";
-import type { BlockAuthorship } from "./authorship.ts";
 import { ClientError, RpcCallError } from "./errors.ts";
 import type { FlexBaseline, FlexEnrolment, FlexEvent, FlexProgram, FlexResponse, FlexSettlement } from "./flex.ts";
 import { HttpTransport } from "./httpTransport.ts";
@@ -135,11 +134,6 @@ export class ArkreenClient {
 
   block(hash?: string): Promise<SignedBlock | null> {
     return this.call("chain_getBlock", hash === undefined ? [] : [hash]);
-  }
-
-  /** Authors and justification signers of the best chain's blocks from..from+count-1 (`chain_getAuthorship`, at most 256; genesis skipped). */
-  authorship(fromNumber: number, count: number): Promise<BlockAuthorship[]> {
-    return this.call("chain_getAuthorship", [fromNumber, count]);
   }
 
   /** Authors and justification signers of the best chain's blocks from..from+count-1 (`chain_getAuthorship`, at most 256; genesis skipped). */
