@@ -51,6 +51,7 @@ export class NodeService {
         health: () => node.health(),
         keystore: opts.keystore ?? null,
         finalityProofs: node.finalityProofs,
+        recProofs: node.recProofs,
       });
       return new NodeService(node, rpc, await rpc.listen());
     } catch (e) {

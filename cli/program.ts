@@ -2,6 +2,7 @@ import { Command } from "commander";
 import { NODE_VERSION } from "../node/service.ts";
 import { exportBlocksCommand, importBlocksCommand } from "./commands/blocks.ts";
 import { deviceCommand } from "./commands/device.ts";
+import { recCommand } from "./commands/rec.ts";
 import { exportChainSpecCommand } from "./commands/exportChainSpec.ts";
 import { keyCommand } from "./commands/key.ts";
 import { generateNodeKeyCommand } from "./commands/nodeKey.ts";
@@ -30,6 +31,7 @@ export function createProgram(): Command {
   program.addCommand(importBlocksCommand());
   program.addCommand(txCommand());
   program.addCommand(deviceCommand());
+  program.addCommand(recCommand());
   program.addCommand(testnetCommand());
   return program;
 }

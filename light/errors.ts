@@ -30,7 +30,32 @@ export type LightVerifyErrorType =
   | { code: "SET_ID_NOT_INCREASING"; fragment: number; block: number; setId: number; previous: number }
   | { code: "STORAGE_HEADER_NOT_FINALIZED"; hash: string; finalized: string }
   | { code: "STORAGE_HEADER_MALFORMED"; reason: string }
-  | { code: "STORAGE_PROOF_INVALID"; reason: string };
+  | { code: "STORAGE_PROOF_INVALID"; reason: string }
+  // REC bundles (light/verifyRecBundle.ts, docs/proofs.md "REC bundle checks"): `item` names the
+  // storage item, slot or reading the check failed on.
+  | { code: "BUNDLE_MALFORMED"; reason: string }
+  | { code: "BUNDLE_VERSION"; version: number; expected: number }
+  | { code: "BUNDLE_HEADER_NOT_FINALIZED"; hash: string; finalized: string }
+  | { code: "BUNDLE_HEADER_MALFORMED"; reason: string }
+  | { code: "STATE_PROOF_INVALID"; item: string; reason: string }
+  | { code: "STATE_PROOF_EXTRA_NODES"; nodes: number; used: number }
+  | { code: "RECORD_MALFORMED"; item: string; reason: string }
+  | { code: "REC_ABSENT"; recId: number }
+  | { code: "REC_NOT_CERTIFIED"; recId: number; status: string }
+  | { code: "REC_ORIGIN_INVALID"; recId: number; origin: number; reason: string }
+  | { code: "REC_SLOTS_ABSENT"; originId: number }
+  | { code: "REC_ENERGY_EXCEEDS_SLOTS"; recId: number; energyWh: number; slotsWh: number }
+  | { code: "RETIREMENTS_INVALID"; item: string; reason: string }
+  | { code: "RETIREMENTS_INCOMPLETE"; recId: number; retiredWh: number; shownWh: number }
+  | { code: "DEVICE_ABSENT"; deviceId: number }
+  | { code: "KEY_HISTORY_INVALID"; deviceId: number; reason: string }
+  | { code: "READINGS_COUNT"; readings: number; slots: number }
+  | { code: "READING_MALFORMED"; index: number; reason: string }
+  | { code: "READING_SLOT_MISMATCH"; index: number; deviceId: number; interval: number }
+  | { code: "READING_ENERGY_MISMATCH"; index: number; deviceId: number; interval: number; energyWh: number; slotWh: number }
+  | { code: "READING_HASH_MISMATCH"; index: number; deviceId: number; interval: number }
+  | { code: "READING_KEY_UNKNOWN"; index: number; deviceId: number; interval: number; creditedBlock: number }
+  | { code: "READING_BAD_SIGNATURE"; index: number; deviceId: number; interval: number };
 
 /** A proof that does not verify: `code` names the check, the other fields the item. */
 export class LightVerifyError extends ArkreenError<LightVerifyErrorType> {}

@@ -6,6 +6,8 @@
  */
 export { verifyFinalityProof, type FinalityResult } from "./verifyFinality.ts";
 export { verifyStorage } from "./verifyStorage.ts";
+export { verifyRecBundle, type RecBundleReport } from "./verifyRecBundle.ts";
+export { REC_BUNDLE_VERSION, recBundleCodec, recBundleKeys, recBundleStorageKeys, lightRecRecordCodec, type RecBundle, type RecBundleReading } from "./recBundle.ts";
 export { LightVerifyError, type LightVerifyErrorType } from "./errors.ts";
 export { fastAggregateVerify } from "./bls.ts";
 export { FINALITY_AUTHORITIES_KEY, storageMapKey, storageValueKey } from "./storageKeys.ts";

@@ -12,7 +12,7 @@ import { SlotWorker } from "../consensus/aura/slotWorker.ts";
 import { signInstantJustification } from "../consensus/instantFinality.ts";
 import { buildGenesisBlock, type GenesisBlock } from "../genesis/build.ts";
 import type { ChainSpec } from "../genesis/chainSpec.ts";
-import { aura, extrinsicHash, system, type Executive, type RuntimeConfig } from "../runtime/api.ts";
+import { aura, extrinsicHash, pog, system, type Executive, type RuntimeConfig } from "../runtime/api.ts";
 import { AuraBlockProposer } from "./authoring/blockProposer.ts";
 import { shortHash, type Chain } from "./chain/chain.ts";
 import { createChainMetrics } from "./chain/metrics.ts";
@@ -31,6 +31,8 @@ import { MetricsServer, type MetricsServerOpts } from "./metrics/server.ts";
 import { openChain } from "./openChain.ts";
 import { createReadingsPoolMetrics } from "./readings/metrics.ts";
 import { ReadingsPool } from "./readings/readingsPool.ts";
+import { SignatureStore } from "./readings/signatureStore.ts";
+import { RecProver } from "./recs/recProver.ts";
 import { RuntimeReadingValidator } from "./readings/runtimeReadingValidator.ts";
 import { TxPool, createTxPoolMetrics } from "./txpool/index.ts";
 import { RuntimeTxValidator } from "./txValidator.ts";
@@ -80,6 +82,7 @@ interface NodeParts {
   logger: Logger;
   closers: Array<() => Promise<void> | void>;
   finalityProofs: FinalityProver;
+  recProofs: RecProver;
 }
 
 /**
@@ -101,6 +104,7 @@ export class ArkreenNode {
   readonly register: Registry;
   /** Finality proofs from any authority set to the finalized head (docs/proofs.md). */
   readonly finalityProofs: FinalityProver;
+  readonly recProofs: RecProver;
   private readonly logger: Logger;
   private readonly closers: Array<() => Promise<void> | void>;
 
@@ -116,6 +120,7 @@ export class ArkreenNode {
     this.runtimeConfig = parts.runtimeConfig;
     this.register = parts.register;
     this.finalityProofs = parts.finalityProofs;
+    this.recProofs = parts.recProofs;
     this.logger = parts.logger;
     this.closers = parts.closers;
   }
@@ -190,8 +195,19 @@ export class ArkreenNode {
       { genesisHash: genesis.hash, validator: new RuntimeReadingValidator({ chain, executive, now }), verifier, logger: logger.child("readings"), metrics: createReadingsPoolMetrics(register) },
     );
     readings = readingsPool;
+    // Device signatures of credited readings, for REC proofs (docs/proofs.md): taken from the pool
+    // before it drops the readings the new best block carried.
+    const signatures = new SignatureStore({}, { db, logger: logger.child("signatures") });
+    closers.push(() => signatures.idle());
     chain.on("imported", (block) => {
       if (!block.isNewBest) return;
+      if (block.readings.length > 0) {
+        const credited = block.readings.map((encoded) => {
+          const r = pog.readingCodec.decode(encoded);
+          return { deviceId: r.deviceId, interval: r.interval, encoded };
+        });
+        void signatures.onBlock(block.header.number, credited, (d, i, e) => readingsPool.compressedSignatureOf(d, i, e));
+      }
       pool.onBlockImported({ hash: block.hash, number: block.header.number, extrinsicHashes: block.extrinsics.map(extrinsicHash) });
       readingsPool.onBestBlock(block.readings.length);
     });
@@ -208,6 +224,7 @@ export class ArkreenNode {
         if (hash && block) pool.onBlockFinalized({ hash, extrinsicHashes: block.extrinsics.map(extrinsicHash) });
       }
       lastFinalized = head.number;
+      void signatures.onFinalized(head.number);
     });
 
     if (opts.validatorSeed) {
@@ -270,6 +287,7 @@ export class ArkreenNode {
     await recorder.start();
     closers.push(() => recorder.stop());
     const finalityProofs = new FinalityProver({}, { chain, records: setChanges, recorder });
+    const recProofs = new RecProver({}, { chain, finalityProofs, signatures });
 
     // Finality: the BLS gadget once the chain has several finality authorities; a lone
     // authority finalizes its own blocks (above) and its justifications are applied by sync too.
@@ -310,7 +328,7 @@ export class ArkreenNode {
       onFatal?.(error);
     });
 
-    return new ArkreenNode({ spec: opts.spec, name: opts.name, chain, pool, readings: readingsPool, network, genesis, executive, runtimeConfig, register, logger, closers, finalityProofs });
+    return new ArkreenNode({ spec: opts.spec, name: opts.name, chain, pool, readings: readingsPool, network, genesis, executive, runtimeConfig, register, logger, closers, finalityProofs, recProofs });
   }
 
   /** Stops authoring, finality, the network and metrics, then closes the database (reverse start order). */

@@ -5,6 +5,7 @@ import type { ReadingsPool } from "../node/readings/readingsPool.ts";
 import type { TxPool } from "../node/txpool/index.ts";
 import type { Executive, RuntimeConfig } from "../runtime/api.ts";
 import type { FinalityProver } from "../node/finality/finalityProver.ts";
+import type { RecProver } from "../node/recs/recProver.ts";
 import type { AuthorKeystore } from "./namespaces/author.ts";
 
 /** What the RPC namespaces need from the node. */
@@ -25,4 +26,6 @@ export interface RpcNodeApi {
   keystore?: AuthorKeystore | null;
   /** Finality proofs (`finality_proveFinality`); absent or null: the method answers that there are none. */
   finalityProofs?: Pick<FinalityProver, "prove"> | null;
+  /** REC proof bundles (`rec_prove`); absent or null: the method answers that there are none. */
+  recProofs?: Pick<RecProver, "prove"> | null;
 }

@@ -151,6 +151,12 @@ export class ReadingsPool {
     return pooled && Buffer.compare(pooled.encoded, encoded) === 0 ? { signature: pooled.uncompressedSignature, publicKey: pooled.publicKey } : undefined;
   }
 
+  /** The compressed signature the pool verified for an encoded reading it holds (kept by node/readings/signatureStore.ts when a block credits it). */
+  compressedSignatureOf(deviceId: number, interval: number, encoded: Uint8Array): Uint8Array | undefined {
+    const pooled = this.readings.get(readingKey(deviceId, interval));
+    return pooled && Buffer.compare(pooled.encoded, encoded) === 0 ? pooled.signature : undefined;
+  }
+
   /**
    * After a new best block (which carried `included` readings): judges every pooled reading again
    * against its state, and drops those the runtime would no longer credit — the ones it credited

@@ -28,8 +28,13 @@ export function verifyProof(root: Uint8Array, key: Uint8Array, proof: readonly U
   return verifyProofs(root, [key], proof)[0];
 }
 
-/** `verifyProof` for several keys against one proof (e.g. from `MerkleTrie.prove(keys)`). */
-export function verifyProofs(root: Uint8Array, keys: readonly Uint8Array[], proof: readonly Uint8Array[]): ProofResult[] {
+/**
+ * `verifyProof` for several keys against one proof (e.g. from `MerkleTrie.prove(keys)`). When
+ * `usedNodes` is given, the hashes (hex) of the proof nodes the walks read are added to it, so
+ * that a caller who wants a proof to hold nothing else (light/verifyRecBundle.ts) can refuse extra
+ * nodes.
+ */
+export function verifyProofs(root: Uint8Array, keys: readonly Uint8Array[], proof: readonly Uint8Array[], usedNodes?: Set<string>): ProofResult[] {
   if (bytesEqual(root, EMPTY_TRIE_ROOT)) return keys.map(() => ({ found: false }));
   const nodes = new Map<string, Uint8Array>();
   for (const encoded of proof) nodes.set(toHex(blake2b256(encoded)), encoded);
@@ -39,6 +44,7 @@ export function verifyProofs(root: Uint8Array, keys: readonly Uint8Array[], proo
 
   const node = (hash: Uint8Array): TrieNode => {
     const id = toHex(hash);
+    usedNodes?.add(id);
     const cached = decoded.get(id);
     if (cached !== undefined) return cached;
     const encoded = nodes.get(id);

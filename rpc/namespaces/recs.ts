@@ -4,6 +4,8 @@ import type { Rec as RecJson, RecDetail as RecDetailJson, Retirement as Retireme
 import { recs, type IterableStateReader, type StateReader } from "../../runtime/api.ts";
 
 export type { RecDetailJson, RecJson, RetirementJson };
+import { RecProofError } from "../../node/recs/recProver.ts";
+import { RpcError, registerErrorMapping } from "../errors.ts";
 import type { RpcNodeApi } from "../nodeApi.ts";
 import type { RpcServer } from "../server/index.ts";
 import { expectNumber } from "../server/params.ts";
@@ -65,7 +67,15 @@ function idParam(value: unknown, name: string): number {
   return expectNumber(value, name, { integer: true, min: 0, max: 0xffffffff });
 }
 
-/** `rec_*`: reads of the recs module's state at the best block or at `at`. */
+/**
+ * Code of a REC bundle the node cannot build (`rec_prove`): an unknown or uncertified REC, a
+ * crediting block whose body was pruned, a bundle over the size bound (`RecProofError`'s code in
+ * the error's data). A finality proof it cannot give answers 4020, a pruned state 4004.
+ */
+export const REC_PROOF_CODE = 4021;
+registerErrorMapping(RecProofError, (e) => new RpcError(REC_PROOF_CODE, e.message, e.toObject()));
+
+/** `rec_*`: reads of the recs module's state at the best block or at `at`; `rec_prove` builds a proof bundle at the finalized block. */
 export function registerRecsRpc(server: RpcServer, api: RpcNodeApi): void {
   const ss58 = () => api.runtimeConfig.ss58Format;
   server.addMethod("rec_get", {
@@ -79,6 +89,15 @@ export function registerRecsRpc(server: RpcServer, api: RpcNodeApi): void {
       const [owner, at, startAfter] = positional(params, 3);
       const after = startAfter === undefined || startAfter === null ? undefined : idParam(startAfter, "startAfter");
       return recsOfOwner(stateAtParam(api, at).state, accountParam(owner, "owner"), ss58(), after);
+    },
+  });
+  server.addMethod("rec_prove", {
+    handler: async (params) => {
+      const [id, from] = positional(params, 2);
+      const recId = idParam(id, "id");
+      const fromSetId = from === undefined || from === null ? 0 : expectNumber(from, "fromSetId", { integer: true, min: 0, max: 0xffffffff });
+      if (!api.recProofs) throw new RpcError(REC_PROOF_CODE, "This node serves no REC proofs");
+      return toHex(await api.recProofs.prove(recId, fromSetId));
     },
   });
   server.addMethod("rec_getRetirement", {

@@ -30,7 +30,7 @@ export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..
 
 /** Every schema, relative to the repository root: the shared one, finality's and each runtime module's. */
 export function protoFiles(root: string = REPO_ROOT): string[] {
-  const files = ["primitives/codec/arkreen.proto", "primitives/finality/vote.proto", "light/finalityProof.proto"];
+  const files = ["primitives/codec/arkreen.proto", "primitives/finality/vote.proto", "light/finalityProof.proto", "light/recBundle.proto"];
   const modules = join(root, "runtime/modules");
   for (const module of readdirSync(modules).sort()) {
     for (const file of readdirSync(join(modules, module)).sort()) {

@@ -1,0 +1,118 @@
+import { toHex } from "../../primitives/bytes.ts";
+import { codecs } from "../../primitives/codec/index.ts";
+import { ArkreenError } from "../../primitives/errors.ts";
+import { blake2b256 } from "../../primitives/hash.ts";
+import { bytesEqual } from "../../primitives/bytes.ts";
+import { finalityProofCodec, REC_BUNDLE_VERSION, recBundleCodec, recBundleStorageKeys, type RecBundleReading } from "../../light/index.ts";
+import { recs } from "../../runtime/api.ts";
+import type { Chain } from "../chain/chain.ts";
+import type { FinalityProver } from "../finality/finalityProver.ts";
+import type { SignatureStore } from "../readings/signatureStore.ts";
+
+/**
+ * Why a REC bundle cannot be built (RPC code 4021): no such REC at the finalized block, a REC that
+ * is not certified or retired, a crediting block whose body was pruned (`--blocks-pruning`), a
+ * body without the reading its slot names (a corrupt database), a bundle over the size bound.
+ * The finality proof's own errors (`FinalityProofError`) and a pruned state (`StateError`) pass
+ * through.
+ */
+export type RecProofErrorType =
+  | { code: "UNKNOWN_REC"; recId: number; block: number }
+  | { code: "NOT_CERTIFIED"; recId: number; status: string }
+  | { code: "BODY_PRUNED"; block: number; deviceId: number; interval: number }
+  | { code: "READING_NOT_IN_BODY"; block: number; deviceId: number; interval: number }
+  | { code: "TOO_LARGE"; bytes: number; max: number };
+
+export class RecProofError extends ArkreenError<RecProofErrorType> {}
+
+export interface RecProverOpts {
+  /**
+   * Largest bundle served. A request's slot list is bounded (recs MAX_SLOTS_PER_REQUEST = 10,000):
+   * 10,000 readings with signatures are ~1.3 MB, the state proof of their slot list ~0.5 MB, and
+   * the finality proof at most 8 MiB; 16 MiB covers the worst case and stays a sane RPC answer.
+   */
+  maxBytes: number;
+}
+
+export const defaultRecProverOpts: RecProverOpts = { maxBytes: 16 * 1024 * 1024 };
+
+/**
+ * Builds REC proof bundles (light/recBundle.proto, docs/proofs.md): the finality proof from the
+ * set the caller names to the latest finalized block, that block's header, one trie proof of
+ * every state item the verifier reads there, and each consumed slot's reading from the body of
+ * the block that credited it, with the device's signature where this node kept it.
+ */
+export class RecProver {
+  private readonly opts: RecProverOpts;
+  private readonly chain: Pick<Chain, "stateAt" | "hashAt" | "block">;
+  private readonly finalityProofs: Pick<FinalityProver, "prove">;
+  private readonly signatures: Pick<SignatureStore, "get"> | null;
+
+  constructor(
+    opts: Partial<RecProverOpts>,
+    deps: { chain: Pick<Chain, "stateAt" | "hashAt" | "block">; finalityProofs: Pick<FinalityProver, "prove">; signatures: Pick<SignatureStore, "get"> | null },
+  ) {
+    this.opts = { ...defaultRecProverOpts, ...opts };
+    this.chain = deps.chain;
+    this.finalityProofs = deps.finalityProofs;
+    this.signatures = deps.signatures;
+  }
+
+  async prove(recId: number, fromSetId = 0): Promise<Uint8Array> {
+    const finalityProof = await this.finalityProofs.prove(fromSetId);
+    const fragments = finalityProofCodec.decode(finalityProof).fragments;
+    const header = fragments[fragments.length - 1].header;
+    const number = codecs.header.decode(header).number;
+    const state = this.chain.stateAt(blake2b256(header));
+
+    const rec = recs.rec(state, recId);
+    if (rec === undefined) throw new RecProofError({ code: "UNKNOWN_REC", recId, block: number });
+    if (rec.status !== recs.RecStatus.Certified && rec.status !== recs.RecStatus.Retired) throw new RecProofError({ code: "NOT_CERTIFIED", recId, status: recs.REC_STATUS_NAMES[rec.status] });
+    const origin = rec.origin === 0 ? null : (recs.rec(state, rec.origin) ?? null);
+    const slots = recs.recSlots(state, recId);
+    const retirementIds = this.retirementsOf(state, recId, rec.retiredWh);
+    const deviceIds = [...new Set(slots.map((s) => s.deviceId))].sort((a, b) => a - b);
+    const stateProof = state.prove(recBundleStorageKeys(recId, rec, origin, retirementIds, deviceIds));
+
+    const bodies = new Map<number, Map<string, Uint8Array>>();
+    const readings: RecBundleReading[] = slots.map((slot) => {
+      const where = { block: slot.creditedBlock, deviceId: slot.deviceId, interval: slot.interval };
+      let byHash = bodies.get(slot.creditedBlock);
+      if (byHash === undefined) {
+        const hash = this.chain.hashAt(slot.creditedBlock);
+        const block = hash && this.chain.block(hash);
+        if (!block) throw new RecProofError({ code: "BODY_PRUNED", ...where });
+        byHash = new Map((block.readings ?? []).map((encoded) => [toHex(blake2b256(encoded)), encoded]));
+        bodies.set(slot.creditedBlock, byHash);
+      }
+      const reading = byHash.get(toHex(slot.readingHash));
+      if (reading === undefined) throw new RecProofError({ code: "READING_NOT_IN_BODY", ...where });
+      const kept = this.signatures?.get(slot.deviceId, slot.interval);
+      const signature = kept && bytesEqual(kept.readingHash, slot.readingHash) ? kept.signature : new Uint8Array(0);
+      return { reading, signature };
+    });
+
+    const bundle = recBundleCodec.encode({ version: REC_BUNDLE_VERSION, finalityProof, header, recId, stateProof, retirementIds, readings });
+    if (bundle.length > this.opts.maxBytes) throw new RecProofError({ code: "TOO_LARGE", bytes: bundle.length, max: this.opts.maxBytes });
+    return bundle;
+  }
+
+  /**
+   * The ids of REC `recId`'s retirements, ascending. The recs module keeps no per-REC index of
+   * them, so this walks `Retirements` from id 1 until the amounts found add up to `retiredWh`
+   * (nothing to walk for a REC never retired): one read per retirement made on the chain before
+   * the REC's last one.
+   */
+  private retirementsOf(state: ReturnType<Chain["stateAt"]>, recId: number, retiredWh: number): number[] {
+    const ids: number[] = [];
+    let found = 0;
+    for (let id = 1; found < retiredWh; id++) {
+      const r = recs.retirement(state, id);
+      if (r === undefined) break;
+      if (r.recId !== recId) continue;
+      ids.push(id);
+      found += r.amountWh;
+    }
+    return ids;
+  }
+}
