@@ -31,6 +31,7 @@ export const Bucket = {
    * With an archive state it holds empty journals: the index of blocks not yet settled.
    */
   stateJournal: 0x0b,
+  // 0x20/0x21: finality set hand-overs (node/finality/setChangeRepository.ts); 0x22: reading signatures (node/readings/signatureStore.ts).
 } as const;
 
 export type BucketId = (typeof Bucket)[keyof typeof Bucket];
