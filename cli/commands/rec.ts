@@ -103,10 +103,11 @@ export function recCommand(): Command {
     .addOption(rpcUrlOption())
     .option("--from-set <n>", "the authority set the finality proof starts from (default: the checkpoint's, else 0)", nonNegativeInt)
     .option("--checkpoint <file>", "start the finality proof at this checkpoint file's set")
-    .action(async (id: number, flags: { rpc: string; fromSet?: number; checkpoint?: string }) => {
+    .option("--at <hash>", "prove the REC as it was at this finalized block (one with its own justification); default: the latest finalized block")
+    .action(async (id: number, flags: { rpc: string; fromSet?: number; checkpoint?: string; at?: string }) => {
       const client = await WsRpcClient.connect(flags.rpc);
       try {
-        const bundle = await client.call<string>("rec_prove", [id, setIdOfCheckpointFile(flags.checkpoint, flags.fromSet)]);
+        const bundle = await client.call<string>("rec_prove", [id, setIdOfCheckpointFile(flags.checkpoint, flags.fromSet), flags.at ?? null]);
         const file: RecBundleFile = { format: "arkreen-rec-bundle", version: 1, recId: id, bundle };
         process.stdout.write(JSON.stringify(file, null, 2) + "\n");
       } finally {

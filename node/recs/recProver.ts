@@ -3,7 +3,7 @@ import { codecs } from "../../primitives/codec/index.ts";
 import { ArkreenError } from "../../primitives/errors.ts";
 import { blake2b256 } from "../../primitives/hash.ts";
 import { bytesEqual } from "../../primitives/bytes.ts";
-import { finalityProofCodec, REC_BUNDLE_VERSION, recBundleCodec, recBundleStorageKeys, type RecBundleReading } from "../../light/index.ts";
+import { FINALITY_PROOF_VERSION, finalityProofCodec, REC_BUNDLE_VERSION, recBundleCodec, recBundleStorageKeys, type RecBundleReading } from "../../light/index.ts";
 import { recs } from "../../runtime/api.ts";
 import type { Chain } from "../chain/chain.ts";
 import type { FinalityProver } from "../finality/finalityProver.ts";
@@ -21,9 +21,15 @@ export type RecProofErrorType =
   | { code: "NOT_CERTIFIED"; recId: number; status: string }
   | { code: "BODY_PRUNED"; block: number; deviceId: number; interval: number }
   | { code: "READING_NOT_IN_BODY"; block: number; deviceId: number; interval: number }
-  | { code: "TOO_LARGE"; bytes: number; max: number };
+  | { code: "TOO_LARGE"; bytes: number; max: number }
+  /** `at` is not a finalized canonical block of this node. */
+  | { code: "AT_NOT_FINALIZED"; at: string }
+  /** `at` is finalized but has no justification of its own (the BLS gadget justifies some blocks, the descendants cover the rest). */
+  | { code: "AT_NOT_JUSTIFIED"; at: string; number: number };
 
 export class RecProofError extends ArkreenError<RecProofErrorType> {}
+
+type ProverChain = Pick<Chain, "stateAt" | "hashAt" | "block" | "header" | "justification" | "finalized">;
 
 export interface RecProverOpts {
   /**
@@ -44,13 +50,13 @@ export const defaultRecProverOpts: RecProverOpts = { maxBytes: 16 * 1024 * 1024 
  */
 export class RecProver {
   private readonly opts: RecProverOpts;
-  private readonly chain: Pick<Chain, "stateAt" | "hashAt" | "block">;
+  private readonly chain: ProverChain;
   private readonly finalityProofs: Pick<FinalityProver, "prove">;
   private readonly signatures: Pick<SignatureStore, "get"> | null;
 
   constructor(
     opts: Partial<RecProverOpts>,
-    deps: { chain: Pick<Chain, "stateAt" | "hashAt" | "block">; finalityProofs: Pick<FinalityProver, "prove">; signatures: Pick<SignatureStore, "get"> | null },
+    deps: { chain: ProverChain; finalityProofs: Pick<FinalityProver, "prove">; signatures: Pick<SignatureStore, "get"> | null },
   ) {
     this.opts = { ...defaultRecProverOpts, ...opts };
     this.chain = deps.chain;
@@ -58,8 +64,14 @@ export class RecProver {
     this.signatures = deps.signatures;
   }
 
-  async prove(recId: number, fromSetId = 0): Promise<Uint8Array> {
-    const finalityProof = await this.finalityProofs.prove(fromSetId);
+  /**
+   * The bundle of REC `recId` at the latest finalized block, or at `at` (a finalized canonical
+   * block with a justification of its own: the finality proof then ends at it), its finality proof
+   * starting at set `fromSetId`.
+   */
+  async prove(recId: number, fromSetId = 0, at?: Uint8Array): Promise<Uint8Array> {
+    let finalityProof = await this.finalityProofs.prove(fromSetId);
+    if (at !== undefined) finalityProof = this.endingAt(finalityProof, at);
     const fragments = finalityProofCodec.decode(finalityProof).fragments;
     const header = fragments[fragments.length - 1].header;
     const number = codecs.header.decode(header).number;
@@ -95,6 +107,35 @@ export class RecProver {
     const bundle = recBundleCodec.encode({ version: REC_BUNDLE_VERSION, finalityProof, header, recId, stateProof, retirementIds, readings });
     if (bundle.length > this.opts.maxBytes) throw new RecProofError({ code: "TOO_LARGE", bytes: bundle.length, max: this.opts.maxBytes });
     return bundle;
+  }
+
+  /**
+   * The finality proof cut to end at block `at`: the hand-overs before it, then `at` with its own
+   * justification (or `at` itself when it is a hand-over). The verifier checks that the set in
+   * force there signed it.
+   */
+  private endingAt(proofBytes: Uint8Array, at: Uint8Array): Uint8Array {
+    const header = this.chain.header(at);
+    const finalized = this.chain.finalized.number;
+    if (header === undefined || header.number > finalized || !bytesEqual(this.chain.hashAt(header.number) ?? new Uint8Array(0), at)) {
+      throw new RecProofError({ code: "AT_NOT_FINALIZED", at: toHex(at) });
+    }
+    const justification = this.chain.justification(at);
+    if (justification === undefined) throw new RecProofError({ code: "AT_NOT_JUSTIFIED", at: toHex(at), number: header.number });
+    const proof = finalityProofCodec.decode(proofBytes);
+    const fragments = [];
+    for (const f of proof.fragments) {
+      const number = codecs.header.decode(f.header).number;
+      if (number > header.number || f.setProof.length === 0) break;
+      fragments.push(f);
+      if (number === header.number) break;
+    }
+    const last = fragments[fragments.length - 1];
+    if (last === undefined || codecs.header.decode(last.header).number !== header.number) {
+      if (!proof.complete && proof.fragments.length === fragments.length) throw new RecProofError({ code: "TOO_LARGE", bytes: proofBytes.length, max: proofBytes.length });
+      fragments.push({ header: codecs.header.encode(header), justification: codecs.justification.encode(justification), setProof: [] });
+    }
+    return finalityProofCodec.encode({ version: FINALITY_PROOF_VERSION, fragments, complete: true });
   }
 
   /**

@@ -8,7 +8,7 @@ import { RecProofError } from "../../node/recs/recProver.ts";
 import { RpcError, registerErrorMapping } from "../errors.ts";
 import type { RpcNodeApi } from "../nodeApi.ts";
 import type { RpcServer } from "../server/index.ts";
-import { expectNumber } from "../server/params.ts";
+import { expectHex, expectNumber } from "../server/params.ts";
 import { accountParam, positional, stateAtParam } from "./params.ts";
 
 /**
@@ -93,11 +93,12 @@ export function registerRecsRpc(server: RpcServer, api: RpcNodeApi): void {
   });
   server.addMethod("rec_prove", {
     handler: async (params) => {
-      const [id, from] = positional(params, 2);
+      const [id, from, at] = positional(params, 3);
       const recId = idParam(id, "id");
       const fromSetId = from === undefined || from === null ? 0 : expectNumber(from, "fromSetId", { integer: true, min: 0, max: 0xffffffff });
+      const atHash = at === undefined || at === null ? undefined : expectHex(at, "at", { length: 32 });
       if (!api.recProofs) throw new RpcError(REC_PROOF_CODE, "This node serves no REC proofs");
-      return toHex(await api.recProofs.prove(recId, fromSetId));
+      return toHex(await api.recProofs.prove(recId, fromSetId, atHash));
     },
   });
   server.addMethod("rec_getRetirement", {

@@ -35,6 +35,8 @@ describe("rec_prove and the light REC bundle verifier (in-process dev node)", fu
   let t: TestNode;
   let genesisHash: Uint8Array;
   let checkpoint: Checkpoint;
+  /** A finalized block after the certification, before the split. */
+  let certifiedAt: string;
   const nonces = new Map<Ed25519Keypair, number>();
 
   async function call<T>(method: string, params: unknown[] = []): Promise<T> {
@@ -64,6 +66,8 @@ describe("rec_prove and the light REC bundle verifier (in-process dev node)", fu
     await waitFor(async () => (await call<{ totalWh: number }>("pog_generation", [0, first, first + 3])).totalWh === 220, 10_000, "readings credited");
     await submit(bob, { module: "recs", method: "request", args: requestArgs.encode({ deviceIds: [0], fromInterval: first, toInterval: first + 3 }) });
     await submit(alice, { module: "recs", method: "certify", args: certifyArgs.encode({ recId: 1, serial: "AKRE-DEV-0001" }) });
+    await waitFor(async () => (await call<{ status: string }>("rec_get", [1, await call<string>("chain_getFinalizedHead")])).status === "Certified", 10_000, "certification finalized");
+    certifiedAt = await call<string>("chain_getFinalizedHead");
     await submit(bob, { module: "recs", method: "transfer", args: transferArgs.encode({ recId: 1, to: charlie.publicKey, amountWh: 80 }) });
     await submit(charlie, { module: "recs", method: "retire", args: retireArgs.encode({ recId: 2, amountWh: 30, beneficiary: "Charlie GmbH", message: "March" }) });
     await submit(charlie, { module: "recs", method: "retire", args: retireArgs.encode({ recId: 2, amountWh: 50, beneficiary: "Charlie AG", message: "" }) });
@@ -85,6 +89,14 @@ describe("rec_prove and the light REC bundle verifier (in-process dev node)", fu
     assert.equal(two.rec.status, "Retired");
     assert.equal(two.rec.serial, "AKRE-DEV-0001", "a split's serial is its origin's");
     assert.deepEqual(two.retirements.map((r) => [r.amountWh, r.beneficiary]), [[30, "Charlie GmbH"], [50, "Charlie AG"]]);
+  });
+
+  it("at an earlier finalized block: the finality proof ends there and the REC is as it was", async () => {
+    const report = verifyRecBundle(checkpoint, fromHex(await call<string>("rec_prove", [1, 0, certifiedAt])));
+    assert.equal(report.finality.hash, certifiedAt);
+    assert.equal(report.rec.energyWh, 220, "before the split");
+    const notFinal = await httpRpc(t.httpUrl, "rec_prove", [1, 0, toHex(new Uint8Array(32).fill(3))]);
+    assert.equal((notFinal.error?.data as { code: string }).code, "AT_NOT_FINALIZED");
   });
 
   it("rec_prove answers typed errors: an unknown REC, bad params", async () => {
