@@ -17,8 +17,8 @@ const RUNTIME_API_ONLY = { regex: "(^|/)runtime/(?!api\\.ts$)", message: "read t
 /** The client library runs in browsers: the runtime's wire formats only (runtime/wire.ts), and no Node built-ins. */
 const RUNTIME_WIRE_ONLY = { regex: "(^|/)runtime/(?!wire\\.ts$)", message: "the client reads the runtime through runtime/wire.ts (its browser-safe wire formats)" };
 const NO_NODE_BUILTINS = { regex: "^(node:|ws$)", message: "client/ runs in browsers: no Node built-ins (use fetch, WebSocket, Uint8Array)" };
-/** The offline light verifier (light/) runs in browsers: no Node built-ins, and BLS through @noble/curves, not native blst. */
-const LIGHT_BROWSER_ONLY = { regex: "^(node:|ws$|@chainsafe/)", message: "light/ runs in browsers: no Node built-ins and no native BLS (@noble/curves only)" };
+/** The offline light verifier (light/) runs in browsers: no Node built-ins, and BLS through herumi's WASM (bls-eth-wasm), not native blst (nor @chainsafe/bls, which may load it). */
+const LIGHT_BROWSER_ONLY = { regex: "^(node:|ws$|@chainsafe/)", message: "light/ runs in browsers: no Node built-ins and no native BLS (bls-eth-wasm, herumi's WASM, only)" };
 const layer = (files, ...patterns) => ({ files, rules: { "no-restricted-imports": ["error", { patterns }] } });
 const above = (folder) => FOLDERS.slice(FOLDERS.indexOf(folder) + 1);
 
@@ -36,7 +36,7 @@ export default tseslint.config(
     },
   },
   layer(["primitives/**/*.ts"], onlyBelow("primitives import nothing of the node", ...above("primitives"))),
-  layer(["light/**/*.ts"], onlyBelow("light/ (the offline verifier) imports only primitives/ and @noble/curves: nothing of the node", ...FOLDERS.filter((f) => f !== "primitives" && f !== "light")), LIGHT_BROWSER_ONLY),
+  layer(["light/**/*.ts"], onlyBelow("light/ (the offline verifier) imports only primitives/, bls-eth-wasm and @noble/curves: nothing of the node", ...FOLDERS.filter((f) => f !== "primitives" && f !== "light")), LIGHT_BROWSER_ONLY),
   layer(["runtime/**/*.ts"], onlyBelow("the runtime imports only primitives/", ...above("runtime"))),
   layer(["consensus/**/*.ts", "p2p/**/*.ts"], onlyBelow("consensus/ and p2p/ import only primitives/ and the runtime's API", "genesis", "node", "forecast", "rpc", "client", "cli", "harness", "benchmarks", "tools", "test"), RUNTIME_API_ONLY),
   layer(["genesis/**/*.ts"], onlyBelow("genesis/ imports only primitives/ and the runtime's API", "consensus", "p2p", "node", "forecast", "rpc", "client", "cli", "harness", "benchmarks", "tools", "test"), RUNTIME_API_ONLY),

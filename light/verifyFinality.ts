@@ -170,7 +170,7 @@ interface Item {
 }
 
 /**
- * consensus/finality/justification.ts `verifyJustification`, restated over noble: the same checks
+ * consensus/finality/justification.ts `verifyJustification`, restated over light/bls.ts: the same checks
  * in the same order, so that a justification the node accepts verifies here and one it refuses
  * is refused for the same reason. The aggregate signature check it returns is settled by the
  * caller (`PendingSignatures`), together with the other fragments'.

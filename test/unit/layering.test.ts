@@ -44,6 +44,7 @@ describe("layering: imports that go the wrong way fail the lint", function () {
     ["light into consensus", "light/fixture.ts", 'import { value } from "../consensus/finality/justification.ts";', /light\/ \(the offline verifier\) imports only primitives/],
     ["light into native blst", "light/fixture.ts", 'import { value } from "@chainsafe/blst";', /no native BLS/],
     ["light into a Node built-in", "light/fixture.ts", 'import { value } from "node:crypto";', /light\/ runs in browsers/],
+    ["light into @chainsafe/bls (its Node entry loads native blst)", "light/fixture.ts", 'import { value } from "@chainsafe/bls";', /no native BLS/],
     ["primitives into light", "primitives/fixture.ts", 'import { value } from "../light/index.ts";', /primitives import nothing/],
     ["node into client", "node/fixture.ts", 'import { value } from "../client/index.ts";', /node\/ never imports rpc\/, client\//],
   ];
@@ -68,7 +69,8 @@ describe("layering: imports that go the wrong way fail the lint", function () {
     ["client into the runtime's wire formats", "client/fixture.ts", 'import { value } from "../runtime/wire.ts";'],
     ["client into @noble", "client/fixture.ts", 'import { value } from "@noble/curves/bls12-381.js";'],
     ["light into primitives", "light/fixture.ts", 'import { value } from "../primitives/trie/proof.ts";'],
-    ["light into @noble", "light/fixture.ts", 'import { value } from "@noble/curves/bls12-381.js";'],
+    ["light into @noble (ed25519)", "light/fixture.ts", 'import { value } from "@noble/curves/ed25519.js";'],
+    ["light into herumi's WASM BLS", "light/fixture.ts", 'import value from "bls-eth-wasm";'],
     ["node into light (the prover writes the verifier's format)", "node/finality/fixture.ts", 'import { value } from "../../light/index.ts";'],
     ["cli into client", "cli/fixture.ts", 'import { value } from "../client/index.ts";'],
     ["rpc into client's JSON types (import type)", "rpc/namespaces/fixture.ts", 'import type { Device } from "../../client/types.ts";\nexport type Used = Device;'],

@@ -11,7 +11,7 @@ import ts from "typescript";
  */
 const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 /** Packages the client may load: plain JavaScript that runs in browsers. */
-const BROWSER_PACKAGES = [/^@noble\//, /^@scure\//, /^protobufjs(\/|$)/];
+export const BROWSER_PACKAGES = [/^@noble\//, /^@scure\//, /^protobufjs(\/|$)/];
 const NODE_GLOBALS = new Set(["Buffer", "process", "require", "__dirname", "__filename", "global"]);
 
 interface Finding {
@@ -53,7 +53,7 @@ function nodeGlobals(source: ts.SourceFile): string[] {
   return found;
 }
 
-export function scanImportGraph(entry: string): { files: string[]; findings: Finding[] } {
+export function scanImportGraph(entry: string, packages: readonly RegExp[] = BROWSER_PACKAGES): { files: string[]; findings: Finding[] } {
   const seen = new Set<string>();
   const findings: Finding[] = [];
   const stack = [resolve(ROOT, entry)];
@@ -65,7 +65,7 @@ export function scanImportGraph(entry: string): { files: string[]; findings: Fin
     const source = ts.createSourceFile(file, readFileSync(file, "utf8"), ts.ScriptTarget.Latest, true);
     for (const spec of valueImports(source)) {
       if (spec.startsWith(".")) stack.push(resolve(dirname(file), spec));
-      else if (!BROWSER_PACKAGES.some((p) => p.test(spec))) findings.push({ file: name, what: `imports ${spec}` });
+      else if (!packages.some((p) => p.test(spec))) findings.push({ file: name, what: `imports ${spec}` });
     }
     for (const g of nodeGlobals(source)) findings.push({ file: name, what: `uses ${g}` });
   }

@@ -2,15 +2,24 @@ import { strict as assert } from "node:assert";
 import { blsAggregateSignatures, blsKeypairFromSeed, blsSign } from "../../../primitives/blsKeys.ts";
 import { utf8 } from "../../../primitives/bytes.ts";
 import { blake2b256 } from "../../../primitives/hash.ts";
-import { fastAggregateVerify } from "../../../light/index.ts";
-import { verifyAggregates } from "../../../light/bls.ts";
+import { fastAggregateVerify, verifyAggregates, verifyMultiple } from "../../../light/index.ts";
+
+/** A compressed G1 (48 bytes) or G2 (96 bytes, c1 then c0) x-coordinate with the compressed flag. */
+function compressed(...coordinates: bigint[]): Uint8Array {
+  const out = new Uint8Array(48 * coordinates.length);
+  coordinates.forEach((c, i) => {
+    for (let b = 47; b >= 0; b--, c >>= 8n) out[48 * i + b] = Number(c & 0xffn);
+  });
+  out[0] |= 0x80;
+  return out;
+}
 
 /**
- * The light verifier checks BLS with @noble/curves; the chain signs with @chainsafe/blst. Both
- * must agree on the ciphersuite (G1 keys, G2 signatures, the POP hash-to-curve tag): these
- * signatures are made by blst and checked by noble.
+ * The light verifier checks BLS with herumi's WASM build (bls-eth-wasm); the chain signs with
+ * @chainsafe/blst. Both must agree on the ciphersuite (G1 keys, G2 signatures, the POP
+ * hash-to-curve tag): these signatures are made by blst and checked by light/bls.ts.
  */
-describe("light: noble verifies blst-made BLS signatures (same ciphersuite)", function () {
+describe("light: the WASM BLS verifies blst-made BLS signatures (same ciphersuite)", function () {
   this.timeout(60_000);
   const keys = [0, 1, 2, 3, 4].map((i) => blsKeypairFromSeed(blake2b256(utf8(`bls-compat-${i}`))));
   const message = blake2b256(utf8("a precommit signing root"));
@@ -49,6 +58,60 @@ describe("light: noble verifies blst-made BLS signatures (same ciphersuite)", fu
     // Swapped signatures keep the plain sum valid: the random weights are what refuse them.
     const swapped = [checks[0], { ...checks[1], signature: checks[2].signature }, { ...checks[2], signature: checks[1].signature }];
     for (let i = 0; i < 5; i++) assert.equal(verifyAggregates(swapped), false);
+  });
+
+  it("verifies distinct signers over distinct messages (readings) in one batch, and refuses it when any one is wrong", () => {
+    const readings = keys.map((_, i) => blake2b256(utf8(`reading ${i}`)));
+    const sets = readings.map((message, i) => ({ message, publicKey: keys[i].publicKey, signature: blsSign(keys[i].secretKey, message) }));
+    assert.equal(verifyMultiple(sets), true);
+    assert.equal(verifyMultiple([]), true);
+    assert.equal(verifyMultiple(sets.slice(0, 1)), true);
+    // The same key signing several readings (one device over 24 slots).
+    const oneDevice = readings.map((message) => ({ message, publicKey: keys[0].publicKey, signature: blsSign(keys[0].secretKey, message) }));
+    assert.equal(verifyMultiple(oneDevice), true);
+    assert.equal(verifyMultiple([...sets.slice(0, 4), { ...sets[4], message: readings[0] }]), false);
+    assert.equal(verifyMultiple([...sets.slice(0, 4), { ...sets[4], publicKey: keys[0].publicKey }]), false);
+    const swapped = [sets[0], { ...sets[1], signature: sets[2].signature }, { ...sets[2], signature: sets[1].signature }];
+    for (let i = 0; i < 5; i++) assert.equal(verifyMultiple(swapped), false);
+    assert.equal(verifyMultiple([sets[0], { ...sets[1], signature: sets[1].signature.subarray(0, 95) }]), false);
+    // Messages of another length than 32 bytes are checked one by one.
+    const long = utf8("a message longer than thirty-two bytes, signed as it is");
+    assert.equal(verifyMultiple([sets[0], { message: long, publicKey: keys[1].publicKey, signature: blsSign(keys[1].secretKey, long) }]), true);
+    assert.equal(verifyMultiple([sets[0], { message: long, publicKey: keys[1].publicKey, signature: blsSign(keys[2].secretKey, long) }]), false);
+  });
+
+  it("refuses points on the curve but outside the prime-order subgroup", async () => {
+    const { bls12_381 } = await import("@noble/curves/bls12-381.js");
+    const { Fp, Fp2 } = bls12_381.fields;
+    // The first x with a point on E(Fp): y^2 = x^3 + 4 (the subgroup is a 2^-126 fraction of it).
+    let x = 1n;
+    for (; ; x++) {
+      try {
+        const y = Fp.sqrt(Fp.add(Fp.mul(Fp.mul(x, x), x), 4n));
+        assert.throws(() => bls12_381.G1.Point.fromAffine({ x, y }).assertValidity());
+        break;
+      } catch (e) {
+        if (e instanceof assert.AssertionError) throw e;
+      }
+    }
+    let c = 1n;
+    for (; ; c++) {
+      try {
+        const X = Fp2.fromBigTuple([c, 1n]);
+        const Y = Fp2.sqrt(Fp2.add(Fp2.mul(Fp2.mul(X, X), X), Fp2.fromBigTuple([4n, 4n])));
+        assert.throws(() => bls12_381.G2.Point.fromAffine({ x: X, y: Y }).assertValidity());
+        break;
+      } catch (e) {
+        if (e instanceof assert.AssertionError) throw e;
+      }
+    }
+    const badKey = compressed(x);
+    const badSignature = compressed(1n, c);
+    const signature = blsSign(keys[0].secretKey, message);
+    assert.equal(fastAggregateVerify(message, [badKey], signature), false);
+    assert.equal(fastAggregateVerify(message, [keys[0].publicKey], badSignature), false);
+    assert.equal(verifyMultiple([{ message, publicKey: keys[0].publicKey, signature }, { message, publicKey: keys[1].publicKey, signature: badSignature }]), false);
+    assert.equal(verifyMultiple([{ message, publicKey: keys[0].publicKey, signature }, { message, publicKey: badKey, signature }]), false);
   });
 
   it("does not accept a signature made with noble's default (NUL) tag: the tag is the chain's", async () => {
