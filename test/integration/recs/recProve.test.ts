@@ -6,6 +6,8 @@ import type { Ed25519Keypair } from "../../../primitives/keys/ed25519.ts";
 import { encodeAddress } from "../../../primitives/keys/ss58.ts";
 import { signExtrinsic } from "../../../runtime/extrinsic.ts";
 import { certifyArgs, requestArgs, retireArgs, transferArgs } from "../../../runtime/modules/recs/types.ts";
+import { signRotation } from "../../../runtime/modules/devices/signing.ts";
+import { rotateKeyArgsCodec } from "../../../runtime/modules/devices/types.ts";
 import { buildGenesisBlock } from "../../../genesis/build.ts";
 import { genesisCheckpoint } from "../../../node/finality/checkpoint.ts";
 import { LightVerifyError, recBundleCodec, verifyRecBundle, type Checkpoint, type RecBundle } from "../../../light/index.ts";
@@ -97,6 +99,36 @@ describe("rec_prove and the light REC bundle verifier (in-process dev node)", fu
     assert.equal(report.rec.energyWh, 220, "before the split");
     const notFinal = await httpRpc(t.httpUrl, "rec_prove", [1, 0, toHex(new Uint8Array(32).fill(3))]);
     assert.equal((notFinal.error?.data as { code: string }).code, "AT_NOT_FINALIZED");
+  });
+
+  it("a device that rotated its key between readings: each signature verified against the key in force at its crediting block", async () => {
+    const before = new TestDevice(11, 1);
+    await submit(charlie, registerCall(genesisHash, charlie, before.key, alice));
+    const first = Math.floor(Date.now() / INTERVAL_MS) - 4;
+    const early = [0, 1].map((k) => before.json(genesisHash, before.next(first + k, 20 + k)));
+    assert.ok((await call<Array<{ accepted: boolean }>>("pog_submitReadings", [early])).every((r) => r.accepted));
+    await waitFor(async () => (await call<{ totalWh: number }>("pog_generation", [1, first, first + 1])).totalWh === 41, 10_000, "early readings credited");
+    // The same meter (its count goes on) with a new key.
+    const after = new TestDevice(12, 1);
+    for (const k of [0, 1]) after.next(first + k, 20 + k);
+    await submit(charlie, { module: "devices", method: "rotateKey", args: rotateKeyArgsCodec.encode(signRotation(genesisHash, 1, before.key, after.key)) });
+    const late = [2, 3].map((k) => after.json(genesisHash, after.next(first + k, 20 + k)));
+    assert.ok((await call<Array<{ accepted: boolean }>>("pog_submitReadings", [late])).every((r) => r.accepted));
+    await waitFor(async () => (await call<{ totalWh: number }>("pog_generation", [1, first, first + 3])).totalWh === 86, 10_000, "late readings credited");
+    await submit(charlie, { module: "recs", method: "request", args: requestArgs.encode({ deviceIds: [1], fromInterval: first, toInterval: first + 3 }) });
+    const recId = (await call<Array<{ id: number }>>("rec_listByOwner", [encodeAddress(charlie.publicKey)])).map((r) => r.id).find((id) => id > 2)!;
+    await submit(alice, { module: "recs", method: "certify", args: certifyArgs.encode({ recId, serial: "AKRE-DEV-ROT" }) });
+    await waitFor(async () => (await call<{ status: string }>("rec_get", [recId, await call<string>("chain_getFinalizedHead")])).status === "Certified", 10_000, "finalized");
+    const bytes = fromHex(await call<string>("rec_prove", [recId]));
+    const report = verifyRecBundle(checkpoint, bytes);
+    assert.deepEqual(report.devices[0].keys.map((k) => k.key), [toHex(before.key.publicKey), toHex(after.key.publicKey)]);
+    assert.equal(report.signedReadings, 4);
+    // A signature by the new key shown for a reading credited before the rotation is refused.
+    const bundle = recBundleCodec.decode(bytes);
+    const reading0 = lightReadingCodec.decode(bundle.readings[0].reading);
+    const wrongKey = after.sign(genesisHash, { ...reading0 });
+    const forged = recBundleCodec.encode({ ...bundle, readings: bundle.readings.map((r, i) => (i === 0 ? { ...r, signature: wrongKey } : r)) });
+    assert.equal(verdict(checkpoint, forged), "READING_BAD_SIGNATURE");
   });
 
   it("rec_prove answers typed errors: an unknown REC, bad params", async () => {
