@@ -9,6 +9,7 @@ import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
+import { buildVerifierPage, serveVerifier } from "./verifierPage.ts";
 
 export const DEFAULT_DASHBOARD_PORT = 9950;
 export const DEFAULT_RPC_URL = "ws://127.0.0.1:9944";
@@ -68,7 +69,7 @@ export async function startDashboard(opts: DashboardOpts): Promise<Dashboard> {
   // The pages live on subscriptions, which only a WebSocket carries.
   if (!/^wss?:\/\//i.test(opts.rpc)) throw new Error(`--rpc: expected the node's WebSocket URL (ws:// or wss://), got ${opts.rpc}`);
   const started = performance.now();
-  const { js, css } = await bundle();
+  const [{ js, css }, verifier] = await Promise.all([bundle(), buildVerifierPage()]);
   const buildMs = Math.round(performance.now() - started);
   const html = page(opts.rpc);
   const host = opts.host ?? "127.0.0.1";
@@ -84,6 +85,7 @@ export async function startDashboard(opts: DashboardOpts): Promise<Dashboard> {
     else if (path === "/app.js") send("text/javascript; charset=utf-8", js);
     else if (path === "/app.css") send("text/css; charset=utf-8", css);
     else if (path === "/health") send("text/plain", "ok");
+    else if (serveVerifier(verifier, ["/verify"], path, send)) return;
     else res.writeHead(404, { "content-type": "text/plain" }).end("not found");
   });
   await new Promise<void>((resolve, reject) => {
