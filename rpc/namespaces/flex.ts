@@ -1,10 +1,11 @@
 import { toHex } from "../../primitives/bytes.ts";
 import { encodeAddress } from "../../primitives/keys/ss58.ts";
 import type { FlexBaseline, FlexEnrolment, FlexEvent, FlexProgram, FlexResponse, FlexSettlement } from "../../client/flex.ts";
-import { devices, flex } from "../../runtime/api.ts";
+import { devices, flex, type IterableStateReader } from "../../runtime/api.ts";
 import type { RpcNodeApi } from "../nodeApi.ts";
 import type { RpcServer } from "../server/index.ts";
 import { expectNumber } from "../server/params.ts";
+import { historyRemoved } from "./history.ts";
 import { positional, stateAtParam } from "./params.ts";
 
 const U32 = { integer: true, min: 0, max: 0xffffffff };
@@ -17,6 +18,26 @@ const PROGRAM_STATUS: Readonly<Record<number, FlexProgram["status"]>> = { 1: "Ac
 
 function optionalU32(value: unknown, name: string, fallback: number, max = 0xffffffff): number {
   return value === undefined || value === null ? fallback : expectNumber(value, name, { integer: true, min: 0, max });
+}
+
+/** 4005 for an event whose records the runtime removed (settled more than `settledRetentionBlocks` ago); otherwise nothing. */
+function checkEventKept(state: IterableStateReader, eventId: number): void {
+  if (!flex.eventRemoved(state, eventId)) return;
+  const { settledRetentionBlocks } = flex.flexConfig(state);
+  throw historyRemoved(
+    `event ${eventId} settled more than ${settledRetentionBlocks} blocks ago (flex.settledRetentionBlocks): its record, responses and settlements were removed; its EventCreated, Responded, DeviceSettled and EventSettled events remain in its blocks`,
+    { eventId, settledRetentionBlocks },
+  );
+}
+
+/** 4005 for a program whose records the runtime removed (closed more than `settledRetentionBlocks` ago). */
+function checkProgramKept(state: IterableStateReader, programId: number): void {
+  if (!flex.programRemoved(state, programId)) return;
+  const { settledRetentionBlocks } = flex.flexConfig(state);
+  throw historyRemoved(
+    `program ${programId} closed more than ${settledRetentionBlocks} blocks ago (flex.settledRetentionBlocks): its record and member list were removed; its ProgramCreated, Enrolled and ProgramClosed events remain in its blocks`,
+    { programId, settledRetentionBlocks },
+  );
 }
 
 function programJson(id: number, p: flex.ProgramRecord, ss58: number): FlexProgram {
@@ -67,17 +88,22 @@ export function registerFlexRpc(server: RpcServer, api: RpcNodeApi): void {
       const first = optionalU32(from, "from", 0);
       const end = Math.min(flex.programCount(state), first + optionalU32(limit, "limit", MAX_PAGE, MAX_PAGE));
       const out: FlexProgram[] = [];
-      for (let id = first; id < end; id++) out.push(programJson(id, flex.program(state, id) as flex.ProgramRecord, ss58));
+      for (let id = first; id < end; id++) {
+        const p = flex.program(state, id);
+        if (p) out.push(programJson(id, p, ss58)); // removed programs (closed a retention ago) are skipped
+      }
       return out;
     },
   });
 
-  /** `flex_program(programId, at?)`: the program, or null. */
+  /** `flex_program(programId, at?)`: the program, or null; 4005 once removed. */
   server.addMethod("flex_program", {
     handler: (params) => {
       const [id, at] = positional(params, 2);
       const programId = expectNumber(id, "programId", U32);
-      const p = flex.program(stateAtParam(api, at).state, programId);
+      const { state } = stateAtParam(api, at);
+      checkProgramKept(state, programId);
+      const p = flex.program(state, programId);
       return p ? programJson(programId, p, ss58) : null;
     },
   });
@@ -88,6 +114,7 @@ export function registerFlexRpc(server: RpcServer, api: RpcNodeApi): void {
       const [id, from, limit, at] = positional(params, 4);
       const programId = expectNumber(id, "programId", U32);
       const { state } = stateAtParam(api, at);
+      checkProgramKept(state, programId);
       return flex
         .members(state, programId, optionalU32(from, "from", 0), optionalU32(limit, "limit", MAX_PAGE, MAX_PAGE))
         .map(([seq, deviceId, e]) => ({ deviceId, programId: e.programId, committedW: e.committedW, seq, enrolledAt: e.enrolledAt }));
@@ -104,8 +131,8 @@ export function registerFlexRpc(server: RpcServer, api: RpcNodeApi): void {
       const end = Math.min(flex.eventCount(state), first + optionalU32(limit, "limit", MAX_PAGE, MAX_PAGE));
       const out: FlexEvent[] = [];
       for (let id = first; id < end; id++) {
-        const e = flex.event(state, id) as flex.EventRecord;
-        if (programId === null || e.programId === programId) out.push(eventJson(id, e));
+        const e = flex.event(state, id);
+        if (e && (programId === null || e.programId === programId)) out.push(eventJson(id, e)); // removed events are skipped
       }
       return out;
     },
@@ -116,7 +143,9 @@ export function registerFlexRpc(server: RpcServer, api: RpcNodeApi): void {
     handler: (params) => {
       const [id, at] = positional(params, 2);
       const eventId = expectNumber(id, "eventId", U32);
-      const e = flex.event(stateAtParam(api, at).state, eventId);
+      const { state } = stateAtParam(api, at);
+      checkEventKept(state, eventId);
+      const e = flex.event(state, eventId);
       return e ? eventJson(eventId, e) : null;
     },
   });
@@ -127,7 +156,9 @@ export function registerFlexRpc(server: RpcServer, api: RpcNodeApi): void {
       const [id, after, at] = positional(params, 3);
       const eventId = expectNumber(id, "eventId", U32);
       const startAfter = after === undefined || after === null ? undefined : expectNumber(after, "startAfter", U32);
-      return flex.responses(stateAtParam(api, at).state, eventId, MAX_DEVICE_PAGE, startAfter).map(([deviceId, r]) => ({
+      const { state } = stateAtParam(api, at);
+      checkEventKept(state, eventId);
+      return flex.responses(state, eventId, MAX_DEVICE_PAGE, startAfter).map(([deviceId, r]) => ({
         deviceId,
         status: flex.RESPONSE_STATUS_NAMES[r.status] ?? String(r.status),
         code: r.status,
@@ -144,7 +175,9 @@ export function registerFlexRpc(server: RpcServer, api: RpcNodeApi): void {
       const [id, after, at] = positional(params, 3);
       const eventId = expectNumber(id, "eventId", U32);
       const startAfter = after === undefined || after === null ? undefined : expectNumber(after, "startAfter", U32);
-      return flex.settlements(stateAtParam(api, at).state, eventId, MAX_DEVICE_PAGE, startAfter).map(([deviceId, s]) => ({
+      const { state } = stateAtParam(api, at);
+      checkEventKept(state, eventId);
+      return flex.settlements(state, eventId, MAX_DEVICE_PAGE, startAfter).map(([deviceId, s]) => ({
         deviceId,
         outcome: flex.SETTLEMENT_OUTCOME_NAMES[s.outcome] ?? String(s.outcome),
         baselineWh: s.baselineWh,
@@ -168,7 +201,9 @@ export function registerFlexRpc(server: RpcServer, api: RpcNodeApi): void {
       const [device, id, at] = positional(params, 3);
       const deviceId = expectNumber(device, "deviceId", U32);
       const eventId = expectNumber(id, "eventId", U32);
-      const result = flex.baseline(stateAtParam(api, at).state, eventId, deviceId);
+      const { state } = stateAtParam(api, at);
+      checkEventKept(state, eventId);
+      const result = flex.baseline(state, eventId, deviceId);
       if (!result) return null;
       return {
         eventId,

@@ -5,11 +5,17 @@
  * every program's budget is what was put in less what was paid and returned (so never below 0),
  * the operators' reserves hold at least their programs' budgets, and no device was paid more
  * than its committed energy × the event's price. At the end every event settles.
+ *
+ * History removal (retention.ts) runs with a 3-block retention: after every step the removal
+ * queue lists settled events and closed programs in the order they settled/closed, every entry
+ * behind the head still has its records, nothing was removed before its retention ended, a
+ * removed event has no response or settlement left and a removed program no member or enrolment;
+ * at the end, 25 days on, the queue is drained and every settled event and closed program is gone.
  */
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { Events, NextEventId, NextProgramId, Programs, Settlements } from "../../runtime/modules/flex/storage.ts";
-import { amountOf, EventPhase, type EventRecord } from "../../runtime/modules/flex/types.ts";
+import { Enrolments, Events, Members, NextEventId, NextProgramId, ProgramEventDays, Programs, RemovalHead, RemovalQueue, RemovalTail, Responses, Settlements } from "../../runtime/modules/flex/storage.ts";
+import { amountOf, EventPhase, ProgramStatus, RemovalKind, type EventRecord } from "../../runtime/modules/flex/types.ts";
 import { DeviceKind } from "../../runtime/modules/devices/types.ts";
 import { publicKeyOf } from "../utils/runtime.ts";
 import { amount, calls, deviceKey, eventArgs, FlexChain, PER_DAY, programArgs, WINDOW } from "../utils/flexChain.ts";
@@ -20,6 +26,8 @@ const OPERATORS = ["Charlie", "Dave"] as const;
 const DEVICES = 6;
 const owner = (d: number): string => OWNERS[d % 2];
 const HISTORY_DAYS = 11;
+/** Blocks a settled event's or closed program's records are kept. */
+const RETENTION = 3;
 
 type Step =
   | { kind: "program"; op: number; budget: bigint; price: bigint }
@@ -60,7 +68,7 @@ const step: fc.Arbitrary<Step> = fc.oneof(
 
 /** A base chain with 11 days of history for every device (cached: each run starts from a copy of its head). */
 function baseChain(): FlexChain {
-  const chain = new FlexChain({ maxSettlementsPerBlock: 3, maxDeliveriesPerBlock: 2 });
+  const chain = new FlexChain({ maxSettlementsPerBlock: 3, maxDeliveriesPerBlock: 2, settledRetentionBlocks: RETENTION });
   for (let d = 0; d < DEVICES; d++) chain.putDevice(d, owner(d), d >= 4 ? { kind: DeviceKind.Battery } : {});
   chain.feed([...Array(DEVICES).keys()], 0, HISTORY_DAYS * PER_DAY - 1, (d, t) => 800 + 31 * (t % PER_DAY) + 13 * d);
   // Programs 0 (Charlie: devices 0-2) and 1 (Dave: devices 3-5), so that runs start with fleets to dispatch.
@@ -73,6 +81,10 @@ class Model {
   /** What was put into each program (creation + top-ups). */
   readonly deposited = new Map<number, bigint>();
   readonly returned = new Map<number, bigint>();
+  /** Each removed event's and program's program id (events) and removal block, first seen removed. */
+  readonly eventProgram = new Map<number, number>();
+  readonly removedEvents = new Set<number>();
+  readonly removedPrograms = new Set<number>();
 }
 
 function apply(chain: FlexChain, model: Model, s: Step): void {
@@ -126,13 +138,56 @@ function apply(chain: FlexChain, model: Model, s: Step): void {
   }
 }
 
+/** The removal invariants (retention.ts) after a block. */
+function checkRemoval(chain: FlexChain, model: Model): void {
+  const state = chain.state();
+  const block = chain.head.header.number;
+  const head = RemovalHead.get(state);
+  const tail = RemovalTail.get(state);
+  assert.ok(head <= tail);
+  let since = 0;
+  for (let pos = head; pos < tail; pos++) {
+    const entry = RemovalQueue.get(state, pos);
+    assert.ok(entry, `queue entry ${pos}`);
+    assert.ok(entry.since >= since, "the queue is in settlement/closing order");
+    since = entry.since;
+    if (pos === head) continue; // the head may be part-way through its removal
+    if (entry.kind === RemovalKind.Event) assert.equal(Events.get(state, entry.id)?.phase, EventPhase.Settled, `queued event ${entry.id} is settled and kept`);
+    else if (entry.kind === RemovalKind.ProgramDay) assert.ok(entry.id < NextProgramId.get(state), "a program's dispatch day");
+    else assert.equal(Programs.get(state, entry.id)?.status, ProgramStatus.Closed, `queued program ${entry.id} is closed and kept`);
+  }
+  for (let pos = 0; pos < head; pos++) assert.equal(RemovalQueue.get(state, pos), undefined, "drained entries are gone");
+  for (let id = 0; id < NextEventId.get(state); id++) {
+    const event = Events.get(state, id);
+    if (event) {
+      model.eventProgram.set(id, event.programId);
+      continue;
+    }
+    if (!model.removedEvents.has(id)) {
+      model.removedEvents.add(id);
+      // Removed no earlier than its retention: it settled in a block at least RETENTION ago.
+      const settledAt = chain.settledAt.get(id);
+      assert.ok(settledAt !== undefined && settledAt + RETENTION <= block, `event ${id} removed at ${block}, settled at ${settledAt}`);
+    }
+    assert.deepEqual(Settlements.page(state, id, 10), [], `removed event ${id} keeps no settlement`);
+    assert.deepEqual(Responses.page(state, id, 10), [], `removed event ${id} keeps no response`);
+  }
+  for (let id = 0; id < NextProgramId.get(state); id++) {
+    if (Programs.get(state, id)) continue;
+    model.removedPrograms.add(id);
+    for (let seq = 0; seq < 2 * DEVICES; seq++) assert.equal(Members.get(state, id, seq), undefined, `removed program ${id} keeps no member`);
+    for (let d = 0; d < DEVICES; d++) assert.notEqual(Enrolments.get(state, d)?.programId, id, `device ${d} enrolled in removed program ${id}`);
+  }
+}
+
 function check(chain: FlexChain, model: Model): void {
   const state = chain.state();
   assert.equal(chain.totalIssuance(), chain.sumOfBalances());
+  checkRemoval(chain, model);
   const reservedByOperator = new Map<string, bigint>();
   for (let id = 0; id < NextProgramId.get(state); id++) {
     const p = Programs.get(state, id);
-    assert.ok(p);
+    if (!p) continue; // removed a retention after it closed: its accounts were checked at every step until then
     const budget = amountOf(p.budget);
     assert.ok(budget >= 0n);
     assert.equal(budget + amountOf(p.paid) + (model.returned.get(id) ?? 0n), model.deposited.get(id), `program ${id}: budget + paid + returned = deposited`);
@@ -140,8 +195,11 @@ function check(chain: FlexChain, model: Model): void {
     reservedByOperator.set(who, (reservedByOperator.get(who) ?? 0n) + budget);
   }
   for (const [who, budgets] of reservedByOperator) assert.ok(chain.account(publicKeyOf(who)).reserved >= budgets);
+  const head = RemovalQueue.get(state, RemovalHead.get(state));
   for (let id = 0; id < NextEventId.get(state); id++) {
-    const event = Events.get(state, id) as EventRecord;
+    const event = Events.get(state, id) as EventRecord | undefined;
+    if (!event) continue;
+    if (head?.kind === RemovalKind.Event && head.id === id) continue; // part-way through its removal
     let paid = 0n;
     for (const [, s] of Settlements.page(state, id, 1_000)) {
       const a = amountOf(s.amount);
@@ -159,7 +217,14 @@ describe("fuzz: flex (programs, enrolments, events, responses, readings)", funct
     base = baseChain();
   });
 
-  it("keeps issuance = Σ balances, budgets ≥ 0 and conserved, and pays no device above commitment × price", () => {
+  /** What each run removed: the runs must reach event and program removals, or the invariants above were checked on nothing. */
+  const runs: Array<{ removedEvents: number; removedPrograms: number }> = [];
+  after(() => {
+    assert.ok(runs.some((r) => r.removedEvents > 0), "some run removed an event");
+    assert.ok(runs.some((r) => r.removedPrograms > 0), "some run removed a closed program");
+  });
+
+  it("keeps issuance = Σ balances, budgets ≥ 0 and conserved, pays no device above commitment × price, and removes settled history only after its retention, whole", () => {
     fc.assert(
       fc.property(fc.array(step, { minLength: 5, maxLength: 25 }), (steps) => {
         const chain = base.fork();
@@ -173,9 +238,42 @@ describe("fuzz: flex (programs, enrolments, events, responses, readings)", funct
         // Everything settles once the last event's readings can no longer arrive.
         // Events start at most 6 intervals ahead and last at most 3: settled once past their last interval + the window.
         chain.blockAt(chain.now() + 6 + 3 + WINDOW + 1);
-        for (let i = 0; i < 20; i++) chain.blockAt(chain.now());
-        for (let id = 0; id < NextEventId.get(chain.state()); id++) assert.equal(Events.get(chain.state(), id)?.phase, EventPhase.Settled);
+        for (let i = 0; i < 20; i++) {
+          chain.blockAt(chain.now());
+          check(chain, model); // also notes the events removed by now
+        }
+        for (let id = 0; id < NextEventId.get(chain.state()); id++) {
+          const phase = Events.get(chain.state(), id)?.phase;
+          assert.ok(phase === EventPhase.Settled || model.removedEvents.has(id), `event ${id} settled (or already removed)`);
+        }
         check(chain, model);
+        // The operators close what is still open (every event has settled), so that every run removes programs too.
+        for (let id = 0; id < NextProgramId.get(chain.state()); id++) {
+          const p = Programs.get(chain.state(), id);
+          if (!p || p.status === ProgramStatus.Closed) continue;
+          apply(chain, model, { kind: "close", op: OPERATORS.findIndex((o) => Buffer.compare(publicKeyOf(o), p.operator) === 0), program: id });
+          assert.equal(Programs.get(chain.state(), id)?.status, ProgramStatus.Closed);
+          check(chain, model);
+        }
+        // 25 days on, past the baseline's 20-day lookback: every settled event and closed program is removed.
+        chain.blockAt(chain.now() + 25 * PER_DAY);
+        for (let i = 0; i < 5; i++) {
+          chain.blockAt(chain.now());
+          check(chain, model);
+        }
+        const state = chain.state();
+        assert.equal(RemovalHead.get(state), RemovalTail.get(state), "the removal queue is drained");
+        for (let id = 0; id < NextEventId.get(state); id++) {
+          assert.equal(Events.get(state, id), undefined, `event ${id} removed`);
+          const programId = model.eventProgram.get(id);
+          if (programId !== undefined) for (let day = 0; day < HISTORY_DAYS + 2; day++) assert.equal(ProgramEventDays.contains(state, programId, day), false, `program ${programId} day ${day}`);
+        }
+        for (let id = 0; id < NextProgramId.get(state); id++) {
+          const p = Programs.get(state, id);
+          assert.equal(p, undefined, `program ${id} (closed) removed`);
+          assert.ok(model.returned.has(id));
+        }
+        runs.push({ removedEvents: model.removedEvents.size, removedPrograms: model.removedPrograms.size });
       }),
       fuzzParams(25),
     );

@@ -20,6 +20,7 @@ import { encodeAddress } from "../../primitives/keys/ss58.ts";
 import { fastDevSpec, startDevNode, waitFor, type TestNode } from "../../harness/devNode.ts";
 
 const INTERVAL_SECS = 2;
+const RETENTION_BLOCKS = 40;
 const AKRE = 10n ** 18n;
 
 /**
@@ -41,6 +42,8 @@ describe("flex RPC (in-process dev node): flex_* reads, tx calls through the cli
     const spec = fastDevSpec(250);
     if (!("runtimeGenesis" in spec.genesis)) throw new Error("runtime genesis expected");
     Object.assign(spec.genesis.runtimeGenesis.config.pog as Record<string, unknown>, { readingIntervalSecs: INTERVAL_SECS, acceptanceWindowIntervals: 2 });
+    // Closed programs are removed 40 blocks (10 s at 250 ms slots) after they close: flex_program then answers 4005.
+    Object.assign(spec.genesis.runtimeGenesis.config.flex as Record<string, unknown>, { settledRetentionBlocks: RETENTION_BLOCKS });
     t = await startDevNode({ spec });
     client = await ArkreenClient.connect(t.wsUrl);
     const genesisHash = await client.genesisHash();
@@ -134,6 +137,13 @@ describe("flex RPC (in-process dev node): flex_* reads, tx calls through the cli
     assert.equal(BigInt(after.reserved), BigInt(before.reserved) - AKRE);
     assert.equal(BigInt(after.free), BigInt(before.free) + AKRE - closed.fee);
     assert.equal((await client.flexProgram(0))?.status, "Closed");
+    assert.equal(await client.flexProgram(1), null);
+
+    // A retention after it closed, the program's records are removed: 4005, not null (a program never created stays null).
+    const removed = (e: unknown): boolean => e instanceof RpcCallError && e.rpcCode === 4005 && /settledRetentionBlocks/.test(e.rpcMessage);
+    await waitFor(async () => (await client.flexPrograms(0, 10)).length === 0, 30_000, "the closed program removed");
+    await assert.rejects(client.flexProgram(0), removed);
+    await assert.rejects(client.call("flex_enrolments", [0]), removed);
     assert.equal(await client.flexProgram(1), null);
   });
 

@@ -134,7 +134,18 @@ export class FlexChain extends TestChain {
   fork(): FlexChain {
     const copy = Object.assign(Object.create(FlexChain.prototype) as FlexChain, this);
     copy.meters = new Map(this.meters);
+    copy.importMeters = new Map(this.importMeters);
+    copy.settledAt = new Map(this.settledAt);
     return copy;
+  }
+
+  /** The block each event settled in (its `flex.EventSettled`), over the blocks this chain produced. */
+  settledAt = new Map<number, number>();
+
+  override produceBlock(candidates: Uint8Array[], opts: { slot?: bigint; readings?: Uint8Array[] } = {}): ReturnType<TestChain["produceBlock"]> {
+    const block = super.produceBlock(candidates, opts);
+    for (const e of this.events()) if (e.module === "flex" && e.name === "EventSettled") this.settledAt.set((e.data as { eventId: number }).eventId, this.head.header.number);
+    return block;
   }
 
   /** The reading interval of the head block. */

@@ -1,5 +1,5 @@
 /** The flex module as node, RPC and clients see it: queries over a state, the response a device signs, and the types and codecs a client needs. */
-export { baseline, enrolment, event, eventCount, flexConfig, members, program, programCount, response, responses, settlement, settlements } from "./queries.ts";
+export { baseline, enrolment, event, eventCount, eventRemoved, flexConfig, members, program, programCount, programRemoved, response, responses, settlement, settlements } from "./queries.ts";
 export { flexResponseMessage } from "./response.ts";
 export type { BaselineResult, IntervalResult } from "./baseline.ts";
 export {

@@ -12,6 +12,7 @@ import { chainTime } from "./meter.ts";
 import { flexResponseMessage } from "./response.ts";
 import { eventDays } from "./settle.ts";
 import { Config, Enrolments, Events, Members, NextEventId, NextProgramId, OpenEvents, ProgramEventDays, Programs, Responses } from "./storage.ts";
+import { queueRemoval } from "./retention.ts";
 import { isTarget } from "./targets.ts";
 import {
   amountBytes,
@@ -25,6 +26,7 @@ import {
   PAYLOAD_TYPE_NAMES,
   programIdArgs,
   ProgramStatus,
+  RemovalKind,
   RESPONSE_STATUS_NAMES,
   respondArgs,
   topUpArgs,
@@ -83,11 +85,12 @@ function positiveAmount(bytes: Uint8Array, field: string): bigint {
   return amountOf(bytes);
 }
 
-/** A program's enrolment of the device, unless that program has closed (its members are then free to go elsewhere). */
+/** A program's enrolment of the device, unless that program has closed or been removed since (its members are then free to go elsewhere). */
 function liveEnrolment(state: StateReader, deviceId: number) {
   const enrolment = Enrolments.get(state, deviceId);
   if (!enrolment) return undefined;
-  return Programs.get(state, enrolment.programId)?.status === ProgramStatus.Closed ? undefined : enrolment;
+  const status = Programs.get(state, enrolment.programId)?.status;
+  return status === undefined || status === ProgramStatus.Closed ? undefined : enrolment;
 }
 
 function checkProgramArgs(args: FlexCreateProgramArgs, intervalsPerDay: number): void {
@@ -181,6 +184,7 @@ export const close: CallDefinition<FlexProgramIdArgs> = {
     const returned = amountOf(record.budget);
     unreserve(ctx, who, returned);
     Programs.set(ctx.state, programId, { ...record, status: ProgramStatus.Closed, budget: new Uint8Array(0) });
+    queueRemoval(ctx.state, RemovalKind.Program, programId, ctx.number);
     flexEvents.deposit(ctx, "ProgramClosed", { programId, returned });
   },
 };

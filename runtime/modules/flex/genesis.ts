@@ -27,6 +27,17 @@ const MAX_LOOKBACK_DAYS = 30;
  * should be created that much before it starts for a large fleet.
  */
 const DEFAULT_MAX_SETTLEMENTS_PER_BLOCK = 100;
+
+/**
+ * Blocks a settled event's records (the event, its responses and settlements) and a closed
+ * program's (the program, its member list) stay in state when the chain spec does not say:
+ * 100,800, a week at 6 s slots, as control keeps settled commands (its
+ * `DEFAULT_SETTLED_RETENTION_BLOCKS`). Operators and owners read an event's settlements within
+ * hours; a week leaves time for disputes and audits, with state proofs of the records; the
+ * events of the blocks keep the whole story for good. Flex's state then grows with the rate of
+ * events, not with the chain's age.
+ */
+export const DEFAULT_SETTLED_RETENTION_BLOCKS = 100_800;
 const DEFAULT_MAX_DELIVERIES_PER_BLOCK = 200;
 
 /** `flex` section (optional: an absent section takes `flexDevSection()`, so older specs stay valid). */
@@ -44,6 +55,8 @@ export const flexGenesis: ModuleGenesis = {
       baselineLookbackDays: read.uint(s.baselineLookbackDays, "flex.baselineLookbackDays", { min: 1, max: MAX_LOOKBACK_DAYS }),
       adjustmentIntervals: read.uint(s.adjustmentIntervals, "flex.adjustmentIntervals", { max: 48 }),
       adjustmentCapPermille: read.uint(s.adjustmentCapPermille, "flex.adjustmentCapPermille", { max: 1000 }),
+      settledRetentionBlocks:
+        s.settledRetentionBlocks === undefined ? DEFAULT_SETTLED_RETENTION_BLOCKS : read.uint(s.settledRetentionBlocks, "flex.settledRetentionBlocks", { min: 1 }),
     });
   },
 };
@@ -65,6 +78,7 @@ export function flexDevSection(): Record<string, unknown> {
     baselineLookbackDays: 20,
     adjustmentIntervals: 3,
     adjustmentCapPermille: 200,
+    settledRetentionBlocks: DEFAULT_SETTLED_RETENTION_BLOCKS,
   };
 }
 

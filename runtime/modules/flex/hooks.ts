@@ -3,17 +3,21 @@ import { deliverChunk } from "./deliver.ts";
 import { flexEvents } from "./events.ts";
 import { chainMeter, chainTime } from "./meter.ts";
 import { baselineParams, settleChunk } from "./settle.ts";
+import { queueRemoval, removeExpiredRecords } from "./retention.ts";
 import { Config, Events, OpenEvents, Programs } from "./storage.ts";
-import { amountOf, EventPhase, type EventRecord, type FlexOpenEvent, type ProgramRecord } from "./types.ts";
+import { amountOf, EventPhase, RemovalKind, type EventRecord, type FlexOpenEvent, type ProgramRecord } from "./types.ts";
 
 /**
  * After the block's extrinsics (and so after the block's readings, applied at initialization):
  * delivers new events' commands and settles the events whose last interval can no longer receive
  * readings, oldest event first, within the per-block bounds `maxDeliveriesPerBlock` and
  * `maxSettlementsPerBlock` (genesis.ts says why those numbers), resuming at each event's cursor.
- * The open events are one storage value: a block with nothing due costs one read.
+ * The open events are one storage value: a block with nothing due costs one read. First, the
+ * records of events settled and programs closed a retention ago are removed (retention.ts: two
+ * reads when nothing is due).
  */
 export function onFinalize(ctx: BlockContext): void {
+  removeExpiredRecords(ctx);
   const open = OpenEvents.get(ctx.state);
   if (open.events.length === 0) return;
   const config = Config.get(ctx.state);
@@ -51,6 +55,7 @@ export function onFinalize(ctx: BlockContext): void {
     if (event.phase === EventPhase.Settled) {
       program.activeEvents = program.activeEvents.filter((id) => id !== entry.eventId);
       flexEvents.deposit(ctx, "EventSettled", { eventId: entry.eventId, programId: event.programId, paid: amountOf(event.paid), paidDevices: event.settledDevices });
+      queueRemoval(ctx.state, RemovalKind.Event, entry.eventId, ctx.number);
       changed = true;
     } else {
       remaining.push(entry);

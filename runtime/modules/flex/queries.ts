@@ -25,6 +25,16 @@ export function eventCount(state: StateReader): number {
   return NextEventId.get(state);
 }
 
+/** Whether event `eventId` was created and its records since removed (settled more than `settledRetentionBlocks` ago, retention.ts). */
+export function eventRemoved(state: StateReader, eventId: number): boolean {
+  return eventId < NextEventId.get(state) && !Events.contains(state, eventId);
+}
+
+/** Whether program `programId` was created and its records since removed (closed more than `settledRetentionBlocks` ago). */
+export function programRemoved(state: StateReader, programId: number): boolean {
+  return programId < NextProgramId.get(state) && !Programs.contains(state, programId);
+}
+
 export function enrolment(state: StateReader, deviceId: number): EnrolmentRecord | undefined {
   return Enrolments.get(state, deviceId);
 }

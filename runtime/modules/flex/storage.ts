@@ -6,6 +6,7 @@ import {
   flexConfigCodec,
   openEventsCodec,
   programRecordCodec,
+  removalEntryCodec,
   responseRecordCodec,
   settlementRecordCodec,
   type EnrolmentRecord,
@@ -13,6 +14,7 @@ import {
   type FlexConfig,
   type FlexDays,
   type FlexOpenEvents,
+  type FlexRemovalEntry,
   type ProgramRecord,
   type ResponseRecord,
   type SettlementRecord,
@@ -50,3 +52,11 @@ export const Settlements = new StorageDoubleMap<number, number, SettlementRecord
 export const DeviceEventDays = new StorageMap<number, FlexDays>(MODULE, "DeviceEventDays", u32Codec, daysCodec);
 /** (program, day) on which the program dispatched any event: excluded from its members' baselines. */
 export const ProgramEventDays = new StorageDoubleMap<number, number, true>(MODULE, "ProgramEventDays", u32Codec, u32Codec, unitCodec);
+/**
+ * Settled events and closed programs in the order they settled or closed, a FIFO queue
+ * `[RemovalHead, RemovalTail)`: each entry's records are removed `settledRetentionBlocks` after
+ * `since` (retention.ts). u32 positions: one entry per event or program ever, 4 billion of them.
+ */
+export const RemovalQueue = new StorageMap<number, FlexRemovalEntry>(MODULE, "RemovalQueue", u32Codec, removalEntryCodec);
+export const RemovalHead = new StorageValue<number>(MODULE, "RemovalHead", u32Codec, () => 0);
+export const RemovalTail = new StorageValue<number>(MODULE, "RemovalTail", u32Codec, () => 0);

@@ -12,6 +12,7 @@ import type {
   FlexLeaveArgs,
   FlexProgramIdArgs,
   FlexProgramRecord,
+  FlexRemovalEntry,
   FlexRespondArgs,
   FlexResponseRecord,
   FlexSettlementRecord,
@@ -35,6 +36,7 @@ export type {
   FlexLeaveArgs,
   FlexProgramIdArgs,
   FlexProgramRecord as ProgramRecord,
+  FlexRemovalEntry,
   FlexRespondArgs,
   FlexResponseRecord as ResponseRecord,
   FlexSettlementRecord as SettlementRecord,
@@ -97,6 +99,10 @@ export const settlementRecordCodec = new MessageCodec<FlexSettlementRecord>("Fle
 export const openEventsCodec = new MessageCodec<FlexOpenEvents>("FlexOpenEvents", flexProto);
 export const daysCodec = new MessageCodec<FlexDays>("FlexDays", flexProto);
 export const flexConfigCodec = new MessageCodec<FlexConfigRecord>("FlexConfigRecord", flexProto);
+export const removalEntryCodec = new MessageCodec<FlexRemovalEntry>("FlexRemovalEntry", flexProto);
+
+/** What a removal queue entry removes (retention.ts). */
+export const RemovalKind = { Event: 1, Program: 2, ProgramDay: 3 } as const;
 
 // Call arguments.
 export const createProgramArgs = new MessageCodec<FlexCreateProgramArgs>("FlexCreateProgramArgs", flexProto);
