@@ -152,6 +152,11 @@ describe("e2e: the dashboard in headless Chromium against a dev node with simula
   it("devices: //Bob's devices by owner; a sunny device's record, energy series chart and commands", async () => {
     await open(`devices/${devAddress("Bob")}`, "devices-owner");
     assert.deepEqual((await rows("devices")).map((r) => Number(r[0])), [...Array(DEVICES).keys()]);
+    assert.equal(await page.$("[data-k=nextPage]"), null, "one page: no link to a next one");
+    // The owner's list pages on in storage order: after the first device of the node's page, the rest.
+    const [first, ...rest] = await node.rpc<Device[]>("device_listByOwner", [devAddress("Bob")]);
+    await open(`devices/${devAddress("Bob")}/after/${first.id}`, "devices-owner-after");
+    assert.deepEqual((await rows("devices")).map((r) => Number(r[0])), rest.map((d) => d.id).sort((a, b) => a - b));
     await open(`devices/${sunny}`, "device");
     const device = await node.rpc<Device>("device_get", [sunny]);
     assert.deepEqual([await text("status"), await text("kind"), await text("capacity"), await text("location")], [device.status, device.kind, `${device.capacityW} W`, device.location]);
