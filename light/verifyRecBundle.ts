@@ -3,7 +3,7 @@ import { codecs, type Header, type MessageCodec } from "../primitives/codec/inde
 import { blake2b256 } from "../primitives/hash.ts";
 import { TrieProofError } from "../primitives/trie/errors.ts";
 import { verifyProofs } from "../primitives/trie/proof.ts";
-import { fastAggregateVerify, verifyAggregates, type AggregateCheck, type PublicKeyCache } from "./bls.ts";
+import { fastAggregateVerify, verifyMultiple, type PublicKeyCache, type SignatureSet } from "./bls.ts";
 import type { Checkpoint } from "./codec.ts";
 import { LightVerifyError } from "./errors.ts";
 import {
@@ -186,7 +186,7 @@ function keyForBlock(keys: readonly LightDeviceKeyEntry[], block: number): Uint8
   return key;
 }
 
-interface SignatureItem extends AggregateCheck {
+interface SignatureItem extends SignatureSet {
   index: number;
   deviceId: number;
   interval: number;
@@ -210,9 +210,9 @@ function checkReading(slot: LightRecSlot, bytes: Uint8Array, index: number): Lig
 /** All device signatures in one multi-pairing; when it fails, one by one in slot order, so the error names the first bad reading. */
 function settleSignatures(items: readonly SignatureItem[]): void {
   const cache: PublicKeyCache = new Map();
-  if (verifyAggregates(items, cache)) return;
+  if (verifyMultiple(items, cache)) return;
   for (const s of items) {
-    if (!fastAggregateVerify(s.message, s.publicKeys, s.signature, cache)) throw new LightVerifyError({ code: "READING_BAD_SIGNATURE", index: s.index, deviceId: s.deviceId, interval: s.interval });
+    if (!fastAggregateVerify(s.message, [s.publicKey], s.signature, cache)) throw new LightVerifyError({ code: "READING_BAD_SIGNATURE", index: s.index, deviceId: s.deviceId, interval: s.interval });
   }
 }
 
@@ -279,7 +279,7 @@ export function verifyRecBundle(checkpoint: Checkpoint, bundleBytes: Uint8Array)
     if (key === null) throw new LightVerifyError({ code: "READING_KEY_UNKNOWN", ...where, creditedBlock: slot.creditedBlock });
     if (signature.length > 0) {
       if (signature.length !== SIGNATURE_LENGTH) throw new LightVerifyError({ code: "READING_BAD_SIGNATURE", ...where });
-      signatures.push({ ...where, message: blake2b256(concatBytes(READING_DOMAIN, checkpoint.genesisHash, bytes)), publicKeys: [key], signature });
+      signatures.push({ ...where, message: blake2b256(concatBytes(READING_DOMAIN, checkpoint.genesisHash, bytes)), publicKey: key, signature });
     }
     return { deviceId: slot.deviceId, interval: slot.interval, energyWh: slot.energyWh, creditedBlock: slot.creditedBlock, cumulativeWh: reading.cumulativeWh, peakW: reading.peakW, signed: signature.length > 0 };
   });

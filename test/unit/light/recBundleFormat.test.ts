@@ -59,7 +59,8 @@ describe("light: REC bundle records and keys agree with the runtime's", () => {
         lightDeviceRecordCodec,
       ],
       [deviceKeyHistoryCodec.encode({ keys: [{ key: new Uint8Array(48).fill(1), setAt: 0 }, { key: new Uint8Array(48).fill(2), setAt: 77 }] }), lightDeviceKeyHistoryCodec],
-      [readingCodec.encode({ deviceId: 1, interval: 2, cumulativeWh: 2 ** 45, energyWh: 600, peakW: 3000 }), lightReadingCodec],
+      [readingCodec.encode({ deviceId: 1, interval: 2, cumulativeWh: 2 ** 45, energyWh: 600, peakW: 3000, cumulativeImportWh: 0, importWh: 0 }), lightReadingCodec],
+      [readingCodec.encode({ deviceId: 1, interval: 2, cumulativeWh: 2 ** 45, energyWh: 600, peakW: 3000, cumulativeImportWh: 2 ** 40, importWh: 250 }), lightReadingCodec],
     ];
     for (const [bytes, codec] of cases) {
       const decoded = codec.decode(bytes);
