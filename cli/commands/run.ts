@@ -107,7 +107,7 @@ export function addRunOptions(program: Command): Command {
     .option("--chain <id-or-path>", "chain spec: dev, local, or a chain spec JSON file")
     .option("-d, --base-path <path>", "where the database and node data are stored")
     .option("--tmp", "use a temporary base path, removed when the node stops")
-    .option("--state-pruning <archive|n>", `keep the state of the last n finalized blocks (at least ${MIN_STATE_PRUNING}), or every state (archive); fixed archive-or-not when the database is created (default: the database's own mode; ${DEFAULT_PRUNING.state} for a new database)`)
+    .option("--state-pruning <archive|n>", `keep the state of the last n finalized blocks (at least ${MIN_STATE_PRUNING}), or every state (archive); archive-or-not is fixed when the database is created, and an existing database keeps its own mode when the flag is absent (default: ${DEFAULT_PRUNING.state})`)
     .option("--blocks-pruning <archive|archive-canonical|n>", `block bodies kept: all, the finalized chain's, or the last n finalized (default: ${DEFAULT_PRUNING.blocks})`)
     .addOption(new Option("--pruning <archive|n>", "older name of --state-pruning").hideHelp())
     .option("--name <name>", "the node's human-readable name")
