@@ -29,5 +29,6 @@ export {
 export { intervalAt, READINGS_PER_CALL, signReading, submitReadings } from "./readings.ts";
 export { acknowledgementArgs, registrationArgs, type RegistrationRequest } from "./devices.ts";
 export type * from "./types.ts";
+export { summarizeAuthorship, type AuthorshipSummary, type BlockAuthorship, type ValidatorParticipation } from "./authorship.ts";
 export { flexEventArgs, flexProgramArgs, flexResponseArgs, type FlexBaseline, type FlexEnrolment, type FlexEvent, type FlexEventRequest, type FlexProgram, type FlexProgramRequest, type FlexResponse, type FlexSettlement } from "./flex.ts";
 export { CALL_ARGS, DeviceKind, DeviceStatus, PayloadType, ReceiptStatus, ResponseStatus, RecStatus, type CallArgsMap, type CallName, type PogConfig, type Reading, type RuntimeEvent, type SignedReading } from "../runtime/wire.ts";

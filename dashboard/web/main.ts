@@ -5,9 +5,8 @@
  * first data is shown (what the browser test waits for and times).
  */
 import uPlot from "uplot";
-import { ArkreenClient, RpcCallError, blockNumber, type BlockEvent, type ControlCommand, type Device, type Header, type Subscription } from "../../client/index.ts";
+import { ArkreenClient, RpcCallError, blockNumber, summarizeAuthorship, type BlockAuthorship, type BlockEvent, type ControlCommand, type Device, type Header, type Subscription } from "../../client/index.ts";
 import { decodeAddress, encodeAddress } from "../../primitives/keys/ss58.ts";
-import { summarizeAuthorship, type BlockAuthorship } from "../../client/authorship.ts";
 
 const RPC = document.body.dataset.rpc ?? "ws://127.0.0.1:9944";
 const app = document.getElementById("app") as HTMLElement;
