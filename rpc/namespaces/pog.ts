@@ -91,6 +91,12 @@ async function checkAndVerify(pool: ReadingsPool, values: unknown[]): Promise<Re
 
 const BUSY: ReadingSubmission = { accepted: false, reason: "Busy" };
 
+/** A reading as submitted: the import fields only for a device that reports an import channel (docs/readings.md). */
+function generatorOrBidirectional(r: pog.Reading): Partial<pog.Reading> {
+  const { importWh, cumulativeImportWh, ...generator } = r;
+  return Number(cumulativeImportWh ?? 0) > 0 || Number(importWh ?? 0) > 0 ? r : generator;
+}
+
 export function registerPogRpc(server: RpcServer, api: RpcNodeApi): void {
   /** Readings of RPC calls under way (MAX_READINGS_VERIFYING). */
   let verifying = 0;
@@ -157,7 +163,7 @@ export function registerPogRpc(server: RpcServer, api: RpcNodeApi): void {
       api.readings
         .pending()
         .slice(0, MAX_PENDING_LISTED)
-        .map(({ reading, signature }) => ({ ...reading, signature: toHex(signature) })),
+        .map(({ reading, signature }) => ({ ...generatorOrBidirectional(reading), signature: toHex(signature) })),
   });
   server.addMethod("pog_generation", {
     handler: (params) => {
