@@ -47,7 +47,7 @@ export function checkpointOf(set: TestSet, genesisHash = GENESIS_HASH): Checkpoi
 }
 
 /** A block whose state holds `set` as the current finality set and `sampleValue` under SAMPLE_KEY. */
-export function makeBlock(number: number, parentHash: Uint8Array, set: TestSet, sampleValue: Uint8Array = utf8(`value at ${number}`)): TestBlock {
+export function makeBlock(number: number, parentHash: Uint8Array, set: TestSet, sampleValue: Uint8Array = utf8(`value at ${number}`), extra: ReadonlyArray<readonly [Uint8Array, Uint8Array]> = []): TestBlock {
   const trie = new MerkleTrie(EMPTY_TRIE_ROOT, new MemoryNodeStore());
   const record = {
     setId: set.setId,
@@ -58,6 +58,7 @@ export function makeBlock(number: number, parentHash: Uint8Array, set: TestSet, 
   trie.put(FinalityAuthorities.key, finalitySetCodec.encode(record));
   trie.put(SAMPLE_KEY, sampleValue);
   for (let i = 0; i < 40; i++) trie.put(blake2b256(utf8(`filler-${i}`)), utf8(`filler value ${i}`));
+  for (const [key, value] of extra) trie.put(key, value);
   const { root } = trie.commit();
   const header: Header = { parentHash, number, stateRoot: root, extrinsicsRoot: new Uint8Array(32), digest: [], readingsRoot: new Uint8Array() };
   const encoded = codecs.header.encode(header);
@@ -93,9 +94,9 @@ export const everyone = (set: TestSet): number[] => set.members.map((_, i) => i)
 /**
  * A chain with `sets.length - 1` set changes: block 10·k + 10 hands over from set k to set k+1,
  * and the target, 5 blocks after the last hand-over, is justified by the last set. Returns the
- * proof (every signer signs), the blocks and the sets.
+ * proof (every signer signs), the blocks and the sets. `targetState` adds entries to the target's state.
  */
-export function chainWithSetChanges(sets: TestSet[]): { proof: Uint8Array; handovers: TestBlock[]; target: TestBlock; fragments: FinalityProofFragment[] } {
+export function chainWithSetChanges(sets: TestSet[], targetState: ReadonlyArray<readonly [Uint8Array, Uint8Array]> = []): { proof: Uint8Array; handovers: TestBlock[]; target: TestBlock; fragments: FinalityProofFragment[] } {
   const fragments: FinalityProofFragment[] = [];
   const handovers: TestBlock[] = [];
   let parent = GENESIS_HASH;
@@ -106,7 +107,7 @@ export function chainWithSetChanges(sets: TestSet[]): { proof: Uint8Array; hando
     parent = block.hash;
   }
   const last = sets[sets.length - 1];
-  const target = makeBlock(10 * (sets.length - 1) + 5, parent, last);
+  const target = makeBlock(10 * (sets.length - 1) + 5, parent, last, undefined, targetState);
   fragments.push(fragment(target, justify(target, last, everyone(last)), false));
   return { proof: encodeProof(fragments), handovers, target, fragments };
 }

@@ -7,9 +7,10 @@
  */
 import { fromHex, isHex, toHex } from "../../primitives/bytes.ts";
 import { ArkreenError } from "../../primitives/errors.ts";
-import { decodeCheckpoint, type Checkpoint } from "../codec.ts";
+import { checkCheckpoint, decodeCheckpoint, type Checkpoint } from "../codec.ts";
 import { LightVerifyError } from "../errors.ts";
 import { verifyFinalityProof, type FinalityResult } from "../verifyFinality.ts";
+import { verifyRecBundle, type RecBundleReport } from "../verifyRecBundle.ts";
 import { verifyStorage } from "../verifyStorage.ts";
 
 export type VerifierInputErrorType = { code: "INPUT_UNREADABLE"; file: "anchor" | "proof"; reason: string } | { code: "INPUT_KIND_UNKNOWN"; reason: string };
@@ -43,6 +44,8 @@ export interface InputKind<T> {
   name: string;
   /** The names of the levels `verify` appends, in order: the one after those passed is the one that failed. */
   levels: readonly string[];
+  /** The level a failed check belongs to, where `verify` checks all levels before it appends any. */
+  levelOfCheck?(code: string): string;
   /** The proof in `content`, or null when `content` is not of this kind. Throws `VerifierInputError` when it is, but malformed. */
   parse(content: FileContent): T | null;
   /** Verifies `input` from `checkpoint`, appending one level per check group; throws `LightVerifyError` at the first failure. */
@@ -131,8 +134,79 @@ export const storageProofKind: InputKind<StorageProofFile> = {
   },
 };
 
+/** A REC proof bundle file as `arkreen-node rec prove` writes it: `{ "format": "arkreen-rec-bundle", "bundle": "0x…" }`. */
+export const recBundleKind: InputKind<Uint8Array> = {
+  name: "REC bundle",
+  levels: ["finality", "REC", "readings", "device signatures"],
+  parse(content) {
+    const j = content.json as { format?: unknown; bundle?: unknown } | undefined;
+    if (typeof j !== "object" || j === null || j.format !== "arkreen-rec-bundle") return null;
+    if (!isHex(j.bundle)) throw new VerifierInputError({ code: "INPUT_UNREADABLE", file: "proof", reason: 'REC bundle: "bundle" is not a 0x hex string' });
+    return fromHex(j.bundle);
+  },
+  levelOfCheck(code) {
+    if (code === "READING_BAD_SIGNATURE") return "device signatures";
+    if (code.startsWith("READING")) return "readings";
+    if (/^(STATE_PROOF|RECORD|REC_|RETIREMENTS|DEVICE|KEY_HISTORY)/.test(code)) return "REC";
+    if (code.startsWith("BUNDLE_MALFORMED") || code.startsWith("BUNDLE_VERSION")) return "bundle format";
+    return "finality";
+  },
+  verify(checkpoint, bundle, levels) {
+    levels.push(...recLevels(verifyRecBundle(checkpoint, bundle)));
+  },
+};
+
+function recLevels(r: RecBundleReport): Level[] {
+  const { rec } = r;
+  const retired = r.retirements.map((x) => `${x.amountWh} Wh for ${x.beneficiary} at #${x.block}`).join("; ");
+  const signed = r.signedReadings;
+  return [
+    { name: "finality", ok: true, detail: `block #${r.finality.block} ${r.finality.hash} finalized by more than 2/3 of its set's stake (${r.finality.fragments} fragment${r.finality.fragments === 1 ? "" : "s"}; set ${r.finality.setId} now)` },
+    {
+      name: "REC",
+      ok: true,
+      detail: `REC ${rec.id} ${rec.status}, serial ${rec.serial}, owner ${rec.owner}, ${rec.energyWh} Wh (${rec.retiredWh} Wh retired${retired === "" ? "" : ": " + retired}), issued by ${rec.issuerName ?? rec.issuer} at #${rec.decidedAt}`,
+    },
+    { name: "readings", ok: true, detail: `${r.slots.length} readings of ${r.devices.length} device${r.devices.length === 1 ? "" : "s"} credited by the chain, ${r.slotsWh} Wh in all` },
+    { name: "device signatures", ok: true, detail: `${signed} reading${signed === 1 ? "" : "s"} signed by the device's registered key${r.unsignedReadings > 0 ? `; ${r.unsignedReadings} without the device's signature (not held by the serving node)` : ""}` },
+  ];
+}
+
 /** The kinds the page recognises, tried in order (the most specific first). */
-export const INPUT_KINDS: ReadonlyArray<InputKind<never>> = [storageProofKind as InputKind<never>, finalityProofKind as InputKind<never>];
+export const INPUT_KINDS: ReadonlyArray<InputKind<never>> = [recBundleKind as InputKind<never>, storageProofKind as InputKind<never>, finalityProofKind as InputKind<never>];
+
+/**
+ * A trust anchor file: the checkpoint file `arkreen-node rec checkpoint` writes (JSON, format
+ * `arkreen-finality-checkpoint`), or `encodeCheckpoint`'s bytes (raw or 0x hex).
+ */
+export function readCheckpoint(file: Uint8Array): Checkpoint {
+  const content = readContent(file);
+  const j = content.json as { format?: unknown } | undefined;
+  if (typeof j === "object" && j !== null && j.format === "arkreen-finality-checkpoint") return checkpointFromJson(j as Record<string, unknown>);
+  const bytes = bytesOf(content);
+  if (bytes === null) throw new VerifierInputError({ code: "INPUT_UNREADABLE", file: "anchor", reason: "not a checkpoint file (JSON, format arkreen-finality-checkpoint) nor a checkpoint's bytes, raw or 0x hex" });
+  return decodeCheckpoint(bytes);
+}
+
+function checkpointFromJson(f: Record<string, unknown>): Checkpoint {
+  const unreadable = (reason: string): never => {
+    throw new VerifierInputError({ code: "INPUT_UNREADABLE", file: "anchor", reason });
+  };
+  const hex = (v: unknown, name: string): Uint8Array => (isHex(v) ? fromHex(v) : unreadable(`${name}: expected 0x hex`));
+  if (!Array.isArray(f.authorities)) unreadable("authorities: expected an array");
+  if (typeof f.setId !== "number" || !Number.isSafeInteger(f.setId) || f.setId < 0) unreadable("setId: expected a non-negative integer");
+  const checkpoint: Checkpoint = {
+    genesisHash: hex(f.genesisHash, "genesisHash"),
+    setId: f.setId as number,
+    authorities: (f.authorities as Array<{ finalityKey?: unknown; weight?: unknown }>).map((a, i) => {
+      if (typeof a?.weight !== "string" || !/^[0-9]+$/.test(a.weight)) unreadable(`authorities[${i}].weight: expected a decimal string`);
+      return { finalityKey: hex(a.finalityKey, `authorities[${i}].finalityKey`), weight: BigInt(a.weight as string) };
+    }),
+    instantAuthority: f.instantAuthority === null || f.instantAuthority === undefined ? null : hex(f.instantAuthority, "instantAuthority"),
+  };
+  checkCheckpoint(checkpoint);
+  return checkpoint;
+}
 
 function finalityLevel(r: FinalityResult): Level {
   const changes = r.fragments - (r.complete ? 1 : 0);
@@ -154,8 +228,8 @@ function failure(name: string, e: unknown): Level {
 }
 
 /**
- * Verifies a dropped proof file from a dropped trust anchor (a checkpoint: `encodeCheckpoint`'s
- * bytes, raw or hex). Never throws: a failure is the last level, naming the failed check.
+ * Verifies a dropped proof file from a dropped trust anchor (`readCheckpoint`). Never throws: a
+ * failure is the last level, naming the failed check.
  */
 export function verifyFiles(anchorFile: Uint8Array, proofFile: Uint8Array, kinds: ReadonlyArray<InputKind<never>> = INPUT_KINDS): Report {
   const started = performance.now();
@@ -163,9 +237,7 @@ export function verifyFiles(anchorFile: Uint8Array, proofFile: Uint8Array, kinds
   let kind: string | null = null;
   let level = "trust anchor";
   try {
-    const anchor = bytesOf(readContent(anchorFile));
-    if (anchor === null) throw new VerifierInputError({ code: "INPUT_UNREADABLE", file: "anchor", reason: "not a checkpoint's bytes, raw or 0x hex" });
-    const checkpoint = decodeCheckpoint(anchor);
+    const checkpoint = readCheckpoint(anchorFile);
     levels.push(checkpointLevel(checkpoint));
     level = "proof file";
     const content = readContent(proofFile);
@@ -177,7 +249,8 @@ export function verifyFiles(anchorFile: Uint8Array, proofFile: Uint8Array, kinds
       try {
         k.verify(checkpoint, input, levels);
       } catch (e) {
-        level = k.levels[levels.length - before] ?? k.name;
+        const code = e instanceof LightVerifyError ? e.code : null;
+        level = (code !== null ? k.levelOfCheck?.(code) : undefined) ?? k.levels[levels.length - before] ?? k.name;
         throw e;
       }
       break;

@@ -11,10 +11,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import puppeteer, { type Browser, type Page } from "puppeteer-core";
 import { toHex } from "../../../primitives/bytes.ts";
-import { encodeCheckpoint } from "../../../light/index.ts";
+import { encodeCheckpoint, recBundleCodec } from "../../../light/index.ts";
 import { startVerifier, type Verifier } from "../../../dashboard/verifierPage.ts";
 import { startDashboard } from "../../../dashboard/server.ts";
 import { chainWithSetChanges, checkpointOf, SAMPLE_KEY, type TestSet } from "../../../harness/lightChain.ts";
+import { buildRecBundle } from "../../../harness/recBundleChain.ts";
+import { checkpointToFile } from "../../../cli/commands/rec.ts";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
@@ -94,6 +96,20 @@ describe("e2e: the proof verifier page in headless Chromium", function () {
     assert.deepEqual(ok.levels.map((l) => l.level), ["trust anchor", "finality", "storage"]);
     const wrong = await verify(file("checkpoint-set1.bin", encodeCheckpoint(checkpointOf(sets[1]))), file("storage.json", storage));
     assert.equal(wrong.failed, "JUSTIFICATION_WRONG_SET");
+  });
+
+  it("a REC bundle (rec prove's file) from a checkpoint file (rec checkpoint's): four levels passed; a swapped device signature fails its level", async () => {
+    const { bundle, checkpoint } = buildRecBundle({ setChanges: 2, devices: 2, slotsPerDevice: 4 });
+    const anchor = file("checkpoint.json", JSON.stringify(checkpointToFile(checkpoint)));
+    const bundleFile = (bytes: Uint8Array) => JSON.stringify({ format: "arkreen-rec-bundle", version: 1, recId: 1, bundle: toHex(bytes) });
+    const ok = await verify(anchor, file("bundle.json", bundleFile(bundle)));
+    assert.equal(ok.result, "passed");
+    assert.deepEqual(ok.levels.map((l) => `${l.level}:${l.ok}`), ["trust anchor:true", "finality:true", "REC:true", "readings:true", "device signatures:true"]);
+    const decoded = recBundleCodec.decode(bundle);
+    const swapped = decoded.readings.map((r, i) => (i === 2 ? { ...r, signature: decoded.readings[5].signature } : i === 5 ? { ...r, signature: decoded.readings[2].signature } : r));
+    const bad = await verify(anchor, file("swapped.json", bundleFile(recBundleCodec.encode({ ...decoded, readings: swapped }))));
+    assert.equal(bad.failed, "READING_BAD_SIGNATURE");
+    assert.deepEqual(bad.levels.at(-1), { level: "device signatures", ok: "false", check: "READING_BAD_SIGNATURE" });
   });
 
   it("the dashboard serves the same page at /verify", async () => {

@@ -1,7 +1,10 @@
 import { strict as assert } from "node:assert";
 import { toHex, utf8 } from "../../../../primitives/bytes.ts";
 import { blake2b256 } from "../../../../primitives/hash.ts";
-import { encodeCheckpoint } from "../../../../light/index.ts";
+import { encodeCheckpoint, recBundleCodec } from "../../../../light/index.ts";
+import { buildRecBundle } from "../../../../harness/recBundleChain.ts";
+// The checkpoint file as `arkreen-node rec checkpoint` writes it: the page reads the CLI's format.
+import { checkpointToFile as checkpointFile } from "../../../../cli/commands/rec.ts";
 import { verifyFiles, type Report } from "../../../../light/web/inputs.ts";
 import { chainWithSetChanges, checkpointOf, GENESIS_HASH, OTHER_GENESIS_HASH, SAMPLE_KEY, type TestSet } from "../chainFixture.ts";
 
@@ -64,3 +67,39 @@ describe("light/web: verifying dropped files (trust anchor + proof file)", funct
     assert.equal(verifyFiles(proof, proof).passed, false);
   });
 });
+
+describe("light/web: a REC bundle file (arkreen-node rec prove's JSON)", function () {
+  this.timeout(60_000);
+  const { bundle, checkpoint } = buildRecBundle({ setChanges: 1, devices: 2, slotsPerDevice: 3 });
+  const anchor = utf8(JSON.stringify(checkpointFile(checkpoint)));
+  const file = (bytes: Uint8Array) => utf8(JSON.stringify({ format: "arkreen-rec-bundle", version: 1, recId: 1, bundle: toHex(bytes) }));
+  const levels = (r: Report) => r.levels.map((l) => `${l.name}:${l.ok ? "ok" : l.check}`);
+
+  it("verifies from a checkpoint file: finality, the REC, the readings, the device signatures", () => {
+    const report = verifyFiles(anchor, file(bundle));
+    assert.equal(report.kind, "REC bundle");
+    assert.deepEqual(levels(report), ["trust anchor:ok", "finality:ok", "REC:ok", "readings:ok", "device signatures:ok"]);
+    assert.match(report.levels[2].detail, /REC 1 Certified, serial AKRE-BENCH-0001/);
+    assert.match(report.levels[3].detail, /^6 readings of 2 devices credited/);
+    assert.match(report.levels[4].detail, /^6 readings signed/);
+  });
+
+  it("names the level of the failed check: a device signature, a reading, the finality", () => {
+    const decoded = recBundleCodec.decode(bundle);
+    const badSignature = { ...decoded, readings: decoded.readings.map((r, i) => (i === 4 ? { ...r, signature: decoded.readings[3].signature } : r)) };
+    assert.deepEqual(levels(verifyFiles(anchor, file(recBundleCodec.encode(badSignature)))).at(-1), "device signatures:READING_BAD_SIGNATURE");
+    const badReading = { ...decoded, readings: decoded.readings.map((r, i) => (i === 1 ? { ...r, reading: decoded.readings[2].reading } : r)) };
+    assert.deepEqual(levels(verifyFiles(anchor, file(recBundleCodec.encode(badReading)))).at(-1), "readings:READING_SLOT_MISMATCH");
+    const otherChain = utf8(JSON.stringify(checkpointFile({ ...checkpoint, genesisHash: OTHER_GENESIS_HASH })));
+    assert.deepEqual(levels(verifyFiles(otherChain, file(bundle))).at(-1), "finality:JUSTIFICATION_BAD_SIGNATURE");
+    assert.deepEqual(levels(verifyFiles(anchor, file(Uint8Array.of(0xff)))).at(-1), "bundle format:BUNDLE_MALFORMED");
+  });
+
+  it("refuses a malformed checkpoint file with a typed code", () => {
+    const f = checkpointFile(checkpoint);
+    assert.deepEqual(levels(verifyFiles(utf8(JSON.stringify({ ...f, setId: -1 })), file(bundle))), ["trust anchor:INPUT_UNREADABLE"]);
+    assert.deepEqual(levels(verifyFiles(utf8(JSON.stringify({ ...f, authorities: [] })), file(bundle))), ["trust anchor:CHECKPOINT_INVALID"]);
+    assert.deepEqual(levels(verifyFiles(utf8(JSON.stringify({ ...f, authorities: [{ finalityKey: "0x00", weight: 1 }] })), file(bundle))), ["trust anchor:INPUT_UNREADABLE"]);
+  });
+});
+
