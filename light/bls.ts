@@ -54,6 +54,33 @@ export interface SignatureSet {
   signature: Uint8Array;
 }
 
+/**
+ * A faster backend that a Node caller may install (`useBlsBackend`): native blst
+ * (cli/lightNativeBls.ts, which `arkreen-node rec verify` installs), 6–7 times faster than the
+ * WASM build here, which light/ itself cannot load since it must run in browsers. It receives
+ * only well-encoded input (light/ checks encodings first) and must answer as this module does:
+ * curve and subgroup checks, FastAggregateVerify, and a randomized batch that fails if any item
+ * does. test/unit/light/bls.test.ts runs the same cases through both.
+ */
+export interface BlsBackend {
+  readonly name: string;
+  fastAggregateVerify(message: Uint8Array, publicKeys: readonly Uint8Array[], signature: Uint8Array): boolean;
+  verifyAggregates(checks: readonly AggregateCheck[]): boolean;
+}
+
+/** The installed backend; null: herumi's WASM build (the default, and the browser's). */
+let installed: BlsBackend | null = null;
+
+/** Makes every verification in this process use `backend` (null: back to the WASM build). */
+export function useBlsBackend(backend: BlsBackend | null): void {
+  installed = backend;
+}
+
+/** The backend in use: "herumi-wasm" or the installed one's name. */
+export function blsBackendName(): string {
+  return installed?.name ?? "herumi-wasm";
+}
+
 function wellEncoded(check: AggregateCheck): boolean {
   return check.publicKeys.length > 0 && isCompressedPointEncoding(check.signature, SIGNATURE_LENGTH) && check.publicKeys.every((k) => isCompressedPointEncoding(k, PUBLIC_KEY_LENGTH));
 }
@@ -93,6 +120,7 @@ function aggregateKey(keys: readonly Uint8Array[], cache: PublicKeyCache): Publi
  */
 export function fastAggregateVerify(message: Uint8Array, publicKeys: readonly Uint8Array[], signature: Uint8Array, cache: PublicKeyCache = new Map()): boolean {
   if (!wellEncoded({ message, publicKeys, signature })) return false;
+  if (installed !== null) return installed.fastAggregateVerify(message, publicKeys, signature);
   try {
     return signaturePoint(signature).fastAggregateVerify(
       publicKeys.map((k) => publicKey(k, cache)),
@@ -117,6 +145,7 @@ export function verifyAggregates(checks: readonly AggregateCheck[], cache: Publi
   if (checks.length === 0) return true;
   if (checks.length === 1) return fastAggregateVerify(checks[0].message, checks[0].publicKeys, checks[0].signature, cache);
   if (!checks.every(wellEncoded)) return false;
+  if (installed !== null) return installed.verifyAggregates(checks);
   if (checks.some((c) => c.message.length !== BATCH_MESSAGE_LENGTH)) return checks.every((c) => fastAggregateVerify(c.message, c.publicKeys, c.signature, cache));
   try {
     return herumi.multiVerify(

@@ -10,7 +10,7 @@ export { verifyStorage } from "./verifyStorage.ts";
 export { verifyRecBundle, type RecBundleReport } from "./verifyRecBundle.ts";
 export { REC_BUNDLE_VERSION, recBundleCodec, recBundleKeys, recBundleStorageKeys, lightRecRecordCodec, type RecBundle, type RecBundleReading } from "./recBundle.ts";
 export { LightVerifyError, type LightVerifyErrorType } from "./errors.ts";
-export { fastAggregateVerify, verifyAggregates, verifyMultiple, type AggregateCheck, type PublicKeyCache, type SignatureSet } from "./bls.ts";
+export { blsBackendName, fastAggregateVerify, useBlsBackend, verifyAggregates, verifyMultiple, type AggregateCheck, type BlsBackend, type PublicKeyCache, type SignatureSet } from "./bls.ts";
 export { FINALITY_AUTHORITIES_KEY, storageMapKey, storageValueKey } from "./storageKeys.ts";
 export {
   checkCheckpoint,

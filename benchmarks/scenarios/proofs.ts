@@ -13,7 +13,8 @@
  *    (harness/lightChain.ts, harness/recBundleChain.ts): encoded size, and the verifier page's
  *    own code (light/web/inputs.ts `verifyFiles`) timed in Node and in the page itself, served by
  *    dashboard/verifierPage.ts and driven with puppeteer-core in Debian's `chromium`
- *    (`CHROMIUM_PATH`). Median of `PROOFS_REPEATS` (default 5) after a warm-up.
+ *    (`CHROMIUM_PATH`). Median of `PROOFS_REPEATS` (default 5) after a warm-up. In Node also with
+ *    the native blst backend that `arkreen-node rec verify` installs (cli/lightNativeBls.ts).
  *
  * Target (issue 16): a REC bundle of 24 slots from a checkpoint with ≤ 10 set changes verifies in
  * ≤ 50 ms in Node and ≤ 500 ms in the browser.
@@ -27,7 +28,8 @@ import { blsAggregateSignatures, blsKeypairFromSeed, blsSign } from "../../primi
 import { BLS_DST } from "../../primitives/bls/encoding.ts";
 import { concatBytes, toHex, u32ToBytes, utf8 } from "../../primitives/bytes.ts";
 import { blake2b256 } from "../../primitives/hash.ts";
-import { encodeCheckpoint, fastAggregateVerify, verifyAggregates, verifyMultiple, type AggregateCheck } from "../../light/index.ts";
+import { encodeCheckpoint, fastAggregateVerify, useBlsBackend, verifyAggregates, verifyMultiple, type AggregateCheck } from "../../light/index.ts";
+import { nativeLightBls } from "../../cli/lightNativeBls.ts";
 import { verifyFiles } from "../../light/web/inputs.ts";
 import { startVerifier, type Verifier } from "../../dashboard/verifierPage.ts";
 import { chainWithSetChanges, checkpointOf } from "../../harness/lightChain.ts";
@@ -102,6 +104,14 @@ function backendRows(): BenchRow[] {
     const signers = keys.slice(i, i + 3);
     return { message: m, publicKeys: signers.map((k) => k.publicKey), signature: blsAggregateSignatures(signers.map((k) => blsSign(k.secretKey, m))) };
   });
+  const native = (f: () => boolean) => () => {
+    useBlsBackend(nativeLightBls);
+    try {
+      return f();
+    } finally {
+      useBlsBackend(null);
+    }
+  };
   const ops: Array<[string, () => boolean, () => boolean]> = [
     ["hash-to-G2 + verify (1 signature)", () => nobleFastAggregateVerify(single), () => fastAggregateVerify(single.message, single.publicKeys, single.signature)],
     ["FastAggregateVerify (3 of 4)", () => nobleFastAggregateVerify(three), () => fastAggregateVerify(three.message, three.publicKeys, three.signature)],
@@ -114,6 +124,8 @@ function backendRows(): BenchRow[] {
     const wasmMs = timeMs(wasm);
     rows.push(row(`bls ${op}: noble`, nobleMs, { env: "node", backend: "noble" }));
     rows.push(row(`bls ${op}: herumi-wasm`, wasmMs, { env: "node", backend: "herumi-wasm", speedupVsNoble: Math.round((nobleMs / wasmMs) * 10) / 10 }));
+    const blstMs = timeMs(native(wasm));
+    rows.push(row(`bls ${op}: blst (Node only)`, blstMs, { env: "node", backend: "blst", speedupVsNoble: Math.round((nobleMs / blstMs) * 10) / 10, speedupVsWasm: Math.round((wasmMs / blstMs) * 10) / 10 }));
   }
   return rows;
 }
@@ -142,9 +154,14 @@ function buildCase(kind: Case["kind"], changes: number): Case {
   return { name: `REC bundle ${slots} slots/${shape.devices} device${shape.devices === 1 ? "" : "s"}, ${changes} set changes`, kind, changes, anchor: encodeCheckpoint(checkpoint), file, bytes: bundle.length };
 }
 
-function nodeMs(c: Case): number {
-  const repeats = c.kind === "rec720" && c.changes === 100 ? Math.min(REPEATS, 3) : REPEATS;
-  return timeMs(() => verifyFiles(c.anchor, c.file).passed, repeats);
+function nodeMs(c: Case, backend: "herumi-wasm" | "blst"): number {
+  const repeats = c.kind === "rec720" ? Math.min(REPEATS, 3) : REPEATS;
+  useBlsBackend(backend === "blst" ? nativeLightBls : null);
+  try {
+    return timeMs(() => verifyFiles(c.anchor, c.file).passed, repeats);
+  } finally {
+    useBlsBackend(null);
+  }
 }
 
 /** The page verifies on upload (the warm-up), then on each click of Verify; it shows the time it spent. */
@@ -174,7 +191,7 @@ async function browserMs(page: Page, url: string, c: Case, repeats: number): Pro
 }
 
 export const scenario: Scenario = {
-  description: "light verifier: BLS backend (herumi WASM vs noble), finality proofs and REC bundles (24 and 720 slots) against set changes (0, 10, 100), in Node and headless Chromium",
+  description: "light verifier: BLS backend (herumi WASM vs noble, and blst for Node callers), finality proofs and REC bundles (24 and 720 slots) against set changes (0, 10, 100), in Node and headless Chromium",
   async run({ log }) {
     const load = loadavg()[0];
     log(`load average ${load.toFixed(1)}; BLS backends…`);
@@ -194,18 +211,24 @@ export const scenario: Scenario = {
         for (const changes of SET_CHANGES) {
           log(`${kind}, ${changes} set changes: building…`);
           const c = buildCase(kind, changes);
-          const node = nodeMs(c);
+          const node = nodeMs(c, "herumi-wasm");
+          const blst = nodeMs(c, "blst");
           const repeats = c.kind === "rec720" ? Math.min(REPEATS, 3) : REPEATS;
           const chromium = page !== null && verifier !== null ? await browserMs(page, verifier.url, c, repeats) : null;
-          const extra: Record<string, unknown> = { kind, setChanges: changes, proofBytes: c.bytes, nodeMs: Math.round(node * 10) / 10 };
+          const extra: Record<string, unknown> = { kind, setChanges: changes, proofBytes: c.bytes, nodeMs: Math.round(node * 10) / 10, nodeBlstMs: Math.round(blst * 10) / 10 };
           if (chromium !== null) Object.assign(extra, { chromiumMs: Math.round(chromium * 10) / 10, chromiumVsNode: Math.round((chromium / node) * 100) / 100 });
           if (kind === "rec24" && changes <= TARGET_MAX_CHANGES) {
-            extra.nodeTarget = `${node <= TARGET_NODE_MS ? "PASS" : "FAIL"} (≤ ${TARGET_NODE_MS} ms)`;
-            if (chromium !== null) extra.chromiumTarget = `${chromium <= TARGET_BROWSER_MS ? "PASS" : "FAIL"} (≤ ${TARGET_BROWSER_MS} ms)`;
-            notes.push(`${c.name}: Node ${node.toFixed(1)} ms ${extra.nodeTarget}${chromium !== null ? `, Chromium ${chromium.toFixed(1)} ms ${extra.chromiumTarget}` : ""}`);
+            const verdict = (ms: number, target: number) => `${ms <= target ? "PASS" : "FAIL"} (≤ ${target} ms)`;
+            extra.nodeTarget = verdict(node, TARGET_NODE_MS);
+            extra.nodeBlstTarget = verdict(blst, TARGET_NODE_MS);
+            if (chromium !== null) extra.chromiumTarget = verdict(chromium, TARGET_BROWSER_MS);
+            notes.push(
+              `${c.name}: Node (rec verify, blst) ${blst.toFixed(1)} ms ${extra.nodeBlstTarget}; Node (light/'s WASM) ${node.toFixed(1)} ms ${extra.nodeTarget}` +
+                (chromium !== null ? `; Chromium ${chromium.toFixed(1)} ms ${extra.chromiumTarget}` : ""),
+            );
           }
           rows.push(row(c.name, node, { env: "node", ...extra }));
-          log(`  ${c.bytes} bytes, Node ${node.toFixed(1)} ms${chromium !== null ? `, Chromium ${chromium.toFixed(1)} ms` : ""}`);
+          log(`  ${c.bytes} bytes, Node ${node.toFixed(1)} ms (blst ${blst.toFixed(1)} ms)${chromium !== null ? `, Chromium ${chromium.toFixed(1)} ms` : ""}`);
         }
       }
     } finally {

@@ -3,7 +3,8 @@ import { Command } from "commander";
 import { fromHex, isHex, toHex } from "../../primitives/bytes.ts";
 import { buildGenesisBlock } from "../../genesis/build.ts";
 import { genesisCheckpoint } from "../../node/finality/checkpoint.ts";
-import { checkCheckpoint, LightVerifyError, verifyFinalityProof, verifyRecBundle, type Checkpoint, type RecBundleReport } from "../../light/index.ts";
+import { checkCheckpoint, LightVerifyError, useBlsBackend, verifyFinalityProof, verifyRecBundle, type Checkpoint, type RecBundleReport } from "../../light/index.ts";
+import { nativeLightBls } from "../lightNativeBls.ts";
 import { selectChainSpec } from "../chainSelection.ts";
 import { rpcUrlOption } from "../flagValues.ts";
 import { WsRpcClient } from "../rpcClient.ts";
@@ -124,6 +125,8 @@ export function recCommand(): Command {
       const anchor = trustAnchor(flags);
       const file = JSON.parse(readFileSync(path, "utf8")) as Partial<RecBundleFile>;
       if (file.format !== "arkreen-rec-bundle" || typeof file.bundle !== "string" || !isHex(file.bundle)) throw new Error(`${path}: not a REC bundle file (format: arkreen-rec-bundle)`);
+      // Native blst in Node: light/'s own WASM BLS is 6-7x slower (docs/proofs.md, "BLS backend").
+      useBlsBackend(nativeLightBls);
       try {
         process.stdout.write(formatReport(verifyRecBundle(anchor.checkpoint, fromHex(file.bundle)), anchor.from));
       } catch (e) {

@@ -2,7 +2,8 @@ import { strict as assert } from "node:assert";
 import { blsAggregateSignatures, blsKeypairFromSeed, blsSign } from "../../../primitives/blsKeys.ts";
 import { utf8 } from "../../../primitives/bytes.ts";
 import { blake2b256 } from "../../../primitives/hash.ts";
-import { fastAggregateVerify, verifyAggregates, verifyMultiple } from "../../../light/index.ts";
+import { blsBackendName, fastAggregateVerify, useBlsBackend, verifyAggregates, verifyMultiple } from "../../../light/index.ts";
+import { nativeLightBls } from "../../../cli/lightNativeBls.ts";
 
 /** A compressed G1 (48 bytes) or G2 (96 bytes, c1 then c0) x-coordinate with the compressed flag. */
 function compressed(...coordinates: bigint[]): Uint8Array {
@@ -15,12 +16,17 @@ function compressed(...coordinates: bigint[]): Uint8Array {
 }
 
 /**
- * The light verifier checks BLS with herumi's WASM build (bls-eth-wasm); the chain signs with
- * @chainsafe/blst. Both must agree on the ciphersuite (G1 keys, G2 signatures, the POP
- * hash-to-curve tag): these signatures are made by blst and checked by light/bls.ts.
+ * The light verifier checks BLS with herumi's WASM build (bls-eth-wasm), or with native blst where
+ * a Node caller installs it (cli/lightNativeBls.ts); the chain signs with @chainsafe/blst. They
+ * must agree on the ciphersuite (G1 keys, G2 signatures, the POP hash-to-curve tag) and on every
+ * answer: these signatures are made by blst and the same cases run through both backends.
  */
-describe("light: the WASM BLS verifies blst-made BLS signatures (same ciphersuite)", function () {
+for (const backend of [null, nativeLightBls]) describe(`light: ${backend === null ? "the WASM BLS (herumi)" : "the native backend a Node caller installs (blst)"} verifies blst-made BLS signatures (same ciphersuite)`, function () {
   this.timeout(60_000);
+  before(() => useBlsBackend(backend));
+  after(() => useBlsBackend(null));
+  it("is the backend in use", () => assert.equal(blsBackendName(), backend?.name ?? "herumi-wasm"));
+
   const keys = [0, 1, 2, 3, 4].map((i) => blsKeypairFromSeed(blake2b256(utf8(`bls-compat-${i}`))));
   const message = blake2b256(utf8("a precommit signing root"));
 
