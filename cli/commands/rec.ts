@@ -3,7 +3,10 @@ import { Command } from "commander";
 import { fromHex, isHex, toHex } from "../../primitives/bytes.ts";
 import { buildGenesisBlock } from "../../genesis/build.ts";
 import { genesisCheckpoint } from "../../node/finality/checkpoint.ts";
-import { checkCheckpoint, LightVerifyError, useBlsBackend, verifyFinalityProof, verifyRecBundle, type Checkpoint, type RecBundleReport } from "../../light/index.ts";
+import { checkCheckpoint, type Checkpoint } from "../../light/codec.ts";
+import { LightVerifyError } from "../../light/errors.ts";
+import type * as Light from "../../light/index.ts";
+import type { RecBundleReport } from "../../light/verifyRecBundle.ts";
 import { nativeLightBls } from "../lightNativeBls.ts";
 import { selectChainSpec } from "../chainSelection.ts";
 import { rpcUrlOption } from "../flagValues.ts";
@@ -94,6 +97,17 @@ export function formatReport(report: RecBundleReport, anchor: string): string {
   return lines.join("\n") + "\n";
 }
 
+/**
+ * The verifier (light/) with native blst installed, loaded when a command verifies: light/'s WASM
+ * BLS initialises as it is imported, which a node process started by the same CLI never needs.
+ * Native blst, because light/'s own WASM BLS is 6-7x slower in Node (docs/proofs.md, "BLS backend").
+ */
+async function loadVerifier(): Promise<typeof Light> {
+  const light = await import("../../light/index.ts");
+  light.useBlsBackend(nativeLightBls);
+  return light;
+}
+
 /** `rec prove`, `rec verify`, `rec checkpoint`. */
 export function recCommand(): Command {
   const rec = new Command("rec").description("renewable-energy certificates: proof bundles verified offline").enablePositionalOptions();
@@ -121,12 +135,11 @@ export function recCommand(): Command {
     .argument("<bundle>", "bundle file written by rec prove")
     .option("--chain <spec>", "trust the genesis of this chain spec: dev, local or a spec file")
     .option("--checkpoint <file>", "trust this checkpoint file (rec checkpoint)")
-    .action((path: string, flags: { chain?: string; checkpoint?: string }) => {
+    .action(async (path: string, flags: { chain?: string; checkpoint?: string }) => {
       const anchor = trustAnchor(flags);
       const file = JSON.parse(readFileSync(path, "utf8")) as Partial<RecBundleFile>;
       if (file.format !== "arkreen-rec-bundle" || typeof file.bundle !== "string" || !isHex(file.bundle)) throw new Error(`${path}: not a REC bundle file (format: arkreen-rec-bundle)`);
-      // Native blst in Node: light/'s own WASM BLS is 6-7x slower (docs/proofs.md, "BLS backend").
-      useBlsBackend(nativeLightBls);
+      const { verifyRecBundle } = await loadVerifier();
       try {
         process.stdout.write(formatReport(verifyRecBundle(anchor.checkpoint, fromHex(file.bundle)), anchor.from));
       } catch (e) {
@@ -144,6 +157,7 @@ export function recCommand(): Command {
     .option("--checkpoint <file>", "start from this checkpoint file instead")
     .action(async (flags: { rpc: string; chain?: string; checkpoint?: string }) => {
       let { checkpoint } = trustAnchor(flags);
+      const { verifyFinalityProof } = await loadVerifier();
       const client = await WsRpcClient.connect(flags.rpc);
       try {
         for (;;) {

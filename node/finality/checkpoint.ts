@@ -1,7 +1,7 @@
 import { MemoryNodeStore } from "../../primitives/trie/nodeStore.ts";
 import { MerkleTrie } from "../../primitives/trie/trie.ts";
 import type { GenesisBlock } from "../../genesis/build.ts";
-import type { Checkpoint } from "../../light/index.ts";
+import type { Checkpoint } from "../../light/codec.ts";
 import { aura, staking } from "../../runtime/api.ts";
 
 /**

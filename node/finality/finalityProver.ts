@@ -3,7 +3,7 @@ import { codecs } from "../../primitives/codec/index.ts";
 import { finalityJustificationCodec } from "../../primitives/finality/vote.ts";
 import { BLS_FINALITY_ENGINE } from "../../consensus/finality/index.ts";
 import { INSTANT_FINALITY_ENGINE } from "../../consensus/instantFinality.ts";
-import { FINALITY_PROOF_VERSION, finalityProofCodec, finalityProofFragmentCodec, type FinalityProofFragment } from "../../light/index.ts";
+import { FINALITY_PROOF_VERSION, finalityProofCodec, finalityProofFragmentCodec, type FinalityProofFragment } from "../../light/codec.ts";
 import { ArkreenError } from "../../primitives/errors.ts";
 import type { Chain } from "../chain/chain.ts";
 import type { SetChangeRecorder } from "./setChangeRecorder.ts";
