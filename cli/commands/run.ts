@@ -31,7 +31,7 @@ import { selectBasePath, selectChainSpec } from "../chainSelection.ts";
 import { AUTHORING_KEY_ENV, selectValidatorKeys, type ValidatorKeys } from "../validatorKeys.ts";
 import { authorKeystore, openNodeKeystore } from "../keystore.ts";
 
-interface RunFlags {
+export interface RunFlags {
   dev?: boolean;
   chain?: string;
   basePath?: string;
@@ -53,7 +53,8 @@ interface RunFlags {
   rpcMessageBufferCapacityPerConnection?: number;
   rpcMaxBufferedPerConnection?: number;
   rpcMaxJsonDepth?: number;
-  rpcRateLimit?: number | null;
+  /** `off` as parsed: commander takes a parser's null for "no value" and would store `true`. */
+  rpcRateLimit?: number | "off";
   rpcRateLimitWhitelistedIps?: string[];
   rpcRateLimitTrustProxyHeaders?: boolean;
   rpcHeadersTimeout?: number;
@@ -179,7 +180,7 @@ function addRpcLimitOptions(program: Command): void {
       mib("rpc-max-buffered-per-connection"),
     )
     .option("--rpc-max-json-depth <n>", `nesting of arrays and objects in a request (default: ${d.maxJsonDepth})`, count("rpc-max-json-depth"))
-    .option("--rpc-rate-limit <calls-per-minute>", `RPC calls per minute per connection, or off (default: ${d.rateLimitPerMinute})`, parseRateLimit)
+    .option("--rpc-rate-limit <calls-per-minute>", `RPC calls per minute per connection, or off (default: ${d.rateLimitPerMinute})`, (v) => parseRateLimit(v) ?? "off")
     .option("--rpc-rate-limit-whitelisted-ips <cidr...>", "peers exempt from --rpc-rate-limit, e.g. 10.0.0.0/8", parseIpBlock)
     .option("--rpc-rate-limit-trust-proxy-headers", "read the peer address for the whitelist from Forwarded / X-Forwarded-For / X-Real-IP")
     .option("--rpc-headers-timeout <s>", `time a client has to send request headers (default: ${d.headersTimeoutMs / 1000})`, seconds("rpc-headers-timeout"))
@@ -189,7 +190,7 @@ function addRpcLimitOptions(program: Command): void {
 }
 
 /** The RPC server options the flags set; validated here so a bad combination stops the node before it starts. */
-function rpcOpts(flags: RunFlags): Partial<RpcServerOpts> {
+export function rpcOpts(flags: RunFlags): Partial<RpcServerOpts> {
   const set: Partial<RpcServerOpts> = {
     host: flags.rpcExternal ? "0.0.0.0" : "127.0.0.1",
     port: flags.rpcPort,
@@ -203,7 +204,7 @@ function rpcOpts(flags: RunFlags): Partial<RpcServerOpts> {
     maxInflightMessagesPerConnection: flags.rpcMessageBufferCapacityPerConnection,
     maxBufferedBytesPerConnection: flags.rpcMaxBufferedPerConnection,
     maxJsonDepth: flags.rpcMaxJsonDepth,
-    rateLimitPerMinute: flags.rpcRateLimit,
+    rateLimitPerMinute: flags.rpcRateLimit === "off" ? null : flags.rpcRateLimit,
     rateLimitWhitelistedIps: flags.rpcRateLimitWhitelistedIps,
     rateLimitTrustProxyHeaders: flags.rpcRateLimitTrustProxyHeaders,
     headersTimeoutMs: flags.rpcHeadersTimeout,
