@@ -166,7 +166,15 @@ export class SyncService {
         this.deps.logger.debug("Block request failed", { peer: peer.peerId, from: next, error: String(error) });
         return false;
       }
-      if (items.length === 0) return false;
+      if (items.length === 0) {
+        // A round starts inside the reorg window, which may lie below a peer's oldest body
+        // (`--blocks-pruning n`); the blocks up to our best are ours already: ask from past it.
+        const ownNext = this.deps.chain.best.number + 1;
+        if (ownNext <= next || ownNext > target) return false;
+        next = ownNext;
+        pending = request(next);
+        continue;
+      }
       const after = next + items.length;
       pending = after <= target && !this.stopped ? request(after) : null;
       // A range we stop importing (a bad block, stop()) is dropped unread: its failure is no news.

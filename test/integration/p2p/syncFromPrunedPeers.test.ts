@@ -21,9 +21,10 @@ class BodiesPrunedChain extends FakeChain {
 /**
  * p2p/blockServer.ts answers a range with the blocks it holds, stopping at the first missing body:
  * a peer that pruned old bodies answers a request from below its window with nothing. What a
- * syncing node does with that (p2p/sync.ts, read, not changed here): `syncFrom` returns false on an
- * empty answer without penalising the peer, the round moves on to the next-best peer, and the next
- * round (the next status from any peer) asks again from the node's own best.
+ * syncing node does with that (p2p/sync.ts): an empty answer below its own best makes it ask again
+ * from just past its best (the blocks between are its own); otherwise `syncFrom` returns false
+ * without penalising the peer, the round moves on to the next-best peer, and the next round (the
+ * next status from any peer) asks again.
  */
 describe("p2p: sync when the most advanced peer pruned its old bodies (--blocks-pruning)", function () {
   this.timeout(30_000);
@@ -74,6 +75,25 @@ describe("p2p: sync when the most advanced peer pruned its old bodies (--blocks-
     assert.ok(bytesEqual(fresh.best.hash, pruned.best.hash));
     assert.deepEqual(reported, [], "an empty answer is not held against the peer");
     assert.equal(client.peers().length, 2);
+  });
+
+  it("a node whose finality lags its best catches up from a peer whose body window starts above its finalized head", async () => {
+    const pruned = new BodiesPrunedChain("one");
+    pruned.grow(310);
+    pruned.pruneBodiesBelow(303);
+    // At #305, finalized #300: a round starts inside the reorg window (#301), below the peer's bodies.
+    const behind = new FakeChain("one");
+    behind.grow(305);
+    assert.equal(behind.finalized.number, 300);
+    const p = await startHost({ chain: pruned });
+    const client = await startHost({ chain: behind, bootnodes: [p.listenAddresses()[0]] });
+    hosts.push(p, client);
+    await waitFor(() => client.peers().length === 1, "handshake");
+    const reported: string[] = [];
+    startSync(client, behind, reported);
+    await waitFor(() => behind.best.number === 310, "the node at the pruned peer's best", 20_000);
+    assert.ok(bytesEqual(behind.best.hash, pruned.best.hash));
+    assert.deepEqual(reported, []);
   });
 
   it("with only pruned peers it does not hang or penalise: the round ends with nothing synced, and a peer with the bodies that connects later lets it finish", async () => {
