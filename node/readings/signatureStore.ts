@@ -89,20 +89,32 @@ export class SignatureStore {
     return this.repo.getSync(entryKey(deviceId, interval));
   }
 
-  /** Records the signatures the pool holds of `readings` (encoded, as block `block` carries them), with their (device, interval). */
+  /**
+   * Records the signatures the pool holds of `readings` (encoded, as block `block` carries them),
+   * with their (device, interval). The signatures are taken from the pool now (it may drop them
+   * once the block is in); each slot's previous entry is read inside the queued write, after the
+   * writes queued before it, so a slot credited by two blocks in quick succession (a reorg) drops
+   * the expiry key of the entry it really replaces.
+   */
   onBlock(block: number, readings: ReadonlyArray<{ deviceId: number; interval: number; encoded: Uint8Array }>, pooled: PooledSignature): Promise<void> {
-    const ops: DbBatchOp[] = [];
+    const entries = new Map<string, { deviceId: number; interval: number; value: StoredSignature }>();
     for (const r of readings) {
       const signature = pooled(r.deviceId, r.interval, r.encoded);
       if (signature === undefined) continue;
-      const previous = this.get(r.deviceId, r.interval);
-      // A reorg credited the slot again: its old expiry entry goes with the old value.
-      if (previous) ops.push(this.repo.delOp(expiryKey(previous.block, r.deviceId, r.interval)));
-      ops.push(this.repo.putOp(entryKey(r.deviceId, r.interval), { signature, readingHash: blake2b256(r.encoded), block }));
-      ops.push({ type: "put", key: this.repo.dbKey(expiryKey(block, r.deviceId, r.interval)), value: new Uint8Array(0) });
+      entries.set(`${r.deviceId}:${r.interval}`, { deviceId: r.deviceId, interval: r.interval, value: { signature, readingHash: blake2b256(r.encoded), block } });
     }
-    if (ops.length === 0) return this.queue;
-    return this.enqueue(() => this.db.batch(ops));
+    if (entries.size === 0) return this.queue;
+    return this.enqueue(() => {
+      const ops: DbBatchOp[] = [];
+      for (const { deviceId, interval, value } of entries.values()) {
+        const previous = this.get(deviceId, interval);
+        // A reorg credited the slot again: its old expiry entry goes with the old value.
+        if (previous && previous.block !== block) ops.push(this.repo.delOp(expiryKey(previous.block, deviceId, interval)));
+        ops.push(this.repo.putOp(entryKey(deviceId, interval), value));
+        ops.push({ type: "put", key: this.repo.dbKey(expiryKey(block, deviceId, interval)), value: new Uint8Array(0) });
+      }
+      return this.db.batch(ops);
+    });
   }
 
   /** Removes the signatures of readings credited at or before `finalized - windowBlocks`, oldest first, at most `maxRemovalsPerFinalization`. */

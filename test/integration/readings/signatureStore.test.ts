@@ -70,4 +70,19 @@ describe("SignatureStore (LevelDB)", () => {
     await store.onFinalized(6);
     assert.equal(await bucketSize(db), 0);
   });
+
+  it("two blocks crediting a slot before the first one's write lands leave no stale expiry key to remove the current entry early", async () => {
+    const store = new SignatureStore({ windowBlocks: 1 }, { db, logger: nullLogger() });
+    const reading = [{ deviceId: 3, interval: 7, encoded: encoded(3, 7) }];
+    // Not awaited in between: the second call comes while the first batch is still queued.
+    const first = store.onBlock(4, reading, (d, i) => signature(d, i));
+    const second = store.onBlock(5, reading, (d, i) => signature(d, i));
+    await Promise.all([first, second]);
+    assert.equal(store.get(3, 7)?.block, 5);
+    assert.equal(await bucketSize(db), 2, "one entry and block 5's expiry key; block 4's is gone");
+    await store.onFinalized(5); // cutoff 4: block 4's expiry key would remove the entry block 5 wrote
+    assert.equal(store.get(3, 7)?.block, 5, "kept until block 5's own expiry");
+    await store.onFinalized(6);
+    assert.equal(await bucketSize(db), 0);
+  });
 });
