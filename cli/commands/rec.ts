@@ -54,9 +54,11 @@ export function checkpointFromFile(json: unknown): Checkpoint {
   const f = json as Partial<CheckpointFile>;
   if (typeof f !== "object" || f === null || f.format !== "arkreen-finality-checkpoint") throw new Error("not a checkpoint file (format: arkreen-finality-checkpoint)");
   if (!Array.isArray(f.authorities)) throw new Error("authorities: expected an array");
+  // A JSON number only: `Number()` would read a missing set id as NaN and null, "" or [] as set 0.
+  if (typeof f.setId !== "number" || !Number.isSafeInteger(f.setId) || f.setId < 0) throw new Error(`setId: expected a non-negative integer, got ${JSON.stringify(f.setId) ?? "nothing"}`);
   const checkpoint: Checkpoint = {
     genesisHash: hexField(f.genesisHash, "genesisHash"),
-    setId: Number(f.setId),
+    setId: f.setId,
     authorities: f.authorities.map((a, i) => {
       if (typeof a?.weight !== "string" || !/^[0-9]+$/.test(a.weight)) throw new Error(`authorities[${i}].weight: expected a decimal string`);
       return { finalityKey: hexField(a.finalityKey, `authorities[${i}].finalityKey`), weight: BigInt(a.weight) };
