@@ -1,11 +1,12 @@
 import { bytesEqual, toHex } from "../../primitives/bytes.ts";
-import { codecs } from "../../primitives/codec/index.ts";
+import { codecs, type Justification } from "../../primitives/codec/index.ts";
 import { finalityJustificationCodec } from "../../primitives/finality/vote.ts";
 import { BLS_FINALITY_ENGINE } from "../../consensus/finality/index.ts";
 import { INSTANT_FINALITY_ENGINE } from "../../consensus/instantFinality.ts";
 import { FINALITY_PROOF_VERSION, finalityProofCodec, finalityProofFragmentCodec, type FinalityProofFragment } from "../../light/codec.ts";
 import { ArkreenError } from "../../primitives/errors.ts";
 import type { Chain } from "../chain/chain.ts";
+import type { HeadInfo } from "../chain/types.ts";
 import type { SetChangeRecorder } from "./setChangeRecorder.ts";
 import type { SetChangeRepository } from "./setChangeRepository.ts";
 import { finalitySetAt } from "./voterSets.ts";
@@ -19,6 +20,16 @@ export const MAX_FINALITY_PROOF_BYTES = 8 * 1024 * 1024;
 /** Per-fragment framing in the encoded proof (field tag and length varint), and the proof's own fields. */
 const FRAGMENT_OVERHEAD = 6;
 const PROOF_OVERHEAD = 4;
+/**
+ * Blocks below the finalized head searched for the latest block the last set justified, when the
+ * head's own justification is not that set's. The gadget stores a justification with every block
+ * it finalizes, so the head nearly always has its own and the search never runs; it runs for a head
+ * finalized without one stored (`Chain.finalize` takes none), and unbounded it walked down to the
+ * last hand-over: up to a session of synchronous reads per call, or the whole chain from set 0. 64 reads of a header
+ * and a justification take well under a millisecond, and any state-pruning window (at least 8
+ * blocks) further bounds the search so the block found still has its state.
+ */
+export const MAX_JUSTIFICATION_LOOKBACK = 64;
 
 export type FinalityProofErrorType =
   /** `fromSetId` is past the set current at the finalized head. */
@@ -27,6 +38,11 @@ export type FinalityProofErrorType =
   | { code: "MISSING_SET_CHANGE"; setId: number }
   /** Nothing is finalized with a justification yet. */
   | { code: "NOTHING_FINALIZED" }
+  /**
+   * The finalized head (#`head`) has no justification of set `setId`, nor does any block within
+   * `MAX_JUSTIFICATION_LOOKBACK` below it, and no hand-over precedes: nothing recent to end at.
+   */
+  | { code: "NO_RECENT_JUSTIFICATION"; setId: number; head: number }
   /** One hand-over alone exceeds the size bound. */
   | { code: "FRAGMENT_TOO_LARGE"; setId: number; size: number; max: number };
 
@@ -84,31 +100,45 @@ export class FinalityProver {
       lastNumber = record.number;
     }
     if (current !== null && setId < current.setId) throw new FinalityProofError({ code: "MISSING_SET_CHANGE", setId });
-    const target = this.latestJustifiedBy(setId, lastNumber);
+    const target = this.latestJustifiedBy(head, setId, lastNumber);
     if (target !== null) {
       if (size + target.header.length + target.justification.length + 2 * FRAGMENT_OVERHEAD > this.maxBytes && fragments.length > 0) return this.encode(fragments, false);
       fragments.push(target);
     }
-    if (fragments.length === 0) throw new FinalityProofError({ code: "NOTHING_FINALIZED" });
+    if (fragments.length === 0) throw new FinalityProofError(head.number === 0 ? { code: "NOTHING_FINALIZED" } : { code: "NO_RECENT_JUSTIFICATION", setId, head: head.number });
     return this.encode(fragments, true);
   }
 
   /**
-   * The highest finalized block above `above` whose BLS justification set `setId` signed, walking
-   * down from the finalized head (the gadget justifies every block it finalizes, so this is
-   * usually the head itself). Null when set `setId` has finalized nothing since its hand-over.
+   * The highest finalized block above `above` whose BLS justification set `setId` signed: the
+   * finalized head itself when its own justification is by that set (the gadget justifies every
+   * block it finalizes, so this is the usual answer and costs one read), else the nearest block
+   * below it within `MAX_JUSTIFICATION_LOOKBACK` blocks and inside the kept state window, so that a
+   * REC bundle can read the state of the block the proof ends at. Null when there is none there:
+   * the proof then ends at the last hand-over.
    */
-  private latestJustifiedBy(setId: number, above: number): FinalityProofFragment | null {
-    for (let n = this.chain.finalized.number; n > above; n--) {
+  private latestJustifiedBy(head: HeadInfo, setId: number, above: number): FinalityProofFragment | null {
+    if (head.number <= above) return null;
+    const own = this.justifiedBy(head.hash, setId);
+    if (own !== undefined) return { header: codecs.header.encode(head.header), justification: codecs.justification.encode(own), setProof: [] };
+    const keep = this.chain.pruning.state;
+    const lookback = keep === "archive" ? MAX_JUSTIFICATION_LOOKBACK : Math.min(MAX_JUSTIFICATION_LOOKBACK, keep - 1);
+    for (let n = head.number - 1; n > above && n >= head.number - lookback; n--) {
       const hash = this.chain.hashAt(n);
-      const justification = hash && this.chain.justification(hash);
-      if (!hash || !justification || !bytesEqual(justification.engine, BLS_FINALITY_ENGINE)) continue;
-      if (finalityJustificationCodec.decode(justification.data).setId !== setId) continue;
+      const justification = hash && this.justifiedBy(hash, setId);
+      if (!hash || !justification) continue;
       const header = this.chain.header(hash);
       if (!header) throw new Error(`finalized block #${n} (${toHex(hash)}) has no header`);
       return { header: codecs.header.encode(header), justification: codecs.justification.encode(justification), setProof: [] };
     }
     return null;
+  }
+
+  /** The stored justification of `hash` when it is a BLS one signed by set `setId`. */
+  private justifiedBy(hash: Uint8Array, setId: number): Justification | undefined {
+    const justification = this.chain.justification(hash);
+    if (justification === undefined || !bytesEqual(justification.engine, BLS_FINALITY_ENGINE)) return undefined;
+    return finalityJustificationCodec.decode(justification.data).setId === setId ? justification : undefined;
   }
 
   private encode(fragments: FinalityProofFragment[], complete: boolean): Uint8Array {

@@ -13,7 +13,8 @@ import type { SignatureStore } from "../readings/signatureStore.ts";
 /**
  * Why a REC bundle cannot be built (RPC code 4021): no such REC at the finalized block, a REC that
  * is not certified or retired, a crediting block whose body was pruned (`--blocks-pruning`), a
- * body without the reading its slot names (a corrupt database), a bundle over the size bound.
+ * body without the reading its slot names (a corrupt database), a bundle over the size bound, a
+ * REC whose retirements cannot be listed within the scan bound or add up short.
  * The finality proof's own errors (`FinalityProofError`) and a pruned state (`StateError`) pass
  * through.
  */
@@ -23,6 +24,10 @@ export type RecProofErrorType =
   | { code: "BODY_PRUNED"; block: number; deviceId: number; interval: number }
   | { code: "READING_NOT_IN_BODY"; block: number; deviceId: number; interval: number }
   | { code: "TOO_LARGE"; bytes: number; max: number }
+  /** More than `MAX_RETIREMENTS_SCANNED` retirements made since the REC's creation were read without finding all of its own. */
+  | { code: "TOO_MANY_RETIREMENTS_SCANNED"; recId: number; scanned: number; max: number }
+  /** The retirements found add up to less than the REC's `retiredWh` when the ids run out: the state is inconsistent. */
+  | { code: "RETIREMENTS_INCOMPLETE"; recId: number; retiredWh: number; foundWh: number; lastId: number }
   /** `at` is not a finalized canonical block of this node. */
   | { code: "AT_NOT_FINALIZED"; at: string }
   /** `at` is finalized but has no justification of its own (the BLS gadget justifies some blocks, the descendants cover the rest). */
@@ -42,6 +47,25 @@ export interface RecProverOpts {
 }
 
 export const defaultRecProverOpts: RecProverOpts = { maxBytes: 16 * 1024 * 1024 };
+
+/**
+ * Retirements read per bundle when listing a REC's own. The recs module keeps no per-REC index of
+ * them (adding one changes the state layout), so the list is found by scanning `Retirements` from
+ * the first made at or after the REC's creation block (found by binary search: ids and blocks
+ * rise together) until the REC's `retiredWh` is covered. Each read is a synchronous trie lookup of
+ * a few LevelDB reads (tens of µs), so 10,000 keep one call to a few hundred milliseconds of event
+ * loop at worst; a REC retired behind more retirements than that on the chain answers
+ * `TOO_MANY_RETIREMENTS_SCANNED` until the module indexes retirements per REC.
+ */
+export const MAX_RETIREMENTS_SCANNED = 10_000;
+
+/** The work a bundle takes, known before the crediting blocks' bodies are read (`prove`'s `charge`). */
+export interface RecProofWork {
+  /** `Retirements` entries read to list the REC's retirements (at most ~30 + `MAX_RETIREMENTS_SCANNED`). */
+  retirementsRead: number;
+  /** Distinct crediting blocks whose bodies are read and decoded, every reading in each hashed. */
+  bodies: number;
+}
 
 /**
  * Builds REC proof bundles (light/recBundle.proto, docs/proofs.md): the finality proof from the
@@ -68,9 +92,10 @@ export class RecProver {
   /**
    * The bundle of REC `recId` at the latest finalized block, or at `at` (a finalized canonical
    * block with a justification of its own: the finality proof then ends at it), its finality proof
-   * starting at set `fromSetId`.
+   * starting at set `fromSetId`. `charge` is told the work before the bodies are read, and may
+   * throw to refuse it (the RPC connection's budget).
    */
-  async prove(recId: number, fromSetId = 0, at?: Uint8Array): Promise<Uint8Array> {
+  async prove(recId: number, fromSetId = 0, at?: Uint8Array, charge?: (work: RecProofWork) => void): Promise<Uint8Array> {
     let finalityProof = await this.finalityProofs.prove(fromSetId);
     if (at !== undefined) finalityProof = this.endingAt(finalityProof, at);
     const fragments = finalityProofCodec.decode(finalityProof).fragments;
@@ -83,7 +108,8 @@ export class RecProver {
     if (rec.status !== recs.RecStatus.Certified && rec.status !== recs.RecStatus.Retired) throw new RecProofError({ code: "NOT_CERTIFIED", recId, status: recs.REC_STATUS_NAMES[rec.status] });
     const origin = rec.origin === 0 ? null : (recs.rec(state, rec.origin) ?? null);
     const slots = recs.recSlots(state, recId);
-    const retirementIds = this.retirementsOf(state, recId, rec.retiredWh);
+    const { ids: retirementIds, read: retirementsRead } = this.retirementsOf(state, recId, rec);
+    charge?.({ retirementsRead, bodies: new Set(slots.map((s) => s.creditedBlock)).size });
     const deviceIds = [...new Set(slots.map((s) => s.deviceId))].sort((a, b) => a - b);
     const stateProof = state.prove(recBundleStorageKeys(recId, rec, origin, retirementIds, deviceIds));
 
@@ -140,21 +166,41 @@ export class RecProver {
   }
 
   /**
-   * The ids of REC `recId`'s retirements, ascending. The recs module keeps no per-REC index of
-   * them, so this walks `Retirements` from id 1 until the amounts found add up to `retiredWh`
-   * (nothing to walk for a REC never retired): one read per retirement made on the chain before
-   * the REC's last one.
+   * The ids of REC `recId`'s retirements, ascending, and the `Retirements` entries read to find
+   * them: a binary search for the first retirement made at or after the REC's creation block (a
+   * REC is retired only after it exists), then a scan from there until the amounts found add up
+   * to `retiredWh`, at most `MAX_RETIREMENTS_SCANNED` entries. Ids run from 1 without gaps and
+   * are never removed, so running out of ids before the sum is reached is an error, not a shorter
+   * list.
    */
-  private retirementsOf(state: ReturnType<Chain["stateAt"]>, recId: number, retiredWh: number): number[] {
+  private retirementsOf(state: ReturnType<Chain["stateAt"]>, recId: number, rec: { retiredWh: number; createdAt: number }): { ids: number[]; read: number } {
+    if (rec.retiredWh === 0) return { ids: [], read: 0 };
+    let read = 0;
+    // Whether retirement `id` was made at or after the REC's creation (true past the last id): false, then true, as ids rise.
+    const fromCreation = (id: number): boolean => {
+      read++;
+      const r = recs.retirement(state, id);
+      return r === undefined || r.block >= rec.createdAt;
+    };
+    let lo = 0; // largest id known made before the creation (0: none)
+    let hi = 1;
+    while (!fromCreation(hi)) [lo, hi] = [hi, hi * 2];
+    while (hi - lo > 1) {
+      const mid = lo + Math.floor((hi - lo) / 2);
+      if (fromCreation(mid)) hi = mid;
+      else lo = mid;
+    }
     const ids: number[] = [];
     let found = 0;
-    for (let id = 1; found < retiredWh; id++) {
+    for (let id = hi, scanned = 0; found < rec.retiredWh; id++, scanned++) {
+      if (scanned === MAX_RETIREMENTS_SCANNED) throw new RecProofError({ code: "TOO_MANY_RETIREMENTS_SCANNED", recId, scanned, max: MAX_RETIREMENTS_SCANNED });
+      read++;
       const r = recs.retirement(state, id);
-      if (r === undefined) break;
+      if (r === undefined) throw new RecProofError({ code: "RETIREMENTS_INCOMPLETE", recId, retiredWh: rec.retiredWh, foundWh: found, lastId: id - 1 });
       if (r.recId !== recId) continue;
       ids.push(id);
       found += r.amountWh;
     }
-    return ids;
+    return { ids, read };
   }
 }

@@ -4,11 +4,13 @@ import type { Rec as RecJson, RecDetail as RecDetailJson, Retirement as Retireme
 import { recs, type IterableStateReader, type StateReader } from "../../runtime/api.ts";
 
 export type { RecDetailJson, RecJson, RetirementJson };
-import { RecProofError } from "../../node/recs/recProver.ts";
+import { RecProofError, type RecProofWork } from "../../node/recs/recProver.ts";
 import { RpcError, registerErrorMapping } from "../errors.ts";
 import type { RpcNodeApi } from "../nodeApi.ts";
 import type { RpcServer } from "../server/index.ts";
 import { expectHex, expectNumber } from "../server/params.ts";
+import type { RpcCallContext } from "../server/types.ts";
+import { chargeCalls, chargeProofBytes } from "./finality.ts";
 import { accountParam, positional, stateAtParam } from "./params.ts";
 
 /**
@@ -75,6 +77,22 @@ function idParam(value: unknown, name: string): number {
 export const REC_PROOF_CODE = 4021;
 registerErrorMapping(RecProofError, (e) => new RpcError(REC_PROOF_CODE, e.message, e.toObject()));
 
+/**
+ * Crediting-block bodies a `rec_prove` reads per call of the connection's budget: one. Reading a
+ * body decodes the block and hashes every reading in it to find the REC's (a block carries up to
+ * thousands), about the work of a `pog_submitReadings` call's decoding, and a REC of 10,000 slots
+ * reads up to 10,000 bodies: at one call per bundle that was free to repeat thousands of times a
+ * minute. Charged before the bodies are read, so a refused call does not do the work.
+ */
+const BODIES_PER_CALL = 1;
+/** `Retirements` entries read per call of the budget: a trie lookup each, like a state query's (at most ~10,000 a bundle). */
+const RETIREMENT_READS_PER_CALL = 256;
+
+function chargeRecProofWork(ctx: RpcCallContext, work: RecProofWork): void {
+  const units = Math.ceil(work.bodies / BODIES_PER_CALL) + Math.ceil(work.retirementsRead / RETIREMENT_READS_PER_CALL);
+  chargeCalls(ctx, units, "rec_prove", `one call per crediting block read (${work.bodies}) and per ${RETIREMENT_READS_PER_CALL} retirements read (${work.retirementsRead})`);
+}
+
 /** `rec_*`: reads of the recs module's state at the best block or at `at`; `rec_prove` builds a proof bundle at the finalized block. */
 export function registerRecsRpc(server: RpcServer, api: RpcNodeApi): void {
   const ss58 = () => api.runtimeConfig.ss58Format;
@@ -92,13 +110,15 @@ export function registerRecsRpc(server: RpcServer, api: RpcNodeApi): void {
     },
   });
   server.addMethod("rec_prove", {
-    handler: async (params) => {
+    handler: async (params, ctx) => {
       const [id, from, at] = positional(params, 3);
       const recId = idParam(id, "id");
       const fromSetId = from === undefined || from === null ? 0 : expectNumber(from, "fromSetId", { integer: true, min: 0, max: 0xffffffff });
       const atHash = at === undefined || at === null ? undefined : expectHex(at, "at", { length: 32 });
       if (!api.recProofs) throw new RpcError(REC_PROOF_CODE, "This node serves no REC proofs");
-      return toHex(await api.recProofs.prove(recId, fromSetId, atHash));
+      const bundle = await api.recProofs.prove(recId, fromSetId, atHash, (work) => chargeRecProofWork(ctx, work));
+      chargeProofBytes(ctx, bundle.length, "rec_prove");
+      return toHex(bundle);
     },
   });
   server.addMethod("rec_getRetirement", {
