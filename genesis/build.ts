@@ -1,4 +1,4 @@
-import { fromHex, isHex, toHex } from "../primitives/bytes.ts";
+import { compareBytes, fromHex, isHex, toHex } from "../primitives/bytes.ts";
 import { codecs, type Header } from "../primitives/codec/index.ts";
 import { blake2b256 } from "../primitives/hash.ts";
 import { orderedTrieRoot } from "../primitives/trie/trie.ts";
@@ -15,6 +15,9 @@ export interface GenesisBlock {
   /** Trie nodes of the genesis state, to be stored with the genesis block. */
   trieNodes: Array<[Uint8Array, Uint8Array]>;
 }
+
+/** What a running node keeps of its genesis block. */
+export type GenesisHeader = Pick<GenesisBlock, "header" | "hash">;
 
 /** The genesis state's writes, from either form of the spec. */
 export function genesisState(spec: ChainSpec): StateChange[] {
@@ -44,10 +47,27 @@ export function buildGenesisBlock(spec: ChainSpec): GenesisBlock {
   return { header, hash: blake2b256(codecs.header.encode(header)), state, trieNodes: nodes };
 }
 
-/** Reads the genesis state without a database (e.g. the runtime config before the chain opens). */
+/**
+ * Reads the genesis state without a database (e.g. the runtime config before the chain opens): a
+ * binary search of the sorted entries, with no index of its own (a map of every entry of a
+ * million-device genesis would cost hundreds of MB).
+ */
 export function genesisStateReader(genesis: GenesisBlock): { get(key: Uint8Array): Uint8Array | undefined } {
-  const entries = new Map(genesis.state.map((e) => [toHex(e.key), e.value]));
-  return { get: (key) => entries.get(toHex(key)) ?? undefined };
+  const { state } = genesis;
+  return {
+    get: (key) => {
+      let lo = 0;
+      let hi = state.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        const order = compareBytes(state[mid].key, key);
+        if (order === 0) return state[mid].value ?? undefined;
+        if (order < 0) lo = mid + 1;
+        else hi = mid;
+      }
+      return undefined;
+    },
+  };
 }
 
 /** `export-chain-spec --raw`: the same spec with its genesis replaced by the raw state. */

@@ -10,7 +10,7 @@ import type { Logger } from "../primitives/logger.ts";
 import { keypairFromSeed } from "../primitives/keys/ed25519.ts";
 import { SlotWorker } from "../consensus/aura/slotWorker.ts";
 import { signInstantJustification } from "../consensus/instantFinality.ts";
-import { buildGenesisBlock, type GenesisBlock } from "../genesis/build.ts";
+import { buildGenesisBlock, type GenesisBlock, type GenesisHeader } from "../genesis/build.ts";
 import type { ChainSpec } from "../genesis/chainSpec.ts";
 import { aura, extrinsicHash, pog, system, type Executive, type RuntimeConfig } from "../runtime/api.ts";
 import { AuraBlockProposer } from "./authoring/blockProposer.ts";
@@ -75,7 +75,7 @@ interface NodeParts {
   pool: TxPool;
   readings: ReadingsPool;
   network: NetworkService | null;
-  genesis: GenesisBlock;
+  genesis: GenesisHeader;
   executive: Executive;
   runtimeConfig: RuntimeConfig;
   register: Registry;
@@ -98,7 +98,11 @@ export class ArkreenNode {
   readonly readings: ReadingsPool;
   /** Null when the node runs without networking. */
   readonly network: NetworkService | null;
-  readonly genesis: GenesisBlock;
+  /**
+   * The genesis block's header and hash. Its state and trie nodes are not kept: they are only
+   * written into a new database, and a million-device genesis holds GBs of them (docs/scale.md).
+   */
+  readonly genesis: GenesisHeader;
   readonly executive: Executive;
   readonly runtimeConfig: RuntimeConfig;
   readonly register: Registry;
@@ -164,7 +168,7 @@ export class ArkreenNode {
     opts: NodeOpts,
     basePath: string,
     { logger, onFatal }: { logger: Logger; onFatal: ((error: DatabaseError) => void) | null },
-    genesis: GenesisBlock,
+    genesisBlock: GenesisBlock,
     db: Database,
     closers: Array<() => Promise<void> | void>,
   ): Promise<ArkreenNode> {
@@ -176,7 +180,7 @@ export class ArkreenNode {
     closers.push(() => verifier.close());
     // The readings pool needs the chain, and the chain's import checks ask the pool for signatures it verified.
     let readings: ReadingsPool | null = null;
-    const { chain, executive, runtimeConfig } = await openChain(genesis, db, {
+    const { chain, executive, runtimeConfig } = await openChain(genesisBlock, db, {
       logger: logger.child("chain"),
       metrics: createChainMetrics(register),
       knownReadingSignature: (deviceId, interval, encoded) => readings?.signatureOf(deviceId, interval, encoded),
@@ -185,6 +189,8 @@ export class ArkreenNode {
       pruning: opts.pruning,
     });
     closers.push(() => chain.idle());
+    // Nothing below holds the genesis block itself: its state and nodes go once `start` returns.
+    const genesis: GenesisHeader = { header: genesisBlock.header, hash: genesisBlock.hash };
     logger.info(`Best block: #${chain.best.number} (${shortHash(chain.best.hash)}), finalized #${chain.finalized.number}`);
     const { state, blocks } = chain.pruning;
     logger.info(`State pruning: ${state === "archive" ? "archive (every state kept)" : `the last ${state} finalized states`}; blocks pruning: ${blocks}`);

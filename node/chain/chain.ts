@@ -15,6 +15,7 @@ import { crashPoint } from "../crashPoints.ts";
 import { BlockEquivocationDetector } from "./blockEquivocation.ts";
 import type { ChainMetrics } from "./metrics.ts";
 import { BlockImportError, FinalityError, StateError } from "./errors.ts";
+import { writeGenesis } from "./genesisWrite.ts";
 import { ChainPruner, type PruningOpts, type PruningRequest } from "./statePruner.ts";
 import type { BlockBodyVerifier, BlockOrigin, ChainEvents, ExecutedBlock, HeadInfo, HeaderVerifier, ImportedBlock, PendingSignatureCheck } from "./types.ts";
 
@@ -104,7 +105,10 @@ export class Chain extends EventEmitter<ChainEvents> {
     this.metrics?.setHeights(best.number, finalized.number);
   }
 
-  /** Opens the chain, writing the genesis block into an empty database. */
+  /**
+   * Opens the chain, writing the genesis block into a database without one: an empty database, or
+   * one whose genesis write a crash interrupted (see `writeGenesis`).
+   */
   static async open(deps: ChainDeps): Promise<Chain> {
     const { db, genesis } = deps;
     const storedGenesis = db.meta.getSync("genesis");
@@ -118,19 +122,7 @@ export class Chain extends EventEmitter<ChainEvents> {
     const opened: { chain?: Chain } = {};
     const header = (hash: Uint8Array): Header | undefined => (opened.chain ? opened.chain.header(hash) : db.header.getSync(hash));
     const pruner = await ChainPruner.open(deps.pruning, { db, logger: deps.logger, header }, !storedGenesis);
-    if (!storedGenesis) {
-      const ref = { hash: genesis.hash, number: 0 };
-      await db.db.batch([
-        ...pruner.genesisOps(genesis.trieNodes),
-        db.header.putOp(genesis.hash, genesis.header),
-        db.blockBody.putOp(genesis.hash, { extrinsics: [] }),
-        ...genesis.trieNodes.map(([h, n]) => db.trieNode.putOp(h, n)),
-        db.canonicalHash.putOp(0, genesis.hash),
-        db.meta.putOp("genesis", ref),
-        db.meta.putOp("best", ref),
-        db.meta.putOp("finalized", ref),
-      ]);
-    }
+    if (!storedGenesis) await writeGenesis(db, genesis, pruner, deps.logger);
     const load = (key: "best" | "finalized"): HeadInfo => {
       const ref = db.meta.getSync(key);
       const header = ref && db.header.getSync(ref.hash);

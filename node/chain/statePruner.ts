@@ -102,7 +102,7 @@ export class ChainPruner {
   /**
    * Checks `request` against the mode the database was created with and loads the pending journals.
    * `fresh`: the database is empty (genesis not yet written); its mode is then the request's, or
-   * the default (written by `genesisOps`). A database written before pruning existed holds every
+   * the default (written with the genesis: `stateModeOp`). A database written before pruning existed holds every
    * state: it is archive. Without `request.state` (no `--state-pruning`, offline tools) the
    * database's own mode is used and logged: archive stays archive, a pruned database keeps the
    * default window; only a `request.state` that contradicts the stored mode is refused.
@@ -152,10 +152,18 @@ export class ChainPruner {
     return this.stateFrom;
   }
 
-  /** The database's mode and the genesis nodes' counts, for the genesis batch of a new database. */
-  genesisOps(trieNodes: ReadonlyArray<readonly [Uint8Array, Uint8Array]>): DbBatchOp[] {
-    const ops: DbBatchOp[] = [this.db.stateMode.writeOp(this.prunesState ? "pruned" : "archive")];
-    if (!this.prunesState) return ops;
+  /** The database's state mode, for the last batch of a new database's genesis (node/chain/genesisWrite.ts). */
+  stateModeOp(): DbBatchOp {
+    return this.db.stateMode.writeOp(this.prunesState ? "pruned" : "archive");
+  }
+
+  /**
+   * The reference counts of a chunk of genesis trie nodes that holds every occurrence of each of
+   * its hashes, written as the final count (a put, never an increment): writing a chunk again
+   * (after a crash before the genesis was complete) gives the same counts. None for an archive.
+   */
+  genesisCountOps(trieNodes: ReadonlyArray<readonly [Uint8Array, Uint8Array]>): DbBatchOp[] {
+    if (!this.prunesState) return [];
     const counts = new Map<string, { hash: Uint8Array; count: number }>();
     for (const [hash] of trieNodes) {
       const id = toHex(hash);
@@ -163,8 +171,7 @@ export class ChainPruner {
       if (entry) entry.count++;
       else counts.set(id, { hash, count: 1 });
     }
-    for (const { hash, count } of counts.values()) ops.push(this.db.trieNodeRefs.putOp(hash, count));
-    return ops;
+    return [...counts.values()].map(({ hash, count }) => this.db.trieNodeRefs.putOp(hash, count));
   }
 
   /** The journal and count writes of an imported block, for its import batch. */
