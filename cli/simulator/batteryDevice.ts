@@ -39,6 +39,14 @@ export class BatteryDevice {
   cumulativeWh = 0;
   /** The import meter: energy charged, Wh. */
   cumulativeImportWh = 0;
+  /**
+   * What each meter has counted beyond its whole Wh: a meter's register counts every Wh that
+   * flowed, so the fraction of one that an interval leaves is counted with the next interval's,
+   * not lost (at 2 s intervals a battery moves well under a Wh an interval, and flooring each
+   * interval alone would drop most of what it exports and charges).
+   */
+  private exportFractionWh = 0;
+  private importFractionWh = 0;
   lastInterval = -1;
 
   constructor(opts: BatteryDeviceOpts) {
@@ -79,8 +87,14 @@ export class BatteryDevice {
     // It charges only as far as it has room: what it draws is what the import meter counts.
     const chargedWh = Math.max(0, Math.min(chargeW * hours, this.storageWh - (this.socWh - exportWh)));
     this.socWh = this.socWh - exportWh + chargedWh;
-    const energyWh = Math.floor(exportWh);
-    const importWh = Math.floor(chargedWh);
+    // Whole Wh per interval, at most what its capacity moves in one (the rest waits for the next).
+    const maxWh = Math.floor(this.capacityW * hours);
+    const exportedWh = this.exportFractionWh + exportWh;
+    const energyWh = Math.min(maxWh, Math.floor(exportedWh));
+    this.exportFractionWh = exportedWh - energyWh;
+    const importedWh = this.importFractionWh + chargedWh;
+    const importWh = Math.min(maxWh, Math.floor(importedWh));
+    this.importFractionWh = importedWh - importWh;
     this.cumulativeWh += energyWh;
     this.cumulativeImportWh += importWh;
     this.lastInterval = interval;
