@@ -5,8 +5,8 @@ import { DEV_ACCOUNT_NAMES, isDevSecret } from "../primitives/keys/devAccounts.t
 import type { Ed25519Keypair } from "../primitives/keys/ed25519.ts";
 import { encodeAddress } from "../primitives/keys/ss58.ts";
 import { keypairFromSuri } from "../primitives/keys/suri.ts";
-import { staking } from "../runtime/api.ts";
-import { toHex } from "../primitives/bytes.ts";
+import { aura, staking, type StateReader } from "../runtime/api.ts";
+import { bytesEqual, toHex } from "../primitives/bytes.ts";
 import type { Keystore, KeystoreKeypair } from "./keystore.ts";
 
 /**
@@ -47,6 +47,26 @@ export interface ValidatorKeys {
   authoring: Ed25519Keypair;
   finalitySecretKey: Uint8Array;
   finalityPublicKey: Uint8Array;
+}
+
+/** The session keys the best state's sets hold: Aura's authorities (`aura`) and the current finality set's keys (`gran`). */
+export interface ActiveSessionKeys {
+  aura: readonly Uint8Array[];
+  gran: readonly Uint8Array[];
+}
+
+/** The session keys `state`'s Aura authority set and current finality set hold (read through the runtime API). */
+export function activeSessionKeysAt(state: StateReader): ActiveSessionKeys {
+  return { aura: aura.authorities(state), gran: staking.currentFinalitySet(state)?.authorities.map((a) => a.finalityKey) ?? [] };
+}
+
+export interface ValidatorKeyDeps {
+  env: NodeJS.ProcessEnv;
+  info(message: string): void;
+  warn(message: string): void;
+  keystore?: () => Keystore;
+  /** The keys the best state's sets hold; asked only when the keystore holds several keys of a type. */
+  activeKeys?: () => Promise<ActiveSessionKeys>;
 }
 
 interface Source {
@@ -104,16 +124,13 @@ function sourcesOf(flags: ValidatorKeyFlags, env: NodeJS.ProcessEnv): Source[] {
  * one source: `--alice` … `--ferdie` (`--dev`: Alice), `--authoring-key-file <path>`,
  * `$ARKREEN_AUTHORING_KEY`, or `--authoring-key <suri>` (`warn`ed about: any local user sees a
  * command line); with none, `--validator` takes its session keys from the keystore (`deps.keystore`,
- * opened only then), and a keystore without both keys is `warn`ed about and yields null: the node
+ * opened only then; of several keys of a type, the one the best state's set holds, `deps.activeKeys`,
+ * else the newest), and a keystore without both keys is `warn`ed about and yields null: the node
  * follows the chain. A key anyone can recompute — a dev account's, or any path from the dev phrase —
  * is refused unless the chain is a Development or Local one. The environment variable is removed
  * from `env` once read, so that processes the node starts do not inherit the secret.
  */
-export function selectValidatorKeys(
-  flags: ValidatorKeyFlags,
-  chainType: ChainSpec["chainType"],
-  deps: { env: NodeJS.ProcessEnv; warn(message: string): void; keystore?: () => Keystore },
-): ValidatorKeys | null {
+export async function selectValidatorKeys(flags: ValidatorKeyFlags, chainType: ChainSpec["chainType"], deps: ValidatorKeyDeps): Promise<ValidatorKeys | null> {
   const { env } = deps;
   const sources = sourcesOf(flags, env);
   if (sources.length > 1) {
@@ -128,7 +145,7 @@ export function selectValidatorKeys(
         `--validator needs session keys: a keystore, --authoring-key-file <path> or $${AUTHORING_KEY_ENV} (a secret URI), or --alice … --ferdie on a dev or local chain`,
       );
     }
-    return keystoreKeys(deps.keystore(), chainType, deps.warn);
+    return keystoreKeys(deps.keystore(), chainType, deps);
   }
   const [source] = sources;
   if (source.name === "--authoring-key") {
@@ -152,28 +169,37 @@ function refuseDevKey(suri: string, edPublicKey: Uint8Array, source: string, cha
 }
 
 /**
- * The newest `aura` and the newest `gran` key of the keystore (several of a type: the operator
- * rotated; the newest is the one just registered), or null, with a warning, when one is missing.
+ * The `aura` and the `gran` key of the keystore, or null, with a warning, when one is missing. With
+ * several of a type (the operator rotated), the one the best state's set holds, else the newest:
+ * after `author_rotateKeys` and `staking.validate`, the new keys enter the sets only sessions later,
+ * and until then a restarted validator must keep authoring and voting with the old ones.
  */
-function keystoreKeys(keystore: Keystore, chainType: ChainSpec["chainType"], warn: (message: string) => void): ValidatorKeys | null {
+async function keystoreKeys(keystore: Keystore, chainType: ChainSpec["chainType"], deps: ValidatorKeyDeps): Promise<ValidatorKeys | null> {
   const source = `the keystore ${keystore.path}`;
-  const newest = (keyType: "aura" | "gran"): KeystoreKeypair | null => {
-    const entries = keystore.list(keyType);
-    if (entries.length === 0) return null;
-    const chosen = entries[entries.length - 1];
-    if (entries.length > 1) warn(`The keystore holds ${entries.length} ${keyType} keys: using the newest, ${toHex(chosen.publicKey)}`);
+  const entries = { aura: keystore.list("aura"), gran: keystore.list("gran") };
+  let active: ActiveSessionKeys | null = null;
+  if ((entries.aura.length > 1 || entries.gran.length > 1) && deps.activeKeys !== undefined) active = await deps.activeKeys();
+  const choose = (keyType: "aura" | "gran", setName: string): KeystoreKeypair | null => {
+    const list = entries[keyType];
+    if (list.length === 0) return null;
+    const newest = list[list.length - 1];
+    if (list.length === 1) return keystore.load(keyType, newest.publicKey);
+    const inSet = list.filter((e) => active?.[keyType].some((k) => bytesEqual(k, e.publicKey)) === true);
+    const chosen = inSet.length > 0 ? inSet[inSet.length - 1] : newest;
+    const why = inSet.length > 0 ? `the one in the current ${setName}` : active === null ? "the newest" : `the newest (none is in the current ${setName})`;
+    deps.info(`The keystore holds ${list.length} ${keyType} keys: using ${why}, ${toHex(chosen.publicKey)}`);
     return keystore.load(keyType, chosen.publicKey);
   };
-  const aura = newest("aura");
-  const gran = newest("gran");
-  if (aura === null || gran === null) {
-    const missing = [aura === null ? "aura (authoring)" : null, gran === null ? "gran (finality)" : null].filter((m) => m !== null).join(" and ");
-    warn(
+  const auraKey = choose("aura", "authority set");
+  const granKey = choose("gran", "finality set");
+  if (auraKey === null || granKey === null) {
+    const missing = [auraKey === null ? "aura (authoring)" : null, granKey === null ? "gran (finality)" : null].filter((m) => m !== null).join(" and ");
+    deps.warn(
       `--validator: no ${missing} session key in ${keystore.path}: this node follows the chain without authoring or voting. ` +
         `Make keys with author_rotateKeys (RPC) or \`arkreen-node key generate-session-keys\`, or add one with \`arkreen-node key insert\`, register them with staking.validate, then restart the node`,
     );
     return null;
   }
-  for (const key of [aura, gran]) refuseDevKey(key.suri, keypairFromSuri(key.suri).publicKey, source, chainType);
-  return { source, authoring: { publicKey: aura.publicKey, secretSeed: aura.secretKey }, finalitySecretKey: gran.secretKey, finalityPublicKey: gran.publicKey };
+  for (const key of [auraKey, granKey]) refuseDevKey(key.suri, keypairFromSuri(key.suri).publicKey, source, chainType);
+  return { source, authoring: { publicKey: auraKey.publicKey, secretSeed: auraKey.secretKey }, finalitySecretKey: granKey.secretKey, finalityPublicKey: granKey.publicKey };
 }

@@ -1,5 +1,7 @@
 import { MIN_STATE_PRUNING, pruningFromFlags } from "../pruningFlags.ts";
-import { DEFAULT_PRUNING } from "../../node/chain/statePruner.ts";
+import { DEFAULT_PRUNING, type PruningRequest } from "../../node/chain/statePruner.ts";
+import { buildGenesisBlock, genesisStateReader } from "../../genesis/build.ts";
+import type { ChainSpec } from "../../genesis/chainSpec.ts";
 import { isIP } from "node:net";
 import type { Command} from "commander";
 import { multiaddr } from "@multiformats/multiaddr";
@@ -28,7 +30,8 @@ import { NodeService } from "../nodeService.ts";
 import { DatabaseError } from "../../node/db/database.ts";
 import { clockOffsetFromEnv } from "../../node/clock.ts";
 import { selectBasePath, selectChainSpec } from "../chainSelection.ts";
-import { AUTHORING_KEY_ENV, selectValidatorKeys, type ValidatorKeys } from "../validatorKeys.ts";
+import { activeSessionKeysAt, AUTHORING_KEY_ENV, selectValidatorKeys, type ActiveSessionKeys, type ValidatorKeys } from "../validatorKeys.ts";
+import { openChainOnly } from "../nodeContext.ts";
 import { authorKeystore, openNodeKeystore } from "../keystore.ts";
 
 export interface RunFlags {
@@ -309,6 +312,17 @@ function selectNodeKey(flags: RunFlags): Uint8Array | null {
   return flags.nodeKey !== undefined ? parseNodeKeyHex(flags.nodeKey) : null;
 }
 
+/** The session keys the best state's sets hold, read before the node opens the database (a temporary base path: genesis's). */
+async function bestStateSessionKeys(spec: ChainSpec, basePath: string | null, pruning: PruningRequest, logger: Logger): Promise<ActiveSessionKeys> {
+  if (basePath === null) return activeSessionKeysAt(genesisStateReader(buildGenesisBlock(spec)));
+  const { chain, close } = await openChainOnly(spec, basePath, logger.child("keys"), pruning);
+  try {
+    return activeSessionKeysAt(chain.stateAt());
+  } finally {
+    await close();
+  }
+}
+
 /** Starts the node and keeps it running until SIGINT/SIGTERM, or until a database write fails. */
 export async function runNode(flags: RunFlags): Promise<void> {
   const logger = createLogger({ level: flags.log.level, targets: flags.log.targets, format: flags.logFormat });
@@ -330,7 +344,13 @@ export async function runNode(flags: RunFlags): Promise<void> {
   const keystore = openNodeKeystore({ keystorePath: flags.keystorePath, basePath, chainId: spec.id });
   let keys: ValidatorKeys | null;
   try {
-    keys = selectValidatorKeys(flags, spec.chainType, { env: process.env, warn: (message) => logger.warn(message), keystore: () => keystore.keystore });
+    keys = await selectValidatorKeys(flags, spec.chainType, {
+      env: process.env,
+      info: (message) => logger.info(message),
+      warn: (message) => logger.warn(message),
+      keystore: () => keystore.keystore,
+      activeKeys: () => bestStateSessionKeys(spec, basePath, pruning, logger),
+    });
   } catch (e) {
     keystore.close();
     throw e;

@@ -74,25 +74,25 @@ describe("cli keystore", () => {
     assert.throws(() => Keystore.open(path), /permissions 0755 for the keystore .*chmod 700/);
   });
 
-  it("--validator takes the newest session keys from the keystore; without them it warns and follows", () => {
+  it("--validator takes the newest session keys from the keystore; without them it warns and follows", async () => {
     const ks = Keystore.open(join(dir, "ks"));
     const warnings: string[] = [];
-    const deps = { env: {}, warn: (m: string) => warnings.push(m), keystore: () => ks };
-    assert.equal(selectValidatorKeys({ validator: true }, "Live", deps), null);
+    const deps = { env: {}, info: () => undefined, warn: (m: string) => warnings.push(m), keystore: () => ks };
+    assert.equal(await selectValidatorKeys({ validator: true }, "Live", deps), null);
     assert.match(warnings.join("\n"), /no aura \(authoring\) and gran \(finality\) session key in .*follows the chain without authoring or voting/);
     const keys = ks.rotateSessionKeys();
-    const selected = selectValidatorKeys({ validator: true }, "Live", deps);
+    const selected = await selectValidatorKeys({ validator: true }, "Live", deps);
     assert.ok(selected);
     assert.deepEqual(selected.authoring.publicKey, keys.authoringKey);
     assert.deepEqual(selected.finalityPublicKey, keys.finalityKey);
     assert.match(selected.source, /^the keystore /);
     // a node that is not a validator never reads it
-    assert.equal(selectValidatorKeys({}, "Live", deps), null);
+    assert.equal(await selectValidatorKeys({}, "Live", deps), null);
     // dev keys in the keystore are refused on a Live chain as the dev flags are
     const devStore = Keystore.open(join(dir, "dev"));
     devStore.insert("aura", "//Alice");
     devStore.insert("gran", "//Alice");
-    assert.throws(() => selectValidatorKeys({ validator: true }, "Live", { ...deps, keystore: () => devStore }), (e: unknown) => e instanceof ValidatorKeyError && e.code === "DEV_KEY_REFUSED");
-    assert.ok(selectValidatorKeys({ validator: true }, "Local", { ...deps, keystore: () => devStore }));
+    await assert.rejects(selectValidatorKeys({ validator: true }, "Live", { ...deps, keystore: () => devStore }), (e: unknown) => e instanceof ValidatorKeyError && e.code === "DEV_KEY_REFUSED");
+    assert.ok(await selectValidatorKeys({ validator: true }, "Local", { ...deps, keystore: () => devStore }));
   });
 });
