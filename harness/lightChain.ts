@@ -12,7 +12,7 @@ import { blake2b256 } from "../primitives/hash.ts";
 import { keypairFromSeed } from "../primitives/keys/ed25519Sign.ts";
 import { MemoryNodeStore } from "../primitives/trie/nodeStore.ts";
 import { EMPTY_TRIE_ROOT, MerkleTrie } from "../primitives/trie/trie.ts";
-import { encodeSigners } from "../consensus/finality/bitfield.ts";
+import { encodeSigners } from "../primitives/finality/signerBitfield.ts";
 import { BLS_FINALITY_ENGINE } from "../consensus/finality/justification.ts";
 import { signInstantJustification } from "../consensus/instantFinality.ts";
 import { FinalityAuthorities } from "../runtime/modules/staking/storage.ts";

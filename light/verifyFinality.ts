@@ -1,6 +1,7 @@
 import { ed25519 } from "@noble/curves/ed25519.js";
 import { bytesEqual, concatBytes, toHex, utf8 } from "../primitives/bytes.ts";
 import { codecs, type Header, type Justification } from "../primitives/codec/index.ts";
+import { decodeSigners } from "../primitives/finality/signerBitfield.ts";
 import { blake2b256 } from "../primitives/hash.ts";
 import { TrieProofError } from "../primitives/trie/errors.ts";
 import { verifyProof } from "../primitives/trie/proof.ts";
@@ -201,18 +202,6 @@ function checkBlsJustification(genesisHash: Uint8Array, set: { setId: number; au
   const vote = finalityVoteCodec.encode({ setId: j.setId, round: j.round, stage: PRECOMMIT, targetHash: j.targetHash, targetNumber: j.targetNumber });
   const message = blake2b256(concatBytes(VOTE_DOMAIN, genesisHash, vote));
   return { message, publicKeys: signers.map((i) => set.authorities[i].finalityKey), signature: j.signature, fragment, block };
-}
-
-/** Signer bitfield (consensus/finality/bitfield.ts): exactly ceil(n/8) bytes, LSB first, no bit at or past n. */
-function decodeSigners(bits: Uint8Array, size: number): number[] | null {
-  if (bits.length !== Math.ceil(size / 8)) return null;
-  const out: number[] = [];
-  for (let i = 0; i < bits.length * 8; i++) {
-    if ((bits[i >> 3] & (1 << (i & 7))) === 0) continue;
-    if (i >= size) return null;
-    out.push(i);
-  }
-  return out;
 }
 
 /** A single-authority chain's justification: the authority's ed25519 signature over (domain, genesis hash, block hash). */

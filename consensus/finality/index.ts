@@ -3,7 +3,7 @@ export { FinalityGadget, type FinalityGadgetDeps, type FinalityGadgetOpts } from
 export { BLS_FINALITY_ENGINE, buildJustification, verifyJustification } from "./justification.ts";
 export { JustificationError, type JustificationErrorType } from "./errors.ts";
 export { createFinalityMetrics, type FinalityMetrics } from "./metrics.ts";
-export { decodeSigners, encodeSigners } from "./bitfield.ts";
+export { decodeSigners, encodeSigners } from "../../primitives/finality/signerBitfield.ts";
 export { isSupermajority, totalWeight } from "./weight.ts";
 export {
   systemClock,

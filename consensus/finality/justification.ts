@@ -3,7 +3,7 @@ import { utf8 } from "../../primitives/bytes.ts";
 import { isCompressedPointEncoding, SIGNATURE_LENGTH } from "../../primitives/bls/encoding.ts";
 import { blsAggregateSignatures, blsPublicKey } from "../../primitives/blsKeys.ts";
 import { VoteStage, voteSigningRoot, type FinalityJustification, type SignedFinalityVote } from "../../primitives/finality/vote.ts";
-import { decodeSigners, encodeSigners } from "./bitfield.ts";
+import { decodeSigners, encodeSigners } from "../../primitives/finality/signerBitfield.ts";
 import { JustificationError } from "./errors.ts";
 import type { VoterSet } from "./types.ts";
 import { isSupermajority, totalWeight } from "./weight.ts";

@@ -1,5 +1,6 @@
 import { bytesEqual, toHex, utf8 } from "../../primitives/bytes.ts";
 import type { Header, Justification } from "../../primitives/codec/index.ts";
+import { decodeSigners } from "../../primitives/finality/signerBitfield.ts";
 import { finalityJustificationCodec } from "../../primitives/finality/vote.ts";
 import { sealedSlot, slotAuthorIndex } from "../../primitives/seal.ts";
 import { StateError } from "../../node/chain/errors.ts";
@@ -48,18 +49,6 @@ function stateOrNull(api: RpcNodeApi, hash: Uint8Array): StateReader | null {
   }
 }
 
-/** Indices set in a signer bitfield (bit i LSB-first in byte i/8, consensus/finality/bitfield.ts); null when not canonical for `size`. */
-function bitfieldSigners(bits: Uint8Array, size: number): number[] | null {
-  if (bits.length !== Math.ceil(size / 8)) return null;
-  const out: number[] = [];
-  for (let i = 0; i < bits.length * 8; i++) {
-    if ((bits[i >> 3] & (1 << (i & 7))) === 0) continue;
-    if (i >= size) return null;
-    out.push(i);
-  }
-  return out;
-}
-
 function justificationJson(api: RpcNodeApi, hash: Uint8Array, j: Justification, parent: StateReader | null, authoringKey: Uint8Array | null) {
   if (bytesEqual(j.engine, INSTANT_FINALITY)) {
     // Dev instant finality: the chain's single Aura authority signed the block (verified at import).
@@ -73,7 +62,7 @@ function justificationJson(api: RpcNodeApi, hash: Uint8Array, j: Justification, 
   for (const state of candidates) {
     const set = state ? staking.currentFinalitySet(state) : null;
     if (set === null || set.setId !== decoded.setId) continue;
-    const indices = bitfieldSigners(decoded.signers, set.authorities.length);
+    const indices = decodeSigners(decoded.signers, set.authorities.length);
     return { engine: "bfin", setId: decoded.setId, round: Number(decoded.round), signers: indices && indices.map((i) => toHex(set.authorities[i].account)) };
   }
   return { engine: "bfin", setId: decoded.setId, round: Number(decoded.round), signers: null };

@@ -2,7 +2,7 @@ import { strict as assert } from "node:assert";
 import { toHex } from "../../../primitives/bytes.ts";
 import { devKeypair } from "../../../primitives/keys/devAccounts.ts";
 import { sealedSlot } from "../../../primitives/seal.ts";
-import { decodeSigners } from "../../../consensus/finality/bitfield.ts";
+import { decodeSigners } from "../../../primitives/finality/signerBitfield.ts";
 import { finalityJustificationCodec } from "../../../primitives/finality/vote.ts";
 import { headerHash } from "../../../node/chain/chain.ts";
 import { finalitySetAt } from "../../../node/finality/voterSets.ts";

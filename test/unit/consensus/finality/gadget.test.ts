@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { bytesEqual, toHex } from "../../../../primitives/bytes.ts";
 import { isEquivocation, VoteStage, voteSigningRoot, type FinalityVote, type SignedFinalityVote } from "../../../../primitives/finality/vote.ts";
 import { blsSign } from "../../../../primitives/blsKeys.ts";
-import { decodeSigners } from "../../../../consensus/finality/bitfield.ts";
+import { decodeSigners } from "../../../../primitives/finality/signerBitfield.ts";
 import { verifyJustification } from "../../../../consensus/finality/justification.ts";
 import type { BlockRef } from "../../../../consensus/finality/types.ts";
 import { BlockTree, createNode, GENESIS, MemoryHub, MemoryVoteStore, sleep, TEST_TIMINGS, TreeChainView, validatorKey, voterSet, waitFor, type TestNode } from "./harness.ts";

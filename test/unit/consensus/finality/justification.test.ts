@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { blsSign } from "../../../../primitives/blsKeys.ts";
 import { VoteStage, voteSigningRoot, type FinalityJustification, type FinalityVote, type SignedFinalityVote } from "../../../../primitives/finality/vote.ts";
-import { decodeSigners, encodeSigners } from "../../../../consensus/finality/bitfield.ts";
+import { decodeSigners, encodeSigners } from "../../../../primitives/finality/signerBitfield.ts";
 import { JustificationError } from "../../../../consensus/finality/errors.ts";
 import { buildJustification, verifyJustification } from "../../../../consensus/finality/justification.ts";
 import type { VoterSet } from "../../../../consensus/finality/types.ts";
