@@ -24,8 +24,8 @@ export class GenesisState {
 
   /**
    * Every write, sorted by key; deletions (of keys genesis wrote and removed) left out. Keys and
-   * values are copied into shared slabs: the node keeps its genesis state for as long as it runs,
-   * and an array with a buffer of its own costs several times the ~100 bytes of a key.
+   * values are copied into shared slabs: the entries live until the genesis trie is built, and an
+   * array with a buffer of its own costs several times the ~100 bytes of a key.
    */
   changes(): StateChange[] {
     const ids = [...this.entries.keys()].sort();

@@ -1,8 +1,8 @@
-import { genesisStateReader, type GenesisBlock } from "../genesis/build.ts";
+import type { ChainGenesis } from "../genesis/build.ts";
 import { AuraHeaderVerifier } from "../consensus/aura/verifier.ts";
 import { createBlsVerifier, type IBlsAggregateVerifier } from "../primitives/bls/index.ts";
 import type { Logger } from "../primitives/logger.ts";
-import { aura, Executive, system, type RuntimeConfig, type StateReader } from "../runtime/api.ts";
+import { aura, Executive, type RuntimeConfig, type StateReader } from "../runtime/api.ts";
 import { Chain } from "./chain/chain.ts";
 import type { ChainMetrics } from "./chain/metrics.ts";
 import type { PruningRequest } from "./chain/statePruner.ts";
@@ -40,8 +40,8 @@ export interface OpenChainDeps {
   pruning?: PruningRequest;
 }
 
-export async function openChain(genesis: GenesisBlock, db: Database, deps: OpenChainDeps): Promise<OpenedChain> {
-  const runtimeConfig = system.runtimeConfig(genesisStateReader(genesis));
+export async function openChain(genesis: ChainGenesis, db: Database, deps: OpenChainDeps): Promise<OpenedChain> {
+  const { runtimeConfig } = genesis;
   const executive = new Executive(genesis.hash);
   const verifier = new AuraHeaderVerifier<StateReader>(
     { slotDurationMs: runtimeConfig.slotDurationMs, maxFutureSlots: MAX_FUTURE_SLOTS },

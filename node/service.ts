@@ -10,7 +10,7 @@ import type { Logger } from "../primitives/logger.ts";
 import { keypairFromSeed } from "../primitives/keys/ed25519.ts";
 import { SlotWorker } from "../consensus/aura/slotWorker.ts";
 import { signInstantJustification } from "../consensus/instantFinality.ts";
-import { buildGenesisBlock, type GenesisBlock, type GenesisHeader } from "../genesis/build.ts";
+import { buildChainGenesis, type ChainGenesis, type GenesisHeader } from "../genesis/build.ts";
 import type { ChainSpec } from "../genesis/chainSpec.ts";
 import { aura, extrinsicHash, pog, system, type Executive, type RuntimeConfig } from "../runtime/api.ts";
 import { AuraBlockProposer } from "./authoring/blockProposer.ts";
@@ -148,7 +148,7 @@ export class ArkreenNode {
     const basePath = opts.basePath ?? mkdtempSync(join(tmpdir(), "arkreen-"));
     if (opts.basePath === null) closers.push(() => rmSync(basePath, { recursive: true, force: true }));
 
-    const genesis = buildGenesisBlock(spec);
+    const genesis = buildChainGenesis(spec);
     logger.info(`Chain specification: ${spec.name}`);
     logger.info(`Node name: ${opts.name}`);
     logger.info(`Database: LevelDB at ${databasePath(basePath, spec)}`);
@@ -168,7 +168,7 @@ export class ArkreenNode {
     opts: NodeOpts,
     basePath: string,
     { logger, onFatal }: { logger: Logger; onFatal: ((error: DatabaseError) => void) | null },
-    genesisBlock: GenesisBlock,
+    genesisBlock: ChainGenesis,
     db: Database,
     closers: Array<() => Promise<void> | void>,
   ): Promise<ArkreenNode> {
@@ -189,7 +189,7 @@ export class ArkreenNode {
       pruning: opts.pruning,
     });
     closers.push(() => chain.idle());
-    // Nothing below holds the genesis block itself: its state and nodes go once `start` returns.
+    // Nothing below holds the genesis block itself: its trie nodes go once `start` returns.
     const genesis: GenesisHeader = { header: genesisBlock.header, hash: genesisBlock.hash };
     logger.info(`Best block: #${chain.best.number} (${shortHash(chain.best.hash)}), finalized #${chain.finalized.number}`);
     const { state, blocks } = chain.pruning;

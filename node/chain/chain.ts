@@ -6,7 +6,7 @@ import type { Logger } from "../../primitives/logger.ts";
 import { BoundedLru } from "../../primitives/lru.ts";
 import { MerkleTrie, orderedTrieRoot } from "../../primitives/trie/trie.ts";
 import type { Executive, StateChange } from "../../runtime/api.ts";
-import type { GenesisBlock } from "../../genesis/build.ts";
+import type { ChainGenesis } from "../../genesis/build.ts";
 import type { DbBatchOp } from "../db/database.ts";
 import type { ChainDatabase } from "../db/repositories.ts";
 import { BlsVerifierError } from "../../primitives/bls/index.ts";
@@ -29,7 +29,7 @@ const HEADER_CACHE_SIZE = 4096;
 
 export interface ChainDeps {
   db: ChainDatabase;
-  genesis: GenesisBlock;
+  genesis: ChainGenesis;
   executive: Executive;
   verifier: HeaderVerifier;
   bodyVerifier: BlockBodyVerifier;

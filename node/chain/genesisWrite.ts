@@ -1,5 +1,6 @@
-import type { GenesisBlock } from "../../genesis/build.ts";
+import type { ChainGenesis } from "../../genesis/build.ts";
 import type { Logger } from "../../primitives/logger.ts";
+import type { PackedTrieNodes } from "../../primitives/trie/packedNodes.ts";
 import type { ChainDatabase } from "../db/repositories.ts";
 import type { ChainPruner } from "./statePruner.ts";
 
@@ -33,7 +34,7 @@ const HASH_PREFIX_GROUPS = 65_536;
  * of another chain spec left behind (same base path and chain id) are only unreferenced garbage:
  * their counts are never lowered, so they can keep a node alive, never delete one early.
  */
-export async function writeGenesis(db: ChainDatabase, genesis: GenesisBlock, pruner: ChainPruner, logger: Logger): Promise<void> {
+export async function writeGenesis(db: ChainDatabase, genesis: Pick<ChainGenesis, "header" | "hash" | "trieNodes">, pruner: ChainPruner, logger: Logger): Promise<void> {
   const nodes = genesis.trieNodes;
   const started = Date.now();
   logger.info(`Writing the genesis state: ${nodes.length} trie nodes`);
@@ -41,7 +42,7 @@ export async function writeGenesis(db: ChainDatabase, genesis: GenesisBlock, pru
   let chunk: Array<readonly [Uint8Array, Uint8Array]> = [];
   let next = 0;
   for (const end of groupEnds) {
-    for (; next < end; next++) chunk.push(nodes[order[next]]);
+    for (; next < end; next++) chunk.push([nodes.hash(order[next]), nodes.node(order[next])]);
     if (chunk.length >= NODES_PER_BATCH || (next === nodes.length && chunk.length > 0)) {
       await db.db.batch([...chunk.map(([hash, node]) => db.trieNode.putOp(hash, node)), ...pruner.genesisCountOps(chunk)]);
       chunk = [];
@@ -61,8 +62,13 @@ export async function writeGenesis(db: ChainDatabase, genesis: GenesisBlock, pru
 }
 
 /** Node indices sorted by the first two bytes of their hash (a counting sort), and where each group ends. */
-function byHashPrefix(nodes: ReadonlyArray<readonly [Uint8Array, Uint8Array]>): { order: Uint32Array; groupEnds: Uint32Array } {
-  const prefix = (i: number): number => (nodes[i][0][0] << 8) | nodes[i][0][1];
+function byHashPrefix(nodes: PackedTrieNodes): { order: Uint32Array; groupEnds: Uint32Array } {
+  const prefixes = new Uint16Array(nodes.length);
+  for (let i = 0; i < nodes.length; i++) {
+    const hash = nodes.hash(i);
+    prefixes[i] = (hash[0] << 8) | hash[1];
+  }
+  const prefix = (i: number): number => prefixes[i];
   const groupEnds = new Uint32Array(HASH_PREFIX_GROUPS);
   for (let i = 0; i < nodes.length; i++) groupEnds[prefix(i)]++;
   for (let g = 1; g < HASH_PREFIX_GROUPS; g++) groupEnds[g] += groupEnds[g - 1];

@@ -2,6 +2,7 @@ import { compareBytes } from "../bytes.ts";
 import { blake2b256 } from "../hash.ts";
 import { encodeNode } from "./codec.ts";
 import { BranchNode, emptyChildren, ExtensionNode, LeafNode } from "./node.ts";
+import { PackedTrieNodes } from "./packedNodes.ts";
 import { EMPTY_TRIE_ROOT } from "./trie.ts";
 
 /**
@@ -9,35 +10,13 @@ import { EMPTY_TRIE_ROOT } from "./trie.ts";
  * same root and the same nodes as putting each entry into an empty `MerkleTrie` and committing,
  * without that trie's in-memory node graph (every node object of a million-entry trie alive at
  * once, then walked again to hash). Each node is encoded and hashed once, as soon as its children
- * are, and only its hash and encoding are kept. Used for genesis states, which can hold millions
+ * are, and only its hash and encoding are kept, packed (`PackedTrieNodes`: no object per node). Used for genesis states, which can hold millions
  * of entries (a `devices.generated` section: docs/scale.md).
  */
 export interface SortedTrie {
   root: Uint8Array;
   /** Every node as [hash, encoding], children before their parents. */
-  nodes: Array<[Uint8Array, Uint8Array]>;
-}
-
-/**
- * Hashes are copied into shared 64 KiB slabs: a 32-byte array of its own costs a backing store
- * and an ArrayBuffer object besides the view, several times its size, and a million-device
- * genesis keeps four million of them (the node writes them into its database at first start).
- */
-const HASH_SLAB_SIZE = 65536;
-
-function hashSlabs(): (hash: Uint8Array) => Uint8Array {
-  let slab = new Uint8Array(HASH_SLAB_SIZE);
-  let offset = 0;
-  return (hash) => {
-    if (offset + hash.length > HASH_SLAB_SIZE) {
-      slab = new Uint8Array(HASH_SLAB_SIZE);
-      offset = 0;
-    }
-    const out = slab.subarray(offset, offset + hash.length);
-    out.set(hash);
-    offset += hash.length;
-    return out;
-  };
+  nodes: PackedTrieNodes;
 }
 
 function nibbleAt(key: Uint8Array, depth: number): number {
@@ -56,12 +35,11 @@ export function trieFromSortedEntries(entries: ReadonlyArray<{ key: Uint8Array; 
   for (let i = 1; i < entries.length; i++) {
     if (compareBytes(entries[i - 1].key, entries[i].key) >= 0) throw new RangeError(`trieFromSortedEntries: entry ${i} is not above entry ${i - 1}`);
   }
-  const nodes: Array<[Uint8Array, Uint8Array]> = [];
-  const keep = hashSlabs();
+  const nodes = new PackedTrieNodes();
   const emit = (node: LeafNode | ExtensionNode | BranchNode): Uint8Array => {
     const encoded = encodeNode(node);
-    const hash = keep(blake2b256(encoded));
-    nodes.push([hash, encoded]);
+    const hash = blake2b256(encoded);
+    nodes.push(hash, encoded);
     return hash;
   };
   const length = (i: number): number => entries[i].key.length * 2;

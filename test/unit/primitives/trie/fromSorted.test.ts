@@ -12,13 +12,13 @@ function byPuts(entries: readonly Entry[]): { root: string; nodes: string[] } {
   const trie = new MerkleTrie(EMPTY_TRIE_ROOT, new MemoryNodeStore());
   for (const { key, value } of entries) trie.put(key, value);
   const { root, nodes } = trie.commit();
-  return { root: toHex(root), nodes: nodes.map(([h, n]) => toHex(h) + ":" + toHex(n)).sort() };
+  return { root: toHex(root), nodes: [...nodes].map(([h, n]) => toHex(h) + ":" + toHex(n)).sort() };
 }
 
 function bySort(entries: readonly Entry[]): { root: string; nodes: string[] } {
   const sorted = [...entries].sort((a, b) => compareBytes(a.key, b.key));
   const { root, nodes } = trieFromSortedEntries(sorted);
-  return { root: toHex(root), nodes: nodes.map(([h, n]) => toHex(h) + ":" + toHex(n)).sort() };
+  return { root: toHex(root), nodes: [...nodes].map(([h, n]) => toHex(h) + ":" + toHex(n)).sort() };
 }
 
 /** Distinct random keys, some sharing long prefixes and some prefixes of others (branch values). */
