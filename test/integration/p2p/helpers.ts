@@ -94,6 +94,8 @@ export async function startHost(opts: TestHostOpts): Promise<NetworkHost> {
       reservedNodes: opts.reservedNodes,
       reservedOnly: opts.reservedOnly,
       allowPrivateIp: opts.allowPrivateIp,
+      discoverLocal: opts.discoverLocal,
+      publicAddresses: opts.publicAddresses,
       discoveryFillIntervalMs: opts.discoveryFillIntervalMs ?? 500,
       discoveryWalkMinIntervalMs: opts.discoveryWalkMinIntervalMs ?? 250,
     },
