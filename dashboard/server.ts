@@ -8,7 +8,7 @@ import { createServer, type Server } from "node:http";
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { build } from "esbuild";
+import { browserBundle } from "./browserBundle.ts";
 import { buildVerifierPage, serveVerifier } from "./verifierPage.ts";
 
 export const DEFAULT_DASHBOARD_PORT = 9950;
@@ -34,18 +34,7 @@ export interface Dashboard {
 
 /** The browser bundle: dashboard/web/main.ts with the client library and uPlot, minified. */
 export async function bundle(): Promise<{ js: string; css: string }> {
-  const result = await build({
-    entryPoints: [join(HERE, "web", "main.ts")],
-    bundle: true,
-    write: false,
-    format: "esm",
-    platform: "browser",
-    target: "es2022",
-    minify: true,
-    legalComments: "none",
-    logLevel: "silent",
-  });
-  const js = result.outputFiles[0].text;
+  const js = await browserBundle(join(HERE, "web", "main.ts"));
   const css = readFileSync(join(HERE, "..", "node_modules", "uplot", "dist", "uPlot.min.css"), "utf8") + readFileSync(join(HERE, "web", "style.css"), "utf8");
   return { js, css };
 }

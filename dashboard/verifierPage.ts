@@ -8,7 +8,7 @@ import { createServer, type Server } from "node:http";
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { build } from "esbuild";
+import { browserBundle } from "./browserBundle.ts";
 
 export const DEFAULT_VERIFIER_PORT = 9951;
 const WEB = join(dirname(fileURLToPath(import.meta.url)), "..", "light", "web");
@@ -23,18 +23,8 @@ export interface VerifierPage {
 /** Bundles light/web/main.ts (ESM: light/bls.ts initialises its WASM with a top-level await). */
 export async function buildVerifierPage(): Promise<VerifierPage> {
   const started = performance.now();
-  const result = await build({
-    entryPoints: [join(WEB, "main.ts")],
-    bundle: true,
-    write: false,
-    format: "esm",
-    platform: "browser",
-    target: "es2022",
-    minify: true,
-    legalComments: "none",
-    logLevel: "silent",
-  });
-  return { html: readFileSync(join(WEB, "index.html"), "utf8"), js: result.outputFiles[0].text, buildMs: Math.round(performance.now() - started) };
+  const js = await browserBundle(join(WEB, "main.ts"));
+  return { html: readFileSync(join(WEB, "index.html"), "utf8"), js, buildMs: Math.round(performance.now() - started) };
 }
 
 /**
