@@ -48,7 +48,9 @@ describe("rpc call cost on a dev node", function () {
     const chain = t.node.chain;
     const hashAt = chain.hashAt.bind(chain);
     let lookups = 0;
-    chain.hashAt = (n) => (lookups++, hashAt(n));
+    // Only block 0's lookups, the number the requests ask for: the node itself looks up the blocks
+    // it finalizes meanwhile (the set-change recorder, finality), never the genesis.
+    chain.hashAt = (n) => (n === 0 && lookups++, hashAt(n));
     try {
       const body = Buffer.from(`{"jsonrpc":"2.0","id":1,"method":"chain_getBlockHash","params":[[${Array(3_000_000).fill("0").join(",")}]]}`);
       let best = Infinity;
