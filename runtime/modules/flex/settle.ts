@@ -90,18 +90,26 @@ export interface Assessment {
  * increased export = max(0, metered − baseline). An interval without a credited reading delivers
  * nothing. A charge event is settled on the import channel (docs/readings.md): increased import =
  * max(0, metered import − import baseline), the baseline computed by the same rule over the
- * device's credited import; a device whose credited readings of the event report no import
- * channel (its import meter still 0) is `NoImportChannel`.
+ * device's credited import; a device with credited readings of which none read for it (the
+ * lookback days and the event) reports an import channel (its import meter still 0) is
+ * `NoImportChannel`; one without any, `NoBaseline` as for any event.
  */
 export function assess(meter: MeterRange, excluded: (day: number) => boolean, deviceId: number, event: EventRecord, params: BaselineParams, readingIntervalSecs: number): Assessment {
   const none = (outcome: number): Assessment => ({ outcome, baselineWh: 0n, meteredWh: 0n, deliveredWh: 0n });
-  let channel = meter;
-  if (event.payloadType === PayloadType.Charge) {
-    const during = meter(deviceId, event.startInterval, event.startInterval + event.durationIntervals - 1);
-    if (during.length > 0 && !during.some((r) => (r.cumulativeImportWh ?? 0) > 0)) return none(SettlementOutcome.NoImportChannel);
-    channel = (id, from, to) => meter(id, from, to).map((r) => ({ interval: r.interval, energyWh: r.importWh ?? 0 }));
-  }
+  const charge = event.payloadType === PayloadType.Charge;
+  let readingSeen = false;
+  let importSeen = false;
+  const channel: MeterRange = charge
+    ? (id, from, to) =>
+        meter(id, from, to).map((r) => {
+          readingSeen = true;
+          if ((r.cumulativeImportWh ?? 0) > 0) importSeen = true;
+          return { interval: r.interval, energyWh: r.importWh ?? 0 };
+        })
+    : meter;
   const { intervals } = computeBaseline(channel, excluded, deviceId, event.startInterval, event.durationIntervals, params);
+  // Readings, but none of those the baseline read (its lookback days and the event) reports import.
+  if (charge && readingSeen && !importSeen) return none(SettlementOutcome.NoImportChannel);
   if (intervals === null) return none(SettlementOutcome.NoBaseline);
   if (intervals.every((i) => i.meteredWh === undefined)) return none(SettlementOutcome.NoReadings);
   let baselineWh = 0n;
