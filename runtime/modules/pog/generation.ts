@@ -20,22 +20,8 @@ export function offsetOf(interval: number): number {
   return interval % INTERVALS_PER_DAY_RECORD;
 }
 
-/** What the chain keeps of one credited (device, interval). */
-export interface CreditedReading {
-  energyWh: number;
-  /** blake2b-256 of the encoded Reading that credited it. */
-  readingHash: Uint8Array;
-  /** The block that credited it. */
-  block: number;
-  /** The REC holding its energy; 0 = unclaimed. */
-  claimedBy: number;
-  cumulativeWh: number;
-  peakW: number;
-  /** Energy imported in the interval (0 for a device without an import channel). */
-  importWh: number;
-  /** The import meter at the end of the interval (0: no import channel). */
-  cumulativeImportWh: number;
-}
+/** What the chain keeps of one credited (device, interval): its page slot without the offset, the import channel read as 0 when absent. */
+export type CreditedReading = Omit<GenerationSlot, "offset" | "importWh" | "cumulativeImportWh"> & { importWh: number; cumulativeImportWh: number };
 
 /** The slot at `offset` in a page (slots are in ascending offset, at most 24: a scan is cheapest). */
 export function slotAt(page: GenerationDay | undefined, offset: number): GenerationSlot | undefined {
