@@ -12,12 +12,21 @@ import { toHex } from "../../primitives/bytes.ts";
 import { devKeypair } from "../../primitives/keys/devAccounts.ts";
 import { encodeAddress } from "../../primitives/keys/ss58.ts";
 import { RpcErrorCode } from "../../rpc/errors.ts";
+import { FINALITY_PROOF_CODE } from "../../rpc/namespaces/finality.ts";
+import { UNKNOWN_DEVICE_CODE } from "../../rpc/namespaces/forecast.ts";
+import { HISTORY_REMOVED_CODE } from "../../rpc/namespaces/history.ts";
 import { UNKNOWN_BLOCK_CODE } from "../../rpc/namespaces/params.ts";
+import { REC_PROOF_CODE } from "../../rpc/namespaces/recs.ts";
+import { STATE_PRUNED_CODE } from "../../rpc/namespaces/state.ts";
 import { httpRpc, startDevNode, waitFor, type TestNode } from "../../harness/devNode.ts";
 import { fuzzParams, fuzzTimeout } from "./params.ts";
 
-/** docs/rpc.md and docs/rpc-server.md: the server's codes, the pool's 1010–1016, unknown block 4003. */
-const DOCUMENTED_CODES = new Set<number>([...Object.values(RpcErrorCode), 1010, 1011, 1012, 1013, 1014, 1015, 1016, UNKNOWN_BLOCK_CODE]);
+/** docs/rpc.md ("Errors") and docs/rpc-server.md: the server's codes, the pool's 1010–1016, the node's 4003–4021. */
+const DOCUMENTED_CODES = new Set<number>([
+  ...Object.values(RpcErrorCode),
+  ...[1010, 1011, 1012, 1013, 1014, 1015, 1016],
+  ...[UNKNOWN_BLOCK_CODE, STATE_PRUNED_CODE, HISTORY_REMOVED_CODE, UNKNOWN_DEVICE_CODE, FINALITY_PROOF_CODE, REC_PROOF_CODE],
+]);
 /** The server's `maxJsonDepth` default. */
 const MAX_JSON_DEPTH = 128;
 

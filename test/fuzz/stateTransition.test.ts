@@ -21,6 +21,7 @@ import { TestChain, expectApplied, publicKeyOf, type HeadInfo } from "../utils/r
 import { devChainSpec } from "../../genesis/presets.ts";
 import { ExpiryHead } from "../../runtime/modules/pog/storage.ts";
 import { SettledHead } from "../../runtime/modules/control/storage.ts";
+import { submitArgs } from "../../runtime/modules/control/types.ts";
 import { HistoryStart } from "../../runtime/modules/rewards/storage.ts";
 import { assertControl, assertExpiry, assertIssuance, assertRecs, assertRewardsHistory } from "./invariants.ts";
 import { fuzzParams, fuzzTimeout } from "./params.ts";
@@ -56,7 +57,12 @@ const EPOCH_BLOCKS = 3;
 const HISTORY_EPOCHS = 2;
 const SETTLED_RETENTION = 3;
 
-/** Devices 0–3 registered, generation in intervals 5–19 credited, REC 1 (device 0, 5–9) certified. */
+/**
+ * Devices 0–3 registered, generation in intervals 5–19 credited, REC 1 (device 0, 5–9) certified,
+ * and a curtailment of device 0 valid until the runs' first block: it expires there and its
+ * removal falls in each run's fourth block, so that settled-command removal is covered whatever
+ * the seed (random submits settle too, but their removal is rarer).
+ */
 function baseChain(): TestChain {
   const spec = devChainSpec();
   if (!("runtimeGenesis" in spec.genesis)) throw new Error("runtime genesis expected");
@@ -75,6 +81,8 @@ function baseChain(): TestChain {
   ok(chain, [], { slot: FIRST_SLOT + 1n, readings });
   ok(chain, [signed(chain, "Bob", { module: "recs", method: "request", args: requestArgs.encode({ deviceIds: [0], fromInterval: 5, toInterval: 9 }) })]);
   ok(chain, [signed(chain, "Alice", { module: "recs", method: "certify", args: certifyArgs.encode({ recId: 1, serial: "AKRE-0" }) })]);
+  const curtail = submitArgs.encode({ deviceId: 0, command: { curtail: { percent: 50 } }, validFrom: chain.head.header.number + 1, validUntil: BASE_HEIGHT + 1 });
+  ok(chain, [signed(chain, "Bob", { module: "control", method: "submit", args: curtail })]);
   chain.advanceTo(BASE_HEIGHT);
   return chain;
 }

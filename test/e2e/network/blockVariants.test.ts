@@ -86,6 +86,10 @@ describe("e2e: a validator sealing many invalid variants of its slot's block aga
       // Built on the block of the slot before Bob's, during it (one slot ahead is within the future tolerance).
       await sleep(Math.max(0, slotStartMs(slot - 1n, SLOT_MS) + 300 - Date.now()));
       await bobHost.sync();
+      // Each honest node must hold the parent, or it ignores the variants as orphans (UNKNOWN_PARENT)
+      // and checks none: on a loaded machine the block Bob synced may still be on its way to some.
+      const parentHash = toHex(bobHost.chain.best.hash);
+      await waitUntil(async () => (await Promise.all(honest.map((n) => n.rpc<unknown>("chain_getHeader", [parentHash])))).every((h) => h !== null), 10_000, "every honest node holds the parent", 50);
       for (let v = 0; v < variants; v++) {
         // Each variant another set of readings (another readings root, another header).
         const readings = Array.from({ length: count }, (_, i) => ({ deviceId: 0, interval: 1 + v * count + i, cumulativeWh: i + 1, energyWh: 1, peakW: 10 }));
