@@ -118,13 +118,16 @@ export class Executive {
     ctx.events.enterExtrinsic(index);
     const account = getAccount(ctx.state, who);
     putAccount(ctx.state, who, { ...account, nonce: account.nonce + 1 });
-    this.distributeFee(ctx, checked.fee, checked.tip);
-    transactionPaymentEvents.deposit(ctx, "TransactionFeePaid", { who, actualFee: checked.fee, tip: checked.tip });
 
+    // Substrate's charge-then-correct: the fee and tip are withdrawn above and dealt out after the
+    // call, once it says whether it pays (`PostDispatchInfo`); the fee's event stays the first of
+    // the extrinsic's events (clients read it there) with the fee actually paid.
     let outcome: ApplyOutcome;
+    let pays = true;
     const eventsBefore = ctx.events.records.length;
     try {
-      ctx.state.transactional(() => checked.call.dispatch(ctx, { kind: "signed", who }, checked.args));
+      const post = ctx.state.transactional(() => checked.call.dispatch(ctx, { kind: "signed", who }, checked.args));
+      pays = post?.pays !== "no";
       systemEvents.deposit(ctx, "ExtrinsicSuccess", {});
       outcome = { success: true };
     } catch (e) {
@@ -134,6 +137,11 @@ export class Executive {
       systemEvents.deposit(ctx, "ExtrinsicFailed", failureDetails(e));
       outcome = { success: false, error: e };
     }
+    const actualFee = pays ? checked.fee : 0n;
+    credit(ctx.state, who, checked.fee - actualFee, ctx.config.existentialDeposit);
+    this.distributeFee(ctx, actualFee, checked.tip);
+    transactionPaymentEvents.deposit(ctx, "TransactionFeePaid", { who, actualFee, tip: checked.tip });
+    ctx.events.moveLastTo(eventsBefore);
     ExtrinsicCount.set(ctx.state, ExtrinsicCount.get(ctx.state) + 1);
     return outcome;
   }

@@ -56,7 +56,9 @@ function reportOf(offence: Offence): Report {
  * Turns offences into `staking` report extrinsics signed by the node's account, submitted to the
  * local pool (which announces them to the network like any local submission). One report per
  * offence key; a report the pool refuses (already reported by someone else, no funds for the
- * fee) is logged and not retried.
+ * fee) is logged and not retried. A report that succeeds costs the account nothing (the runtime
+ * refunds its fee, Substrate's `Pays::No`), but the fee is withdrawn up front, so the account
+ * must hold it when the report is submitted (docs/staking.md#who-pays-for-a-report).
  */
 export class OffenceReporter implements OffenceSink {
   private readonly opts: OffenceReporterOpts;

@@ -36,6 +36,12 @@ export class EventCollector {
     this.records.length = length;
   }
 
+  /** Moves the last event to position `index` (the executive's fee event, dealt after the call, goes before the call's events). */
+  moveLastTo(index: number): void {
+    const last = this.records.pop();
+    if (last !== undefined) this.records.splice(index, 0, last);
+  }
+
   /** Untyped: modules deposit through their `moduleEvents` helper, which checks names and fields. */
   deposit(module: string, name: string, data: EventData): void {
     this.records.push({ phase: this.phase, extrinsicIndex: this.extrinsicIndex, module, name, data: encodeEventData(data) });

@@ -22,13 +22,22 @@ export interface BlockContext {
   author: Uint8Array | null;
 }
 
+/**
+ * What a call that succeeded says about its fee (Substrate's `PostDispatchInfo`): `pays: "no"`
+ * refunds the whole fee (Substrate's `Pays::No`), as valid equivocation reports are free; the tip
+ * is never refunded, and a call that fails always pays, so failed attempts still cost.
+ */
+export interface PostDispatchInfo {
+  readonly pays: "yes" | "no";
+}
+
 export interface CallDefinition<A extends object> {
   /** The protobuf type of the call's arguments. */
   readonly args: MessageCodec<A>;
   /** Execution cost in weight units (priced by `weightFeePerUnit`). */
   weight(args: A): bigint;
-  /** Throws `DispatchError` on failure; the executive rolls back this call's writes. */
-  dispatch(ctx: BlockContext, origin: Origin, args: A): void;
+  /** Throws `DispatchError` on failure; the executive rolls back this call's writes. Nothing returned: the fee is paid. */
+  dispatch(ctx: BlockContext, origin: Origin, args: A): void | PostDispatchInfo;
 }
 
 export interface ModuleHooks {

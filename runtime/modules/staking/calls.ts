@@ -1,6 +1,6 @@
 import { bytesEqual, bytesToBigint, isMinimalUint } from "../../../primitives/bytes.ts";
 import { blsPublicKey } from "../../../primitives/blsKeys.ts";
-import type { BlockContext, CallDefinition } from "../../framework/module.ts";
+import type { BlockContext, CallDefinition, PostDispatchInfo } from "../../framework/module.ts";
 import { ensureSigned } from "../../framework/origin.ts";
 import { StakingError } from "./errors.ts";
 import { verifyAuthoringPop, verifyFinalityPop } from "./keys.ts";
@@ -116,16 +116,31 @@ export const chill: CallDefinition<StakingNoArgs> = {
   },
 };
 
-/** `staking.reportEquivocation(proof)` by anyone: see `slashing.ts`. */
+/**
+ * A valid offence report is free, as Substrate's equivocation reports are (`Pays::No`): the fee
+ * withdrawn up front comes back once the report succeeds, so a validator's node reports at no
+ * cost. A report that fails (a bad proof, an offence already reported) pays its fee like any
+ * failed call, so a stream of bogus reports costs its sender; the up-front withdrawal still needs
+ * the fee in the reporter's free balance (docs/staking.md#offences).
+ */
+const REPORT_IS_FREE: PostDispatchInfo = { pays: "no" };
+
+/** `staking.reportEquivocation(proof)` by anyone: see `slashing.ts`. Free when it succeeds. */
 export const reportEquivocation: CallDefinition<StakingReportEquivocationArgs> = {
   args: reportEquivocationArgsCodec,
   weight: () => REPORT_WEIGHT,
-  dispatch: (ctx, origin, args) => report(ctx, enabled(ctx), ensureSigned(origin), args.proof),
+  dispatch: (ctx, origin, args) => {
+    report(ctx, enabled(ctx), ensureSigned(origin), args.proof);
+    return REPORT_IS_FREE;
+  },
 };
 
-/** `staking.reportBlockEquivocation(proof)` by anyone: two headers sealed for one slot by one author; see `blockEquivocation.ts`. */
+/** `staking.reportBlockEquivocation(proof)` by anyone: two headers sealed for one slot by one author; see `blockEquivocation.ts`. Free when it succeeds. */
 export const reportBlockEquivocation: CallDefinition<StakingReportEquivocationArgs> = {
   args: reportEquivocationArgsCodec,
   weight: () => REPORT_BLOCK_WEIGHT,
-  dispatch: (ctx, origin, args) => reportBlock(ctx, enabled(ctx), ensureSigned(origin), args.proof),
+  dispatch: (ctx, origin, args) => {
+    reportBlock(ctx, enabled(ctx), ensureSigned(origin), args.proof);
+    return REPORT_IS_FREE;
+  },
 };

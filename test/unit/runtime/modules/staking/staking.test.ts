@@ -436,10 +436,10 @@ describe("staking", () => {
       // Taken from the active bond first; the unlocking chunk is untouched.
       assert.deepEqual(Ledger.get(chain.state(), account("Bob")), { active: 8000n * AKRE - slash, unlocking: [{ value: 2000n * AKRE, unlockSession: BONDING_PERIOD }] });
       assert.equal(chain.account(account("Bob")).reserved, GENESIS_BOND - slash);
-      const fee = BigInt(r.events.find((e) => e.name === "TransactionFeePaid")?.data.actualFee as string);
-      assert.equal(chain.account(account("Charlie")).free, charlieFree - fee + reward);
-      const feeBurned = (fee * BigInt(chain.config().feeBurnPercent)) / 100n;
-      assert.equal(chain.totalIssuance(), issuance - (slash - reward) - feeBurned);
+      // A valid report is free: its fee comes back (Pays::No), the reporter gains the reward exactly.
+      assert.deepEqual(r.events.find((e) => e.name === "TransactionFeePaid")?.data, { who: toHex(account("Charlie")), actualFee: "0", tip: "0" });
+      assert.equal(chain.account(account("Charlie")).free, charlieFree + reward);
+      assert.equal(chain.totalIssuance(), issuance - (slash - reward));
       assertIssuanceInvariant(chain);
       assert.ok(Offences.contains(chain.state(), 0, account("Bob")));
 
@@ -470,6 +470,37 @@ describe("staking", () => {
       ok(chain, "Charlie", report(equivocation(chain, 1, bobKey)));
       fails(chain, "Dave", report(equivocation(chain, 1, bobKey, { round: 9 })), "AlreadyReported");
       assert.equal(chain.account(account("Bob")).reserved, GENESIS_BOND - GENESIS_BOND / 10n);
+      assertIssuanceInvariant(chain);
+    });
+
+    it("a report that fails pays its fee (to the treasury and the burn, as any call); only a successful one is free", () => {
+      const chain = new TestChain(stakingSpec(["Alice", "Bob"]));
+      const config = chain.config();
+      const treasury = (): bigint => chain.account(config.treasury).free;
+      const paid = (r: Submitted): bigint => BigInt(r.events.find((e) => e.name === "TransactionFeePaid")?.data.actualFee as string);
+
+      const daveFree = chain.account(account("Dave")).free;
+      const treasuryBefore = treasury();
+      const issuance = chain.totalIssuance();
+      const bad = submit(chain, "Dave", report(fromHex("0xff01")));
+      assert.equal(bad.error, "MalformedProof");
+      const fee = paid(bad);
+      assert.ok(fee > 0n, "a failed report pays");
+      const burned = (fee * BigInt(config.feeBurnPercent)) / 100n;
+      assert.equal(chain.account(account("Dave")).free, daveFree - fee);
+      assert.equal(treasury(), treasuryBefore + fee - burned);
+      assert.equal(chain.totalIssuance(), issuance - burned);
+
+      const good = submit(chain, "Charlie", report(equivocation(chain, 1, finality("Bob"))));
+      assert.equal(good.success, true, good.error);
+      assert.equal(paid(good), 0n);
+      assert.equal(treasury(), treasuryBefore + fee - burned, "the treasury gets nothing from a free report");
+
+      // The same offence again: refused by the runtime, and paid for.
+      const again = submit(chain, "Dave", report(equivocation(chain, 1, finality("Bob"), { round: 9 })));
+      assert.equal(again.error, "AlreadyReported");
+      assert.ok(paid(again) > fee, "a whole proof is longer than the malformed one");
+      assert.equal(chain.account(account("Dave")).free, daveFree - fee - paid(again));
       assertIssuanceInvariant(chain);
     });
 
