@@ -29,6 +29,12 @@ describe("docs/operating.md matches the CLI", () => {
     assert.deepEqual([...named].filter((flag) => !options.has(flag)), []);
   });
 
+  it("never redirects `npm run`'s output to a file (npm prints its banner on stdout first: use npx or npm run -s)", () => {
+    const commands = [...doc.matchAll(/```sh\n([\s\S]*?)```/g)].flatMap((m) => m[1].split("\n"));
+    assert.ok(commands.length > 20, `${commands.length} shell lines found`);
+    assert.deepEqual(commands.filter((line) => /\bnpm run (?!-s\b|--silent\b)[^|#]*>/.test(line)), []);
+  });
+
   it("gives each numeric default in its flag table as the CLI has it", () => {
     const rows = [...doc.matchAll(/^\| `(--[a-z][a-z0-9-]+)[^`]*` \| ([\d,]+) \|/gm)].map(([, flag, value]) => ({ flag, value: Number(value.replace(/,/g, "")) }));
     assert.ok(rows.length >= 4, `${rows.length} rows with a numeric default`);
