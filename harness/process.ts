@@ -13,8 +13,12 @@ import { fileURLToPath } from "node:url";
 const REPO_ROOT = fileURLToPath(new URL("..", import.meta.url));
 const CLI_BIN = join(REPO_ROOT, "cli", "bin.ts");
 
-/** How long a node may take from spawn to answering `GET /health` (startup is ~0.5 s on a quiet machine). */
-const NODE_READY_TIMEOUT_MS = 15_000;
+/**
+ * How long a node may take from spawn to answering `GET /health`: ~0.5 s on a quiet machine, but
+ * tests start four or six nodes at once, each loading the TypeScript loader and BLS workers, and
+ * on a 2-core machine under a load average of 8 one of them took over 15 s (CI, 2026-12-08).
+ */
+const NODE_READY_TIMEOUT_MS = 30_000;
 /** How long a process may take to exit after SIGKILL before the test gives up on it. */
 const SIGKILL_EXIT_TIMEOUT_MS = 5_000;
 
