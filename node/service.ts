@@ -22,6 +22,7 @@ import { Database, type DatabaseError } from "./db/database.ts";
 import { Informant } from "./informant.ts";
 import { wallClock } from "./clock.ts";
 import { applyJustification, FinalityService, usesFinalityGadget } from "./finality/finalityService.ts";
+import { importSyncedRange } from "./finality/syncImport.ts";
 import { FinalityProver } from "./finality/finalityProver.ts";
 import { SetChangeRecorder } from "./finality/setChangeRecorder.ts";
 import { SetChangeRepository } from "./finality/setChangeRepository.ts";
@@ -298,6 +299,7 @@ export class ArkreenNode {
     // Finality: the BLS gadget once the chain has several finality authorities; a lone
     // authority finalizes its own blocks (above) and its justifications are applied by sync too.
     network?.setJustificationHandler((hash, bytes) => applyJustification(chain, hash, codecs.justification.decode(bytes), genesis.hash));
+    network?.setSyncedRangeImporter((items, imported) => importSyncedRange(chain, items, genesis.hash, imported));
     if (usesFinalityGadget(chain)) {
       const gadgetNetwork = network;
       const finality = new FinalityService(

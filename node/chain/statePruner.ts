@@ -176,20 +176,35 @@ export class ChainPruner {
 
   /** The journal and count writes of an imported block, for its import batch. */
   importOps(ref: BlockRef, inserted: ReadonlyArray<readonly [Uint8Array, Uint8Array]>, removed: Uint8Array[]): PruningBatch {
-    if (!this.tracksBlocks) return NOTHING;
-    const key: JournalKey = { number: ref.number, hash: ref.hash };
+    return this.importRangeOps([{ ref, inserted, removed }]);
+  }
+
+  /**
+   * The journal and count writes of blocks imported together in one batch (a synced range, in
+   * order): one count write per node, with every block's insertions summed, so that a node
+   * inserted by several blocks of the range is counted once per insertion and not read back
+   * stale between them.
+   */
+  importRangeOps(blocks: ReadonlyArray<{ ref: BlockRef; inserted: ReadonlyArray<readonly [Uint8Array, Uint8Array]>; removed: Uint8Array[] }>): PruningBatch {
+    if (!this.tracksBlocks || blocks.length === 0) return NOTHING;
+    const keys: JournalKey[] = blocks.map(({ ref }) => ({ number: ref.number, hash: ref.hash }));
     if (!this.prunesState) {
-      return { ops: [this.db.stateJournal.putOp(key, { inserted: [], removed: [] })], committed: () => this.pending.set(keyId(key), key) };
+      return {
+        ops: keys.map((key) => this.db.stateJournal.putOp(key, { inserted: [], removed: [] })),
+        committed: () => {
+          for (const key of keys) this.pending.set(keyId(key), key);
+        },
+      };
     }
     const deltas = new Deltas();
-    for (const [hash] of inserted) deltas.add(hash, 1);
+    for (const { inserted } of blocks) for (const [hash] of inserted) deltas.add(hash, 1);
     const { ops, counts } = this.countOps(deltas);
-    ops.push(this.db.stateJournal.putOp(key, { inserted: inserted.map(([hash]) => hash), removed }));
+    blocks.forEach(({ inserted, removed }, i) => ops.push(this.db.stateJournal.putOp(keys[i], { inserted: inserted.map(([hash]) => hash), removed })));
     return {
       ops,
       committed: () => {
         for (const [id, count] of counts) this.counts.set(id, count);
-        this.pending.set(keyId(key), key);
+        for (const key of keys) this.pending.set(keyId(key), key);
       },
     };
   }

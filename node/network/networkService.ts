@@ -13,9 +13,11 @@ import {
   type NetworkHostOpts,
   type PeerInfo,
 } from "../../p2p/index.ts";
+import type { BlockWithJustification } from "../../p2p/wire.ts";
 import { pog } from "../../runtime/api.ts";
 import { headerHash, type Chain } from "../chain/chain.ts";
 import { crashPoint } from "../crashPoints.ts";
+import type { SyncedBlock } from "../finality/syncImport.ts";
 import { BlockImportError } from "../chain/errors.ts";
 import { DatabaseError } from "../db/database.ts";
 import type { ReadingsPool } from "../readings/readingsPool.ts";
@@ -45,6 +47,12 @@ function isLocalChainType(chainType: string): boolean {
 /** Verifies a synced block's justification and finalizes it (BLS gadget or dev instant finality). */
 export type JustificationHandler = (hash: Uint8Array, justification: Uint8Array) => Promise<void>;
 
+/**
+ * Imports a decoded synced range and finalizes it with the justifications it needs
+ * (node/finality/syncImport.ts); `imported(i)` once block `i` is in.
+ */
+export type SyncedRangeImporter = (items: SyncedBlock[], imported: (index: number) => void) => Promise<void>;
+
 export interface NetworkServiceDeps {
   chain: Chain;
   pool: TxPool;
@@ -66,6 +74,7 @@ export class NetworkService {
   private readonly announcer: Announcer;
   private voteHandler: ((data: Uint8Array) => Promise<GossipValidationResult>) | null = null;
   private justificationHandler: JustificationHandler | null = null;
+  private rangeImporter: SyncedRangeImporter | null = null;
 
   constructor(opts: NetworkServiceOpts, deps: NetworkServiceDeps) {
     this.deps = deps;
@@ -98,7 +107,7 @@ export class NetworkService {
       },
     );
     this.announcer = new Announcer({ gossip: this.host, logger });
-    this.sync = new SyncService({}, { network: this.host, chain, importBlock: (b, j) => this.importSynced(b, j), logger: logger.child("sync"), metrics });
+    this.sync = new SyncService({}, { network: this.host, chain, importBlock: (b, j) => this.importSynced(b, j), importRange: (items, _from, imported) => this.importSyncedRange(items, imported), logger: logger.child("sync"), metrics });
   }
 
   async start(): Promise<void> {
@@ -133,6 +142,11 @@ export class NetworkService {
     this.justificationHandler = handler;
   }
 
+  /** How synced ranges are imported; until set, block by block through the justification handler. */
+  setSyncedRangeImporter(importer: SyncedRangeImporter): void {
+    this.rangeImporter = importer;
+  }
+
   /** A finality vote of this node's (blocks go out when imported as "own", pooled items when accepted locally). */
   announceVote(data: Uint8Array): void {
     this.announcer.announce("votes", data);
@@ -144,6 +158,25 @@ export class NetworkService {
 
   get isSyncing(): boolean {
     return this.sync.isSyncing;
+  }
+
+  private async importSyncedRange(items: readonly BlockWithJustification[], imported: (index: number) => void): Promise<void> {
+    const importer = this.rangeImporter;
+    if (importer === null) {
+      for (let i = 0; i < items.length; i++) {
+        await this.importSynced(items[i].block, items[i].justification);
+        imported(i);
+      }
+      return;
+    }
+    // Undecodable bytes are the peer's fault, as in `importSynced`: decoded outside the try.
+    const decoded = items.map((item) => ({ block: codecs.block.decode(item.block), justification: item.justification && codecs.justification.decode(item.justification) }));
+    try {
+      await importer(decoded, imported);
+    } catch (e) {
+      if (isLocalImportFailure(e)) throw new NetworkError({ code: "LOCAL_IMPORT_FAILURE", reason: (e as Error).message });
+      throw e;
+    }
   }
 
   private async importSynced(blockBytes: Uint8Array, justification: Uint8Array | null): Promise<void> {
