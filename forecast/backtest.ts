@@ -54,7 +54,7 @@ export function dayAheadSamples(f: DeviceForecaster, issue: number): BacktestSam
     const i = interval - first;
     const j = i - f.perDay;
     if (i >= wh.length || j < 0 || Number.isNaN(wh[i]) || Number.isNaN(wh[j])) continue;
-    if (f.model === "clear-sky-index" && f.clearSkyOf(interval) <= 0) continue;
+    if (f.model === "clear-sky-regime" && f.clearSkyOf(interval) <= 0) continue;
     points ??= f.forecast(issue, issue, f.perDay);
     const p = points[interval - issue];
     out.push({ interval, actual: wh[i], expected: p.expectedWh, p10: p.p10Wh, p90: p.p90Wh, persistence: wh[j] });

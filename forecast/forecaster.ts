@@ -10,7 +10,7 @@ import { fitPv, predictPv, type PvHistory, type PvModel } from "./pv.ts";
 import { SunTable } from "./solarPosition.ts";
 import { capacityWhPerInterval, hourOfInterval, intervalsPerDay, type ForecastDevice, type ForecastPoint, type Series } from "./types.ts";
 
-export type ForecastModelName = "clear-sky-index" | "persistence";
+export type ForecastModelName = "clear-sky-regime" | "persistence";
 
 export class DeviceForecaster {
   readonly model: ForecastModelName;
@@ -24,17 +24,17 @@ export class DeviceForecaster {
   constructor(device: ForecastDevice, series: Series) {
     this.device = device;
     this.series = series;
-    this.model = device.kind === "SolarPv" ? "clear-sky-index" : "persistence";
+    this.model = device.kind === "SolarPv" ? "clear-sky-regime" : "persistence";
     this.capWh = capacityWhPerInterval(device.capacityW, series.intervalSecs);
     this.perDay = intervalsPerDay(series.intervalSecs);
     this.sun = new SunTable(device.lat, device.lon);
-    const clearSky = this.model === "clear-sky-index" ? clearSkyFractions(this.sun, series.first, series.wh.length, series.intervalSecs) : new Float64Array(series.wh.length);
+    const clearSky = this.model === "clear-sky-regime" ? clearSkyFractions(this.sun, series.first, series.wh.length, series.intervalSecs) : new Float64Array(series.wh.length);
     this.history = { first: series.first, intervalSecs: series.intervalSecs, perDay: this.perDay, wh: series.wh, clearSky, capWh: this.capWh };
   }
 
   /** Clear-sky fraction of `interval` (0 for devices without the solar model). */
   clearSkyOf(interval: number): number {
-    if (this.model !== "clear-sky-index") return 0;
+    if (this.model !== "clear-sky-regime") return 0;
     const i = interval - this.series.first;
     return i >= 0 && i < this.history.clearSky.length ? this.history.clearSky[i] : clearSkyFraction(this.sun, interval, this.series.intervalSecs);
   }
@@ -46,7 +46,7 @@ export class DeviceForecaster {
   forecast(issue: number, start: number, count: number): ForecastPoint[] {
     const issueIdx = Math.min(issue - this.series.first, this.series.wh.length);
     const out: ForecastPoint[] = [];
-    if (this.model === "clear-sky-index") {
+    if (this.model === "clear-sky-regime") {
       const model: PvModel = fitPv(this.history, issueIdx);
       for (let interval = start; interval < start + count; interval++) {
         const lead = Math.floor((interval - issue) / this.perDay) + 1;

@@ -10,7 +10,7 @@ import { positional } from "./params.ts";
 export const UNKNOWN_DEVICE_CODE = 4010;
 registerErrorMapping(ForecastError, (e) => new RpcError(UNKNOWN_DEVICE_CODE, e.code === "DEVICE_NOT_FOUND" ? "Unknown device" : "Device cannot be forecast", e.toObject()));
 
-/** A week ahead at most: beyond it a clear-sky-index forecast is the device's climatology and says nothing new. */
+/** A week ahead at most: beyond it a clear-sky-regime forecast is the device's climatology and says nothing new. */
 const MAX_HOURS = 168;
 /**
  * Entries per `forecast_device` answer: a day of the dev chain's one-minute intervals (the same

@@ -113,7 +113,7 @@ describe("forecast_device / forecast_accuracy (in-process dev node, hourly inter
 
   it("forecast_accuracy: the rolling backtest over the finalized history", async () => {
     const a = await call<{ nMae: number; nRmse: number; skillVsPersistence: number | null; samples: number; coverage: number; model: string }>("forecast_accuracy", [0]);
-    assert.equal(a.model, "clear-sky-index");
+    assert.equal(a.model, "clear-sky-regime");
     assert.ok(a.samples > 0, JSON.stringify(a));
     assert.ok(a.nMae >= 0 && a.nMae < 0.03 && a.nRmse >= a.nMae, JSON.stringify(a));
   });
