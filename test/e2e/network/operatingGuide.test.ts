@@ -287,11 +287,10 @@ describe("e2e: docs/operating.md's validator guide, its shell lines run as writt
   it("a follower from the guide's command, a stash, author_rotateKeys, bond, validate, and the restart with --validator", async () => {
     const guide = await followAndValidate(scope);
     await restartAsValidator(guide);
-    const authoring = guide.sessionKeys.slice(0, 66);
+    // The keys it took are the ones the stash registered (whether or not the election has put them in the set yet).
+    const authoring = encodeAddress(fromHex(guide.sessionKeys.slice(0, 66)));
     const finality = "0x" + guide.sessionKeys.slice(66, 66 + 96);
-    assert.match(guide.node.output, new RegExp(`Validator keys from the keystore \\S+: authoring \\S+, finality ${finality}`));
-    assert.match(guide.node.output, /The finality key is not in the current finality set/);
-    assert.ok(!(await authorities(guide.net.nodes[0])).includes(authoring), "not elected yet");
+    assert.match(guide.node.output, new RegExp(`Validator keys from the keystore \\S+/chains/local_testnet/keystore: authoring ${authoring}, finality ${finality}`));
   });
 });
 
