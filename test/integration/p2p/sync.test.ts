@@ -113,4 +113,75 @@ describe("p2p: block-range sync", function () {
     assert.equal(client.peerScore(server.peerId), 0);
     assert.equal(client.peers().length, 1, "the peer stays connected");
   });
+
+  it("hands whole ranges to importRange, in order, and penalises the peer whose range fails (not for a local failure)", async function () {
+    this.timeout(30_000);
+    const source = new FakeChain("one");
+    source.grow(300);
+    const server = await startHost({ chain: source });
+    const fresh = new FakeChain("one");
+    const client = await startHost({ chain: fresh, bootnodes: [server.listenAddresses()[0]] });
+    hosts.push(server, client);
+    const ranges: Array<[number, number]> = [];
+    const reported: number[] = [];
+    const sync = new SyncService(
+      {},
+      {
+        network: client,
+        chain: fresh,
+        importBlock: async () => assert.fail("importBlock is not used when importRange is given"),
+        importRange: async (items, _from, imported) => {
+          ranges.push([items[0].number, items[items.length - 1].number]);
+          items.forEach((item, i) => {
+            fresh.importBlock(item.block, item.justification);
+            imported(i);
+            reported.push(item.number);
+          });
+        },
+        logger: nullLogger(),
+        metrics: null,
+      },
+    );
+    syncs.push(sync);
+    sync.start();
+    await waitFor(() => fresh.best.number === 300, "catch-up", 20_000);
+    assert.deepEqual(ranges, [[1, 128], [129, 256], [257, 300]]);
+    assert.deepEqual(reported, Array.from({ length: 300 }, (_, i) => i + 1));
+    assert.ok(bytesEqual(fresh.best.hash, source.best.hash));
+
+    // A range that fails: a verdict on the peer's blocks costs it score; ours (LOCAL_IMPORT_FAILURE) does not.
+    const other = new FakeChain("one");
+    other.grow(20);
+    const liar = await startHost({ chain: other });
+    const local = await startHost({ chain: other });
+    const behind = new FakeChain("one");
+    const liarClient = await startHost({ chain: behind, bootnodes: [liar.listenAddresses()[0]] });
+    const localClient = await startHost({ chain: new FakeChain("one"), bootnodes: [local.listenAddresses()[0]] });
+    hosts.push(liar, local, liarClient, localClient);
+    let localAttempts = 0;
+    const bad = new SyncService(
+      {},
+      { network: liarClient, chain: behind, importBlock: async () => undefined, importRange: async () => Promise.reject(new Error("BAD_STATE_ROOT")), logger: nullLogger(), metrics: null },
+    );
+    const ours = new SyncService(
+      {},
+      {
+        network: localClient,
+        chain: new FakeChain("one"),
+        importBlock: async () => undefined,
+        importRange: async () => {
+          localAttempts++;
+          throw new NetworkError({ code: "LOCAL_IMPORT_FAILURE", reason: "database write failed" });
+        },
+        logger: nullLogger(),
+        metrics: null,
+      },
+    );
+    syncs.push(bad, ours);
+    bad.start();
+    ours.start();
+    await waitFor(() => liarClient.peerScore(liar.peerId) < 0, "the failing range's peer penalised", 10_000);
+    await waitFor(() => localAttempts >= 1, "the local failure tried", 10_000);
+    assert.equal(localClient.peerScore(local.peerId), 0);
+  });
 });
