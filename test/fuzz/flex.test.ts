@@ -11,10 +11,32 @@
  * behind the head still has its records, nothing was removed before its retention ended, a
  * removed event has no response or settlement left and a removed program no member or enrolment;
  * at the end, 25 days on, the queue is drained and every settled event and closed program is gone.
+ *
+ * Baseline profiles (profile.ts): after every step a device is profiled exactly while enrolled and
+ * every day its profile holds is a copy of pog's page (settlement reads the profile where it holds
+ * the day, so the payments checked above are also the profiles' test).
  */
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { Enrolments, Events, Members, NextEventId, NextProgramId, ProgramEventDays, Programs, RemovalHead, RemovalQueue, RemovalTail, Responses, Settlements } from "../../runtime/modules/flex/storage.ts";
+import { profileDayOf } from "../../runtime/modules/flex/profile.ts";
+import {
+  BaselineProfiles,
+  Enrolments,
+  Events,
+  Members,
+  NextEventId,
+  NextProgramId,
+  ProfiledDevices,
+  ProfileFold,
+  ProfileIndex,
+  ProgramEventDays,
+  Programs,
+  RemovalHead,
+  RemovalQueue,
+  RemovalTail,
+  Responses,
+  Settlements,
+} from "../../runtime/modules/flex/storage.ts";
 import { amountOf, EventPhase, ProgramStatus, RemovalKind, type EventRecord } from "../../runtime/modules/flex/types.ts";
 import { DeviceKind } from "../../runtime/modules/devices/types.ts";
 import { publicKeyOf } from "../utils/runtime.ts";
@@ -180,10 +202,34 @@ function checkRemoval(chain: FlexChain, model: Model): void {
   }
 }
 
+/**
+ * The baseline profiles (profile.ts): a device is profiled exactly while it has an enrolment, the
+ * positions and the index agree, only profiled devices have profile records, and every folded day
+ * is an exact copy of pog's page.
+ */
+function checkProfiles(chain: FlexChain): void {
+  const state = chain.state();
+  const fold = ProfileFold.get(state);
+  const profiled = new Set<number>();
+  for (let pos = 0; pos < fold.count; pos++) {
+    const d = ProfiledDevices.get(state, pos) as number;
+    assert.equal(ProfileIndex.get(state, d), pos, `device ${d} at position ${pos}`);
+    profiled.add(d);
+  }
+  assert.equal(ProfiledDevices.get(state, fold.count), undefined);
+  for (let d = 0; d < DEVICES; d++) {
+    assert.equal(profiled.has(d), Enrolments.get(state, d) !== undefined, `device ${d}: profiled ⇔ enrolled`);
+    const days = BaselineProfiles.get(state, d, 0);
+    if (!profiled.has(d)) assert.equal(days, undefined, `device ${d}: no profile unless profiled`);
+    for (const day of days ?? []) assert.deepEqual(day, profileDayOf(state, d, day.day, day.day * PER_DAY, day.day * PER_DAY + PER_DAY - 1), `device ${d}, day ${day.day}: a copy of the page`);
+  }
+}
+
 function check(chain: FlexChain, model: Model): void {
   const state = chain.state();
   assert.equal(chain.totalIssuance(), chain.sumOfBalances());
   checkRemoval(chain, model);
+  checkProfiles(chain);
   const reservedByOperator = new Map<string, bigint>();
   for (let id = 0; id < NextProgramId.get(state); id++) {
     const p = Programs.get(state, id);

@@ -21,7 +21,10 @@ export interface MeteredInterval {
   interval: number;
   energyWh: number;
   importWh?: number;
-  /** The import meter; 0 or absent while the device has reported no import channel. */
+  /**
+   * The import meter; 0 or absent while the device has reported no import channel. Baselines only
+   * ask whether it is above 0 (a profiled reading, meter.ts, carries 1 for any positive meter).
+   */
   cumulativeImportWh?: number;
 }
 

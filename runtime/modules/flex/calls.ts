@@ -11,6 +11,7 @@ import { flexEvents } from "./events.ts";
 import { chainTime } from "./meter.ts";
 import { flexResponseMessage } from "./response.ts";
 import { eventDays } from "./settle.ts";
+import { addProfiled, removeProfiled } from "./profile.ts";
 import { Config, Enrolments, Events, Members, NextEventId, NextProgramId, OpenEvents, ProgramEventDays, Programs, Responses } from "./storage.ts";
 import { queueRemoval } from "./retention.ts";
 import { isTarget } from "./targets.ts";
@@ -206,7 +207,8 @@ export const enrol: CallDefinition<FlexEnrolArgs> = {
     if (committedW === 0 || committedW > device.capacityW) throw new FlexError("InvalidCommitment", { committedW, capacityW: device.capacityW });
     const seq = record.nextMemberSeq;
     Enrolments.set(ctx.state, deviceId, { programId, committedW, seq, enrolledAt: ctx.number });
-    Members.set(ctx.state, programId, seq, deviceId);
+    Members.set(ctx.state, programId, seq, { deviceId, committedW });
+    addProfiled(ctx.state, deviceId);
     Programs.set(ctx.state, programId, { ...record, nextMemberSeq: seq + 1, members: record.members + 1 });
     flexEvents.deposit(ctx, "Enrolled", { programId, deviceId, owner: who, committedW });
   },
@@ -223,6 +225,7 @@ export const leave: CallDefinition<FlexLeaveArgs> = {
     const record = program(ctx.state, enrolment.programId);
     Enrolments.remove(ctx.state, deviceId);
     Members.remove(ctx.state, enrolment.programId, enrolment.seq);
+    removeProfiled(ctx.state, deviceId);
     Programs.set(ctx.state, enrolment.programId, { ...record, members: record.members - 1 });
     flexEvents.deposit(ctx, "Left", { programId: enrolment.programId, deviceId });
   },

@@ -1,7 +1,8 @@
 import type { BlockContext } from "../../framework/module.ts";
 import { deliverChunk } from "./deliver.ts";
 import { flexEvents } from "./events.ts";
-import { chainMeter, chainTime } from "./meter.ts";
+import { chainMeter, chainTime, profileMeter, type ChainTime } from "./meter.ts";
+import { foldProfiles } from "./profile.ts";
 import { baselineParams, settleChunk } from "./settle.ts";
 import { queueRemoval, removeExpiredRecords } from "./retention.ts";
 import { Config, Events, OpenEvents, Programs } from "./storage.ts";
@@ -14,14 +15,19 @@ import { amountOf, EventPhase, RemovalKind, type EventRecord, type FlexOpenEvent
  * `maxSettlementsPerBlock` (genesis.ts says why those numbers), resuming at each event's cursor.
  * The open events are one storage value: a block with nothing due costs one read. First, the
  * records of events settled and programs closed a retention ago are removed (retention.ts: two
- * reads when nothing is due).
+ * reads when nothing is due). Then the enrolled devices' baseline profiles are folded with the
+ * units that became final (profile.ts: one read when no device is enrolled, four when nothing is
+ * due).
  */
 export function onFinalize(ctx: BlockContext): void {
   removeExpiredRecords(ctx);
+  let known: ChainTime | undefined;
+  const now = (): ChainTime => (known ??= chainTime(ctx.state));
+  foldProfiles(ctx, now);
   const open = OpenEvents.get(ctx.state);
   if (open.events.length === 0) return;
   const config = Config.get(ctx.state);
-  const time = chainTime(ctx.state);
+  const time = now();
   let deliveries = config.maxDeliveriesPerBlock;
   let settlements = config.maxSettlementsPerBlock;
   let changed = false;
@@ -51,7 +57,7 @@ export function onFinalize(ctx: BlockContext): void {
       event.cursor = 0;
     }
     const program = Programs.get(ctx.state, event.programId) as ProgramRecord;
-    settlements -= settleChunk(ctx, entry.eventId, event, program, chainMeter(ctx.state), baselineParams(config, time), time, settlements);
+    settlements -= settleChunk(ctx, entry.eventId, event, program, profileMeter(ctx.state, time, chainMeter(ctx.state)), baselineParams(config, time), time, settlements);
     if (event.phase === EventPhase.Settled) {
       program.activeEvents = program.activeEvents.filter((id) => id !== entry.eventId);
       flexEvents.deposit(ctx, "EventSettled", { eventId: entry.eventId, programId: event.programId, paid: amountOf(event.paid), paidDevices: event.settledDevices });

@@ -1,7 +1,9 @@
 import type { StateReader } from "../../framework/state.ts";
-import { creditedEnergies, GENERATION_PAGE_INTERVALS as PAGE, pogConfig } from "../pog/queries.ts";
+import { creditedEnergies, GENERATION_PAGE_INTERVALS as PAGE, generationPageMayBeRemoved, pogConfig } from "../pog/queries.ts";
 import { currentInterval } from "../pog/time.ts";
-import type { MeterRange } from "./baseline.ts";
+import type { MeteredInterval, MeterRange } from "./baseline.ts";
+import { ProfileView, unitOf } from "./profileCodec.ts";
+import { BaselineProfiles } from "./storage.ts";
 
 /**
  * What flex reads of the chain's verified readings, in one place: pog's query API only (never
@@ -50,6 +52,53 @@ export function chainMeter(state: StateReader): MeterRange {
         pages.set(key, page);
       }
       for (const r of page) if (r.interval >= from && r.interval <= to) out.push(r);
+    }
+    return out;
+  };
+}
+
+/**
+ * A device's credited energies served from its baseline profile (profile.ts) where the profile
+ * holds the day, and from `chain` (pog's pages) where it does not: the same readings either way,
+ * because a folded day is a copy of pages that could no longer change. A unit (a chunk of a day)
+ * is served from the profile only if the profile has its day and none of its pages may have been
+ * removed by pog's expiry (the profile keeps a day until it is older than the lookback, a page
+ * only until the claim window: where the page may be gone, the page decides). The import meter of
+ * a profiled reading reads 1 when the device had reported an import channel, 0 otherwise: the only
+ * thing baselines ask of it (settle.ts, `assess`). Each (device, chunk) record is read and decoded
+ * once per meter — a meter lives for one settlement chunk or one query, as `chainMeter`.
+ */
+export function profileMeter(state: StateReader, time: ChainTime, chain: MeterRange): MeterRange {
+  const pog = pogConfig(state);
+  const D = time.intervalsPerDay;
+  const records = new Map<string, ProfileView | null>();
+  const record = (deviceId: number, chunk: number): ProfileView | null => {
+    const key = `${deviceId}:${chunk}`;
+    let view = records.get(key);
+    if (view === undefined) {
+      const raw = state.get(BaselineProfiles.key(deviceId, chunk));
+      view = raw === undefined ? null : new ProfileView(raw);
+      records.set(key, view);
+    }
+    return view;
+  };
+  return (deviceId, from, to) => {
+    const out: MeteredInterval[] = [];
+    let t = from;
+    while (t <= to) {
+      const unit = unitOf(t, D);
+      const hi = Math.min(to, unit.to);
+      const view = record(deviceId, unit.chunk);
+      const entry = view?.day(unit.day);
+      if (view === null || entry === undefined || generationPageMayBeRemoved(Math.trunc(unit.from / PAGE), time.now, pog)) {
+        for (const r of chain(deviceId, t, hi)) out.push(r);
+      } else {
+        for (let i = t - unit.from; i <= hi - unit.from; i++) {
+          if ((entry.present & (1 << i)) === 0) continue;
+          out.push({ interval: unit.from + i, energyWh: view.energyWh(entry, i), importWh: view.importWh(entry, i), cumulativeImportWh: (entry.importChannel >> i) & 1 });
+        }
+      }
+      t = hi + 1;
     }
     return out;
   };

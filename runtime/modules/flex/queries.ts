@@ -45,7 +45,7 @@ export function members(state: StateReader, programId: number, from: number, lim
   const out: Array<[number, number, EnrolmentRecord]> = [];
   if (!record) return out;
   for (let seq = from; seq < record.nextMemberSeq && out.length < limit; seq++) {
-    const deviceId = Members.get(state, programId, seq);
+    const deviceId = Members.get(state, programId, seq)?.deviceId;
     const e = deviceId === undefined ? undefined : Enrolments.get(state, deviceId);
     if (deviceId !== undefined && e) out.push([seq, deviceId, e]);
   }

@@ -1,6 +1,7 @@
 import type { BlockContext } from "../../framework/module.ts";
 import type { State } from "../../framework/state.ts";
 import { chainTime, type ChainTime } from "./meter.ts";
+import { removeProfiled } from "./profile.ts";
 import { eventDays } from "./settle.ts";
 import { Config, Enrolments, Events, Members, OpenEvents, ProgramEventDays, Programs, RemovalHead, RemovalQueue, RemovalTail, Responses, Settlements } from "./storage.ts";
 import { RemovalKind, type FlexRemovalEntry } from "./types.ts";
@@ -90,10 +91,13 @@ function removeProgram(ctx: BlockContext, entry: FlexRemovalEntry, budget: numbe
   let used = 0;
   let seq = entry.cursor;
   while (seq < program.nextMemberSeq && used < budget) {
-    const deviceId = Members.get(ctx.state, entry.id, seq);
+    const deviceId = Members.get(ctx.state, entry.id, seq)?.deviceId;
     if (deviceId !== undefined) {
       Members.remove(ctx.state, entry.id, seq);
-      if (Enrolments.get(ctx.state, deviceId)?.programId === entry.id) Enrolments.remove(ctx.state, deviceId);
+      if (Enrolments.get(ctx.state, deviceId)?.programId === entry.id) {
+        Enrolments.remove(ctx.state, deviceId);
+        used += removeProfiled(ctx.state, deviceId); // its baseline profile goes with the enrolment
+      }
     }
     // A hole (a member that left) costs its read, as a removal does.
     used++;

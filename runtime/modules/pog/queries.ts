@@ -7,6 +7,8 @@ export { creditedReading, creditedReadings, type CreditedReading };
 export { creditedEnergies, type IntervalEnergy } from "./pageEnergies.ts";
 /** Intervals per stored page of credited readings: a range read costs one storage read per page it touches. */
 export { INTERVALS_PER_DAY_RECORD as GENERATION_PAGE_INTERVALS } from "./generation.ts";
+/** Whether page `page` may have been removed at interval `now` (all its intervals older than the claim window): flex's profiles do not stand in for such a page. */
+export { pageExpired as generationPageMayBeRemoved } from "./generation.ts";
 
 export function pogConfig(state: StateReader): PogConfig {
   return Config.get(state);

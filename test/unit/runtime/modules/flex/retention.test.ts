@@ -71,7 +71,7 @@ describe("runtime: flex history removal (retention.ts)", function () {
     chain.write((s) => {
       for (let d = 0; d < N; d++) {
         Enrolments.set(s, d, { programId: 0, committedW: 1_000, seq: d, enrolledAt: 1 });
-        Members.set(s, 0, d, d);
+        Members.set(s, 0, d, { deviceId: d, committedW: 1_000 });
       }
       const p = Programs.get(s, 0);
       if (p) Programs.set(s, 0, { ...p, nextMemberSeq: N, members: N });
@@ -85,7 +85,7 @@ describe("runtime: flex history removal (retention.ts)", function () {
     // The first block removes MAX_REMOVALS_PER_BLOCK members (holes count), the next the rest and the program.
     assert.ok(Programs.get(chain.state(), 0), "not all in one block");
     assert.equal(Members.get(chain.state(), 0, MAX_REMOVALS_PER_BLOCK - 1), undefined);
-    assert.equal(Members.get(chain.state(), 0, MAX_REMOVALS_PER_BLOCK), MAX_REMOVALS_PER_BLOCK);
+    assert.equal(Members.get(chain.state(), 0, MAX_REMOVALS_PER_BLOCK)?.deviceId, MAX_REMOVALS_PER_BLOCK);
     chain.blockAt(chain.now());
     const state = chain.state();
     assert.equal(Programs.get(state, 0), undefined);
