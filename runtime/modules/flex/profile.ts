@@ -16,8 +16,9 @@ export const PROFILE_SPARE_DAYS = 2;
 
 /**
  * (device, unit) folds per block at most. A fold reads the unit's pog page and the device's
- * profile record and writes the record back: measured ≈ 60–90 µs on the 2-core workplace
- * machine (`npm run bench -- vpp`, docs/vpp.md), so 200 are ≈ 12–18 ms of a block. Enrolled
+ * profile record and writes the record back (3.2 trie reads): measured ≈ 110–140 µs of
+ * main-thread CPU on the 2-core workplace machine under load (`npm run bench -- vpp`,
+ * docs/vpp.md), so 200 are ≈ 22–28 ms of a block. Enrolled
  * devices need ⌈D / 24⌉ folds a day each (one on the hourly live chains): at 6 s slots a day has
  * 14,400 blocks, so 200 a block keep up with 2.8 million enrolled devices at hourly readings, or
  * 48,000 at the dev chain's one-minute readings (60 chunks a day); a fold that falls behind only
