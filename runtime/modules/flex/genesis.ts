@@ -10,15 +10,15 @@ import { Config } from "./storage.ts";
 const MAX_LOOKBACK_DAYS = 30;
 
 /**
- * `maxSettlementsPerBlock`: targets settled per block, all events together. The target was
+ * `maxSettlementsPerBlock`: targets settled per block, all events together. The target is
  * ≤ 100 µs of block execution per settled device; measured (`npm run bench -- vpp`, docs/vpp.md,
- * 2-core workplace machine, 10,000 devices) a device costs ≈ 360–720 µs, dominated by its
- * baseline's eleven day-page reads through the trie (ten earlier days and the event's day, ≈ 25–40
- * µs each, pog's layout) — the 10-in-10 rule reads ten days, so the target is not met with
- * readings stored per (device, day). 100 devices per block are ≈ 36–72 ms of execution and
- * ≈ 8 ms of trie commit, a few percent of a 2–6 s slot: an event over 100,000 devices settles in
- * 1,000 blocks (≈ 1.7 h at 6 s) and no block is heavy, instead of one block no machine could
- * import in a slot. Each block pays its share of the program's budget in member order, so a
+ * 2-core workplace machine, 10,000 and 100,000 devices) a device costs 6.5 trie reads since the
+ * baselines read the devices' profiles (profile.ts) instead of a pog page per lookback day (16.5
+ * before): ≈ 135–225 µs of main-thread CPU depending on the machine's load, 250–330 µs wall
+ * under load (≈ 280–360 µs CPU before). 100 devices per block are ≈ 15–35 ms of execution and
+ * ≈ 7–15 ms of trie commit, a few percent of a 2–6 s slot: an event over 100,000 devices
+ * settles in 1,000 blocks (≈ 1.7 h at 6 s) and no block is heavy, instead of one block no
+ * machine could import in a slot. Each block pays its share of the program's budget in member order, so a
  * short budget is spent in that order whatever the block boundaries.
  *
  * `maxDeliveriesPerBlock`: commands enqueued per block (a control command: six writes and an
