@@ -6,6 +6,9 @@ import { MAX_BLOCKS_PER_REQUEST } from "./protocols.ts";
 import type { ChainStatus, PeerInfo } from "./statusHandshake.ts";
 import type { BlockWithJustification } from "./wire.ts";
 
+/** Hand-overs caught up in one round at most: each needs progress, and a session is many blocks. */
+const MAX_HAND_OVER_ROUNDS = 8;
+
 /** The parts of NetworkHost that sync uses. */
 export interface SyncNetwork {
   peers(): PeerInfo[];
@@ -47,6 +50,11 @@ export interface SyncServiceDeps {
   importBlock: ImportSyncedBlock;
   /** Imports whole ranges when given (the node's sync); `importBlock` one block at a time otherwise. */
   importRange?: ImportSyncedRange;
+  /**
+   * The first block on our best chain above our finalized head that hands the finality set over,
+   * when we hold one unfinalized (node/finality/voterSets.ts `pendingHandOver`); none when absent.
+   */
+  pendingHandOver?: () => number | null;
   logger: Logger;
   metrics: NetworkMetrics | null;
 }
@@ -137,6 +145,7 @@ export class SyncService {
    * A failure here is not held against the peer: our own chain may be on a fork at that height.
    */
   private async catchUpFinality(): Promise<void> {
+    await this.catchUpHandOvers();
     const { best, finalized } = this.deps.chain;
     let peer: PeerInfo | undefined;
     for (const p of this.deps.network.peers()) {
@@ -151,6 +160,37 @@ export class SyncService {
       else await this.deps.importBlock(item.block, item.justification, peer.peerId);
     } catch (error) {
       this.deps.logger.debug("Finality catch-up failed", { peer: peer.peerId, number: peer.status.finalized.number, error: String(error) });
+    }
+  }
+
+  /**
+   * A hand-over we hold but never saw justified — a peer left its justification out of a range,
+   * or we stopped between importing a range and applying its justifications — blocks finality:
+   * every later justification is refused until it is applied (node/finality/applyJustification.ts).
+   * A round that starts near our best never asks for it again, so we ask a peer that finalized
+   * past it for the blocks from there: their stored justifications include the hand-over's
+   * (Substrate's sync requests set-change justifications the same way). Bounded rounds, each
+   * needing progress; a failure is not held against the peer (its blocks may be on another fork).
+   */
+  private async catchUpHandOvers(): Promise<void> {
+    for (let round = 0; round < MAX_HAND_OVER_ROUNDS && !this.stopped; round++) {
+      const from = this.deps.pendingHandOver?.() ?? null;
+      if (from === null) return;
+      let peer: PeerInfo | undefined;
+      for (const p of this.deps.network.peers()) {
+        if (p.status.finalized.number >= from && (peer === undefined || p.status.finalized.number > peer.status.finalized.number)) peer = p;
+      }
+      if (peer === undefined) return;
+      const before = this.deps.chain.finalized.number;
+      try {
+        const items = await this.deps.network.requestBlocks(peer.peerId, from, Math.min(this.batchSize, peer.status.finalized.number - from + 1));
+        if (this.deps.importRange !== undefined) await this.deps.importRange(items, peer.peerId, () => undefined);
+        else for (const item of items) await this.deps.importBlock(item.block, item.justification, peer.peerId);
+      } catch (error) {
+        this.deps.logger.debug("Hand-over catch-up failed", { peer: peer.peerId, from, error: String(error) });
+        return;
+      }
+      if (this.deps.chain.finalized.number === before) return;
     }
   }
 

@@ -1,11 +1,10 @@
 import { bytesEqual, toHex } from "../../primitives/bytes.ts";
 import type { Justification } from "../../primitives/codec/index.ts";
 import { finalityJustificationCodec, type FinalityJustification } from "../../primitives/finality/vote.ts";
-import { BLS_FINALITY_ENGINE, JustificationError, verifyJustification, type VoterSet } from "../../consensus/finality/index.ts";
+import { BLS_FINALITY_ENGINE, JustificationError, verifyJustification } from "../../consensus/finality/index.ts";
 import { INSTANT_FINALITY_ENGINE, verifyInstantJustification } from "../../consensus/instantFinality.ts";
 import { aura } from "../../runtime/api.ts";
 import type { Chain } from "../chain/chain.ts";
-import { ChainViewAdapter } from "./chainView.ts";
 import { ApplyJustificationError } from "./errors.ts";
 import { finalitySetAt } from "./voterSets.ts";
 
@@ -13,10 +12,13 @@ import { finalitySetAt } from "./voterSets.ts";
  * Verifies a block's justification and finalizes the block with it (sync, import-blocks).
  *
  * - `bfin` (the BLS gadget): the decoded `FinalityJustification` must name this block and verify
- *   against a set in force for it: the set in the state of its parent (the staking module's set
- *   for blocks after the last set change), or the set that votes on the descendants of the
- *   chain's finalized head — the one the gadget used, which differs when the old set finalized
- *   past the block that changed the set (the gadget switches sets only once it finalized it).
+ *   against the set that votes on the descendants of the chain's finalized head — the only set
+ *   that can prove a block above it final. The gadget hands over to the next set only once the
+ *   old set finalized a block whose state names it, so an honest justification of a block above
+ *   our finalized head is signed by this set, or a hand-over must be applied first (sync applies
+ *   them in order: syncImport.ts). A later set's justification is refused even where the block's
+ *   own state names that set: trusting it would let a peer that leaves out the hand-overs in
+ *   between finalize past them unverified (and no finality proof could cross them).
  * - `inst` (dev instant finality): the chain's single Aura authority signed the block's hash.
  *
  * Throws `ApplyJustificationError` when the justification does not prove the block final, and
@@ -37,7 +39,8 @@ export async function applyJustification(chain: Chain, hash: Uint8Array, justifi
     if (!bytesEqual(j.targetHash, hash) || j.targetNumber !== header.number) {
       throw new ApplyJustificationError({ code: "TARGET_MISMATCH", hash: toHex(hash), number: header.number, targetHash: toHex(j.targetHash), targetNumber: j.targetNumber });
     }
-    const set = setFor(chain, hash, header.parentHash, j.setId);
+    const set = finalitySetAt(chain, chain.finalized.hash);
+    if (set === null) throw new ApplyJustificationError({ code: "NO_AUTHORITY_SET", hash: toHex(hash) });
     try {
       verifyJustification(j, set, genesisHash);
     } catch (e) {
@@ -62,17 +65,4 @@ function decode(data: Uint8Array): FinalityJustification {
   } catch (e) {
     throw new ApplyJustificationError({ code: "MALFORMED", reason: (e as Error).message });
   }
-}
-
-/** The set in force for `hash` named `setId`; the parent's set when none matches, so that verification reports the wrong set. */
-function setFor(chain: Chain, hash: Uint8Array, parentHash: Uint8Array, setId: number): VoterSet {
-  const atParent = finalitySetAt(chain, parentHash);
-  if (atParent === null) throw new ApplyJustificationError({ code: "NO_AUTHORITY_SET", hash: toHex(hash) });
-  if (atParent.setId === setId) return atParent;
-  const finalized = chain.finalized.hash;
-  if (new ChainViewAdapter(chain).isDescendant(finalized, hash)) {
-    const atFinalized = finalitySetAt(chain, finalized);
-    if (atFinalized !== null && atFinalized.setId === setId) return atFinalized;
-  }
-  return atParent;
 }

@@ -1,11 +1,9 @@
 import { bytesEqual } from "../../primitives/bytes.ts";
 import type { Block, Justification } from "../../primitives/codec/index.ts";
-import { finalityJustificationCodec } from "../../primitives/finality/vote.ts";
 import { BLS_FINALITY_ENGINE } from "../../consensus/finality/index.ts";
 import { INSTANT_FINALITY_ENGINE } from "../../consensus/instantFinality.ts";
 import { headerHash, type Chain } from "../chain/chain.ts";
 import { applyJustification } from "./applyJustification.ts";
-import { ApplyJustificationError } from "./errors.ts";
 import { finalitySetAt } from "./voterSets.ts";
 
 /** One block of a synced range, decoded, with the justification its peer stored for it. */
@@ -20,13 +18,16 @@ export interface SyncedBlock {
  * verified and applied where they stand, and the last justification of the range finalizes the
  * rest in one step.
  *
- * A justification is mandatory when the set that signed it (its `setId`) is not the set the
- * block's own state names: the block is the first its set finalized after a session change
- * elected the next one, the gadget switched sets there, and the justification is the last of
- * the old set (`SetChangeRecorder` records exactly these, and finality proofs cross a hand-over
- * with them: docs/proofs.md). Applying it in order moves the finalized head past each hand-over
- * before anything later is verified, so every later justification is checked against the set in
- * force there (`applyJustification`'s set rule), never against a set several hand-overs old.
+ * A justification is mandatory when its block's state names another finality set than the
+ * state of our finalized head — decided from our chain, never from what the peer's justification
+ * says. The first justified such block is the hand-over: the first block its set finalized after
+ * a session change elected the next one, where the gadget switched sets, its justification the
+ * last of the old set (`SetChangeRecorder` records exactly these, and finality proofs cross a
+ * hand-over with them: docs/proofs.md). Applying it where it stands moves the finalized head past
+ * the hand-over before anything later is verified, and `applyJustification` checks every
+ * justification against the set of the finalized head of the moment: a peer that leaves a
+ * hand-over's justification out (or sends a later set's in its place) gets the next one refused,
+ * never a finalization past an unverified hand-over.
  *
  * Every other justification is skipped unverified and never stored (the peer could have put
  * anything there) — except the range's last one, verified and stored with the block it
@@ -90,19 +91,15 @@ async function applyRangeJustifications(chain: Chain, items: readonly SyncedBloc
 }
 
 /**
- * Whether `justification` (of the imported block `hash`) hands the finality set over: a BLS
- * justification whose set is not the one the block's state names. An engine this node does not
- * know is "mandatory" so that `applyJustification` refuses it where it stands, as before.
+ * Whether `justification` (of the imported block `hash`) must be applied where it stands: a BLS
+ * justification of a block whose state names another set than our finalized head's (a hand-over,
+ * or a later set's justification that `applyJustification` will refuse). An engine this node
+ * does not know is "mandatory" so that `applyJustification` refuses it where it stands, as before.
  */
 function isMandatory(chain: Chain, hash: Uint8Array, justification: Justification): boolean {
   if (bytesEqual(justification.engine, INSTANT_FINALITY_ENGINE)) return false;
   if (!bytesEqual(justification.engine, BLS_FINALITY_ENGINE)) return true;
-  let setId: number;
-  try {
-    setId = finalityJustificationCodec.decode(justification.data).setId;
-  } catch (e) {
-    throw new ApplyJustificationError({ code: "MALFORMED", reason: (e as Error).message });
-  }
   const named = finalitySetAt(chain, hash);
-  return named === null || named.setId !== setId;
+  const current = finalitySetAt(chain, chain.finalized.hash);
+  return named === null || current === null || named.setId !== current.setId;
 }

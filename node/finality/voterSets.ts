@@ -33,3 +33,28 @@ export class StakingVoterSets implements VoterSetProvider {
     return set;
   }
 }
+
+/**
+ * The number of the first block on our best chain above the finalized head whose state names
+ * another finality set than the finalized head's, or null when there is none: a hand-over this
+ * node holds but has not finalized, so finality cannot move past it until the hand-over's
+ * justification is applied (sync asks a peer that finalized past it: p2p/sync.ts). Set ids only
+ * grow along a chain, so a binary search reads O(log n) states.
+ */
+export function pendingHandOver(chain: Chain): number | null {
+  const current = finalitySetAt(chain, chain.finalized.hash);
+  const setIdAt = (number: number): number | null => {
+    const hash = chain.hashAt(number);
+    return hash === undefined ? null : (finalitySetAt(chain, hash)?.setId ?? null);
+  };
+  if (current === null) return null;
+  let lo = chain.finalized.number + 1;
+  let hi = chain.best.number;
+  if (lo > hi || setIdAt(hi) === current.setId) return null;
+  while (lo < hi) {
+    const mid = lo + Math.floor((hi - lo) / 2);
+    if (setIdAt(mid) === current.setId) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}

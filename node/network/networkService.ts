@@ -18,6 +18,7 @@ import { pog } from "../../runtime/api.ts";
 import { headerHash, type Chain } from "../chain/chain.ts";
 import { crashPoint } from "../crashPoints.ts";
 import type { SyncedBlock } from "../finality/syncImport.ts";
+import { pendingHandOver } from "../finality/voterSets.ts";
 import { BlockImportError } from "../chain/errors.ts";
 import { DatabaseError } from "../db/database.ts";
 import type { ReadingsPool } from "../readings/readingsPool.ts";
@@ -107,7 +108,7 @@ export class NetworkService {
       },
     );
     this.announcer = new Announcer({ gossip: this.host, logger });
-    this.sync = new SyncService({}, { network: this.host, chain, importBlock: (b, j) => this.importSynced(b, j), importRange: (items, _from, imported) => this.importSyncedRange(items, imported), logger: logger.child("sync"), metrics });
+    this.sync = new SyncService({}, { network: this.host, chain, importBlock: (b, j) => this.importSynced(b, j), importRange: (items, _from, imported) => this.importSyncedRange(items, imported), pendingHandOver: () => pendingHandOver(chain), logger: logger.child("sync"), metrics });
   }
 
   async start(): Promise<void> {

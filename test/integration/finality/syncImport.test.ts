@@ -16,7 +16,7 @@ import { FinalityProver } from "../../../node/finality/finalityProver.ts";
 import { SetChangeRecorder } from "../../../node/finality/setChangeRecorder.ts";
 import { SetChangeRepository } from "../../../node/finality/setChangeRepository.ts";
 import { importSyncedRange, type SyncedBlock } from "../../../node/finality/syncImport.ts";
-import { finalitySetAt } from "../../../node/finality/voterSets.ts";
+import { finalitySetAt, pendingHandOver } from "../../../node/finality/voterSets.ts";
 import { verifyFinalityProof, type Checkpoint } from "../../../light/index.ts";
 import { buildGenesisBlock, localSpec, openNode, openValidator, VALIDATORS, VoteHub, waitFor, type ChainNode, type Validator } from "./harness.ts";
 
@@ -156,5 +156,23 @@ describe("sync import: set hand-overs inside synced ranges", function () {
     assert.equal(node.chain.justification(node.chain.hashAt(3) as Uint8Array), undefined);
     assert.ok(node.chain.justification(node.chain.hashAt(first) as Uint8Array) !== undefined);
     assert.ok(bytesEqual(headerHash(node.chain.finalized.header), validators[0].chain.finalized.hash));
+  });
+
+  it("a peer that strips the hand-overs' justifications gets the later sets' refused: nothing finalizes past an unverified hand-over; the hand-over caught up later finalizes all", async () => {
+    const node = await freshNode();
+    const stripped = source.map((item, i) => (handovers.includes(i + 1) ? { ...item, justification: null } : item));
+    await assert.rejects(importSyncedRange(node.chain, stripped, genesis.hash), (e: unknown) => e instanceof ApplyJustificationError && e.code === "INVALID");
+    assert.equal(node.chain.best.number, BLOCKS, "the blocks are imported");
+    assert.ok(node.chain.finalized.number < handovers[0], `nothing finalized past the first hand-over #${handovers[0]} (finalized #${node.chain.finalized.number})`);
+    for (let n = handovers[0]; n <= BLOCKS; n++) assert.equal(node.chain.justification(node.chain.hashAt(n) as Uint8Array), undefined, `no justification stored for #${n}`);
+
+    // What sync's hand-over catch-up asks a peer for (p2p/sync.ts): the blocks from the first one
+    // whose state names the next set, with the peer's stored justifications.
+    const from = pendingHandOver(node.chain);
+    assert.ok(from !== null && from > node.chain.finalized.number && from <= handovers[0], `the pending hand-over starts at #${String(from)}`);
+    await importSyncedRange(node.chain, source.slice(from - 1), genesis.hash);
+    assert.equal(node.chain.finalized.number, BLOCKS);
+    assert.equal(pendingHandOver(node.chain), null);
+    for (const n of handovers) assert.ok(node.chain.justification(node.chain.hashAt(n) as Uint8Array) !== undefined, `hand-over #${n} stored`);
   });
 });

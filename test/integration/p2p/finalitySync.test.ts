@@ -46,4 +46,43 @@ describe("p2p: finality catch-up", function () {
     await waitFor(() => ours.finalized.number === 20, "finalized #20 from the peer's justification");
     assert.deepEqual(received, [{ number: 20, justification: Buffer.from(utf8("justification:20")).toString() }]);
   });
+
+  // A node that imported blocks past a set hand-over without its justification (a peer left it
+  // out): the peer's finalized head cannot be applied before the hand-over is, and a sync round
+  // starting near our best never asks for it again.
+  it("asks a peer that finalized past our pending hand-over for the blocks from there, then takes the peer's finalized head", async () => {
+    const peerChain = new FakeChain("one");
+    peerChain.grow(40);
+    const ours = new FakeChain("one");
+    ours.grow(40);
+    ours.finalizedNumber = 5;
+    const server = await startHost({ chain: peerChain });
+    const client = await startHost({ chain: ours, bootnodes: [server.listenAddresses()[0]] });
+    hosts.push(server, client);
+    const HAND_OVER = 10;
+    const ranges: Array<{ from: number; justified: number[] }> = [];
+    const sync = new SyncService(
+      {},
+      {
+        network: client,
+        chain: ours,
+        importBlock: () => Promise.reject(new Error("ranges only")),
+        // As node/finality/syncImport.ts does: the hand-over's justification first, then the last one.
+        importRange: async (items) => {
+          const justified = items.filter((i) => i.justification !== null).map((i) => i.number);
+          ranges.push({ from: items[0].number, justified });
+          if (ours.finalizedNumber < HAND_OVER && !justified.includes(HAND_OVER)) throw new Error("a later set's justification before the hand-over");
+          ours.finalizedNumber = Math.max(...justified, ours.finalizedNumber);
+        },
+        pendingHandOver: () => (ours.finalizedNumber < HAND_OVER ? HAND_OVER - 2 : null),
+        logger: nullLogger(),
+        metrics: null,
+      },
+    );
+    syncs.push(sync);
+    sync.start();
+    await waitFor(() => ours.finalized.number === 40, "finalized #40");
+    assert.equal(ranges[0].from, HAND_OVER - 2, "the first request starts at the pending hand-over");
+    assert.ok(ranges[0].justified.includes(HAND_OVER));
+  });
 });
