@@ -16,7 +16,7 @@ import { amountOf, EventPhase, RemovalKind, type EventRecord, type FlexOpenEvent
  * The open events are one storage value: a block with nothing due costs one read. First, the
  * records of events settled and programs closed a retention ago are removed (retention.ts: two
  * reads when nothing is due). Then the enrolled devices' baseline profiles are folded with the
- * units that became final (profile.ts: one read when no device is enrolled, four when nothing is
+ * units that became final (profile.ts: one read when no device is enrolled, five when nothing is
  * due).
  */
 export function onFinalize(ctx: BlockContext): void {
