@@ -30,6 +30,12 @@ export function scaleChainSpec(devices: number): ChainSpec {
   config.system.maxBlockWeight = Math.floor(SLOT_MS / 3) * 1_000_000;
   const pog = config.pog as Record<string, unknown>;
   Object.assign(pog, { readingIntervalSecs: READING_INTERVAL_SECS, acceptanceWindowIntervals: ACCEPTANCE_WINDOW_INTERVALS, claimWindowIntervals: CLAIM_WINDOW_INTERVALS });
+  // The rewards history shrunk with the claim window: the default 168 epochs (84 minutes of this
+  // spec's 30 s epochs) would grow the state through the whole run, which the flat-state target
+  // cannot tell from the claim window's pages. The epochs that cover the claim window (96 s) keep
+  // the same "grows with devices, not time" layout measurable within minutes.
+  const epochMs = SLOT_MS * (pog.epochLengthBlocks as number);
+  (config.rewards as Record<string, unknown>).historyEpochs = Math.ceil((CLAIM_WINDOW_INTERVALS * READING_INTERVAL_SECS * 1000) / epochMs);
   (config.devices as Record<string, unknown>).generated = {
     count: devices,
     seed: toHex(DEVICE_SEED),
