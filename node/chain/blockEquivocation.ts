@@ -26,18 +26,31 @@ export interface DetectedBlockEquivocation {
 export type SealedHeaderVerdict =
   /** The author's first header for this slot. */
   | { kind: "first" }
-  /** The header seen before; `failed`: its verification then failed with a verdict on the block. */
+  /** The header seen before; `failed`: its verification failed with a verdict on the block, or its pairing with this aggregate (or with too many). */
   | { kind: "again"; failed: boolean }
   /** Another header by the same author for the same slot; `first`: the first such one for this (slot, author). */
   | { kind: "equivocation"; detected: DetectedBlockEquivocation; first: boolean }
   /** Below the window of remembered slots: nothing can be said, nothing is remembered. */
   | { kind: "stale"; floor: bigint };
 
+/**
+ * Readings aggregates remembered as failed per header. The aggregate is not covered by the header
+ * hash, so a relayer can swap it: the genuine block must stay importable by gossip after a swapped
+ * copy failed (an unstaked peer relaying swapped copies first would otherwise keep every honest
+ * block out of gossip). Each failed aggregate costs its relayer a rejection (a score penalty), and
+ * past this many the header is refused whatever aggregate it brings, so one header costs at most
+ * this many pairings plus one; sync still imports it.
+ */
+const MAX_FAILED_AGGREGATES = 4;
+
 interface SlotEntry {
   hash: string;
   author: Uint8Array;
   header: Header;
+  /** A verdict on the header itself (execution, state root): refused again whatever its aggregate. */
   failed: boolean;
+  /** Aggregates (hex) whose pairing failed with this header. */
+  failedAggregates: Set<string>;
   equivocated: boolean;
 }
 
@@ -56,22 +69,25 @@ export class BlockEquivocationDetector {
     this.maxSlots = opts.maxSlots ?? DEFAULT_MAX_SLOTS;
   }
 
-  /** Records a header whose seal by `author` for `slot` import verified. */
-  onSealed(header: Header, hash: Uint8Array, author: Uint8Array, slot: bigint): SealedHeaderVerdict {
+  /** Records a header whose seal by `author` for `slot` import verified, arriving with readings aggregate `aggregate`. */
+  onSealed(header: Header, hash: Uint8Array, author: Uint8Array, slot: bigint, aggregate: Uint8Array = new Uint8Array(0)): SealedHeaderVerdict {
     if (this.highest !== null && slot < this.highest - BigInt(this.maxSlots)) return { kind: "stale", floor: this.highest - BigInt(this.maxSlots) };
     const hex = toHex(hash);
     const entries = this.slots.get(slot);
     if (entries === undefined) {
-      this.slots.set(slot, [{ hash: hex, author, header, failed: false, equivocated: false }]);
+      this.slots.set(slot, [{ hash: hex, author, header, failed: false, failedAggregates: new Set(), equivocated: false }]);
       this.advance(slot);
       return { kind: "first" };
     }
     const twin = entries.find((e) => bytesEqual(e.author, author));
     if (twin === undefined) {
-      entries.push({ hash: hex, author, header, failed: false, equivocated: false });
+      entries.push({ hash: hex, author, header, failed: false, failedAggregates: new Set(), equivocated: false });
       return { kind: "first" };
     }
-    if (twin.hash === hex) return { kind: "again", failed: twin.failed };
+    if (twin.hash === hex) {
+      const failed = twin.failed || twin.failedAggregates.has(toHex(aggregate)) || twin.failedAggregates.size >= MAX_FAILED_AGGREGATES;
+      return { kind: "again", failed };
+    }
     const first = !twin.equivocated;
     twin.equivocated = true;
     return { kind: "equivocation", detected: { proof: { firstHeader: codecs.header.encode(twin.header), secondHeader: codecs.header.encode(header) }, slot, author }, first };
@@ -79,9 +95,19 @@ export class BlockEquivocationDetector {
 
   /** The remembered header `hash` failed a check that is a verdict on the block itself. */
   markFailed(slot: bigint, hash: Uint8Array): void {
-    const hex = toHex(hash);
-    const entry = this.slots.get(slot)?.find((e) => e.hash === hex);
+    const entry = this.entry(slot, hash);
     if (entry) entry.failed = true;
+  }
+
+  /** The remembered header `hash`, with readings aggregate `aggregate`, failed its pairing. */
+  markAggregateFailed(slot: bigint, hash: Uint8Array, aggregate: Uint8Array): void {
+    const entry = this.entry(slot, hash);
+    if (entry && entry.failedAggregates.size < MAX_FAILED_AGGREGATES) entry.failedAggregates.add(toHex(aggregate));
+  }
+
+  private entry(slot: bigint, hash: Uint8Array): SlotEntry | undefined {
+    const hex = toHex(hash);
+    return this.slots.get(slot)?.find((e) => e.hash === hex);
   }
 
   /** Slots remembered now (at most `maxSlots + 1`). */

@@ -83,6 +83,33 @@ export function applyStateChanges(trie: MerkleTrie, changes: StateChange[]): Com
 }
 
 /**
+ * Readings a range import stages at once, at most (a block with more is a chunk of its own). A
+ * staged block holds its new trie nodes and its readings' pairing inputs until the range is
+ * written: 128 synced blocks at the 10,000-reading cap would hold over a million pairing parts
+ * and every trie node they wrote. 20,000 readings (two full blocks) bound that to a few hundred MB
+ * on a million-device state, while a range of empty or light blocks still goes in one batch.
+ */
+export const MAX_RANGE_READINGS = 20_000;
+
+/** `[from, to)` slices of `blocks`, each holding at most MAX_RANGE_READINGS readings (or one block). */
+export function readingsBoundedChunks(blocks: readonly Block[]): Array<{ from: number; to: number }> {
+  const chunks: Array<{ from: number; to: number }> = [];
+  let from = 0;
+  let readings = 0;
+  blocks.forEach((block, index) => {
+    const count = block.readings?.length ?? 0;
+    if (index > from && readings + count > MAX_RANGE_READINGS) {
+      chunks.push({ from, to: index });
+      from = index;
+      readings = 0;
+    }
+    readings += count;
+  });
+  if (from < blocks.length) chunks.push({ from, to: blocks.length });
+  return chunks;
+}
+
+/**
  * The block tree and its heads on top of the database. Every block is imported in one atomic
  * batch (header, body, trie nodes, canonical index and best head together), so a crash at any
  * point leaves either the old or the new head, never a half-written block. Fork choice: the
@@ -288,7 +315,7 @@ export class Chain extends EventEmitter<ChainEvents> {
     if (this.header(hash)) return null;
     try {
       const prepared = this.prepare(block, hash, origin, this.committed, executed);
-      await this.checkSignatures(prepared, hash);
+      await this.checkSignatures(prepared, block, hash);
       const canonical = header.number > this.bestHead.number ? this.canonicalizeEntries(hash, header, this.committed) : null;
       const [imported] = await this.commit([{ block, hash, origin, started, prepared, canonical }]);
       return imported;
@@ -310,11 +337,18 @@ export class Chain extends EventEmitter<ChainEvents> {
    * One batch per range instead of per block: a fresh node's sync of empty blocks spent ~13 % of
    * its time in LevelDB batches (docs/scale.md), and the reference counts of the trie nodes that
    * every block rewrites (the top of the trie, the system module's entries) are written once per
-   * range instead of once per block. A crash leaves the database at the best before the range or
-   * after it, never inside it.
+   * range instead of once per block. A range holding more than MAX_RANGE_READINGS readings is
+   * written in chunks that each hold at most that many. A crash leaves the database at the best
+   * before a chunk or after it, never inside it.
    */
   importBlocks(blocks: readonly Block[], origin: BlockOrigin, onImported: (index: number) => void = () => undefined): Promise<ImportedBlock[]> {
-    return this.serialize(() => this.doImportRange(blocks, origin, onImported));
+    return this.serialize(async () => {
+      const imported: ImportedBlock[] = [];
+      for (const { from, to } of readingsBoundedChunks(blocks)) {
+        imported.push(...(await this.doImportRange(blocks.slice(from, to), origin, (index) => onImported(from + index))));
+      }
+      return imported;
+    });
   }
 
   private async doImportRange(blocks: readonly Block[], origin: BlockOrigin, onImported: (index: number) => void): Promise<ImportedBlock[]> {
@@ -322,7 +356,12 @@ export class Chain extends EventEmitter<ChainEvents> {
     const entries: Array<StagedEntry & { index: number }> = [];
     const known: number[] = [];
     let failure: { index: number; error: unknown } | null = null;
-    for (let index = 0; index < blocks.length && failure === null; index++) {
+    // Each block's pairing starts on the BLS workers as soon as it is prepared, while the main
+    // thread executes the next; a pairing that has failed stops the preparing (a peer that swapped
+    // one block's aggregate costs the blocks prepared meanwhile, not the whole range).
+    const pairings: Array<Promise<void>> = [];
+    let pairingFailed = false;
+    for (let index = 0; index < blocks.length && failure === null && !pairingFailed; index++) {
       const started = process.hrtime.bigint();
       const block = blocks[index];
       const hash = headerHash(block.header);
@@ -336,12 +375,17 @@ export class Chain extends EventEmitter<ChainEvents> {
         const canonical = isNewBest ? this.canonicalizeEntries(hash, block.header, staged) : null;
         staged.add(hash, block.header, prepared.trieNodes, canonical);
         entries.push({ index, block, hash, origin, started, prepared, canonical });
+        const pairing = this.checkSignatures(prepared, block, hash);
+        pairing.catch(() => (pairingFailed = true));
+        pairings.push(pairing);
+        // Lets finished pairings report before the next block is executed.
+        if (prepared.signatures !== null) await new Promise<void>((resolve) => setImmediate(resolve));
       } catch (e) {
         failure = { index, error: e };
       }
     }
-    // The pairings of every block at once; the range is cut before the first block that fails.
-    const verdicts = await Promise.allSettled(entries.map(({ prepared, hash }) => this.checkSignatures(prepared, hash)));
+    // The range is cut before the first block whose pairing fails.
+    const verdicts = await Promise.allSettled(pairings);
     const bad = verdicts.findIndex((v) => v.status === "rejected");
     if (bad >= 0) {
       failure = { index: entries[bad].index, error: (verdicts[bad] as PromiseRejectedResult).reason };
@@ -379,7 +423,7 @@ export class Chain extends EventEmitter<ChainEvents> {
       const future = (e as { code?: string }).code === "FUTURE_SLOT";
       throw new BlockImportError({ code: future ? "FUTURE_BLOCK" : "CONSENSUS", reason: (e as Error).message });
     }
-    this.admitSealed(header, hash, sealed, origin);
+    this.admitSealed(header, hash, block.readingsSignature ?? new Uint8Array(0), sealed, origin);
 
     const extrinsicsRoot = orderedTrieRoot(block.extrinsics);
     if (!bytesEqual(extrinsicsRoot, header.extrinsicsRoot)) {
@@ -408,13 +452,18 @@ export class Chain extends EventEmitter<ChainEvents> {
     }
   }
 
-  /** The readings' aggregate pairing of a prepared block, if it has readings. */
-  private async checkSignatures(prepared: PreparedBlock, hash: Uint8Array): Promise<void> {
+  /**
+   * The readings' aggregate pairing of a prepared block, if it has readings. A failure is a verdict
+   * on this header *with this aggregate*: the aggregate is the one part of a block its hash does not
+   * cover, so a relayer may have swapped it, and the author's own version must still be importable
+   * when it arrives (`BlockEquivocationDetector.markAggregateFailed`).
+   */
+  private async checkSignatures(prepared: PreparedBlock, block: Block, hash: Uint8Array): Promise<void> {
     if (prepared.signatures === null) return;
     try {
       await this.verifySignatures(prepared.signatures);
     } catch (e) {
-      if (e instanceof BlockImportError) this.equivocations.markFailed(prepared.slot, hash);
+      if (e instanceof BlockImportError) this.equivocations.markAggregateFailed(prepared.slot, hash, block.readingsSignature ?? new Uint8Array(0));
       throw e;
     }
   }
@@ -424,12 +473,12 @@ export class Chain extends EventEmitter<ChainEvents> {
    * second, different header by the same author for the same slot is an equivocation: reported
    * (the `blockEquivocation` event) and, from gossip, refused without a check, since an author who
    * seals variants could otherwise make every node verify each. Gossip also verifies a header
-   * only once: one whose verification failed is not verified again when it comes back with another
-   * aggregate. Sync (`network`) verifies what a peer's chain holds in any case: the network may
-   * have built on a variant this node refused, and must be followable.
+   * only once when its execution failed, and once per aggregate (a few at most) when its pairing
+   * failed. Sync (`network`) verifies what a peer's chain holds in any case: the network may have
+   * built on a variant this node refused, and must be followable.
    */
-  private admitSealed(header: Header, hash: Uint8Array, { slot, author }: { slot: bigint; author: Uint8Array }, origin: BlockOrigin): void {
-    const verdict = this.equivocations.onSealed(header, hash, author, slot);
+  private admitSealed(header: Header, hash: Uint8Array, aggregate: Uint8Array, { slot, author }: { slot: bigint; author: Uint8Array }, origin: BlockOrigin): void {
+    const verdict = this.equivocations.onSealed(header, hash, author, slot, aggregate);
     if (verdict.kind === "equivocation") {
       if (verdict.first) {
         this.metrics?.blockEquivocation();

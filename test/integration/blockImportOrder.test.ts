@@ -151,9 +151,28 @@ describe("block import: cheapest check first, the readings pairing last and on t
     assert.equal(equivocations.length, 1, "one report per (slot, author)");
     assert.equal(equivocations[0].slot, at);
     assert.deepEqual(equivocations[0].author, alice.publicKey);
-    // The same header again with another aggregate: its one gossip verification is spent.
-    await assert.rejects(chain.importBlock({ ...variants[0], readingsSignature: readings(30, 5).aggregate }, "gossip"), refusedWith("ALREADY_FAILED"));
+    // The same header again with the aggregate that failed: refused unchecked.
+    await assert.rejects(chain.importBlock(variants[0], "gossip"), refusedWith("ALREADY_FAILED"));
     assert.equal(verifier.calls.length, 1);
+  });
+
+  it("a relayer's swapped aggregate does not keep the author's block out of gossip; a header whose pairing failed with four aggregates is refused unchecked", async () => {
+    const { readings: rs, aggregate } = readings(14);
+    const good = build({ readings: rs, aggregate });
+    const calls = verifier.calls.length;
+    await assert.rejects(chain.importBlock({ ...good, readingsSignature: readings(14, 7).aggregate }, "gossip"), refusedWith("BAD_READINGS", /BAD_AGGREGATE_SIGNATURE/));
+    await chain.importBlock(good, "gossip");
+    assert.ok(chain.header(headerHash(good.header)), "the author's block is imported after a swapped copy failed");
+    assert.equal(verifier.calls.length, calls + 2);
+
+    const at = ++slot;
+    const { readings: other } = readings(15);
+    const victim = build({ readings: other, aggregate: readings(15).aggregate, at });
+    for (const seed of [21, 22, 23, 24]) await assert.rejects(chain.importBlock({ ...victim, readingsSignature: readings(15, seed).aggregate }, "gossip"), refusedWith("BAD_READINGS"));
+    await assert.rejects(chain.importBlock(victim, "gossip"), refusedWith("ALREADY_FAILED"));
+    assert.equal(verifier.calls.length, calls + 6, "at most four pairings for one header by gossip");
+    await chain.importBlock(victim, "network");
+    assert.ok(chain.header(headerHash(victim.header)), "sync still imports it");
   });
 
   it("sync still verifies and imports a valid variant of a slot gossip refused: the network may have built on it", async () => {

@@ -30,6 +30,23 @@ describe("BlockEquivocationDetector: sealed headers per (slot, author), in a bou
     assert.ok(again.kind === "equivocation" && !again.first, "reported once per (slot, author)");
   });
 
+  it("a failed pairing refuses that header with that aggregate only (a relayer may have swapped it), and with any aggregate after four; a failed execution with any", () => {
+    const d = new BlockEquivocationDetector({});
+    const a = header(10n);
+    const aggregate = (n: number) => new Uint8Array(96).fill(n);
+    assert.equal(d.onSealed(a, headerHash(a), alice.publicKey, 10n, aggregate(1)).kind, "first");
+    d.markAggregateFailed(10n, headerHash(a), aggregate(1));
+    assert.deepEqual(d.onSealed(a, headerHash(a), alice.publicKey, 10n, aggregate(1)), { kind: "again", failed: true });
+    assert.deepEqual(d.onSealed(a, headerHash(a), alice.publicKey, 10n, aggregate(2)), { kind: "again", failed: false }, "the author's own aggregate is still checked");
+    for (const n of [2, 3, 4]) d.markAggregateFailed(10n, headerHash(a), aggregate(n));
+    assert.deepEqual(d.onSealed(a, headerHash(a), alice.publicKey, 10n, aggregate(5)), { kind: "again", failed: true }, "past four failed aggregates, none is checked");
+
+    const b = header(11n);
+    d.onSealed(b, headerHash(b), alice.publicKey, 11n, aggregate(1));
+    d.markFailed(11n, headerHash(b));
+    assert.deepEqual(d.onSealed(b, headerHash(b), alice.publicKey, 11n, aggregate(2)), { kind: "again", failed: true });
+  });
+
   it("keeps the slots from highest − maxSlots up; older ones are stale and never remembered", () => {
     const d = new BlockEquivocationDetector({ maxSlots: 4 });
     for (let s = 1n; s <= 20n; s++) d.onSealed(header(s), headerHash(header(s)), alice.publicKey, s);
