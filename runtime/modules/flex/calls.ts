@@ -9,6 +9,7 @@ import { deviceKindName, DeviceStatus, type DeviceRecord } from "../devices/type
 import { FlexError } from "./errors.ts";
 import { flexEvents } from "./events.ts";
 import { chainTime } from "./meter.ts";
+import { chunksPerDay } from "./profileCodec.ts";
 import { flexResponseMessage } from "./response.ts";
 import { eventDays } from "./settle.ts";
 import { addProfiled, removeProfiled } from "./profile.ts";
@@ -47,8 +48,14 @@ import {
 const CREATE_PROGRAM_WEIGHT = 100_000n;
 /** Program record and one account: a transfer's. */
 const PROGRAM_WEIGHT = 50_000n;
-/** Device, program, enrolment reads; enrolment, member and program writes. */
-const ENROL_WEIGHT = 80_000n;
+/** Device, program, enrolment reads; enrolment, member and program writes; the profile's membership (two reads, three writes). */
+const ENROL_WEIGHT = 100_000n;
+/**
+ * `enrol`'s work, and the profile's removal: its membership swap (up to two reads, four writes)
+ * and one delete per chunk of a day — one on the hourly live chains, which this prices; chains
+ * with shorter intervals delete ⌈intervals a day / 24⌉ (60 on the one-minute dev chain).
+ */
+const LEAVE_WEIGHT = 130_000n;
 /** The program's open events (at most `maxActiveEventsPerProgram`, 16 by default) are read for overlap, the open list rewritten. */
 const CREATE_EVENT_WEIGHT = 300_000n;
 /** Per listed target: its enrolment read and the overlap comparison. */
@@ -217,7 +224,7 @@ export const enrol: CallDefinition<FlexEnrolArgs> = {
 /** `flex.leave(deviceId)` by the device's owner: the device is no longer a target; its unsettled events pay it nothing. */
 export const leave: CallDefinition<FlexLeaveArgs> = {
   args: leaveArgs,
-  weight: () => ENROL_WEIGHT,
+  weight: () => LEAVE_WEIGHT,
   dispatch: (ctx, origin, { deviceId }) => {
     ownedDevice(ctx.state, deviceId, ensureSigned(origin));
     const enrolment = Enrolments.get(ctx.state, deviceId);
@@ -225,7 +232,7 @@ export const leave: CallDefinition<FlexLeaveArgs> = {
     const record = program(ctx.state, enrolment.programId);
     Enrolments.remove(ctx.state, deviceId);
     Members.remove(ctx.state, enrolment.programId, enrolment.seq);
-    removeProfiled(ctx.state, deviceId);
+    removeProfiled(ctx.state, deviceId, chunksPerDay(chainTime(ctx.state).intervalsPerDay));
     Programs.set(ctx.state, enrolment.programId, { ...record, members: record.members - 1 });
     flexEvents.deposit(ctx, "Left", { programId: enrolment.programId, deviceId });
   },

@@ -42,11 +42,13 @@ export function addProfiled(state: State, deviceId: number): void {
 
 /**
  * Stops folding `deviceId`'s profile and removes it (when its enrolment is removed): the last
- * profiled device takes its position. Returns the storage entries deleted or moved. A device moved
+ * profiled device takes its position, and its `chunks` records (chunk 0 … chunks − 1: one on
+ * hourly chains) are deleted by key. Returns the storage entries deleted or moved. A device moved
  * behind the fold's cursor misses the unit being folded: its baselines read that day from pog's
- * pages, with the same result.
+ * pages, with the same result. Not listed by prefix: inside a block a prefix listing sorts every
+ * write the block made so far, so a block of readings and `leave` calls would pay that per call.
  */
-export function removeProfiled(state: BlockContext["state"], deviceId: number): number {
+export function removeProfiled(state: BlockContext["state"], deviceId: number, chunks: number): number {
   const index = ProfileIndex.get(state, deviceId);
   if (index === undefined) return 0;
   const fold = ProfileFold.get(state);
@@ -61,11 +63,8 @@ export function removeProfiled(state: BlockContext["state"], deviceId: number): 
   ProfiledDevices.remove(state, last);
   ProfileIndex.remove(state, deviceId);
   ProfileFold.set(state, { ...fold, count: last, cursor: Math.min(fold.cursor, last) });
-  // The device's chunks that exist (one on hourly chains): listed by prefix, in key order.
-  const keys: Uint8Array[] = [];
-  for (const [key] of state.entries(BaselineProfiles.prefixFor(deviceId))) keys.push(key);
-  for (const key of keys) state.delete(key);
-  return used + keys.length;
+  for (let chunk = 0; chunk < chunks; chunk++) BaselineProfiles.remove(state, deviceId, chunk);
+  return used + chunks;
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { BlockContext } from "../../framework/module.ts";
 import type { State } from "../../framework/state.ts";
 import { chainTime, type ChainTime } from "./meter.ts";
+import { chunksPerDay } from "./profileCodec.ts";
 import { removeProfiled } from "./profile.ts";
 import { eventDays } from "./settle.ts";
 import { Config, Enrolments, Events, Members, OpenEvents, ProgramEventDays, Programs, RemovalHead, RemovalQueue, RemovalTail, Responses, Settlements } from "./storage.ts";
@@ -88,6 +89,7 @@ function removeProgramDay(ctx: BlockContext, entry: FlexRemovalEntry, neededFrom
 function removeProgram(ctx: BlockContext, entry: FlexRemovalEntry, budget: number): { used: number; done: boolean } {
   const program = Programs.get(ctx.state, entry.id);
   if (program === undefined) return { used: 0, done: true };
+  const chunks = chunksPerDay(chainTime(ctx.state).intervalsPerDay);
   let used = 0;
   let seq = entry.cursor;
   while (seq < program.nextMemberSeq && used < budget) {
@@ -96,7 +98,7 @@ function removeProgram(ctx: BlockContext, entry: FlexRemovalEntry, budget: numbe
       Members.remove(ctx.state, entry.id, seq);
       if (Enrolments.get(ctx.state, deviceId)?.programId === entry.id) {
         Enrolments.remove(ctx.state, deviceId);
-        used += removeProfiled(ctx.state, deviceId); // its baseline profile goes with the enrolment
+        used += removeProfiled(ctx.state, deviceId, chunks); // its baseline profile goes with the enrolment
       }
     }
     // A hole (a member that left) costs its read, as a removal does.

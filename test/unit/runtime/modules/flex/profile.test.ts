@@ -189,7 +189,7 @@ describe("runtime: flex baseline profile (profile.ts)", function () {
     BaselineProfiles.set(state, 5, 3, []);
     BaselineProfiles.set(state, 6, 0, []);
     ProfileFold.set(state, { count: 3, unit: 4, cursor: 3 });
-    assert.equal(removeProfiled(state, 5), 5, "index, position, moved position, two profile chunks");
+    assert.equal(removeProfiled(state, 5, 4), 7, "index, position, moved position, the four chunks of a day");
     assert.deepEqual(ProfileFold.get(state), { count: 2, unit: 4, cursor: 2 });
     assert.equal(ProfiledDevices.get(state, 0), 7);
     assert.equal(ProfileIndex.get(state, 7), 0);
@@ -198,7 +198,7 @@ describe("runtime: flex baseline profile (profile.ts)", function () {
     assert.equal(BaselineProfiles.get(state, 5, 0), undefined);
     assert.equal(BaselineProfiles.get(state, 5, 3), undefined);
     assert.deepEqual(BaselineProfiles.get(state, 6, 0), []);
-    assert.equal(removeProfiled(state, 5), 0, "not profiled: nothing");
+    assert.equal(removeProfiled(state, 5, 4), 0, "not profiled: nothing");
   });
 
   it("on a chain: enrolment starts the profile (back-filled from the lookback's pages), blocks fold each final day, leaving removes it", () => {
