@@ -17,19 +17,12 @@ import { slotAt } from "../../../consensus/aura/slots.ts";
 import { applyStateChanges } from "../../../node/chain/chain.ts";
 import { aura } from "../../../runtime/api.ts";
 import type { Block } from "../../../primitives/codec/index.ts";
-import { buildGenesisBlock, localSpec, openValidator, VALIDATORS, VoteHub, waitFor, type Validator } from "./harness.ts";
+import { buildGenesisBlock, openValidator, shortSessionSpec, type Validator, VALIDATORS, VoteHub, waitFor } from "./harness.ts";
 
 /** Sessions of 4 blocks: a bond changed in session s changes the finality set after block 4(s + 2) − 1. */
 const SESSION_BLOCKS = 4;
 
-function shortSessionSpec(): ReturnType<typeof localSpec> {
-  const spec = localSpec();
-  if (!("runtimeGenesis" in spec.genesis)) throw new Error("local spec is not a runtime genesis spec");
-  (spec.genesis.runtimeGenesis.config.staking as { sessionLengthBlocks: number }).sessionLengthBlocks = SESSION_BLOCKS;
-  return spec;
-}
-
-const genesis = buildGenesisBlock(shortSessionSpec());
+const genesis = buildGenesisBlock(shortSessionSpec(SESSION_BLOCKS));
 
 const AKRE = 10n ** 18n;
 

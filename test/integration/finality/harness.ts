@@ -40,6 +40,14 @@ export function localSpec(): ChainSpec {
   return spec;
 }
 
+/** `localSpec` with sessions of `sessionBlocks` blocks: tests that need finality-set hand-overs soon. */
+export function shortSessionSpec(sessionBlocks: number): ChainSpec {
+  const spec = localSpec();
+  if (!("runtimeGenesis" in spec.genesis)) throw new Error("local spec is not a runtime genesis spec");
+  (spec.genesis.runtimeGenesis.config.staking as { sessionLengthBlocks: number }).sessionLengthBlocks = sessionBlocks;
+  return spec;
+}
+
 export interface ChainNode {
   dir: string;
   db: Database;

@@ -18,21 +18,14 @@ import { SetChangeRepository } from "../../../node/finality/setChangeRepository.
 import { importSyncedRange, type SyncedBlock } from "../../../node/finality/syncImport.ts";
 import { finalitySetAt, pendingHandOver } from "../../../node/finality/voterSets.ts";
 import { verifyFinalityProof, type Checkpoint } from "../../../light/index.ts";
-import { buildGenesisBlock, localSpec, openNode, openValidator, VALIDATORS, VoteHub, waitFor, type ChainNode, type Validator } from "./harness.ts";
+import { buildGenesisBlock, type ChainNode, openNode, openValidator, shortSessionSpec, type Validator, VALIDATORS, VoteHub, waitFor } from "./harness.ts";
 
 /** Sessions of 4 blocks: a bond changed in session s changes the finality set after block 4(s + 2) − 1. */
 const SESSION_BLOCKS = 4;
 const BLOCKS = 30;
 const AKRE = 10n ** 18n;
 
-function shortSessionSpec(): ReturnType<typeof localSpec> {
-  const spec = localSpec();
-  if (!("runtimeGenesis" in spec.genesis)) throw new Error("local spec is not a runtime genesis spec");
-  (spec.genesis.runtimeGenesis.config.staking as { sessionLengthBlocks: number }).sessionLengthBlocks = SESSION_BLOCKS;
-  return spec;
-}
-
-const genesis = buildGenesisBlock(shortSessionSpec());
+const genesis = buildGenesisBlock(shortSessionSpec(SESSION_BLOCKS));
 
 function bondExtra(name: string, nonce: number, amount: bigint): Uint8Array {
   return signExtrinsic(genesis.hash, devKeypair(name).secretSeed, { module: "staking", method: "bondExtra", args: amountArgsCodec.encode({ value: bigintToBytes(amount) }) }, { nonce });
